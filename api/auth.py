@@ -1,0 +1,79 @@
+"""Bearer tokens (signed JWT with expiry) and the ``login_required`` decorator."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+import jwt
+from flask import current_app, g, request
+
+from config import Settings
+from models import db
+from workflows import clock
+from workflows.actors import Actor
+from workflows.errors import NotAllowed, NotAuthenticated
+from workflows.users import load_actor
+
+F = TypeVar("F", bound=Callable[..., Any])
+ALGORITHM = "HS256"
+
+
+def settings() -> Settings:
+    return current_app.config["CERTFLOW_SETTINGS"]
+
+
+def issue_token(actor: Actor) -> tuple[str, Any]:
+    """A signed token for the actor and its expiry time."""
+    now = clock.utcnow()
+    expires = now + timedelta(seconds=settings().token_ttl_seconds)
+    claims = {"sub": str(actor.id), "iat": int(now.timestamp()), "exp": int(expires.timestamp()),
+              "jti": uuid.uuid4().hex, "role": actor.role}
+    return jwt.encode(claims, settings().secret_key, algorithm=ALGORITHM), expires
+
+
+def _actor_from_request() -> Actor:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise NotAuthenticated("sign in and send 'Authorization: Bearer <token>'")
+    try:
+        claims = jwt.decode(token, settings().secret_key, algorithms=[ALGORITHM],
+                            options={"require": ["exp", "sub"]},
+                            leeway=0)
+        # The token's own expiry is checked against our clock, so tests can move time.
+        if int(claims["exp"]) <= int(clock.utcnow().timestamp()):
+            raise jwt.ExpiredSignatureError
+        user_id = int(claims["sub"])
+    except jwt.ExpiredSignatureError:
+        raise NotAuthenticated("the token has expired; sign in again") from None
+    except (jwt.InvalidTokenError, ValueError):
+        raise NotAuthenticated("the token is invalid") from None
+    return load_actor(db.session, user_id)
+
+
+def current_actor() -> Actor:
+    return g.actor
+
+
+def login_required(*roles: str) -> Callable[[F], F]:
+    """Require a valid token; with ``roles``, also one of those roles."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            actor = _actor_from_request()
+            if roles and actor.role not in roles:
+                raise NotAllowed(f"this needs the role {' or '.join(roles)}")
+            g.actor = actor
+            return view(*args, **kwargs)
+
+        doc = getattr(wrapper, "_apidoc", {})
+        doc.setdefault("manual_doc", {})["security"] = [{"bearerAuth": []}]
+        wrapper._apidoc = doc  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,112 @@
+"""Every error leaves as ``application/problem+json``: what was wrong and where."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from workflows.errors import (
+    CertflowError,
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+)
+
+log = logging.getLogger("certflow.api")
+
+STATUS_BY_ERROR: list[tuple[type[CertflowError], int]] = [
+    (NotAuthenticated, 401),
+    (NotAllowed, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (InvalidInput, 422),
+]
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
+            *, slug: str | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": f"https://certflow.dev/problems/{slug or status}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body, ensure_ascii=False), status=status,
+                        mimetype="application/problem+json")
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="certflow"'
+    return response
+
+
+def _domain_error(error: CertflowError) -> Response:
+    status = next(code for cls, code in STATUS_BY_ERROR if isinstance(error, cls))
+    slug = "-".join(part.lower() for part in _split_camel(type(error).__name__))
+    return problem(status, error.title, error.detail, [p.to_dict() for p in error.problems],
+                   slug=slug)
+
+
+def _split_camel(name: str) -> list[str]:
+    parts, current = [], ""
+    for char in name:
+        if char.isupper() and current:
+            parts.append(current)
+            current = char
+        else:
+            current += char
+    return [*parts, current]
+
+
+def _flatten_messages(messages: Any, pointer: str = "") -> list[dict[str, Any]]:
+    """webargs/marshmallow nested messages -> a flat list with JSON pointers."""
+    if isinstance(messages, dict):
+        out: list[dict[str, Any]] = []
+        for key, value in messages.items():
+            # The first level is the request location (json, query, files, form).
+            nested = f"{pointer}/{key}" if pointer or key not in _LOCATIONS else "/"
+            out.extend(_flatten_messages(value, nested if nested != "/" else ""))
+        return out
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [{"pointer": pointer or "/", "message": m} for m in messages]
+    if isinstance(messages, list):
+        return [e for i, m in enumerate(messages) for e in _flatten_messages(m, f"{pointer}/{i}")]
+    return [{"pointer": pointer or "/", "message": str(messages)}]
+
+
+_LOCATIONS = {"json", "query", "files", "form", "headers", "path", "view_args"}
+
+
+class CertflowApi(Api):
+    """flask-smorest's Api, answering errors as problem documents."""
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        messages = data.get("messages")
+        if status == 422 and messages is not None:
+            errors = _flatten_messages(messages)
+            return problem(422, "Invalid request", f"{len(errors)} problem(s) in the request",
+                           errors, slug="invalid-request")
+        if status == 413:
+            return problem(413, "Upload too large",
+                           "the request body exceeds the configured upload limit")
+        return problem(status, error.name, error.description or error.name)
+
+
+def register_error_handlers(app: Flask, api: CertflowApi) -> None:
+    app.register_error_handler(CertflowError, _domain_error)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        if isinstance(error, HTTPException):
+            return api.handle_http_exception(error)
+        log.exception("unhandled error")
+        return problem(500, "Internal error",
+                       "the server failed to handle this request; it has been logged")

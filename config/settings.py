@@ -1,0 +1,83 @@
+"""Every setting certflow reads, with its default and why it exists.
+
+Read once at start-up (``load_settings``); tests build their own ``Settings``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; frozen so nothing mutates it after the app is built."""
+
+    # SQLite file by default: a new user needs nothing but Python.
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'instance' / 'certflow.sqlite3'}"
+    # Signs bearer tokens; the default is only fit for the embedded demo.
+    secret_key: str = "dev-only-change-me"
+    token_ttl_seconds: int = 8 * 3600
+    # Where bundled diagrams, DMN tables and forms live.
+    bpmn_dir: Path = PROJECT_ROOT / "bpmn"
+    # Demo users/groups seeded by `certflow seed`.
+    seed_file: Path = PROJECT_ROOT / "config" / "demo_users.json"
+    # Empty: background work runs in-process (embedded). Set to redis:// or amqp:// to scale out.
+    broker_url: str = ""
+    # Argon2 cost; tests lower it so hashing does not dominate the suite.
+    password_time_cost: int = 3
+    password_memory_cost_kib: int = 65536
+    # Wall-clock limit for one script/condition evaluation in a diagram.
+    script_time_limit_s: float = 1.0
+    # Largest accepted upload (a deploy bundle) in bytes.
+    max_upload_bytes: int = 5 * 1024 * 1024
+    page_size_max: int = 200
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def as_flask_config(self) -> dict[str, object]:
+        """The subset Flask and its extensions read, plus the settings object itself."""
+        engine_options: dict[str, object] = {"pool_pre_ping": not self.is_sqlite}
+        if self.is_sqlite:
+            engine_options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        return {
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+            "SECRET_KEY": self.secret_key,
+            "MAX_CONTENT_LENGTH": self.max_upload_bytes,
+            "API_TITLE": "certflow",
+            "API_VERSION": "v1",
+            "OPENAPI_VERSION": "3.1.0",
+            "OPENAPI_URL_PREFIX": "/api",
+            "OPENAPI_JSON_PATH": "openapi.json",
+            "OPENAPI_SWAGGER_UI_PATH": None,
+            "CERTFLOW_SETTINGS": self,
+            **self.extra,
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: str(v) for k, v in asdict(self).items() if k != "secret_key"}
+
+
+def load_settings() -> Settings:
+    """Build settings from ``CERTFLOW_*``/standard environment variables."""
+    defaults = Settings()
+    return Settings(
+        database_url=_env("DATABASE_URL", defaults.database_url),
+        secret_key=_env("CERTFLOW_SECRET_KEY", defaults.secret_key),
+        token_ttl_seconds=int(_env("CERTFLOW_TOKEN_TTL", str(defaults.token_ttl_seconds))),
+        bpmn_dir=Path(_env("CERTFLOW_BPMN_DIR", str(defaults.bpmn_dir))),
+        seed_file=Path(_env("CERTFLOW_SEED_FILE", str(defaults.seed_file))),
+        broker_url=_env("BROKER_URL", defaults.broker_url),
+        script_time_limit_s=float(_env("CERTFLOW_SCRIPT_TIME_LIMIT", "1.0")),
+    )

@@ -1,0 +1,41 @@
+"""One row per user task a person must act on: the inbox is an indexed query over this."""
+
+from __future__ import annotations
+
+from datetime import datetime
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime
+
+OPEN_STATUSES = ("ready", "claimed")
+TASK_STATUSES = ("ready", "claimed", "completed", "cancelled")
+
+
+class HumanTask(Base):
+    __tablename__ = "human_task"
+    __table_args__ = (
+        # Inbox: unclaimed tasks of my groups, and tasks claimed by me; both ordered by id.
+        sa.Index("ix_human_task_group_open", "candidate_group", "status", "id"),
+        sa.Index("ix_human_task_assignee_open", "assignee_id", "status", "id"),
+        sa.Index("ix_human_task_instance", "instance_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"))
+    spiff_task_id: Mapped[str] = mapped_column(sa.String(36))
+    task_name: Mapped[str] = mapped_column(sa.String(128))
+    title: Mapped[str] = mapped_column(sa.String(255))
+    process_id: Mapped[str] = mapped_column(sa.String(128))
+    business_key: Mapped[str] = mapped_column(sa.String(128))
+    candidate_group: Mapped[str | None] = mapped_column(sa.String(64))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    # The form is a file of the pinned definition's bundle: rows stay small at 10^6 tasks.
+    definition_id: Mapped[int] = mapped_column(sa.ForeignKey("process_definition.id"))
+    form_ref: Mapped[str | None] = mapped_column(sa.String(255))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))

@@ -1,0 +1,42 @@
+"""Process instances: pinned definition, engine state and an optimistic-lock counter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime
+
+INSTANCE_STATUSES = ("running", "completed", "failed", "cancelled")
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+    __table_args__ = (
+        sa.Index("ix_instance_business_key", "business_key"),
+        sa.Index("ix_instance_started_by", "started_by", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(sa.ForeignKey("process_definition.id"))
+    process_id: Mapped[str] = mapped_column(sa.String(128), index=True)
+    business_key: Mapped[str] = mapped_column(sa.String(128))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    # Serialized engine state without the spec (specs are cached per definition).
+    state: Mapped[str] = mapped_column(sa.Text)
+    serializer_version: Mapped[str] = mapped_column(sa.String(16))
+    # Snapshot of the process data, so reads never deserialize the engine state.
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    error: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    version: Mapped[int] = mapped_column(default=1)
+    started_by: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Head of this instance's hash chain; the next event links to it.
+    last_event_seq: Mapped[int] = mapped_column(default=0)
+    last_event_hash: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,202 @@
+"""Turn an uploaded bundle (BPMN + DMN + JSON form schemas) into a validated, parsed definition.
+
+Every problem is reported with the file, element id and line where they are known, so an
+administrator can fix the diagram; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from workflows.engine.spec_checks import check_spec
+from workflows.engine.task_meta import extract_task_meta
+from workflows.engine.xml_safety import UnsafeXml, parse_xml
+from workflows.errors import InvalidDefinition, Problem
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+# lxml's XMLSchema keeps one error log per schema object: validate one bundle at a time.
+_VALIDATOR_LOCK = threading.Lock()
+
+
+@dataclass
+class ParsedBundle:
+    """A parsed definition: engine specs plus what certflow extracted for its own tables."""
+
+    process_id: str
+    name: str
+    bpmn_file: str
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    task_meta: dict[str, dict[str, Any]]
+    files: dict[str, str]
+    content_hash: str
+    forms: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def content_hash(files: dict[str, str]) -> str:
+    """Hash over file names and contents, independent of upload order."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(files[name].encode()).digest())
+    return digest.hexdigest()
+
+
+def parse_bundle(raw_files: dict[str, bytes], *, process_id: str | None = None) -> ParsedBundle:
+    """Validate and parse a bundle; raise ``InvalidDefinition`` listing every problem found."""
+    files, xml_roots, forms = _load_files(raw_files)
+    bpmn_names = [n for n in xml_roots if n.lower().endswith(".bpmn")]
+    if len(bpmn_names) != 1:
+        raise InvalidDefinition(
+            f"a deployment needs exactly one .bpmn file, got {len(bpmn_names)}",
+            problems=[Problem("exactly one .bpmn file is required")],
+        )
+    bpmn_file = bpmn_names[0]
+    with _VALIDATOR_LOCK:
+        spec, subprocess_specs, chosen = _parse_specs(xml_roots, bpmn_file, process_id)
+    bpmn_root = xml_roots[bpmn_file]
+    task_meta, meta_problems = extract_task_meta(spec, subprocess_specs, bpmn_root, forms,
+                                                 bpmn_file)
+    problems = meta_problems + check_spec(spec, subprocess_specs, bpmn_root, bpmn_file)
+    if problems:
+        raise InvalidDefinition(
+            f"{bpmn_file}: {len(problems)} problem(s) in the definition", problems=problems
+        )
+    return ParsedBundle(
+        process_id=chosen,
+        name=spec.description or chosen,
+        bpmn_file=bpmn_file,
+        spec=spec,
+        subprocess_specs=subprocess_specs,
+        task_meta=task_meta,
+        files=files,
+        content_hash=content_hash(files),
+        forms=forms,
+    )
+
+
+def load_specs(files: dict[str, str], bpmn_file: str, process_id: str
+               ) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """Re-parse a stored (already validated) definition, e.g. to refill the spec cache."""
+    raw = {name: text.encode() for name, text in files.items()}
+    _, xml_roots, _ = _load_files(raw)
+    with _VALIDATOR_LOCK:
+        spec, subprocess_specs, _ = _parse_specs(xml_roots, bpmn_file, process_id)
+    return spec, subprocess_specs
+
+
+def _load_files(raw_files: dict[str, bytes]
+                ) -> tuple[dict[str, str], dict[str, etree._Element], dict[str, dict[str, Any]]]:
+    files: dict[str, str] = {}
+    xml_roots: dict[str, etree._Element] = {}
+    forms: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    if not raw_files:
+        raise InvalidDefinition("no files were uploaded",
+                                problems=[Problem("upload a .bpmn file")])
+    for name, content in raw_files.items():
+        lower = name.lower()
+        try:
+            if lower.endswith((".bpmn", ".dmn", ".xml")):
+                xml_roots[name] = parse_xml(content, name)
+            elif lower.endswith(".json"):
+                forms[name] = _load_form(content, name)
+            else:
+                problems.append(Problem("unsupported file type; expected .bpmn, .dmn or .json",
+                                        file=name))
+                continue
+        except UnsafeXml as exc:
+            problems.append(exc.problem)
+            continue
+        except ValueError as exc:
+            problems.append(Problem(str(exc), file=name))
+            continue
+        files[name] = content.decode("utf-8")
+    if problems:
+        raise InvalidDefinition(problems[0].message if len(problems) == 1 else
+                                f"{len(problems)} files could not be read", problems=problems)
+    return files, xml_roots, forms
+
+
+def _load_form(content: bytes, name: str) -> dict[str, Any]:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        schema = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"form schema is not valid JSON: {exc}") from exc
+    if not isinstance(schema, dict):
+        raise ValueError("form schema must be a JSON object")
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        raise ValueError(f"form schema is not a valid JSON Schema: {exc.message}") from exc
+    return schema
+
+
+def _parse_specs(xml_roots: dict[str, etree._Element], bpmn_file: str, process_id: str | None
+                 ) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec], str]:
+    # A fresh parser per bundle: a parser reused after a failure keeps half-registered processes.
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    current = bpmn_file
+    try:
+        for name, root in xml_roots.items():
+            if name.lower().endswith(".dmn"):
+                current = name
+                parser.add_dmn_xml(root, filename=name)
+        current = bpmn_file
+        parser.add_bpmn_xml(xml_roots[bpmn_file], filename=bpmn_file)
+        chosen = process_id or _executable_process(xml_roots[bpmn_file], bpmn_file)
+        spec = parser.get_spec(chosen)
+        subprocess_specs = parser.get_subprocess_specs(chosen)
+    except ValidationException as exc:
+        raise InvalidDefinition(str(exc).split("\n")[0], problems=[
+            _problem_from_validation(exc, xml_roots.get(exc.file_name or current), current)
+        ]) from exc
+    except SpiffWorkflowException as exc:
+        raise InvalidDefinition(str(exc).split("\n")[0], problems=[
+            Problem(str(exc).split("\n")[0], file=current)
+        ]) from exc
+    return spec, subprocess_specs, chosen
+
+
+def _executable_process(root: etree._Element, bpmn_file: str) -> str:
+    processes = root.findall(f".//{{{BPMN_NS}}}process")
+    executable = [p for p in processes if p.get("isExecutable", "false").lower() == "true"]
+    candidates = executable or processes
+    if not candidates:
+        raise InvalidDefinition(f"{bpmn_file} contains no bpmn:process", problems=[
+            Problem("the file contains no bpmn:process element", file=bpmn_file)])
+    if len(executable) != 1:
+        raise InvalidDefinition(
+            f"{bpmn_file} must mark exactly one process isExecutable=\"true\"", problems=[
+                Problem(f"{len(executable)} executable processes; mark exactly one "
+                        "isExecutable=\"true\"", file=bpmn_file,
+                        element_id=",".join(p.get("id", "") for p in candidates),
+                        line=candidates[0].sourceline)])
+    return executable[0].get("id", "")
+
+
+def _problem_from_validation(exc: ValidationException, root: etree._Element | None,
+                             fallback_file: str) -> Problem:
+    line = exc.line_number if isinstance(exc.line_number, int) else None
+    element_id = exc.id or None
+    if line is None and element_id and root is not None:
+        found = root.xpath("//*[@id=$id]", id=element_id)
+        if found:
+            line = found[0].sourceline
+    message = str(exc).split("\n")[0]
+    return Problem(message, file=exc.file_name or fallback_file, element_id=element_id,
+                   line=line, extra={"tag": exc.tag} if exc.tag else {})

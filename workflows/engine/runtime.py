@@ -1,0 +1,165 @@
+"""A running workflow as certflow sees it: start, resume, complete a user task, advance.
+
+Callers get plain values (ids, names, data dicts, decision records); no SpiffWorkflow object
+leaves this package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task as SpiffTask
+from SpiffWorkflow.util.task import TaskState
+
+from workflows.engine.serialization import dump_state, load_state, to_plain
+from workflows.script_env import make_script_engine
+
+
+@dataclass(frozen=True)
+class ReadyUserTask:
+    """A user task waiting for a person, identified by the engine's task id."""
+
+    spiff_task_id: str
+    task_name: str
+    bpmn_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class EngineStep:
+    """Something the engine did on its own that history must show (a decision taken)."""
+
+    kind: str
+    task_name: str
+    payload: dict[str, Any]
+
+
+@dataclass
+class EngineFailure(Exception):
+    """A script, condition or decision failed; the instance is marked failed with this."""
+
+    message: str
+    element_id: str | None = None
+    task_name: str | None = None
+    line: int | None = None
+    kind: str = "runtime"
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in {
+            "message": self.message, "element_id": self.element_id, "task": self.task_name,
+            "line": self.line, "kind": self.kind, **self.details,
+        }.items() if v is not None}
+
+
+class Run:
+    """One workflow in memory for the length of one unit of work."""
+
+    def __init__(self, workflow: BpmnWorkflow) -> None:
+        self._workflow = workflow
+        self.steps: list[EngineStep] = []
+
+    @classmethod
+    def start(cls, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
+              data: dict[str, Any], *, time_limit_s: float = 1.0) -> Run:
+        workflow = BpmnWorkflow(spec, subprocess_specs,
+                                script_engine=make_script_engine(time_limit_s=time_limit_s))
+        run = cls(workflow)
+        workflow.task_tree.data.update(data)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        return run
+
+    @classmethod
+    def resume(cls, state: str, spec: BpmnProcessSpec,
+               subprocess_specs: dict[str, BpmnProcessSpec], *, time_limit_s: float = 1.0
+               ) -> Run:
+        workflow = load_state(state, spec, subprocess_specs)
+        workflow.script_engine = make_script_engine(time_limit_s=time_limit_s)
+        return cls(workflow)
+
+    # --- reading -------------------------------------------------------------------------
+    @property
+    def completed(self) -> bool:
+        return self._workflow.is_completed()
+
+    def ready_user_tasks(self) -> list[ReadyUserTask]:
+        tasks = self._workflow.get_tasks(state=TaskState.READY, manual=True)
+        return [ReadyUserTask(str(t.id), t.task_spec.name, t.task_spec.bpmn_id or t.task_spec.name,
+                              t.task_spec.bpmn_name or t.task_spec.name) for t in tasks]
+
+    def data(self) -> dict[str, Any]:
+        """Process data now: the workflow's data once finished, else the latest task data."""
+        workflow = self._workflow
+        if workflow.is_completed():
+            return to_plain(workflow.data)
+        ready = workflow.get_tasks(state=TaskState.READY, manual=True)
+        source = ready[0] if ready else workflow.last_task
+        return to_plain(source.data if source is not None else {})
+
+    def dump(self) -> str:
+        return dump_state(self._workflow)
+
+    # --- acting --------------------------------------------------------------------------
+    def complete(self, spiff_task_id: str, data: dict[str, Any]) -> None:
+        """Complete one READY user task with validated form data."""
+        task = self._workflow.get_task_from_id(UUID(spiff_task_id))
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise LookupError(f"engine task {spiff_task_id} is not a ready user task")
+        task.data.update(data)
+        self._guarded(task.run)
+
+    def advance(self) -> None:
+        """Run engine tasks (gateways, scripts, decisions) until only people or timers remain."""
+        self._guarded(lambda: self._workflow.do_engine_steps(
+            will_complete_task=self._before, did_complete_task=self._after))
+
+    def cancel(self) -> None:
+        self._workflow.cancel()
+
+    # --- internals -----------------------------------------------------------------------
+    def _before(self, task: SpiffTask) -> None:
+        if getattr(task.task_spec, "dmnEngine", None) is not None:
+            task.internal_data["certflow_before_keys"] = sorted(task.data)
+
+    def _after(self, task: SpiffTask) -> None:
+        spec = task.task_spec
+        if getattr(spec, "dmnEngine", None) is not None:
+            table = spec.dmnEngine.decision_table
+            before = set(task.internal_data.pop("certflow_before_keys", []))
+            outputs = {o.name or o.label for o in table.outputs}
+            result = {k: v for k, v in task.data.items() if k in outputs or k not in before}
+            self.steps.append(EngineStep("decision_taken", spec.name, {
+                "element_id": spec.bpmn_id, "decision": table.id, "outputs": to_plain(result)}))
+        elif getattr(spec, "cond_task_specs", None):
+            chosen = [c.task_spec.bpmn_id or c.task_spec.name for c in task.children
+                      if c.has_state(TaskState.DEFINITE_MASK | TaskState.FINISHED_MASK)
+                      and not c.has_state(TaskState.CANCELLED)]
+            self.steps.append(EngineStep("gateway_passed", spec.name, {
+                "element_id": spec.bpmn_id, "taken": chosen}))
+
+    def _guarded(self, action: Any) -> None:
+        try:
+            action()
+        except SpiffWorkflowException as exc:
+            raise _failure_from(exc) from exc
+
+
+def _failure_from(exc: SpiffWorkflowException) -> EngineFailure:
+    task = getattr(exc, "task", None)
+    spec = getattr(task, "task_spec", None)
+    cause = getattr(exc, "error", None) or exc.__cause__
+    kind = getattr(cause, "kind", None) or "runtime"
+    message = getattr(cause, "message", None) or str(exc).split("\n")[0]
+    line = getattr(exc, "line_number", None) or getattr(cause, "line", None) or None
+    return EngineFailure(
+        message=str(message), element_id=getattr(spec, "bpmn_id", None),
+        task_name=getattr(spec, "name", None), line=line or None, kind=str(kind),
+        details={"notes": list(getattr(exc, "notes", []) or [])[:5]} if getattr(
+            exc, "notes", None) else {},
+    )

@@ -1,0 +1,88 @@
+"""What certflow needs to know about each user task, read once at deploy time.
+
+A lane's ``id`` is the candidate group (its ``name`` is the Chinese display name); the task's
+``spiffworkflow:properties`` name its form (``formJsonSchemaFilename``) and optional due time
+(``dueIn``, an ISO 8601 duration).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from workflows.errors import Problem
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+FORM_PROPERTY = "formJsonSchemaFilename"
+DUE_PROPERTY = "dueIn"
+GROUP_PROPERTY = "candidateGroup"
+START_FORM_KEY = "__start__"
+
+
+def lane_groups(root: etree._Element) -> dict[str, str]:
+    """Map each flow node id to the id of the lane that holds it."""
+    groups: dict[str, str] = {}
+    for lane in root.iter(f"{{{BPMN_NS}}}lane"):
+        for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef"):
+            if ref.text:
+                groups[ref.text.strip()] = lane.get("id", "")
+    return groups
+
+
+def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
+                      root: etree._Element, forms: dict[str, dict[str, Any]], bpmn_file: str,
+                      ) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """Collect lane/group, title, form and due time per user task; report what is missing."""
+    groups = lane_groups(root)
+    meta: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    for process_spec in [spec, *subprocess_specs.values()]:
+        for task_spec in process_spec.task_specs.values():
+            bpmn_id = getattr(task_spec, "bpmn_id", None)
+            if bpmn_id is None:
+                continue
+            properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+            is_user = bool(getattr(task_spec, "manual", False))
+            is_start = type(task_spec).__name__ == "StartEvent" and process_spec is spec
+            if not (is_user or is_start):
+                continue
+            element = _element(root, bpmn_id)
+            where = {"file": bpmn_file, "element_id": bpmn_id, "line": element}
+            form_name = properties.get(FORM_PROPERTY)
+            if form_name and form_name not in forms:
+                problems.append(Problem(f"form schema '{form_name}' is not in the upload",
+                                        **where))
+            due_in = properties.get(DUE_PROPERTY)
+            if due_in and not _valid_duration(due_in):
+                problems.append(Problem(f"dueIn '{due_in}' is not an ISO 8601 duration",
+                                        **where))
+            group = properties.get(GROUP_PROPERTY) or groups.get(bpmn_id)
+            if is_user and not group:
+                problems.append(Problem("user task is in no lane and names no candidateGroup",
+                                        **where))
+            entry = {
+                "bpmn_id": bpmn_id,
+                "title": task_spec.bpmn_name or bpmn_id,
+                "lane": getattr(task_spec, "lane", None),
+                "group": group,
+                "form": form_name,
+                "due_in": due_in,
+            }
+            meta[START_FORM_KEY if is_start else task_spec.name] = entry
+    return meta, problems
+
+
+def _element(root: etree._Element, element_id: str) -> int | None:
+    found = root.xpath("//*[@id=$id]", id=element_id)
+    return found[0].sourceline if found else None
+
+
+def _valid_duration(expression: str) -> bool:
+    try:
+        TimerEventDefinition.parse_iso_duration(expression)
+    except Exception:
+        return False
+    return expression.startswith("P")

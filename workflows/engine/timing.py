@@ -1,0 +1,13 @@
+"""ISO 8601 durations as SpiffWorkflow understands them, anchored at an explicit 'now'."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+
+def add_iso_duration(start: datetime, expression: str) -> datetime:
+    """``start`` plus an ISO 8601 duration such as ``P2D`` or ``PT4H`` (calendar time)."""
+    parsed = TimerEventDefinition.parse_iso_duration(expression)
+    return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)

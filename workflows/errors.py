@@ -1,0 +1,75 @@
+"""Domain errors: facts about what went wrong, never HTTP codes (the API maps them)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem: what is wrong and where (a form field, a file element)."""
+
+    message: str
+    pointer: str | None = None
+    file: str | None = None
+    element_id: str | None = None
+    line: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        values = asdict(self)
+        extra = values.pop("extra")
+        cleaned = {k: v for k, v in values.items() if v not in (None, "")}
+        cleaned.update(extra)
+        return cleaned
+
+
+class CertflowError(Exception):
+    """Base class; ``detail`` is a sentence a user can act on."""
+
+    title = "Request failed"
+
+    def __init__(self, detail: str, *, problems: list[Problem] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.problems = problems or []
+
+
+class NotFound(CertflowError):
+    title = "Not found"
+
+
+class NotAllowed(CertflowError):
+    title = "Not allowed"
+
+
+class NotAuthenticated(CertflowError):
+    title = "Not signed in"
+
+
+class Conflict(CertflowError):
+    title = "Conflict"
+
+
+class TaskAlreadyClaimed(Conflict):
+    title = "Task already claimed"
+
+
+class TaskNotOpen(Conflict):
+    title = "Task is no longer open"
+
+
+class InstanceBusy(Conflict):
+    title = "Instance changed concurrently"
+
+
+class InvalidInput(CertflowError):
+    title = "Invalid input"
+
+
+class InvalidDefinition(InvalidInput):
+    title = "Invalid process definition"
+
+
+class InvalidTaskData(InvalidInput):
+    title = "Invalid task data"

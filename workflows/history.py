@@ -1,0 +1,95 @@
+"""Append-only, hash-chained history of everything that happens to an instance."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import ProcessEvent, ProcessInstance
+from workflows import clock
+from workflows.errors import NotFound
+
+GENESIS = "0" * 64
+
+
+class EventKind(StrEnum):
+    DEFINITION_DEPLOYED = "definition_deployed"
+    INSTANCE_STARTED = "instance_started"
+    TASK_READY = "task_ready"
+    TASK_CLAIMED = "task_claimed"
+    TASK_RELEASED = "task_released"
+    TASK_COMPLETED = "task_completed"
+    TASK_CANCELLED = "task_cancelled"
+    DECISION_TAKEN = "decision_taken"
+    GATEWAY_PASSED = "gateway_passed"
+    INSTANCE_COMPLETED = "instance_completed"
+    INSTANCE_FAILED = "instance_failed"
+
+
+def event_hash(*, instance_id: int | None, seq: int, kind: str, at: datetime,
+               actor_id: int | None, task_name: str | None, payload: dict[str, Any],
+               prev_hash: str) -> str:
+    """SHA-256 over the canonical JSON of an event and its predecessor's hash."""
+    canonical = json.dumps({
+        "instance_id": instance_id, "seq": seq, "kind": kind, "at": at.isoformat(),
+        "actor_id": actor_id, "task_name": task_name, "payload": payload, "prev": prev_hash,
+    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def append_event(session: Session, kind: EventKind, *, instance: ProcessInstance | None,
+                 actor_id: int | None, task_name: str | None = None,
+                 payload: dict[str, Any] | None = None) -> ProcessEvent:
+    """Add one event linked to the chain head; the instance row (locked) holds the head."""
+    payload = payload or {}
+    at = clock.utcnow()
+    if instance is not None:
+        seq = instance.last_event_seq + 1
+        prev = instance.last_event_hash or GENESIS
+    else:
+        last = session.execute(
+            sa.select(ProcessEvent.seq, ProcessEvent.hash)
+            .where(ProcessEvent.instance_id.is_(None))
+            .order_by(ProcessEvent.id.desc()).limit(1)
+        ).first()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    digest = event_hash(instance_id=instance.id if instance else None, seq=seq, kind=kind.value,
+                        at=at, actor_id=actor_id, task_name=task_name, payload=payload,
+                        prev_hash=prev)
+    event = ProcessEvent(instance_id=instance.id if instance else None, seq=seq, kind=kind.value,
+                         at=at, actor_id=actor_id, task_name=task_name, payload=payload,
+                         prev_hash=prev, hash=digest)
+    session.add(event)
+    if instance is not None:
+        instance.last_event_seq = seq
+        instance.last_event_hash = digest
+    return event
+
+
+def list_events(session: Session, instance_id: int) -> list[ProcessEvent]:
+    """An instance's history in order; NotFound if the instance does not exist."""
+    if session.get(ProcessInstance, instance_id) is None:
+        raise NotFound(f"instance {instance_id} does not exist")
+    return list(session.scalars(
+        sa.select(ProcessEvent).where(ProcessEvent.instance_id == instance_id)
+        .order_by(ProcessEvent.seq)
+    ))
+
+
+def verify_instance_chain(events: list[ProcessEvent]) -> int | None:
+    """Seq of the first event whose link or content does not verify, or None if intact."""
+    prev = GENESIS
+    for expected_seq, event in enumerate(events, start=1):
+        digest = event_hash(instance_id=event.instance_id, seq=event.seq, kind=event.kind,
+                            at=event.at, actor_id=event.actor_id, task_name=event.task_name,
+                            payload=event.payload, prev_hash=prev)
+        if event.seq != expected_seq or event.prev_hash != prev or event.hash != digest:
+            return event.seq
+        prev = event.hash
+    return None

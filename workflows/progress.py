@@ -1,0 +1,102 @@
+"""Apply what one engine run did to the tables: history, human tasks, status and state.
+
+Shared by every use case that moves an instance (start, complete, and later timers/messages),
+so they all store the same things in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import HumanTask, ProcessInstance
+from workflows import clock
+from workflows.engine import EngineFailure, ReadyUserTask, Run, add_iso_duration
+from workflows.engine.serialization import SERIALIZER_VERSION
+from workflows.history import EventKind
+from workflows.spec_cache import CachedDefinition
+from workflows.unit_of_work import UnitOfWork
+
+# Tasks in this lane belong to the person who started the instance (e.g. 销假), not a group.
+INITIATOR_GROUP = "applicant"
+
+
+def store_progress(uow: UnitOfWork, instance: ProcessInstance, run: Run,
+                   definition: CachedDefinition, *, actor_id: int | None,
+                   failure: EngineFailure | None = None) -> None:
+    """Record engine decisions, sync human tasks, and save state/data/status."""
+    for step in run.steps:
+        uow.record(EventKind(step.kind), instance, actor_id=None, task_name=step.task_name,
+                   payload=step.payload)
+    run.steps.clear()
+    now = clock.utcnow()
+    if failure is not None:
+        instance.status = "failed"
+        instance.error = failure.to_dict()
+        instance.ended_at = None
+        uow.record(EventKind.INSTANCE_FAILED, instance, actor_id=actor_id,
+                   task_name=failure.task_name, payload={"error": failure.to_dict()})
+        _cancel_open_tasks(uow, instance, keep=set(), actor_id=actor_id)
+    else:
+        ready = run.ready_user_tasks()
+        _sync_human_tasks(uow, instance, ready, definition, now=now, actor_id=actor_id)
+        if run.completed:
+            instance.status = "completed"
+            instance.ended_at = now
+            uow.record(EventKind.INSTANCE_COMPLETED, instance, actor_id=actor_id,
+                       payload={"outcome": run.data().get("outcome")})
+        else:
+            instance.status = "running"
+    instance.state = run.dump()
+    instance.serializer_version = SERIALIZER_VERSION
+    instance.data = run.data()
+
+
+def open_tasks(uow: UnitOfWork, instance_id: int) -> list[HumanTask]:
+    return list(uow.session.scalars(
+        sa.select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                   HumanTask.status.in_(("ready", "claimed")))
+        .order_by(HumanTask.id)
+    ))
+
+
+def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[ReadyUserTask],
+                      definition: CachedDefinition, *, now: Any, actor_id: int | None) -> None:
+    ready_ids = {task.spiff_task_id for task in ready}
+    existing = {row.spiff_task_id for row in open_tasks(uow, instance.id)}
+    _cancel_open_tasks(uow, instance, keep=ready_ids, actor_id=actor_id)
+    for task in ready:
+        if task.spiff_task_id in existing:
+            continue
+        meta = definition.task_meta.get(task.task_name, {})
+        group = meta.get("group")
+        assignee = instance.started_by if group == INITIATOR_GROUP else None
+        due_in = meta.get("due_in")
+        row = HumanTask(
+            instance_id=instance.id, spiff_task_id=task.spiff_task_id, task_name=task.task_name,
+            title=meta.get("title") or task.title, process_id=instance.process_id,
+            business_key=instance.business_key, candidate_group=group, assignee_id=assignee,
+            status="claimed" if assignee else "ready", form_ref=meta.get("form"),
+            definition_id=definition.definition_id,
+            due_at=add_iso_duration(now, due_in) if due_in else None, created_at=now,
+            claimed_at=now if assignee else None,
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        uow.record(EventKind.TASK_READY, instance, actor_id=None, task_name=task.task_name,
+                   payload={"task_id": row.id, "title": row.title, "group": group,
+                            "assignee_id": assignee,
+                            "due_at": row.due_at.isoformat() if row.due_at else None})
+
+
+def _cancel_open_tasks(uow: UnitOfWork, instance: ProcessInstance, *, keep: set[str],
+                       actor_id: int | None) -> None:
+    """Open rows whose engine task is no longer ready (a boundary event, a failure)."""
+    for row in open_tasks(uow, instance.id):
+        if row.spiff_task_id in keep:
+            continue
+        row.status = "cancelled"
+        row.completed_at = clock.utcnow()
+        uow.record(EventKind.TASK_CANCELLED, instance, actor_id=actor_id,
+                   task_name=row.task_name, payload={"task_id": row.id})
