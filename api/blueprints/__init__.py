@@ -1,0 +1,1 @@
+"""One blueprint per area; each view parses, calls one use case, shapes the result."""

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from api.auth import current_actor, login_required
+from api.schemas.common import ProblemSchema
+from api.schemas.instances import (
+    EventSchema,
+    InstanceListQuerySchema,
+    InstancePageSchema,
+    InstanceSchema,
+    InstanceStartSchema,
+)
+from models import db
+from workflows import history, instances
+from workflows.instances import InstanceView
+from workflows.unit_of_work import UnitOfWork
+
+bp = Blueprint("instances", __name__, url_prefix="/api/v1", description="Process instances")
+
+
+def instance_payload(view: InstanceView) -> dict[str, Any]:
+    """The instance resource: row fields plus open tasks and completed steps."""
+    instance = view.instance
+    return {
+        "id": instance.id, "process_id": instance.process_id,
+        "definition_id": instance.definition_id, "definition_version": view.definition_version,
+        "business_key": instance.business_key, "status": instance.status, "data": instance.data,
+        "error": instance.error, "version": instance.version, "started_by": instance.started_by,
+        "started_at": instance.started_at, "ended_at": instance.ended_at,
+        "open_tasks": view.open_tasks, "completed_steps": view.completed_tasks,
+    }
+
+
+@bp.post("/instances")
+@login_required()
+@bp.arguments(InstanceStartSchema)
+@bp.response(201, InstanceSchema)
+@bp.alt_response(404, schema=ProblemSchema)
+@bp.alt_response(422, schema=ProblemSchema)
+def start(body: dict[str, Any]) -> dict[str, Any]:
+    """Start an instance and run it until it waits on people."""
+    view = instances.start_instance(
+        body["process_id"], business_key=body["business_key"], data=body["data"],
+        version=body.get("version"), actor=current_actor(), uow=UnitOfWork(),
+        script_time_limit_s=current_app.config["CERTFLOW_SETTINGS"].script_time_limit_s)
+    return instance_payload(view)
+
+
+@bp.get("/instances")
+@login_required()
+@bp.arguments(InstanceListQuerySchema, location="query")
+@bp.response(200, InstancePageSchema)
+def list_all(query: dict[str, Any]) -> dict[str, Any]:
+    """Instances I may see, newest first."""
+    rows, total = instances.list_instances(
+        db.session, actor=current_actor(), process_id=query.get("process_id"),
+        business_key=query.get("business_key"), status=query.get("status"),
+        page=query["page"], per_page=query["per_page"])
+    return {"items": rows, "total": total, "page": query["page"], "per_page": query["per_page"]}
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required()
+@bp.response(200, InstanceSchema)
+@bp.alt_response(404, schema=ProblemSchema)
+def get(instance_id: int) -> dict[str, Any]:
+    """Status, data, open tasks and completed steps of one instance."""
+    return instance_payload(instances.get_instance(db.session, instance_id,
+                                                   actor=current_actor()))
+
+
+@bp.get("/instances/<int:instance_id>/events")
+@login_required()
+@bp.response(200, EventSchema(many=True))
+@bp.alt_response(404, schema=ProblemSchema)
+def events(instance_id: int) -> list[Any]:
+    """The instance's history, in order."""
+    instances.get_instance(db.session, instance_id, actor=current_actor())  # visibility check
+    return history.list_events(db.session, instance_id)

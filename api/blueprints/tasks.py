@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from api.auth import current_actor, login_required
+from api.blueprints.instances import instance_payload
+from api.schemas.common import ProblemSchema
+from api.schemas.instances import InstanceSchema
+from api.schemas.tasks import (
+    InboxPageSchema,
+    InboxQuerySchema,
+    TaskCompleteSchema,
+    TaskDetailSchema,
+    TaskSchema,
+)
+from models import db
+from workflows import human_tasks
+from workflows.inbox import InboxFilter, list_inbox
+from workflows.unit_of_work import UnitOfWork
+
+bp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="User tasks and the inbox")
+
+
+@bp.get("/tasks")
+@login_required()
+@bp.arguments(InboxQuerySchema, location="query")
+@bp.response(200, InboxPageSchema)
+@bp.alt_response(422, schema=ProblemSchema)
+def inbox(query: dict[str, Any]) -> dict[str, Any]:
+    """Tasks I can act on: unclaimed in my groups and claimed by me."""
+    filters = InboxFilter(process_id=query.get("process_id"), group=query.get("group"),
+                          status=query.get("status"), business_key=query.get("business_key"),
+                          overdue=query.get("overdue"), sort=query["sort"])
+    page = list_inbox(db.session, current_actor(), filters, page=query["page"],
+                      per_page=query["per_page"])
+    return {"items": page.tasks, "total": page.total, "total_is_exact": page.total_is_exact,
+            "page": page.page, "per_page": page.per_page}
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required()
+@bp.response(200, TaskDetailSchema)
+@bp.alt_response(404, schema=ProblemSchema)
+def get(task_id: int) -> dict[str, Any]:
+    """One task with its form's JSON Schema."""
+    task = human_tasks.get_task(db.session, task_id, actor=current_actor())
+    payload = TaskSchema().dump(task)
+    payload["form_schema"] = human_tasks.task_form_schema(db.session, task)
+    return payload
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required()
+@bp.response(200, TaskSchema)
+@bp.alt_response(403, schema=ProblemSchema)
+@bp.alt_response(409, schema=ProblemSchema)
+def claim(task_id: int) -> Any:
+    """Claim an unclaimed task of one of my groups."""
+    return human_tasks.claim_task(task_id, actor=current_actor(), uow=UnitOfWork())
+
+
+@bp.post("/tasks/<int:task_id>/release")
+@login_required()
+@bp.response(200, TaskSchema)
+@bp.alt_response(403, schema=ProblemSchema)
+@bp.alt_response(409, schema=ProblemSchema)
+def release(task_id: int) -> Any:
+    """Give a task I claimed back to its group."""
+    return human_tasks.release_task(task_id, actor=current_actor(), uow=UnitOfWork())
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@login_required()
+@bp.arguments(TaskCompleteSchema)
+@bp.response(200, InstanceSchema)
+@bp.alt_response(403, schema=ProblemSchema)
+@bp.alt_response(409, schema=ProblemSchema)
+@bp.alt_response(422, schema=ProblemSchema)
+def complete(body: dict[str, Any], task_id: int) -> dict[str, Any]:
+    """Complete a task I claimed with its form data; returns the instance afterwards."""
+    view = human_tasks.complete_task(
+        task_id, data=body["data"], actor=current_actor(), uow=UnitOfWork(),
+        script_time_limit_s=current_app.config["CERTFLOW_SETTINGS"].script_time_limit_s)
+    return instance_payload(view)

@@ -1,0 +1,103 @@
+"""The ``certflow`` command: set up the database, seed users, deploy diagrams, serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from api import create_app
+from config import load_settings
+
+
+@click.group()
+def main() -> None:
+    """certflow: certification workflows on SpiffWorkflow."""
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    from models.migrate import upgrade_database
+
+    app = create_app()
+    with app.app_context():
+        upgrade_database()
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--file", "seed_file", type=click.Path(exists=True, path_type=Path))
+def seed(seed_file: Path | None) -> None:
+    """Create the demo users and groups (idempotent)."""
+    from workflows.unit_of_work import UnitOfWork
+    from workflows.users import seed_users
+
+    settings = load_settings()
+    app = create_app(settings)
+    with app.app_context():
+        added = seed_users(seed_file or settings.seed_file, uow=UnitOfWork())
+    click.echo(f"seeded {added} new user(s)")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--process-id", help="the process to deploy when a file holds several")
+def deploy(paths: tuple[Path, ...], process_id: str | None) -> None:
+    """Deploy a .bpmn file with its DMN tables and forms (found beside it), or explicit files."""
+    from workflows.bundles import collect_bundle
+    from workflows.definitions import deploy_definition
+    from workflows.errors import InvalidDefinition
+    from workflows.unit_of_work import UnitOfWork
+
+    if len(paths) == 1 and paths[0].suffix == ".bpmn":
+        files = collect_bundle(paths[0])
+    else:
+        files = {path.name: path.read_bytes() for path in paths}
+    app = create_app()
+    with app.app_context():
+        try:
+            result = deploy_definition(files, actor=None, uow=UnitOfWork(), process_id=process_id)
+        except InvalidDefinition as error:
+            click.echo(f"error: {error.detail}", err=True)
+            for problem in error.problems:
+                click.echo("  " + json.dumps(problem.to_dict(), ensure_ascii=False), err=True)
+            sys.exit(2)
+    definition = result.definition
+    state = "deployed" if result.created else "unchanged (identical content), still"
+    click.echo(f"{definition.process_id} {state} version {definition.version}")
+
+
+@main.command("deploy-bundled")
+def deploy_bundled() -> None:
+    """Deploy every diagram shipped in bpmn/ (identical content is skipped)."""
+    from workflows.bundles import bundled_diagrams, collect_bundle
+    from workflows.definitions import deploy_definition
+    from workflows.unit_of_work import UnitOfWork
+
+    settings = load_settings()
+    app = create_app(settings)
+    with app.app_context():
+        for path in bundled_diagrams(settings.bpmn_dir):
+            result = deploy_definition(collect_bundle(path), actor=None, uow=UnitOfWork())
+            click.echo(f"{path.name}: {result.definition.process_id} "
+                       f"v{result.definition.version}{'' if result.created else ' (unchanged)'}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the API with gunicorn (threads; SQLite-friendly defaults)."""
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+                "--threads", "4", "--access-logfile", "-", "api.wsgi:app"]
+    run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class TokenRequestSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256),
+                             load_only=True)
+
+
+class ActorSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    groups = fields.List(fields.String())
+
+
+class TokenResponseSchema(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+    user = fields.Nested(ActorSchema)

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from api.schemas.common import PageQuerySchema
+from api.schemas.tasks import TaskSchema
+
+
+class InstanceStartSchema(Schema):
+    process_id = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    version = fields.Integer(validate=validate.Range(min=1),
+                             metadata={"description": "defaults to the latest version"})
+    business_key = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class CompletedStepSchema(Schema):
+    task_id = fields.Integer(attribute="id")
+    task_name = fields.String()
+    title = fields.String()
+    completed_by = fields.Integer()
+    completed_at = fields.DateTime()
+
+
+class InstanceSchema(Schema):
+    id = fields.Integer()
+    process_id = fields.String()
+    definition_id = fields.Integer()
+    definition_version = fields.Integer()
+    business_key = fields.String()
+    status = fields.String()
+    data = fields.Dict()
+    error = fields.Dict(allow_none=True)
+    version = fields.Integer()
+    started_by = fields.Integer(allow_none=True)
+    started_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    open_tasks = fields.List(fields.Nested(TaskSchema))
+    completed_steps = fields.List(fields.Nested(CompletedStepSchema))
+
+
+class InstanceSummarySchema(Schema):
+    id = fields.Integer()
+    process_id = fields.String()
+    business_key = fields.String()
+    status = fields.String()
+    started_by = fields.Integer(allow_none=True)
+    started_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+
+
+class InstanceListQuerySchema(PageQuerySchema):
+    process_id = fields.String()
+    business_key = fields.String()
+    status = fields.String(validate=validate.OneOf(["running", "completed", "failed",
+                                                    "cancelled"]))
+
+
+class InstancePageSchema(Schema):
+    items = fields.List(fields.Nested(InstanceSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    seq = fields.Integer()
+    kind = fields.String()
+    at = fields.DateTime()
+    actor_id = fields.Integer(allow_none=True)
+    task_name = fields.String(allow_none=True)
+    payload = fields.Dict()
+    prev_hash = fields.String()
+    hash = fields.String()

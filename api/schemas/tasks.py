@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from api.schemas.common import PageQuerySchema
+
+
+class TaskSchema(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    task_name = fields.String()
+    title = fields.String()
+    process_id = fields.String()
+    business_key = fields.String()
+    candidate_group = fields.String(allow_none=True)
+    assignee_id = fields.Integer(allow_none=True)
+    status = fields.String()
+    form_ref = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    overdue = fields.Method("_overdue")
+    created_at = fields.DateTime()
+    claimed_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.Integer(allow_none=True)
+
+    def _overdue(self, task: object) -> bool:
+        from workflows import clock
+
+        due = getattr(task, "due_at", None)
+        return bool(due and getattr(task, "status", "") in ("ready", "claimed")
+                    and due < clock.utcnow())
+
+
+class TaskDetailSchema(TaskSchema):
+    form_schema = fields.Dict(allow_none=True)
+
+
+class InboxQuerySchema(PageQuerySchema):
+    process_id = fields.String()
+    group = fields.String()
+    status = fields.String(validate=validate.OneOf(["ready", "claimed"]))
+    business_key = fields.String()
+    overdue = fields.Boolean()
+    sort = fields.String(load_default="id", validate=validate.OneOf(["id", "due"]))
+
+
+class InboxPageSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+    total = fields.Integer()
+    total_is_exact = fields.Boolean()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class TaskCompleteSchema(Schema):
+    data = fields.Dict(keys=fields.String(), required=True,
+                       metadata={"description": "form data, validated against the task's "
+                                                "JSON Schema"})

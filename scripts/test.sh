@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set up everything and run the whole test suite (lint, then pytest).
+# DATABASE_URL=postgresql+psycopg://... runs the same suite against PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "==> ruff"
+.venv/bin/ruff check .
+echo "==> pytest (database: ${DATABASE_URL:-sqlite temp file})"
+set +e
+.venv/bin/python -m pytest "$@"
+code=$?
+set -e
+if [ "$code" -eq 5 ]; then
+  echo "pytest collected no tests: failing on purpose" >&2
+  exit 1
+fi
+exit "$code"

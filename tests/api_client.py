@@ -1,0 +1,109 @@
+"""Story-like helpers over the HTTP API, so e2e tests read as the users' steps."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from pathlib import Path
+from typing import Any
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from workflows.bundles import collect_bundle
+
+_keys = itertools.count(1)
+
+PASSWORDS = {
+    "admin": "admin123", "auditor": "auditor123", "zhang": "zhang123", "wang": "wang123",
+    "li": "li123", "zhao": "zhao123", "chen": "chen123", "xiaoming": "xiaoming123",
+    "xiaohong": "xiaohong123",
+}
+
+
+def business_key(prefix: str = "BK") -> str:
+    """A unique business key per call (tests share one database)."""
+    return f"{prefix}-{next(_keys):05d}"
+
+
+class ApiClient:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self._tokens: dict[str, str] = {}
+
+    # --- auth ---------------------------------------------------------------------------
+    def token(self, username: str) -> str:
+        if username not in self._tokens:
+            response = self.client.post("/api/v1/auth/token", json={
+                "username": username, "password": PASSWORDS[username]})
+            assert response.status_code == 200, response.get_json()
+            self._tokens[username] = response.get_json()["access_token"]
+        return self._tokens[username]
+
+    def headers(self, username: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(username)}"} if username else {}
+
+    def get(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
+        return self.client.get(url, headers=self.headers(as_), **kwargs)
+
+    def post(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
+        return self.client.post(url, headers=self.headers(as_), **kwargs)
+
+    # --- definitions --------------------------------------------------------------------
+    def deploy_files(self, files: dict[str, bytes], *, as_: str = "admin",
+                     process_id: str | None = None) -> TestResponse:
+        data: dict[str, Any] = {"files": [(io.BytesIO(c), n) for n, c in files.items()]}
+        if process_id:
+            data["process_id"] = process_id
+        return self.post("/api/v1/definitions", as_=as_, data=data,
+                         content_type="multipart/form-data")
+
+    def deploy_bundle(self, bpmn_path: Path, *, as_: str = "admin") -> TestResponse:
+        return self.deploy_files(collect_bundle(bpmn_path), as_=as_)
+
+    # --- instances ----------------------------------------------------------------------
+    def start(self, process_id: str, *, as_: str, key: str | None = None,
+              version: int | None = None, **data: Any) -> TestResponse:
+        body: dict[str, Any] = {"process_id": process_id, "business_key": key or business_key(),
+                                "data": data}
+        if version is not None:
+            body["version"] = version
+        return self.post("/api/v1/instances", as_=as_, json=body)
+
+    def instance(self, instance_id: int, *, as_: str = "admin") -> dict[str, Any]:
+        response = self.get(f"/api/v1/instances/{instance_id}", as_=as_)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def events(self, instance_id: int, *, as_: str = "admin") -> list[dict[str, Any]]:
+        response = self.get(f"/api/v1/instances/{instance_id}/events", as_=as_)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    # --- tasks --------------------------------------------------------------------------
+    def inbox(self, *, as_: str, **query: Any) -> dict[str, Any]:
+        response = self.get("/api/v1/tasks", as_=as_, query_string=query)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def open_task(self, instance_id: int) -> dict[str, Any]:
+        """The single open task of an instance (fails if there is not exactly one)."""
+        tasks = self.instance(instance_id)["open_tasks"]
+        assert len(tasks) == 1, tasks
+        return tasks[0]
+
+    def claim(self, task_id: int, *, as_: str) -> TestResponse:
+        return self.post(f"/api/v1/tasks/{task_id}/claim", as_=as_)
+
+    def release(self, task_id: int, *, as_: str) -> TestResponse:
+        return self.post(f"/api/v1/tasks/{task_id}/release", as_=as_)
+
+    def complete(self, task_id: int, *, as_: str, **data: Any) -> TestResponse:
+        return self.post(f"/api/v1/tasks/{task_id}/complete", as_=as_, json={"data": data})
+
+    def claim_and_complete(self, task_id: int, *, as_: str, **data: Any) -> dict[str, Any]:
+        claimed = self.claim(task_id, as_=as_)
+        assert claimed.status_code == 200, claimed.get_json()
+        done = self.complete(task_id, as_=as_, **data)
+        assert done.status_code == 200, done.get_json()
+        return done.get_json()

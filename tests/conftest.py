@@ -1,0 +1,101 @@
+"""Shared fixtures: one app per session, a clean database per test, signed-in API clients.
+
+The same suite runs on SQLite (default, a temp file) and PostgreSQL (``DATABASE_URL`` set).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from api import create_app
+from config import Settings
+from models import Base, db
+from tests.api_client import ApiClient
+from workflows import clock, spec_cache
+from workflows.unit_of_work import UnitOfWork
+from workflows.users import seed_users
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _database_url(tmp_dir: Path) -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        database_url=_database_url(tmp_path_factory.mktemp("db")),
+        secret_key="test-secret",
+        password_time_cost=1,
+        password_memory_cost_kib=1024,
+        script_time_limit_s=0.5,
+    )
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Iterator[Flask]:
+    application = create_app(settings)
+    with application.app_context():
+        Base.metadata.drop_all(db.engine)
+        Base.metadata.create_all(db.engine)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _truncate_all() -> None:
+    engine = db.engine
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text(
+                f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(sa.text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture()
+def clean_db(app: Flask, settings: Settings) -> Iterator[None]:
+    """Empty tables and the demo users before each test."""
+    with app.app_context():
+        db.session.remove()
+        _truncate_all()
+        spec_cache.clear()
+        seed_users(settings.seed_file, uow=UnitOfWork())
+        db.session.remove()
+    yield
+    clock.set_clock(None)
+
+
+@pytest.fixture()
+def frozen_clock() -> Iterator[clock.FrozenClock]:
+    frozen = clock.FrozenClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # a Monday
+    clock.set_clock(frozen)
+    yield frozen
+    clock.set_clock(None)
+
+
+@pytest.fixture()
+def api(app: Flask, clean_db: None) -> Iterator[ApiClient]:
+    """An HTTP client with helpers to sign in as any demo user."""
+    with app.app_context():
+        yield ApiClient(app.test_client())
+
+
+@pytest.fixture()
+def leave_api(api: ApiClient) -> ApiClient:
+    """The API with the bundled leave-approval process deployed by the administrator."""
+    response = api.deploy_bundle(ROOT / "bpmn" / "leave_approval.bpmn", as_="admin")
+    assert response.status_code == 201, response.get_json()
+    return api

@@ -1,0 +1,157 @@
+"""Inbox, claiming, releasing and completing: who may do what, and what is stored."""
+
+from __future__ import annotations
+
+from tests.api_client import ApiClient
+
+
+def start_leave(api: ApiClient, days: float = 1, *, key: str | None = None) -> dict:
+    response = api.start("leave_approval", as_="xiaoming", key=key, days=days,
+                         leave_type="personal", reason="参加比赛")
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_inbox_lists_unclaimed_tasks_of_my_groups_and_my_claims(leave_api: ApiClient) -> None:
+    first = start_leave(leave_api, 1, key="LV-A")
+    start_leave(leave_api, 4, key="LV-B")  # goes to class office, not to teachers
+    teacher_inbox = leave_api.inbox(as_="zhang")
+    assert [t["business_key"] for t in teacher_inbox["items"]] == ["LV-A"]
+    assert teacher_inbox["total"] == 1 and teacher_inbox["total_is_exact"] is True
+    office_inbox = leave_api.inbox(as_="li")
+    assert [t["business_key"] for t in office_inbox["items"]] == ["LV-B"]
+    task_id = first["open_tasks"][0]["id"]
+    assert leave_api.claim(task_id, as_="zhang").status_code == 200
+    # claimed by zhang: gone from wang's inbox (same group), still in zhang's as claimed
+    assert leave_api.inbox(as_="wang")["items"] == []
+    mine = leave_api.inbox(as_="zhang", status="claimed")["items"]
+    assert [t["id"] for t in mine] == [task_id]
+    assert mine[0]["assignee_id"] is not None
+
+
+def test_inbox_filters_and_pagination(leave_api: ApiClient) -> None:
+    for i in range(5):
+        start_leave(leave_api, 1, key=f"PG-{i}")
+    page1 = leave_api.inbox(as_="zhang", per_page=2, page=1)
+    page3 = leave_api.inbox(as_="zhang", per_page=2, page=3)
+    assert page1["total"] == 5
+    assert [t["business_key"] for t in page1["items"]] == ["PG-0", "PG-1"]
+    assert [t["business_key"] for t in page3["items"]] == ["PG-4"]
+    by_key = leave_api.inbox(as_="zhang", business_key="PG-3")
+    assert [t["business_key"] for t in by_key["items"]] == ["PG-3"]
+    assert leave_api.inbox(as_="zhang", process_id="other")["items"] == []
+    assert leave_api.inbox(as_="zhang", group="class_teacher")["total"] == 5
+    not_mine = leave_api.get("/api/v1/tasks", as_="zhang", query_string={"group": "leader"})
+    assert not_mine.status_code == 422
+    bad = leave_api.get("/api/v1/tasks", as_="zhang", query_string={"per_page": 0})
+    assert bad.status_code == 422
+    assert bad.get_json()["errors"][0]["pointer"] == "/per_page"
+
+
+def test_only_group_members_may_claim(leave_api: ApiClient) -> None:
+    task_id = start_leave(leave_api)["open_tasks"][0]["id"]
+    response = leave_api.claim(task_id, as_="li")  # class office, not class teacher
+    assert response.status_code == 404  # not visible outside the group: no id probing
+    response = leave_api.claim(task_id, as_="xiaoming")
+    assert response.status_code == 404
+
+
+def test_claiming_an_already_claimed_task_is_a_conflict(leave_api: ApiClient) -> None:
+    task_id = start_leave(leave_api)["open_tasks"][0]["id"]
+    assert leave_api.claim(task_id, as_="zhang").status_code == 200
+    response = leave_api.claim(task_id, as_="wang")
+    assert response.status_code == 409
+    assert response.mimetype == "application/problem+json"
+    assert "张老师" in response.get_json()["detail"]
+    assert leave_api.claim(task_id, as_="zhang").status_code == 200  # idempotent for the holder
+
+
+def test_completing_a_task_claimed_by_someone_else_is_forbidden(leave_api: ApiClient) -> None:
+    instance = start_leave(leave_api)
+    task_id = instance["open_tasks"][0]["id"]
+    leave_api.claim(task_id, as_="zhang")
+    response = leave_api.complete(task_id, as_="wang", teacher_approved=True)
+    assert response.status_code == 403
+    assert leave_api.instance(instance["id"])["open_tasks"][0]["status"] == "claimed"
+
+
+def test_completing_an_unclaimed_task_asks_to_claim_first(leave_api: ApiClient) -> None:
+    task_id = start_leave(leave_api)["open_tasks"][0]["id"]
+    response = leave_api.complete(task_id, as_="zhang", teacher_approved=True)
+    assert response.status_code == 409
+    assert "claimed" in response.get_json()["detail"]
+
+
+def test_release_returns_the_task_to_the_group(leave_api: ApiClient) -> None:
+    task_id = start_leave(leave_api)["open_tasks"][0]["id"]
+    leave_api.claim(task_id, as_="zhang")
+    assert leave_api.release(task_id, as_="wang").status_code == 403
+    released = leave_api.release(task_id, as_="zhang")
+    assert released.status_code == 200
+    assert released.get_json()["status"] == "ready"
+    assert leave_api.claim(task_id, as_="wang").status_code == 200
+
+
+def test_invalid_form_data_is_refused_per_field_and_nothing_is_stored(
+        leave_api: ApiClient) -> None:
+    instance = start_leave(leave_api)
+    task_id = instance["open_tasks"][0]["id"]
+    leave_api.claim(task_id, as_="zhang")
+    events_before = leave_api.events(instance["id"])
+    version_before = leave_api.instance(instance["id"])["version"]
+    response = leave_api.complete(task_id, as_="zhang", teacher_approved="yes",
+                                  unexpected_field=1)
+    assert response.status_code == 422
+    body = response.get_json()
+    pointers = {e["pointer"] for e in body["errors"]}
+    assert "/data/teacher_approved" in pointers
+    assert any(e["rule"] == "additionalProperties" for e in body["errors"])
+    # rejection without a reason: the comment becomes required
+    response = leave_api.complete(task_id, as_="zhang", teacher_approved=False)
+    assert response.status_code == 422
+    assert any(e["pointer"] == "/data/teacher_comment" for e in response.get_json()["errors"])
+    after = leave_api.instance(instance["id"])
+    assert after["version"] == version_before
+    assert after["open_tasks"][0]["status"] == "claimed"
+    assert leave_api.events(instance["id"]) == events_before
+
+
+def test_completing_twice_is_a_conflict(leave_api: ApiClient) -> None:
+    instance = start_leave(leave_api, 2)
+    task_id = instance["open_tasks"][0]["id"]
+    leave_api.claim_and_complete(task_id, as_="zhang", teacher_approved=True)
+    response = leave_api.complete(task_id, as_="zhang", teacher_approved=True)
+    assert response.status_code == 409
+
+
+def test_task_detail_carries_the_form_schema(leave_api: ApiClient) -> None:
+    task_id = start_leave(leave_api)["open_tasks"][0]["id"]
+    detail = leave_api.get(f"/api/v1/tasks/{task_id}", as_="zhang").get_json()
+    assert detail["form_schema"]["properties"]["teacher_approved"]["type"] == "boolean"
+    assert detail["title"] == "班主任审批"
+
+
+def test_applicants_see_only_their_own_instances(leave_api: ApiClient) -> None:
+    instance = start_leave(leave_api)
+    assert leave_api.get(f"/api/v1/instances/{instance['id']}", as_="xiaoming").status_code == 200
+    assert leave_api.get(f"/api/v1/instances/{instance['id']}", as_="xiaohong").status_code == 404
+    listing = leave_api.get("/api/v1/instances", as_="xiaohong").get_json()
+    assert listing["items"] == [] and listing["total"] == 0
+    mine = leave_api.get("/api/v1/instances", as_="xiaoming").get_json()
+    assert [i["id"] for i in mine["items"]] == [instance["id"]]
+
+
+def test_running_instances_keep_their_version(leave_api: ApiClient) -> None:
+    from tests.test_support import deploy_modified_leave
+
+    old = start_leave(leave_api, 1)
+    assert old["definition_version"] == 1
+    deploy_modified_leave(leave_api)
+    new = start_leave(leave_api, 1)
+    assert new["definition_version"] == 2
+    # the old instance continues on version 1's diagram
+    task = leave_api.open_task(old["id"])
+    final = leave_api.claim_and_complete(task["id"], as_="zhang", teacher_approved=True,
+                                         teacher_comment="好")
+    assert final["definition_version"] == 1
+    assert final["open_tasks"][0]["task_name"] == "confirm_return"

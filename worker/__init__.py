@@ -1,0 +1,1 @@
+"""Celery adapter: thin task functions that call workflows/ use cases by id."""
