@@ -65,19 +65,22 @@ def _split_camel(name: str) -> list[str]:
 
 
 def _flatten_messages(messages: Any, pointer: str = "") -> list[dict[str, Any]]:
-    """webargs/marshmallow nested messages -> a flat list with JSON pointers."""
+    """Nested marshmallow messages -> a flat list of ``{pointer, message}``."""
     if isinstance(messages, dict):
-        out: list[dict[str, Any]] = []
-        for key, value in messages.items():
-            # The first level is the request location (json, query, files, form).
-            nested = f"{pointer}/{key}" if pointer or key not in _LOCATIONS else "/"
-            out.extend(_flatten_messages(value, nested if nested != "/" else ""))
-        return out
+        return [e for key, value in messages.items()
+                for e in _flatten_messages(value, f"{pointer}/{key}")]
     if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         return [{"pointer": pointer or "/", "message": m} for m in messages]
     if isinstance(messages, list):
         return [e for i, m in enumerate(messages) for e in _flatten_messages(m, f"{pointer}/{i}")]
     return [{"pointer": pointer or "/", "message": str(messages)}]
+
+
+def _request_problems(messages: Any) -> list[dict[str, Any]]:
+    """webargs keys messages by request location first (json, query, files...): drop it."""
+    if isinstance(messages, dict) and set(messages) <= _LOCATIONS:
+        return [e for value in messages.values() for e in _flatten_messages(value)]
+    return _flatten_messages(messages)
 
 
 _LOCATIONS = {"json", "query", "files", "form", "headers", "path", "view_args"}
@@ -91,7 +94,7 @@ class CertflowApi(Api):
         data = getattr(error, "data", None) or {}
         messages = data.get("messages")
         if status == 422 and messages is not None:
-            errors = _flatten_messages(messages)
+            errors = _request_problems(messages)
             return problem(422, "Invalid request", f"{len(errors)} problem(s) in the request",
                            errors, slug="invalid-request")
         if status == 413:

@@ -23,7 +23,7 @@ class Settings:
     # SQLite file by default: a new user needs nothing but Python.
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'instance' / 'certflow.sqlite3'}"
     # Signs bearer tokens; the default is only fit for the embedded demo.
-    secret_key: str = "dev-only-change-me"
+    secret_key: str = "dev-only-secret-change-me-in-production-0123456789"
     token_ttl_seconds: int = 8 * 3600
     # Where bundled diagrams, DMN tables and forms live.
     bpmn_dir: Path = PROJECT_ROOT / "bpmn"

@@ -34,7 +34,7 @@ def _database_url(tmp_dir: Path) -> str:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         database_url=_database_url(tmp_path_factory.mktemp("db")),
-        secret_key="test-secret",
+        secret_key="test-secret-key-with-at-least-32-bytes!",
         password_time_cost=1,
         password_memory_cost_kib=1024,
         script_time_limit_s=0.5,
@@ -87,10 +87,13 @@ def frozen_clock() -> Iterator[clock.FrozenClock]:
 
 
 @pytest.fixture()
-def api(app: Flask, clean_db: None) -> Iterator[ApiClient]:
-    """An HTTP client with helpers to sign in as any demo user."""
-    with app.app_context():
-        yield ApiClient(app.test_client())
+def api(app: Flask, clean_db: None) -> ApiClient:
+    """An HTTP client with helpers to sign in as any demo user.
+
+    No app context is held open around the test: each request gets its own, and so its own
+    session and transaction, exactly as under gunicorn.
+    """
+    return ApiClient(app.test_client())
 
 
 @pytest.fixture()

@@ -16,7 +16,7 @@ from api.schemas.tasks import (
     TaskDetailSchema,
     TaskSchema,
 )
-from models import db
+from models import HumanTask, db
 from workflows import human_tasks
 from workflows.inbox import InboxFilter, list_inbox
 from workflows.unit_of_work import UnitOfWork
@@ -47,7 +47,7 @@ def inbox(query: dict[str, Any]) -> dict[str, Any]:
 def get(task_id: int) -> dict[str, Any]:
     """One task with its form's JSON Schema."""
     task = human_tasks.get_task(db.session, task_id, actor=current_actor())
-    payload = TaskSchema().dump(task)
+    payload = {column.key: getattr(task, column.key) for column in HumanTask.__table__.columns}
     payload["form_schema"] = human_tasks.task_form_schema(db.session, task)
     return payload
 

@@ -63,8 +63,8 @@ def test_expired_and_forged_tokens_are_refused(api: ApiClient, frozen_clock) -> 
     expired = api.client.get("/api/v1/me", headers=headers)
     assert expired.status_code == 401
     assert "expired" in expired.get_json()["detail"]
-    forged = jwt.encode({"sub": "1", "exp": int((clock.utcnow() + timedelta(hours=1))
-                                                .timestamp())}, "wrong-key", algorithm="HS256")
+    claims = {"sub": "1", "exp": int((clock.utcnow() + timedelta(hours=1)).timestamp())}
+    forged = jwt.encode(claims, "a-wrong-key-that-is-long-enough-for-hs256", algorithm="HS256")
     response = api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
 

@@ -38,13 +38,14 @@ def test_deploy_assigns_versions_and_skips_identical_content(api: ApiClient) -> 
     assert source.status_code == 200 and b"<bpmn:definitions" in source.data
 
 
-def test_deploy_event_is_recorded(api: ApiClient) -> None:
+def test_deploy_event_is_recorded(app, api: ApiClient) -> None:
     from models import ProcessEvent, db
 
     api.deploy_files(leave_bundle())
-    event = db.session.query(ProcessEvent).filter_by(kind="definition_deployed").one()
-    assert event.payload["process_id"] == "leave_approval"
-    assert event.actor_id is not None
+    with app.app_context():
+        event = db.session.query(ProcessEvent).filter_by(kind="definition_deployed").one()
+        assert event.payload["process_id"] == "leave_approval"
+        assert event.actor_id is not None
 
 
 def test_malformed_xml_names_file_and_line(api: ApiClient) -> None:
@@ -104,12 +105,20 @@ def test_bad_gateway_condition_is_refused_with_the_element(api: ApiClient,
     assert "condition" in found[0]["message"]
 
 
-def test_broken_dmn_cell_is_refused(api: ApiClient) -> None:
+@pytest.mark.parametrize(("old", "new", "element_id"), [
+    (b'"teacher"', b'"teacher" +', "rule_teacher_route"),  # output cell syntax
+    (b"&lt;= 1", b"&lt;= 1 +", "rule_teacher_days"),  # input cell syntax
+    (b"&lt;= 1", b'__import__("os")', "rule_teacher_days"),  # forbidden name in a cell
+])
+def test_broken_dmn_cell_is_refused_with_its_location(api: ApiClient, old: bytes, new: bytes,
+                                                      element_id: str) -> None:
     files = leave_bundle()
-    files["leave_tiers.dmn"] = files["leave_tiers.dmn"].replace(
-        b'"teacher"', b'"teacher" +', 1)
-    found = problems(api.deploy_files(files))
-    assert "decision table" in found[0]["message"]
+    assert old in files["leave_tiers.dmn"]
+    files["leave_tiers.dmn"] = files["leave_tiers.dmn"].replace(old, new, 1)
+    [problem] = problems(api.deploy_files(files))
+    assert problem["file"] == "leave_tiers.dmn"
+    assert problem["element_id"] == element_id
+    assert isinstance(problem["line"], int)
 
 
 def test_upload_without_files_or_bpmn(api: ApiClient) -> None:

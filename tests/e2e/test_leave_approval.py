@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -112,7 +113,7 @@ def test_history_records_every_step_in_order_with_actor(leave_api: ApiClient) ->
     assert completed[0]["payload"]["data"]["teacher_approved"] is True
     claimed = next(e for e in events if e["kind"] == "task_claimed")
     assert claimed["actor_id"] is not None
-    for earlier, later in zip(events, events[1:], strict=False):
+    for earlier, later in itertools.pairwise(events):
         assert later["prev_hash"] == earlier["hash"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from typing import Any
 
@@ -58,7 +59,7 @@ def test_two_reviewers_completing_parallel_tasks_both_succeed_in_turn(
             assert len(completed) == 1 and final["status"] == "running"
         events = api.events(instance["id"])
         assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
-        for earlier, later in zip(events, events[1:], strict=False):
+        for earlier, later in itertools.pairwise(events):
             assert later["prev_hash"] == earlier["hash"]
 
 

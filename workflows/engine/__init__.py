@@ -10,12 +10,12 @@ from workflows.engine.timing import add_iso_duration
 
 __all__ = [
     "START_FORM_KEY",
-    "add_iso_duration",
     "EngineFailure",
     "EngineStep",
     "ParsedBundle",
     "ReadyUserTask",
     "Run",
+    "add_iso_duration",
     "content_hash",
     "load_specs",
     "parse_bundle",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lxml import etree
@@ -68,7 +68,8 @@ def parse_bundle(raw_files: dict[str, bytes], *, process_id: str | None = None) 
     bpmn_root = xml_roots[bpmn_file]
     task_meta, meta_problems = extract_task_meta(spec, subprocess_specs, bpmn_root, forms,
                                                  bpmn_file)
-    problems = meta_problems + check_spec(spec, subprocess_specs, bpmn_root, bpmn_file)
+    problems = _locate(meta_problems + check_spec(spec, subprocess_specs, bpmn_root, bpmn_file),
+                       xml_roots)
     if problems:
         raise InvalidDefinition(
             f"{bpmn_file}: {len(problems)} problem(s) in the definition", problems=problems
@@ -187,6 +188,20 @@ def _executable_process(root: etree._Element, bpmn_file: str) -> str:
                         element_id=",".join(p.get("id", "") for p in candidates),
                         line=candidates[0].sourceline)])
     return executable[0].get("id", "")
+
+
+def _locate(problems: list[Problem], xml_roots: dict[str, etree._Element]) -> list[Problem]:
+    """Fill in the file and line of problems that only know their element id (DMN cells)."""
+    located = []
+    for problem in problems:
+        if problem.file is None and problem.element_id:
+            for name, root in xml_roots.items():
+                found = root.xpath("//*[@id=$id]", id=problem.element_id)
+                if found:
+                    problem = replace(problem, file=name, line=found[0].sourceline)
+                    break
+        located.append(problem)
+    return located
 
 
 def _problem_from_validation(exc: ValidationException, root: etree._Element | None,

@@ -17,7 +17,7 @@ from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 from workflows.engine.serialization import dump_state, load_state, to_plain
-from workflows.script_env import make_script_engine
+from workflows.script_env import ScriptError, make_script_engine
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,8 @@ class Run:
             action()
         except SpiffWorkflowException as exc:
             raise _failure_from(exc) from exc
+        except ScriptError as exc:  # paths where SpiffWorkflow calls the environment directly
+            raise EngineFailure(message=exc.message, line=exc.line, kind=exc.kind) from exc
 
 
 def _failure_from(exc: SpiffWorkflowException) -> EngineFailure:
