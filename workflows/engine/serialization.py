@@ -16,6 +16,8 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from workflows.engine.pruning import prune_finished_history
+
 SERIALIZER_VERSION = VERSION
 
 
@@ -53,7 +55,8 @@ _SERIALIZER = _build_serializer()
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:
-    """Serialize the running state (task tree and data) as compact JSON."""
+    """Serialize the live state (task tree and data) as JSON; finished history is pruned."""
+    prune_finished_history(workflow)
     return _SERIALIZER.serialize_json(workflow)
 
 
