@@ -6,10 +6,13 @@ import logging
 
 from flask import Flask
 
+from api.docs_ui import install_docs_ui
 from api.errors import CertflowApi, register_error_handlers
+from api.openapi import install_safe_converters
 from config import Settings, load_settings
 from models import db
 from models.database import configure_engine
+from workflows.masking import install_log_masking
 from workflows.users import configure_hashing
 
 
@@ -26,19 +29,40 @@ def create_app(settings: Settings | None = None) -> Flask:
         configure_engine(db.engine)
     configure_hashing(time_cost=settings.password_time_cost,
                       memory_cost_kib=settings.password_memory_cost_kib)
+    install_docs_ui(app)  # Swagger UI at /api/docs, assets served locally (no CDN)
     api = CertflowApi(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     api.spec.options["security"] = [{"bearerAuth": []}]
+    install_safe_converters(app, api)  # before any blueprint: huge ids, NUL in names -> 404
     from api.blueprints import auth, definitions, health, instances, tasks
 
     for module in (health, auth, definitions, instances, tasks):
         api.register_blueprint(module.bp)
+    from api.audit_hooks import register_audit_hooks
+    from api.blueprints import audit
+
+    api.register_blueprint(audit.bp)  # the auditors' API (docs/audit.md)
+    from api.blueprints import incidents, messages, notifications, timers
+
+    for module in (messages, notifications, incidents, timers):  # background work (worker/)
+        api.register_blueprint(module.bp)
+    from api.blueprints import batch, certificates, reports
+    from workflows import certificates as certificate_register
+
+    for module in (certificates, batch, reports):  # skill-level certification
+        api.register_blueprint(module.bp)
+    certificate_register.configure(settings.certificate_issuer_code)
+    register_audit_hooks(app)  # auditors change nothing; their reads are logged
     register_error_handlers(app, api)
+    from api.web_ui import register_web_ui
+
+    register_web_ui(app)  # the built web app (ui/dist) at /, when it is built
     from worker.celery_app import celery_init_app  # the one sanctioned api -> worker edge
 
     celery_init_app(app)
     logging.getLogger("certflow").setLevel(logging.INFO)
+    install_log_masking()  # ID and phone numbers never reach a log in clear
     return app
 
 

@@ -11,12 +11,13 @@ from typing import Any, TypeVar
 import jwt
 from flask import current_app, g, request
 
+from api.openapi import problems
 from config import Settings
 from models import db
 from workflows import clock
 from workflows.actors import Actor
 from workflows.errors import NotAllowed, NotAuthenticated
-from workflows.users import load_actor
+from workflows.tokens import actor_for_token
 
 F = TypeVar("F", bound=Callable[..., Any])
 ALGORITHM = "HS256"
@@ -30,12 +31,14 @@ def issue_token(actor: Actor) -> tuple[str, Any]:
     """A signed token for the actor and its expiry time."""
     now = clock.utcnow()
     expires = now + timedelta(seconds=settings().token_ttl_seconds)
-    claims = {"sub": str(actor.id), "iat": int(now.timestamp()), "exp": int(expires.timestamp()),
+    # ``iat`` keeps sub-second precision: "revoke all" refuses tokens issued before it, and a
+    # token issued later in the same second must still work.
+    claims = {"sub": str(actor.id), "iat": now.timestamp(), "exp": int(expires.timestamp()),
               "jti": uuid.uuid4().hex, "role": actor.role}
     return jwt.encode(claims, settings().secret_key, algorithm=ALGORITHM), expires
 
 
-def _actor_from_request() -> Actor:
+def _actor_from_request() -> tuple[Actor, dict[str, Any]]:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -43,21 +46,28 @@ def _actor_from_request() -> Actor:
     try:
         claims = jwt.decode(token, settings().secret_key, algorithms=[ALGORITHM],
                             # Time claims are checked below against the injectable clock.
-                            options={"require": ["exp", "sub"], "verify_exp": False,
+                            options={"require": ["exp", "sub", "jti", "iat"],
+                                     "verify_exp": False,
                                      "verify_iat": False, "verify_nbf": False})
         # The token's own expiry is checked against our clock, so tests can move time.
         if int(claims["exp"]) <= int(clock.utcnow().timestamp()):
             raise jwt.ExpiredSignatureError
-        user_id = int(claims["sub"])
+        user_id, jti, issued_at = int(claims["sub"]), str(claims["jti"]), float(claims["iat"])
     except jwt.ExpiredSignatureError:
         raise NotAuthenticated("the token has expired; sign in again") from None
-    except (jwt.InvalidTokenError, ValueError):
+    except (jwt.InvalidTokenError, ValueError, TypeError):
         raise NotAuthenticated("the token is invalid") from None
-    return load_actor(db.session, user_id)
+    actor = actor_for_token(db.session, user_id=user_id, jti=jti, issued_at=issued_at)
+    return actor, claims
 
 
 def current_actor() -> Actor:
     return g.actor
+
+
+def current_token_claims() -> dict[str, Any]:
+    """The verified claims of the request's token (``jti``, ``exp``...), e.g. to sign out."""
+    return g.token_claims
 
 
 def login_required(*roles: str) -> Callable[[F], F]:
@@ -66,15 +76,16 @@ def login_required(*roles: str) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            actor = _actor_from_request()
+            actor, claims = _actor_from_request()
             if roles and actor.role not in roles:
                 raise NotAllowed(f"this needs the role {' or '.join(roles)}")
-            g.actor = actor
+            g.actor, g.token_claims = actor, claims
             return view(*args, **kwargs)
 
         doc = getattr(wrapper, "_apidoc", {})
         doc.setdefault("manual_doc", {})["security"] = [{"bearerAuth": []}]
         wrapper._apidoc = doc  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
+        # Document what this decorator itself answers: 401, and 403 when roles are required.
+        return problems(401, *((403,) if roles else ()))(wrapper)  # type: ignore[return-value]
 
     return decorate

@@ -9,6 +9,9 @@ from pathlib import Path
 import click
 
 from api import create_app
+from api.cli_audit import audit
+from api.cli_backup import backup, restore
+from api.cli_demo import seed_demo
 from config import load_settings
 
 
@@ -91,13 +94,24 @@ def deploy_bundled() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the API with gunicorn (threads; SQLite-friendly defaults)."""
+    """Serve the API with gunicorn (threads; SQLite-friendly defaults).
+
+    Embedded mode (no ``BROKER_URL``): a daemon thread in the serving process fires due timers
+    every few seconds (``worker/gunicorn_hooks.py``); scaled out, ``celery -A worker.main beat``
+    schedules that job for the workers instead.
+    """
     from gunicorn.app.wsgiapp import run
 
-    sys.argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+    sys.argv = ["gunicorn", "--config", "python:worker.gunicorn_hooks",
+                "--bind", f"{host}:{port}", "--workers", str(workers),
                 "--threads", "4", "--access-logfile", "-", "api.wsgi:app"]
     run()
 
+
+main.add_command(audit)  # certflow audit anchor|verify|verify-export (docs/audit.md)
+main.add_command(backup)  # certflow backup FILE / restore FILE (docs/operations.md)
+main.add_command(restore)
+main.add_command(seed_demo)  # certflow seed-demo (skill-level certification cases)
 
 if __name__ == "__main__":
     main()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import http
 import logging
 from typing import Any
 
 from flask import Flask, Response, json
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
+from api.openapi import PROBLEM_CONTENT_TYPE
+from api.schemas.common import ProblemSchema
 from workflows.errors import (
     CertflowError,
     Conflict,
@@ -16,7 +20,9 @@ from workflows.errors import (
     NotAllowed,
     NotAuthenticated,
     NotFound,
+    TooManyAttempts,
 )
+from workflows.masking import mask_text, mask_value
 
 log = logging.getLogger("certflow.api")
 
@@ -26,21 +32,25 @@ STATUS_BY_ERROR: list[tuple[type[CertflowError], int]] = [
     (NotFound, 404),
     (Conflict, 409),
     (InvalidInput, 422),
+    (TooManyAttempts, 429),
 ]
+# Headers an HTTP error carries that the client needs (405 Allow, 413/429/503 Retry-After).
+_KEPT_HEADERS = ("Allow", "Retry-After")
 
 
 def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
             *, slug: str | None = None) -> Response:
+    """A problem document; detail and errors are masked, as they may echo personal data."""
     body: dict[str, Any] = {
         "type": f"https://certflow.dev/problems/{slug or status}",
         "title": title,
         "status": status,
-        "detail": detail,
+        "detail": mask_text(detail),
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = mask_value(errors)
     response = Response(json.dumps(body, ensure_ascii=False), status=status,
-                        mimetype="application/problem+json")
+                        mimetype=PROBLEM_CONTENT_TYPE)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="certflow"'
     return response
@@ -49,8 +59,11 @@ def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] |
 def _domain_error(error: CertflowError) -> Response:
     status = next(code for cls, code in STATUS_BY_ERROR if isinstance(error, cls))
     slug = "-".join(part.lower() for part in _split_camel(type(error).__name__))
-    return problem(status, error.title, error.detail, [p.to_dict() for p in error.problems],
-                   slug=slug)
+    response = problem(status, error.title, error.detail, [p.to_dict() for p in error.problems],
+                       slug=slug)
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(error.retry_after_s)
+    return response
 
 
 def _split_camel(name: str) -> list[str]:
@@ -83,11 +96,25 @@ def _request_problems(messages: Any) -> list[dict[str, Any]]:
     return _flatten_messages(messages)
 
 
-_LOCATIONS = {"json", "query", "files", "form", "headers", "path", "view_args"}
+_LOCATIONS = {"json", "query", "files", "form", "form_and_files", "headers", "path", "view_args"}
 
 
 class CertflowApi(Api):
-    """flask-smorest's Api, answering errors as problem documents."""
+    """flask-smorest's Api, answering errors as problem documents (and documenting them so)."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        """One component response per HTTP status, all ``application/problem+json``."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Unexpected error", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         status = error.code or 500
@@ -95,12 +122,17 @@ class CertflowApi(Api):
         messages = data.get("messages")
         if status == 422 and messages is not None:
             errors = _request_problems(messages)
-            return problem(422, "Invalid request", f"{len(errors)} problem(s) in the request",
-                           errors, slug="invalid-request")
-        if status == 413:
-            return problem(413, "Upload too large",
-                           "the request body exceeds the configured upload limit")
-        return problem(status, error.name, error.description or error.name)
+            response = problem(422, "Invalid request", f"{len(errors)} problem(s) in the request",
+                               errors, slug="invalid-request")
+        elif status == 413:
+            response = problem(413, "Upload too large",
+                               "the request body exceeds the configured upload limit")
+        else:
+            response = problem(status, error.name, error.description or error.name)
+        for name, value in error.get_headers():
+            if name in _KEPT_HEADERS:
+                response.headers[name] = value
+        return response
 
 
 def register_error_handlers(app: Flask, api: CertflowApi) -> None:

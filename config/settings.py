@@ -39,6 +39,27 @@ class Settings:
     # Largest accepted upload (a deploy bundle) in bytes.
     max_upload_bytes: int = 5 * 1024 * 1024
     page_size_max: int = 200
+    # HMAC-SHA256 key that signs audit anchors and audit exports; auditors verify exports
+    # offline with it. The default is only fit for the embedded demo.
+    audit_signing_key: str = "dev-only-audit-signing-key-change-me-0123456789"
+    # --- background work (worker/): timers, service tasks ------------------------------
+    # Celery queue the API enqueues to and workers consume (one per deployment/test run).
+    queue_name: str = "certflow"
+    # Beat (or the embedded thread) looks for due timers this often.
+    timer_poll_seconds: float = 5.0
+    # Timers one claim takes; a worker fires its claim before taking more.
+    timer_batch_size: int = 100
+    # Retries of a failing service task before it becomes an incident; backoff doubles
+    # from the base (seconds) up to the cap.
+    service_task_max_retries: int = 3
+    service_task_backoff_s: float = 2.0
+    service_task_backoff_max_s: float = 300.0
+    # Extra modules that register service-task functions (comma-separated in the env).
+    service_modules: tuple[str, ...] = ()
+    # Public holidays and 调休 workdays for ``P<n>WD`` durations (and its time zone).
+    holidays_file: Path = PROJECT_ROOT / "config" / "holidays_cn.json"
+    # Issuing body code that starts every certificate number (docs/certificates.md).
+    certificate_issuer_code: str = "CF3201"
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -66,7 +87,8 @@ class Settings:
         }
 
     def to_dict(self) -> dict[str, object]:
-        return {k: str(v) for k, v in asdict(self).items() if k != "secret_key"}
+        return {k: str(v) for k, v in asdict(self).items()
+                if k not in ("secret_key", "audit_signing_key")}
 
 
 def load_settings() -> Settings:
@@ -80,4 +102,17 @@ def load_settings() -> Settings:
         seed_file=Path(_env("CERTFLOW_SEED_FILE", str(defaults.seed_file))),
         broker_url=_env("BROKER_URL", defaults.broker_url),
         script_time_limit_s=float(_env("CERTFLOW_SCRIPT_TIME_LIMIT", "1.0")),
+        audit_signing_key=_env("CERTFLOW_AUDIT_SIGNING_KEY", defaults.audit_signing_key),
+        queue_name=_env("CERTFLOW_QUEUE", defaults.queue_name),
+        timer_poll_seconds=float(_env("CERTFLOW_TIMER_POLL_SECONDS",
+                                      str(defaults.timer_poll_seconds))),
+        timer_batch_size=int(_env("CERTFLOW_TIMER_BATCH_SIZE", str(defaults.timer_batch_size))),
+        service_task_max_retries=int(_env("CERTFLOW_SERVICE_TASK_MAX_RETRIES",
+                                          str(defaults.service_task_max_retries))),
+        service_task_backoff_s=float(_env("CERTFLOW_SERVICE_TASK_BACKOFF",
+                                          str(defaults.service_task_backoff_s))),
+        holidays_file=Path(_env("CERTFLOW_HOLIDAYS_FILE", str(defaults.holidays_file))),
+        certificate_issuer_code=_env("CERTFLOW_CERT_ISSUER", defaults.certificate_issuer_code),
+        service_modules=tuple(m.strip() for m in _env("CERTFLOW_SERVICE_MODULES", "").split(",")
+                              if m.strip()),
     )

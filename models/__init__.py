@@ -2,23 +2,43 @@
 
 from flask_sqlalchemy import SQLAlchemy
 
+from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
+from models.certificate import Certificate, CertificateEvent, CertificateSequence
 from models.definition import ProcessDefinition
 from models.event import ProcessEvent
 from models.human_task import HumanTask
 from models.instance import ProcessInstance
+from models.message import MessageSubscription, UnmatchedMessage
+from models.notification import Notification
+from models.security import RevokedToken, SignInAttempt
+from models.service_job import Incident, ServiceJob
+from models.timer import Timer
 from models.user import Group, Membership, User
 
 db = SQLAlchemy(model_class=Base)
 
 __all__ = [
+    "AuditAccessLog",
+    "AuditAnchor",
     "Base",
+    "Certificate",
+    "CertificateEvent",
+    "CertificateSequence",
     "Group",
     "HumanTask",
+    "Incident",
     "Membership",
+    "MessageSubscription",
+    "Notification",
     "ProcessDefinition",
     "ProcessEvent",
     "ProcessInstance",
+    "RevokedToken",
+    "ServiceJob",
+    "SignInAttempt",
+    "Timer",
+    "UnmatchedMessage",
     "User",
     "db",
 ]

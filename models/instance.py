@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
 
-INSTANCE_STATUSES = ("running", "completed", "failed", "cancelled")
+# "incident": a service task failed after every retry and waits for an administrator.
+INSTANCE_STATUSES = ("running", "completed", "failed", "cancelled", "incident")
 
 
 class ProcessInstance(Base):

@@ -22,6 +22,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(sa.String(16))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Tokens issued before this moment are refused ("sign out everywhere", set by an admin).
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The class a teacher/examiner teaches or a learner attends (e.g. "机电2301"): the
+    # separation-of-duties rule ``recusal:class`` keeps examiners off their own class (回避).
+    class_name: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class Group(Base):

@@ -18,6 +18,10 @@ PASSWORDS = {
     "admin": "admin123", "auditor": "auditor123", "zhang": "zhang123", "wang": "wang123",
     "li": "li123", "zhao": "zhao123", "chen": "chen123", "xiaoming": "xiaoming123",
     "xiaohong": "xiaohong123",
+    # skill-level certification staff and applicants (config/demo_users.json)
+    **{name: f"{name}123" for name in (
+        "sun", "zhou", "wu", "qian", "feng", "zheng", "jiang", "he", "han", "qin", "cao", "xu",
+        "lin", "liuyang", "chenjing", "zhaomin", "wanglei")},
 }
 
 

@@ -1,4 +1,12 @@
-"""Celery configured from Settings; embedded mode runs tasks in-process (no broker)."""
+"""Celery configured from Settings.
+
+Embedded (no ``BROKER_URL``): tasks run eagerly, in-process, right where they are sent — and
+certflow only sends them after the sending transaction commits — so the demo needs no broker;
+``certflow serve`` fires due timers from a daemon thread (``worker/embedded.py``).
+Scale-out (``BROKER_URL=redis://…`` or ``amqp://…``): any number of ``celery -A worker.main
+worker`` processes consume the queue, and one ``celery -A worker.main beat`` schedules the
+timer-firing and sweep jobs.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,10 @@ from typing import Any
 
 from celery import Celery, Task
 from flask import Flask
+
+from workflows import background, service_registry, working_days
+
+SWEEP_SECONDS = 60.0
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -32,7 +44,25 @@ def celery_init_app(app: Flask) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        task_default_queue=settings.queue_name,
+        broker_connection_retry_on_startup=True,
+        beat_schedule={
+            "certflow-fire-due-timers": {
+                "task": "certflow.fire_due_timers", "schedule": settings.timer_poll_seconds,
+                # A tick nobody picked up in time is replaced by the next one.
+                "options": {"expires": max(settings.timer_poll_seconds * 2, 1.0)}},
+            "certflow-sweep": {"task": "certflow.sweep", "schedule": SWEEP_SECONDS,
+                               "options": {"expires": SWEEP_SECONDS}},
+        },
     )
+    from worker.tasks import register_tasks
+
+    tasks = register_tasks(celery, settings)
     celery.set_default()
     app.extensions["celery"] = celery
+    working_days.configure(settings.holidays_file)
+    service_registry.load_modules(settings.service_modules)
+    run_service_task = tasks["certflow.run_service_task"]
+    background.set_dispatcher(
+        lambda job_id: run_service_task.apply_async(args=[job_id], queue=settings.queue_name))
     return celery

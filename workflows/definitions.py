@@ -61,6 +61,18 @@ def deploy_definition(files: dict[str, bytes], *, actor: Actor | None, uow: Unit
     return DeployResult(definition, created=True)
 
 
+def validate_definition(files: dict[str, bytes], *, actor: Actor,
+                        process_id: str | None = None) -> None:
+    """Check a bundle exactly as deploy would, storing nothing.
+
+    The modeler validates while an administrator edits; every problem (file, element, line)
+    raises ``InvalidDefinition`` just as a refused deployment does.
+    """
+    if not actor.is_admin:
+        raise NotAllowed("only administrators validate process definitions")
+    parse_bundle(files, process_id=process_id)
+
+
 def get_definition(session: sa.orm.Session, process_id: str,
                    version: int | None = None) -> ProcessDefinition:
     """A named version, or the latest one; NotFound otherwise."""

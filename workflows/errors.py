@@ -73,3 +73,13 @@ class InvalidDefinition(InvalidInput):
 
 class InvalidTaskData(InvalidInput):
     title = "Invalid task data"
+
+
+class TooManyAttempts(CertflowError):
+    """Too many failed attempts from one client; ``retry_after_s`` says when to try again."""
+
+    title = "Too many attempts"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s

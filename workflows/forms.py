@@ -8,12 +8,23 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from workflows import id_numbers
 from workflows.errors import InvalidTaskData, Problem
+
+# The standard formats plus certflow's own (a form names them with "format": "<name>").
+FORMAT_CHECKER = FormatChecker()
+# Custom format -> function giving the reason a value fails (a Chinese sentence) or None.
+CUSTOM_FORMAT_PROBLEMS = {id_numbers.FORMAT: id_numbers.problem}
+
+
+@FORMAT_CHECKER.checks(id_numbers.FORMAT)
+def _is_cn_resident_id(value: object) -> bool:
+    return not isinstance(value, str) or id_numbers.is_valid(value)
 
 
 @lru_cache(maxsize=512)
 def _validator(schema_json: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
+    return Draft202012Validator(json.loads(schema_json), format_checker=FORMAT_CHECKER)
 
 
 def validate(schema: dict[str, Any] | None, data: dict[str, Any], *, where: str) -> None:
@@ -22,7 +33,7 @@ def validate(schema: dict[str, Any] | None, data: dict[str, Any], *, where: str)
         return
     validator = _validator(json.dumps(schema, sort_keys=True))
     problems = [
-        Problem(error.message, pointer="/data" + "".join(f"/{p}" for p in error.absolute_path)
+        Problem(_message(error), pointer="/data" + "".join(f"/{p}" for p in error.absolute_path)
                 + _missing_suffix(error), extra={"rule": str(error.validator)})
         for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     ]
@@ -38,3 +49,12 @@ def _missing_suffix(error: Any) -> str:
         if missing:
             return f"/{missing[0]}"
     return ""
+
+
+def _message(error: Any) -> str:
+    """A custom format says why the value fails (e.g. which check digit was expected)."""
+    if error.validator == "format" and error.validator_value in CUSTOM_FORMAT_PROBLEMS:
+        reason = CUSTOM_FORMAT_PROBLEMS[error.validator_value](error.instance)
+        if reason:
+            return reason
+    return error.message

@@ -30,6 +30,15 @@ class EventKind(StrEnum):
     GATEWAY_PASSED = "gateway_passed"
     INSTANCE_COMPLETED = "instance_completed"
     INSTANCE_FAILED = "instance_failed"
+    # Timers, messages and background steps (every external input carries what replay needs:
+    # the engine task spec name in ``task_name`` and the input itself in the payload).
+    TIMER_FIRED = "timer_fired"
+    TASK_ESCALATED = "task_escalated"
+    MESSAGE_RECEIVED = "message_received"
+    SERVICE_TASK_COMPLETED = "service_task_completed"
+    SERVICE_TASK_FAILED = "service_task_failed"
+    INCIDENT_RAISED = "incident_raised"
+    INCIDENT_RETRIED = "incident_retried"
 
 
 def event_hash(*, instance_id: int | None, seq: int, kind: str, at: datetime,

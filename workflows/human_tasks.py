@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask, ProcessInstance, User
-from workflows import clock, forms, spec_cache
+from workflows import clock, duties, forms, spec_cache
 from workflows.actors import Actor
 from workflows.definitions import ProcessDefinition
 from workflows.engine import EngineFailure, Run
@@ -42,13 +42,19 @@ def claim_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
             raise TaskAlreadyClaimed(f"task {task_id} is already claimed by "
                                      f"{_name(uow.session, task.assignee_id)}")
         _ensure_open(task)
-        if not actor.in_group(task.candidate_group):
-            raise NotAllowed(f"only members of group '{task.candidate_group}' may claim this task")
-        task.status, task.assignee_id, task.claimed_at = "claimed", actor.id, clock.utcnow()
-        uow.record(EventKind.TASK_CLAIMED, instance, actor_id=actor.id, task_name=task.task_name,
-                   payload={"task_id": task.id})
+        _claim(uow, task, instance, actor)
         uow.commit()
         return task
+
+
+def _claim(uow: UnitOfWork, task: HumanTask, instance: ProcessInstance, actor: Actor) -> None:
+    """Group membership and separation of duties, then the claim itself (caller commits)."""
+    if not actor.in_group(task.candidate_group):
+        raise NotAllowed(f"only members of group '{task.candidate_group}' may claim this task")
+    duties.enforce(uow.session, task, instance, actor)  # separation of duties (403)
+    task.status, task.assignee_id, task.claimed_at = "claimed", actor.id, clock.utcnow()
+    uow.record(EventKind.TASK_CLAIMED, instance, actor_id=actor.id, task_name=task.task_name,
+               payload={"task_id": task.id})
 
 
 def release_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
@@ -71,16 +77,24 @@ def release_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
 
 
 def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: UnitOfWork,
-                  script_time_limit_s: float = 1.0) -> InstanceView:
-    """Finish a task I claimed and run the process until it waits on people again."""
+                  script_time_limit_s: float = 1.0, claim_if_ready: bool = False
+                  ) -> InstanceView:
+    """Finish a task I claimed and run the process until it waits on people again.
+
+    ``claim_if_ready`` (bulk work) claims an unclaimed task in the same transaction first, so
+    a completion that fails leaves the task exactly as it was, unclaimed.
+    """
     with uow:
         task, instance = _lock_task(uow, task_id, actor)
         _ensure_open(task)
+        if claim_if_ready and task.status == "ready":
+            _claim(uow, task, instance, actor)
         if task.status != "claimed":
             raise Conflict(f"task {task_id} must be claimed before it is completed")
         if task.assignee_id != actor.id:
             raise NotAllowed(f"task {task_id} is claimed by {_name(uow.session, task.assignee_id)}"
                              "; only they may complete it")
+        duties.enforce(uow.session, task, instance, actor)  # re-checked: the case moved on
         definition_row = uow.session.get(ProcessDefinition, instance.definition_id)
         definition = spec_cache.get(definition_row)
         forms.validate(definition.form_schema(task.form_ref), data, where=f"task '{task.title}'")

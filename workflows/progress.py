@@ -1,7 +1,8 @@
 """Apply what one engine run did to the tables: history, human tasks, status and state.
 
-Shared by every use case that moves an instance (start, complete, and later timers/messages),
-so they all store the same things in the same transaction.
+Shared by every use case that moves an instance (start, complete, timers, messages, service
+tasks), so they all store the same things in the same transaction: human tasks, and the timer,
+message and service-job rows (``workflows/waiting.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from workflows.engine.serialization import SERIALIZER_VERSION
 from workflows.history import EventKind
 from workflows.spec_cache import CachedDefinition
 from workflows.unit_of_work import UnitOfWork
+from workflows.waiting import sync_waits
 
 # Tasks in this lane belong to the person who started the instance (e.g. 销假), not a group.
 INITIATOR_GROUP = "applicant"
@@ -38,16 +40,19 @@ def store_progress(uow: UnitOfWork, instance: ProcessInstance, run: Run,
         uow.record(EventKind.INSTANCE_FAILED, instance, actor_id=actor_id,
                    task_name=failure.task_name, payload={"error": failure.to_dict()})
         _cancel_open_tasks(uow, instance, keep=set(), actor_id=actor_id)
+        sync_waits(uow, instance, run, now=now, failed=True)
     else:
         ready = run.ready_user_tasks()
         _sync_human_tasks(uow, instance, ready, definition, now=now, actor_id=actor_id)
+        in_incident = sync_waits(uow, instance, run, now=now)
         if run.completed:
             instance.status = "completed"
             instance.ended_at = now
             uow.record(EventKind.INSTANCE_COMPLETED, instance, actor_id=actor_id,
                        payload={"outcome": run.data().get("outcome")})
         else:
-            instance.status = "running"
+            # An open incident keeps the instance flagged until an administrator retries it.
+            instance.status = "incident" if in_incident else "running"
     instance.state = run.dump()
     instance.serializer_version = SERIALIZER_VERSION
     instance.data = run.data()
@@ -64,8 +69,9 @@ def open_tasks(uow: UnitOfWork, instance_id: int) -> list[HumanTask]:
 def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[ReadyUserTask],
                       definition: CachedDefinition, *, now: Any, actor_id: int | None) -> None:
     ready_ids = {task.spiff_task_id for task in ready}
-    existing = {row.spiff_task_id for row in open_tasks(uow, instance.id)}
-    _cancel_open_tasks(uow, instance, keep=ready_ids, actor_id=actor_id)
+    rows = open_tasks(uow, instance.id)
+    existing = {row.spiff_task_id for row in rows}
+    _cancel_open_tasks(uow, instance, keep=ready_ids, actor_id=actor_id, rows=rows)
     for task in ready:
         if task.spiff_task_id in existing:
             continue
@@ -91,9 +97,9 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[Re
 
 
 def _cancel_open_tasks(uow: UnitOfWork, instance: ProcessInstance, *, keep: set[str],
-                       actor_id: int | None) -> None:
+                       actor_id: int | None, rows: list[HumanTask] | None = None) -> None:
     """Open rows whose engine task is no longer ready (a boundary event, a failure)."""
-    for row in open_tasks(uow, instance.id):
+    for row in open_tasks(uow, instance.id) if rows is None else rows:
         if row.spiff_task_id in keep:
             continue
         row.status = "cancelled"

@@ -68,7 +68,8 @@ def seed_users(seed_file: Path, *, uow: UnitOfWork) -> int:
                 continue
             user = User(username=entry["username"], display_name=entry["display_name"],
                         password_hash=hash_password(entry["password"]), role=entry["role"],
-                        active=True, created_at=clock.utcnow())
+                        active=True, created_at=clock.utcnow(),
+                        class_name=entry.get("class_name"))
             session.add(user)
             session.flush()
             for group_id in entry.get("groups", []):

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from flask_smorest import Blueprint
+from flask import request
 
-from api.auth import current_actor, issue_token, login_required
+from api.auth import current_actor, current_token_claims, issue_token, login_required
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.auth import ActorSchema, TokenRequestSchema, TokenResponseSchema
-from api.schemas.common import ProblemSchema
 from models import db
+from workflows import tokens
 from workflows.actors import Actor
-from workflows.users import authenticate
+from workflows.sign_in import sign_in as sign_in_use_case
+from workflows.unit_of_work import UnitOfWork
 
-bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign-in")
+bp = CertflowBlueprint("auth", __name__, url_prefix="/api/v1", description="Sign-in")
 
 
 def _actor_dict(actor: Actor) -> dict[str, Any]:
@@ -22,21 +25,45 @@ def _actor_dict(actor: Actor) -> dict[str, Any]:
 @bp.post("/auth/token")
 @bp.arguments(TokenRequestSchema)
 @bp.response(200, TokenResponseSchema)
-@bp.alt_response(401, schema=ProblemSchema)
+@problems(401, 429)
 @bp.doc(security=[])
 def sign_in(body: dict[str, str]) -> dict[str, Any]:
-    """Exchange user name and password for a bearer token."""
-    actor = authenticate(db.session, body["username"], body["password"])
+    """Exchange user name and password for a bearer token.
+
+    Repeated failures for one user name from one address lock it out for a while (429 with
+    ``Retry-After``).
+    """
+    actor = sign_in_use_case(body["username"], body["password"],
+                             client=request.remote_addr or "unknown", uow=UnitOfWork())
     db.session.rollback()
     token, expires = issue_token(actor)
     return {"access_token": token, "token_type": "Bearer", "expires_at": expires,
             "user": _actor_dict(actor)}
 
 
+@bp.post("/auth/logout")
+@login_required()
+@bp.response(204)
+def logout() -> None:
+    """Revoke the token this request was made with; it is refused from now on."""
+    claims = current_token_claims()
+    tokens.revoke_token(jti=str(claims["jti"]), user_id=current_actor().id,
+                        expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+                        uow=UnitOfWork())
+
+
+@bp.post("/auth/users/<int:user_id>/revoke-tokens")
+@login_required("admin")
+@bp.response(204)
+@problems(404)
+def revoke_user_tokens(user_id: int) -> None:
+    """Revoke every token a user holds now (administrators); they must sign in again."""
+    tokens.revoke_all_tokens(user_id, actor=current_actor(), uow=UnitOfWork())
+
+
 @bp.get("/me")
 @login_required()
 @bp.response(200, ActorSchema)
-@bp.alt_response(401, schema=ProblemSchema)
 def me() -> dict[str, Any]:
     """The signed-in user and their groups."""
     return _actor_dict(current_actor())

@@ -2,47 +2,72 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
-from flask_smorest import Blueprint
+from flask import Response
+from werkzeug.datastructures import FileStorage
 
 from api.auth import current_actor, login_required
-from api.schemas.common import ProblemSchema
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.definitions import (
     DefinitionListQuerySchema,
     DefinitionSchema,
-    DeployFilesSchema,
-    DeployFormSchema,
+    DeployUploadSchema,
+    ValidationResultSchema,
 )
 from models import db
 from workflows import definitions
 from workflows.errors import InvalidDefinition, NotFound, Problem
 from workflows.unit_of_work import UnitOfWork
 
-bp = Blueprint("definitions", __name__, url_prefix="/api/v1",
-               description="Process definitions (deployments)")
+bp = CertflowBlueprint("definitions", __name__, url_prefix="/api/v1",
+                        description="Process definitions (deployments)")
+MAX_FILE_NAME = 200
 
 
 @bp.post("/definitions")
 @login_required("admin")
-@bp.arguments(DeployFilesSchema, location="files")
-@bp.arguments(DeployFormSchema, location="form")
+@bp.arguments(DeployUploadSchema, location="form_and_files")
 @bp.response(201, DefinitionSchema)
-@bp.alt_response(200, schema=DefinitionSchema, description="identical content already deployed")
-@bp.alt_response(422, schema=ProblemSchema)
-def deploy(files: dict[str, Any], form: dict[str, Any]) -> tuple[Any, int]:
-    """Deploy a BPMN file with its DMN tables and form schemas as the next version."""
-    uploads = request.files.getlist("files")
-    contents: dict[str, bytes] = {}
-    for upload in uploads:
-        name = (upload.filename or "").rsplit("/", 1)[-1]
-        if not name:
-            raise InvalidDefinition("every uploaded file needs a file name",
-                                    problems=[Problem("file without a name", pointer="/files")])
-        contents[name] = upload.read()
+@bp.alt_response(200, schema=DefinitionSchema, description="identical content already deployed",
+                 success=True)
+@problems(413)
+def deploy(body: dict[str, Any]) -> tuple[Any, int]:
+    """Deploy a BPMN file with its DMN tables and form schemas as the next version.
+
+    Bad bundles are refused with 422 naming the file, element and line of each problem;
+    bodies over the upload limit with 413.
+    """
+    contents = {_file_name(upload): upload.read() for upload in body["files"]}
     result = definitions.deploy_definition(contents, actor=current_actor(), uow=UnitOfWork(),
-                                           process_id=form.get("process_id"))
+                                           process_id=body.get("process_id"))
     result.definition.created = result.created  # type: ignore[attr-defined]
     return result.definition, 201 if result.created else 200
+
+
+@bp.post("/definitions/validate")
+@login_required("admin")
+@bp.arguments(DeployUploadSchema, location="form_and_files")
+@bp.response(200, ValidationResultSchema)
+@problems(413)
+def validate(body: dict[str, Any]) -> dict[str, bool]:
+    """Check a bundle as a deployment would (same multipart body), storing nothing.
+
+    The modeler calls this while an administrator edits: 200 ``{"valid": true}``, or 422 with
+    the file, element and line of each problem.
+    """
+    contents = {_file_name(upload): upload.read() for upload in body["files"]}
+    definitions.validate_definition(contents, actor=current_actor(),
+                                    process_id=body.get("process_id"))
+    return {"valid": True}
+
+
+def _file_name(upload: FileStorage) -> str:
+    name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    if not name or len(name) > MAX_FILE_NAME or not name.isprintable():
+        raise InvalidDefinition(
+            f"every uploaded file needs a printable name of at most {MAX_FILE_NAME} characters",
+            problems=[Problem("file name missing, too long or with control characters",
+                              pointer="/files")])
+    return name
 
 
 @bp.get("/definitions")
@@ -58,7 +83,7 @@ def list_all(query: dict[str, Any]) -> list[Any]:
 @bp.get("/definitions/<process_id>/versions/<int:version>")
 @login_required()
 @bp.response(200, DefinitionSchema)
-@bp.alt_response(404, schema=ProblemSchema)
+@problems(404)
 def get_version(process_id: str, version: int) -> Any:
     """One deployed version."""
     return definitions.get_definition(db.session, process_id, version)
@@ -66,7 +91,10 @@ def get_version(process_id: str, version: int) -> Any:
 
 @bp.get("/definitions/<process_id>/versions/<int:version>/files/<name>")
 @login_required()
-@bp.alt_response(404, schema=ProblemSchema)
+@bp.doc(responses={"200": {"description": "the file as deployed", "content": {
+    "application/xml": {"schema": {"type": "string"}},
+    "application/json": {"schema": {"type": "object"}}}}})
+@problems(404)
 def get_file(process_id: str, version: int, name: str) -> Response:
     """A file of a deployed bundle, as deployed (for viewers and editors)."""
     definition = definitions.get_definition(db.session, process_id, version)

@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
-from api.schemas.common import ProblemSchema
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.instances import (
     EventSchema,
     InstanceListQuerySchema,
@@ -19,7 +18,8 @@ from workflows import history, instances
 from workflows.instances import InstanceView
 from workflows.unit_of_work import UnitOfWork
 
-bp = Blueprint("instances", __name__, url_prefix="/api/v1", description="Process instances")
+bp = CertflowBlueprint("instances", __name__, url_prefix="/api/v1",
+                       description="Process instances")
 
 
 def instance_payload(view: InstanceView) -> dict[str, Any]:
@@ -39,8 +39,7 @@ def instance_payload(view: InstanceView) -> dict[str, Any]:
 @login_required()
 @bp.arguments(InstanceStartSchema)
 @bp.response(201, InstanceSchema)
-@bp.alt_response(404, schema=ProblemSchema)
-@bp.alt_response(422, schema=ProblemSchema)
+@problems(403, 404, 422)
 def start(body: dict[str, Any]) -> dict[str, Any]:
     """Start an instance and run it until it waits on people."""
     view = instances.start_instance(
@@ -66,7 +65,7 @@ def list_all(query: dict[str, Any]) -> dict[str, Any]:
 @bp.get("/instances/<int:instance_id>")
 @login_required()
 @bp.response(200, InstanceSchema)
-@bp.alt_response(404, schema=ProblemSchema)
+@problems(404)
 def get(instance_id: int) -> dict[str, Any]:
     """Status, data, open tasks and completed steps of one instance."""
     return instance_payload(instances.get_instance(db.session, instance_id,
@@ -76,7 +75,7 @@ def get(instance_id: int) -> dict[str, Any]:
 @bp.get("/instances/<int:instance_id>/events")
 @login_required()
 @bp.response(200, EventSchema(many=True))
-@bp.alt_response(404, schema=ProblemSchema)
+@problems(404)
 def events(instance_id: int) -> list[Any]:
     """The instance's history, in order."""
     instances.get_instance(db.session, instance_id, actor=current_actor())  # visibility check

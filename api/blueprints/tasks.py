@@ -3,11 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
 from api.blueprints.instances import instance_payload
-from api.schemas.common import ProblemSchema
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.instances import InstanceSchema
 from api.schemas.tasks import (
     InboxPageSchema,
@@ -21,14 +20,15 @@ from workflows import human_tasks
 from workflows.inbox import InboxFilter, list_inbox
 from workflows.unit_of_work import UnitOfWork
 
-bp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="User tasks and the inbox")
+bp = CertflowBlueprint("tasks", __name__, url_prefix="/api/v1",
+                       description="User tasks and the inbox")
 
 
 @bp.get("/tasks")
 @login_required()
 @bp.arguments(InboxQuerySchema, location="query")
 @bp.response(200, InboxPageSchema)
-@bp.alt_response(422, schema=ProblemSchema)
+@problems(422)
 def inbox(query: dict[str, Any]) -> dict[str, Any]:
     """Tasks I can act on: unclaimed in my groups and claimed by me."""
     filters = InboxFilter(process_id=query.get("process_id"), group=query.get("group"),
@@ -43,7 +43,7 @@ def inbox(query: dict[str, Any]) -> dict[str, Any]:
 @bp.get("/tasks/<int:task_id>")
 @login_required()
 @bp.response(200, TaskDetailSchema)
-@bp.alt_response(404, schema=ProblemSchema)
+@problems(404)
 def get(task_id: int) -> dict[str, Any]:
     """One task with its form's JSON Schema."""
     task = human_tasks.get_task(db.session, task_id, actor=current_actor())
@@ -55,8 +55,7 @@ def get(task_id: int) -> dict[str, Any]:
 @bp.post("/tasks/<int:task_id>/claim")
 @login_required()
 @bp.response(200, TaskSchema)
-@bp.alt_response(403, schema=ProblemSchema)
-@bp.alt_response(409, schema=ProblemSchema)
+@problems(403, 404, 409)
 def claim(task_id: int) -> Any:
     """Claim an unclaimed task of one of my groups."""
     return human_tasks.claim_task(task_id, actor=current_actor(), uow=UnitOfWork())
@@ -65,8 +64,7 @@ def claim(task_id: int) -> Any:
 @bp.post("/tasks/<int:task_id>/release")
 @login_required()
 @bp.response(200, TaskSchema)
-@bp.alt_response(403, schema=ProblemSchema)
-@bp.alt_response(409, schema=ProblemSchema)
+@problems(403, 404, 409)
 def release(task_id: int) -> Any:
     """Give a task I claimed back to its group."""
     return human_tasks.release_task(task_id, actor=current_actor(), uow=UnitOfWork())
@@ -76,9 +74,7 @@ def release(task_id: int) -> Any:
 @login_required()
 @bp.arguments(TaskCompleteSchema)
 @bp.response(200, InstanceSchema)
-@bp.alt_response(403, schema=ProblemSchema)
-@bp.alt_response(409, schema=ProblemSchema)
-@bp.alt_response(422, schema=ProblemSchema)
+@problems(403, 404, 409, 422)
 def complete(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     """Complete a task I claimed with its form data; returns the instance afterwards."""
     view = human_tasks.complete_task(

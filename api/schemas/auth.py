@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.schemas.common import RequestSchema
 
-class TokenRequestSchema(Schema):
+
+class TokenRequestSchema(RequestSchema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
     password = fields.String(required=True, validate=validate.Length(min=1, max=256),
                              load_only=True)

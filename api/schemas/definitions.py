@@ -1,15 +1,29 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, ValidationError, fields, validate
+from werkzeug.datastructures import FileStorage
+
+from api.schemas.common import RequestSchema
 
 
-class DeployFilesSchema(Schema):
+class UploadedFile(Upload):
+    """A multipart file part; a plain form value under the same name is refused (422)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> FileStorage:
+        if not isinstance(value, FileStorage):
+            raise ValidationError("Not a file upload.")
+        return value
+
+
+class DeployUploadSchema(RequestSchema):
+    """One multipart body: the files of the bundle and, optionally, which process to deploy."""
+
     files = fields.List(
-        fields.Raw(metadata={"type": "string", "format": "binary"}), required=True,
+        UploadedFile(), required=True, validate=validate.Length(min=1, max=100),
         metadata={"description": "the .bpmn file, its .dmn files and its JSON form schemas"})
-
-
-class DeployFormSchema(Schema):
     process_id = fields.String(validate=validate.Length(min=1, max=128),
                                metadata={"description": "which process, if several are "
                                                         "executable"})
@@ -22,7 +36,8 @@ class DefinitionSchema(Schema):
     name = fields.String()
     content_hash = fields.String()
     bpmn_file = fields.String()
-    file_names = fields.Method("_file_names")
+    file_names = fields.Method("_file_names", metadata={"type": "array",
+                                                        "items": {"type": "string"}})
     deployed_at = fields.DateTime()
     deployed_by = fields.Integer(allow_none=True)
     created = fields.Boolean(metadata={"description": "false when identical content existed"})
@@ -31,6 +46,11 @@ class DefinitionSchema(Schema):
         return sorted(getattr(definition, "files", {}) or {})
 
 
-class DefinitionListQuerySchema(Schema):
+class DefinitionListQuerySchema(RequestSchema):
     process_id = fields.String()
     all_versions = fields.Boolean(load_default=False)
+
+
+class ValidationResultSchema(Schema):
+    valid = fields.Boolean(required=True, metadata={"description": "always true: problems are "
+                                                                  "answered with 422"})

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import PageQuerySchema
+from api.openapi import MAX_ID
+from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
 from api.schemas.tasks import TaskSchema
 
 
-class InstanceStartSchema(Schema):
+class InstanceStartSchema(RequestSchema):
     process_id = fields.String(required=True, validate=validate.Length(min=1, max=128))
-    version = fields.Integer(validate=validate.Range(min=1),
+    version = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
                              metadata={"description": "defaults to the latest version"})
     business_key = fields.String(required=True, validate=validate.Length(min=1, max=128))
     data = fields.Dict(keys=fields.String(), load_default=dict)
@@ -42,7 +43,7 @@ class InstanceSchema(Schema):
 class InstanceSummarySchema(Schema):
     id = fields.Integer()
     process_id = fields.String()
-    business_key = fields.String()
+    business_key = MaskedString()
     status = fields.String()
     started_by = fields.Integer(allow_none=True)
     started_at = fields.DateTime()
@@ -53,7 +54,7 @@ class InstanceListQuerySchema(PageQuerySchema):
     process_id = fields.String()
     business_key = fields.String()
     status = fields.String(validate=validate.OneOf(["running", "completed", "failed",
-                                                    "cancelled"]))
+                                                    "cancelled", "incident"]))
 
 
 class InstancePageSchema(Schema):

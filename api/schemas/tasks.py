@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import PageQuerySchema
+from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
 
 
 class TaskSchema(Schema):
@@ -44,15 +44,21 @@ class InboxQuerySchema(PageQuerySchema):
     sort = fields.String(load_default="id", validate=validate.OneOf(["id", "due"]))
 
 
+class TaskListItemSchema(TaskSchema):
+    """A task in a list: the business key is masked (it may be an ID number)."""
+
+    business_key = MaskedString()
+
+
 class InboxPageSchema(Schema):
-    items = fields.List(fields.Nested(TaskSchema))
+    items = fields.List(fields.Nested(TaskListItemSchema))
     total = fields.Integer()
     total_is_exact = fields.Boolean()
     page = fields.Integer()
     per_page = fields.Integer()
 
 
-class TaskCompleteSchema(Schema):
+class TaskCompleteSchema(RequestSchema):
     data = fields.Dict(keys=fields.String(), required=True,
                        metadata={"description": "form data, validated against the task's "
                                                 "JSON Schema"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ def db(tmp_path: Path) -> Path:
 
 def test_seed_and_deploy_from_the_command_line(db: Path) -> None:
     seeded = certflow("seed", db=db)
-    assert seeded.returncode == 0 and "seeded 9" in seeded.stdout
+    assert seeded.returncode == 0 and "seeded 26" in seeded.stdout
     assert "seeded 0" in certflow("seed", db=db).stdout  # idempotent
     first = certflow("deploy", "bpmn/leave_approval.bpmn", db=db)
     assert first.returncode == 0, first.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -163,13 +164,12 @@ def _parse_specs(xml_roots: dict[str, etree._Element], bpmn_file: str, process_i
         spec = parser.get_spec(chosen)
         subprocess_specs = parser.get_subprocess_specs(chosen)
     except ValidationException as exc:
-        raise InvalidDefinition(str(exc).split("\n")[0], problems=[
-            _problem_from_validation(exc, xml_roots.get(exc.file_name or current), current)
-        ]) from exc
+        problem = _problem_from_validation(exc, xml_roots.get(exc.file_name or current), current)
+        raise InvalidDefinition(f"{problem.file}: {problem.message}", problems=[problem]) from exc
     except SpiffWorkflowException as exc:
-        raise InvalidDefinition(str(exc).split("\n")[0], problems=[
-            Problem(str(exc).split("\n")[0], file=current)
-        ]) from exc
+        message = _clean_message(exc)
+        raise InvalidDefinition(f"{current}: {message}", problems=[
+            Problem(message, file=current)]) from exc
     return spec, subprocess_specs, chosen
 
 
@@ -207,11 +207,42 @@ def _locate(problems: list[Problem], xml_roots: dict[str, etree._Element]) -> li
 def _problem_from_validation(exc: ValidationException, root: etree._Element | None,
                              fallback_file: str) -> Problem:
     line = exc.line_number if isinstance(exc.line_number, int) else None
+    message = _clean_message(exc)
     element_id = exc.id or None
+    if element_id is None and root is not None:
+        element_id, found_line = _element_named_in(message, root)
+        line = line or found_line
     if line is None and element_id and root is not None:
         found = root.xpath("//*[@id=$id]", id=element_id)
         if found:
             line = found[0].sourceline
-    message = str(exc).split("\n")[0]
+    if exc.tag and message.endswith(" of type"):  # SpiffWorkflow leaves the type out
+        message = f"{message} {exc.tag}"
     return Problem(message, file=exc.file_name or fallback_file, element_id=element_id,
                    line=line, extra={"tag": exc.tag} if exc.tag else {})
+
+
+# ``<Element {namespace}tag at 0x7f...>`` as lxml prints it: say ``tag``, not a memory address.
+_LXML_REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+# Messages that name an element without giving its id.
+_NAMED_ELEMENTS = [(re.compile(r"Data Store with name (.+?) has no implementation"),
+                    "dataStore")]
+
+
+def _clean_message(exc: Exception) -> str:
+    """The engine's message on one line, without memory addresses or trailing punctuation."""
+    raw = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    text = " ".join(_LXML_REPR.sub(r"\1", raw).split())
+    return text.rstrip(". ") or "the diagram is not valid"
+
+
+def _element_named_in(message: str, root: etree._Element) -> tuple[str | None, int | None]:
+    """Find the element a message names (e.g. a data store) when the engine gave no id."""
+    for pattern, tag in _NAMED_ELEMENTS:
+        match = pattern.search(message)
+        if match:
+            found = root.xpath(f"//*[local-name()='{tag}' and normalize-space(@name)=$name]",
+                               name=match.group(1))
+            if found:
+                return found[0].get("id"), found[0].sourceline
+    return None, None

@@ -16,6 +16,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
+from workflows.engine import deferred, waits
 from workflows.engine.serialization import dump_state, load_state, to_plain
 from workflows.script_env import ScriptError, make_script_engine
 
@@ -60,16 +61,20 @@ class EngineFailure(Exception):
 class Run:
     """One workflow in memory for the length of one unit of work."""
 
-    def __init__(self, workflow: BpmnWorkflow) -> None:
+    def __init__(self, workflow: BpmnWorkflow,
+                 wait_kinds: frozenset[str] = frozenset({"timer", "message", "service"})
+                 ) -> None:
         self._workflow = workflow
+        self._wait_kinds = wait_kinds
         self.steps: list[EngineStep] = []
 
     @classmethod
     def start(cls, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
               data: dict[str, Any], *, time_limit_s: float = 1.0) -> Run:
+        kinds = deferred.install(spec, subprocess_specs)
         workflow = BpmnWorkflow(spec, subprocess_specs,
                                 script_engine=make_script_engine(time_limit_s=time_limit_s))
-        run = cls(workflow)
+        run = cls(workflow, kinds)
         workflow.task_tree.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
@@ -79,9 +84,10 @@ class Run:
     def resume(cls, state: str, spec: BpmnProcessSpec,
                subprocess_specs: dict[str, BpmnProcessSpec], *, time_limit_s: float = 1.0
                ) -> Run:
+        kinds = deferred.install(spec, subprocess_specs)
         workflow = load_state(state, spec, subprocess_specs)
         workflow.script_engine = make_script_engine(time_limit_s=time_limit_s)
-        return cls(workflow)
+        return cls(workflow, kinds)
 
     # --- reading -------------------------------------------------------------------------
     @property
@@ -122,6 +128,42 @@ class Run:
     def cancel(self) -> None:
         self._workflow.cancel()
 
+    # --- waits besides people: timers, messages, service tasks (engine/waits.py) ---------
+    @property
+    def wait_kinds(self) -> frozenset[str]:
+        """What besides people this definition can wait on: timer, message, service."""
+        return self._wait_kinds
+
+    def waiting_timers(self) -> list[waits.WaitingTimer]:
+        return self._read(waits.waiting_timers)
+
+    def waiting_messages(self) -> list[waits.WaitingMessage]:
+        return waits.waiting_messages(self._workflow)
+
+    def parked_service_tasks(self) -> list[waits.ParkedServiceTask]:
+        return waits.parked_service_tasks(self._workflow)
+
+    def fire_timer(self, spiff_task_id: str) -> None:
+        """Fire one waiting timer (certflow decided it is due); ``advance`` runs what follows."""
+        self._guarded(lambda: waits.fire_timer(self._workflow, spiff_task_id))
+
+    def deliver_message(self, spiff_task_id: str, name: str, payload: dict[str, Any]) -> None:
+        self._guarded(lambda: waits.deliver_message(self._workflow, spiff_task_id, name,
+                                                    payload))
+
+    def service_call(self, spiff_task_id: str) -> waits.ServiceCall:
+        """The parked service task's operation and evaluated parameters."""
+        return self._read(lambda wf: waits.service_call(wf, spiff_task_id))
+
+    def complete_service_task(self, spiff_task_id: str, result: Any) -> None:
+        self._guarded(lambda: waits.complete_service_task(self._workflow, spiff_task_id,
+                                                          result))
+
+    def _read(self, reader: Any) -> Any:
+        result: list[Any] = []
+        self._guarded(lambda: result.append(reader(self._workflow)))
+        return result[0]
+
     # --- internals -----------------------------------------------------------------------
     def _before(self, task: SpiffTask) -> None:
         if getattr(task.task_spec, "dmnEngine", None) is not None:
@@ -150,6 +192,19 @@ class Run:
             raise _failure_from(exc) from exc
         except ScriptError as exc:  # paths where SpiffWorkflow calls the environment directly
             raise EngineFailure(message=exc.message, line=exc.line, kind=exc.kind) from exc
+
+    # --- reading for the audit trail (replay); see workflows/engine/trace.py ---------------
+    def completed_path(self) -> list[str]:
+        """BPMN ids of the completed flow elements in completion order (the path taken)."""
+        from workflows.engine.trace import completed_path
+
+        return completed_path(self._workflow)
+
+    def task_state_counts(self) -> dict[str, int]:
+        """A fingerprint of the unfinished tasks (spec:state -> count) to compare two runs."""
+        from workflows.engine.trace import task_state_counts
+
+        return task_state_counts(self._workflow)
 
 
 def _failure_from(exc: SpiffWorkflowException) -> EngineFailure:

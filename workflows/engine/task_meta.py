@@ -1,8 +1,9 @@
 """What certflow needs to know about each user task, read once at deploy time.
 
 A lane's ``id`` is the candidate group (its ``name`` is the Chinese display name); the task's
-``spiffworkflow:properties`` name its form (``formJsonSchemaFilename``) and optional due time
-(``dueIn``, an ISO 8601 duration).
+``spiffworkflow:properties`` name its form (``formJsonSchemaFilename``), optional due time
+(``dueIn``, an ISO 8601 duration) and separation-of-duties rules (``separationOfDuties``,
+``workflows/duty_rules.py``; enforced by ``workflows/duties.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from workflows.duty_rules import PROPERTY as DUTIES_PROPERTY
+from workflows.duty_rules import InvalidDutyRule, parse_rules
 from workflows.errors import Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -71,8 +74,28 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                 "form": form_name,
                 "due_in": due_in,
             }
+            if properties.get(DUTIES_PROPERTY):
+                entry["duties"] = _duties(properties[DUTIES_PROPERTY], spec, subprocess_specs,
+                                          problems, where)
             meta[START_FORM_KEY if is_start else task_spec.name] = entry
     return meta, problems
+
+
+def _duties(value: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
+            problems: list[Problem], where: dict[str, Any]) -> list[str]:
+    """Separation-of-duties rules (``workflows/duty_rules.py``); a bad rule is a problem."""
+    try:
+        rules = parse_rules(value)
+    except InvalidDutyRule as error:
+        problems.append(Problem(str(error), **where))
+        return []
+    user_tasks = {getattr(t, "bpmn_id", None) for s in [spec, *subprocess_specs.values()]
+                  for t in s.task_specs.values() if getattr(t, "manual", False)}
+    for rule in rules:
+        if rule.kind == "differs_from" and rule.argument not in user_tasks:
+            problems.append(Problem(f"separation-of-duties rule '{rule.name}' names no user "
+                                    "task of this process", **where))
+    return [rule.name for rule in rules]
 
 
 def _element(root: etree._Element, element_id: str) -> int | None:

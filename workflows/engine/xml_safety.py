@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from workflows.errors import Problem
@@ -17,6 +19,12 @@ _PARSER_OPTIONS = {
 }
 
 
+# zip (also .docx/.jar), empty zip, gzip, bzip2, xz, 7z, rar, zstd; tar is recognised by "ustar".
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00",
+                  b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x28\xb5\x2f\xfd")
+_DTD_MARKUP = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
+
+
 class UnsafeXml(Exception):
     """Raised with a located problem when a file cannot be accepted as XML."""
 
@@ -27,7 +35,7 @@ class UnsafeXml(Exception):
 
 def parse_xml(content: bytes, file_name: str) -> etree._Element:
     """Parse one uploaded XML file safely, or raise ``UnsafeXml`` saying why."""
-    if content[:4] == b"PK\x03\x04" or content[:2] == b"\x1f\x8b":
+    if content.startswith(_ARCHIVE_MAGIC) or content[257:262] == b"ustar":
         raise UnsafeXml(Problem("an archive was uploaded where an XML file is expected",
                                 file=file_name))
     try:
@@ -35,8 +43,8 @@ def parse_xml(content: bytes, file_name: str) -> etree._Element:
     except UnicodeDecodeError as exc:
         raise UnsafeXml(Problem(f"the file is not valid UTF-8 (byte {exc.start})",
                                 file=file_name)) from exc
-    head = content[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in content.lower():
+    # Anywhere in the file, not only its head: a DOCTYPE may follow a long comment.
+    if _DTD_MARKUP.search(content):
         raise UnsafeXml(Problem("DTDs and entity declarations are not accepted", file=file_name))
     parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:

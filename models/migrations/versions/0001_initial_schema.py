@@ -2,13 +2,14 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 14:37:42.717387
+Create Date: 2026-11-24 16:28:43.938527
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 import models.base
+
 
 revision = '0001'
 down_revision = None
@@ -26,14 +27,63 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('tokens_valid_after', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('class_name', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
     )
+    op.create_table('audit_anchor',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('entries', sa.JSON(), nullable=False),
+    sa.Column('definitions_head', sa.JSON(), nullable=True),
+    sa.Column('instance_count', sa.Integer(), nullable=False),
+    sa.Column('prev_hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.Column('signature', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('prev_hash')
+    )
+    op.create_table('certificate_sequence',
+    sa.Column('issuer_code', sa.String(length=8), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('last_sequence', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('issuer_code', 'year', 'level')
+    )
+    op.create_table('sign_in_attempt',
+    sa.Column('username', sa.String(length=64), nullable=False),
+    sa.Column('client', sa.String(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('last_failed_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('locked_until', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('username', 'client')
+    )
+    with op.batch_alter_table('sign_in_attempt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sign_in_attempt_last_failed_at'), ['last_failed_at'], unique=False)
+
     op.create_table('user_group',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=128), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('audit_access_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('action', sa.String(length=64), nullable=False),
+    sa.Column('resource', sa.String(length=512), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=True),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['app_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('audit_access_log', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_access_actor', ['actor_id', 'id'], unique=False)
+        batch_op.create_index('ix_audit_access_instance', ['instance_id', 'id'], unique=False)
+
     op.create_table('membership',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.String(length=64), nullable=False),
@@ -63,6 +113,30 @@ def upgrade() -> None:
     with op.batch_alter_table('process_definition', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_process_definition_process_id'), ['process_id'], unique=False)
 
+    op.create_table('revoked_token',
+    sa.Column('jti', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('expires_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('jti')
+    )
+    with op.batch_alter_table('revoked_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_revoked_token_expires_at'), ['expires_at'], unique=False)
+
+    op.create_table('unmatched_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_name', sa.String(length=128), nullable=False),
+    sa.Column('business_key', sa.String(length=128), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('sent_by', sa.Integer(), nullable=True),
+    sa.Column('received_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['sent_by'], ['app_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('unmatched_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_unmatched_message_business_key'), ['business_key'], unique=False)
+
     op.create_table('process_instance',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('definition_id', sa.Integer(), nullable=False),
@@ -87,6 +161,44 @@ def upgrade() -> None:
         batch_op.create_index('ix_instance_business_key', ['business_key'], unique=False)
         batch_op.create_index('ix_instance_started_by', ['started_by', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_process_instance_process_id'), ['process_id'], unique=False)
+
+    op.create_table('certificate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('certificate_no', sa.String(length=32), nullable=False),
+    sa.Column('issuer_code', sa.String(length=8), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('holder_name', sa.String(length=64), nullable=False),
+    sa.Column('id_number', sa.String(length=18), nullable=False),
+    sa.Column('holder_user_id', sa.Integer(), nullable=True),
+    sa.Column('occupation', sa.String(length=64), nullable=False),
+    sa.Column('exam_session', sa.String(length=32), nullable=True),
+    sa.Column('scores', sa.JSON(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('issued_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('source_instance_id', sa.Integer(), nullable=True),
+    sa.Column('business_key', sa.String(length=128), nullable=True),
+    sa.Column('replaces_id', sa.Integer(), nullable=True),
+    sa.Column('replaced_by_id', sa.Integer(), nullable=True),
+    sa.Column('revoked_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['holder_user_id'], ['app_user.id'], ),
+    sa.ForeignKeyConstraint(['replaced_by_id'], ['certificate.id'], ),
+    sa.ForeignKeyConstraint(['replaces_id'], ['certificate.id'], ),
+    sa.ForeignKeyConstraint(['source_instance_id'], ['process_instance.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('certificate_no'),
+    sa.UniqueConstraint('issuer_code', 'year', 'level', 'sequence', name='uq_certificate_sequence'),
+    sa.UniqueConstraint('source_instance_id')
+    )
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.create_index('ix_certificate_holder', ['holder_name', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_holder_user_id'), ['holder_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_id_number'), ['id_number'], unique=False)
+        batch_op.create_index('ix_certificate_occupation', ['occupation', 'level', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_status'), ['status'], unique=False)
 
     op.create_table('human_task',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -117,6 +229,41 @@ def upgrade() -> None:
         batch_op.create_index('ix_human_task_group_open', ['candidate_group', 'status', 'id'], unique=False)
         batch_op.create_index('ix_human_task_instance', ['instance_id', 'status'], unique=False)
 
+    op.create_table('message_subscription',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('business_key', sa.String(length=128), nullable=False),
+    sa.Column('message_name', sa.String(length=128), nullable=False),
+    sa.Column('spiff_task_id', sa.String(length=36), nullable=False),
+    sa.Column('task_name', sa.String(length=128), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('delivered_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('message_subscription', schema=None) as batch_op:
+        batch_op.create_index('ix_message_sub_instance', ['instance_id', 'status'], unique=False)
+        batch_op.create_index('ix_message_sub_lookup', ['business_key', 'message_name', 'status'], unique=False)
+
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recipient_user_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_group', sa.String(length=64), nullable=True),
+    sa.Column('instance_id', sa.Integer(), nullable=True),
+    sa.Column('task_name', sa.String(length=128), nullable=True),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('subject', sa.String(length=255), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], ),
+    sa.ForeignKeyConstraint(['recipient_user_id'], ['app_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index('ix_notification_group', ['recipient_group', 'id'], unique=False)
+        batch_op.create_index('ix_notification_user', ['recipient_user_id', 'id'], unique=False)
+
     op.create_table('process_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('instance_id', sa.Integer(), nullable=True),
@@ -136,27 +283,154 @@ def upgrade() -> None:
     with op.batch_alter_table('process_event', schema=None) as batch_op:
         batch_op.create_index('ix_event_actor', ['actor_id', 'id'], unique=False)
 
+    op.create_table('service_job',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('spiff_task_id', sa.String(length=36), nullable=False),
+    sa.Column('task_name', sa.String(length=128), nullable=False),
+    sa.Column('operation', sa.String(length=128), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('service_job', schema=None) as batch_op:
+        batch_op.create_index('ix_service_job_instance_status', ['instance_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_service_job_status'), ['status'], unique=False)
+
+    op.create_table('timer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('spiff_task_id', sa.String(length=36), nullable=False),
+    sa.Column('task_name', sa.String(length=128), nullable=False),
+    sa.Column('element_id', sa.String(length=128), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('interrupting', sa.Boolean(), nullable=True),
+    sa.Column('attached_to', sa.String(length=128), nullable=True),
+    sa.Column('escalates_to', sa.String(length=64), nullable=True),
+    sa.Column('expression', sa.String(length=255), nullable=False),
+    sa.Column('due_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('claimed_by', sa.String(length=128), nullable=True),
+    sa.Column('claimed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('fired_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('timer', schema=None) as batch_op:
+        batch_op.create_index('ix_timer_instance_status', ['instance_id', 'status'], unique=False)
+        batch_op.create_index('ix_timer_status_due', ['status', 'due_at'], unique=False)
+
+    op.create_table('certificate_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('certificate_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=True),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificate.id'], ),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('certificate_event', schema=None) as batch_op:
+        batch_op.create_index('ix_certificate_event_cert', ['certificate_id', 'id'], unique=False)
+
+    op.create_table('incident',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('task_name', sa.String(length=128), nullable=False),
+    sa.Column('operation', sa.String(length=128), nullable=False),
+    sa.Column('error_type', sa.String(length=128), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('stack', sa.JSON(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('retried_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('retried_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], ),
+    sa.ForeignKeyConstraint(['job_id'], ['service_job.id'], ),
+    sa.ForeignKeyConstraint(['retried_by'], ['app_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('incident', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_incident_instance_id'), ['instance_id'], unique=False)
+        batch_op.create_index('ix_incident_status', ['status', 'id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('incident', schema=None) as batch_op:
+        batch_op.drop_index('ix_incident_status')
+        batch_op.drop_index(batch_op.f('ix_incident_instance_id'))
+
+    op.drop_table('incident')
+    with op.batch_alter_table('certificate_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_certificate_event_cert')
+
+    op.drop_table('certificate_event')
+    with op.batch_alter_table('timer', schema=None) as batch_op:
+        batch_op.drop_index('ix_timer_status_due')
+        batch_op.drop_index('ix_timer_instance_status')
+
+    op.drop_table('timer')
+    with op.batch_alter_table('service_job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_service_job_status'))
+        batch_op.drop_index('ix_service_job_instance_status')
+
+    op.drop_table('service_job')
     with op.batch_alter_table('process_event', schema=None) as batch_op:
         batch_op.drop_index('ix_event_actor')
 
     op.drop_table('process_event')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_user')
+        batch_op.drop_index('ix_notification_group')
+
+    op.drop_table('notification')
+    with op.batch_alter_table('message_subscription', schema=None) as batch_op:
+        batch_op.drop_index('ix_message_sub_lookup')
+        batch_op.drop_index('ix_message_sub_instance')
+
+    op.drop_table('message_subscription')
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.drop_index('ix_human_task_instance')
         batch_op.drop_index('ix_human_task_group_open')
         batch_op.drop_index('ix_human_task_assignee_open')
 
     op.drop_table('human_task')
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificate_status'))
+        batch_op.drop_index('ix_certificate_occupation')
+        batch_op.drop_index(batch_op.f('ix_certificate_id_number'))
+        batch_op.drop_index(batch_op.f('ix_certificate_holder_user_id'))
+        batch_op.drop_index('ix_certificate_holder')
+
+    op.drop_table('certificate')
     with op.batch_alter_table('process_instance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_process_instance_process_id'))
         batch_op.drop_index('ix_instance_started_by')
         batch_op.drop_index('ix_instance_business_key')
 
     op.drop_table('process_instance')
+    with op.batch_alter_table('unmatched_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_unmatched_message_business_key'))
+
+    op.drop_table('unmatched_message')
+    with op.batch_alter_table('revoked_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_revoked_token_expires_at'))
+
+    op.drop_table('revoked_token')
     with op.batch_alter_table('process_definition', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_process_definition_process_id'))
 
@@ -165,6 +439,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_membership_group_id'))
 
     op.drop_table('membership')
+    with op.batch_alter_table('audit_access_log', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_access_instance')
+        batch_op.drop_index('ix_audit_access_actor')
+
+    op.drop_table('audit_access_log')
     op.drop_table('user_group')
+    with op.batch_alter_table('sign_in_attempt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sign_in_attempt_last_failed_at'))
+
+    op.drop_table('sign_in_attempt')
+    op.drop_table('certificate_sequence')
+    op.drop_table('audit_anchor')
     op.drop_table('app_user')
     # ### end Alembic commands ###

@@ -1,0 +1,75 @@
+"""The certificate register: public verification, the register list and one entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from api.auth import current_actor, login_required
+from api.openapi import problems
+from api.schemas.certification import (
+    CertificateDetailSchema,
+    CertificatePageSchema,
+    CertificateQuerySchema,
+    VerifyQuerySchema,
+    VerifyResultSchema,
+)
+from models import Certificate, db
+from workflows import certificates
+
+bp = Blueprint("certificates", __name__, url_prefix="/api/v1",
+               description="Certificate register and public verification")
+
+
+@bp.get("/certificates/verify")
+@bp.arguments(VerifyQuerySchema, location="query")
+@bp.response(200, VerifyResultSchema)
+@problems(422)
+@bp.doc(security=[])
+def verify(query: dict[str, str]) -> dict[str, Any]:
+    """Public check of a certificate number with the holder's name, without sign-in.
+
+    An unknown number and a wrong name get the same answer; a match shows only the status,
+    occupation, level and issue date (no ID number, no scores).
+    """
+    result = certificates.verify(db.session, query["certificate_no"], query["holder_name"])
+    db.session.rollback()
+    return result
+
+
+def _entry(certificate: Certificate) -> dict[str, Any]:
+    fields = {column.key: getattr(certificate, column.key)
+              for column in Certificate.__table__.columns}
+    fields["replaces"] = certificates.number_of(db.session, certificate.replaces_id)
+    fields["replaced_by"] = certificates.number_of(db.session, certificate.replaced_by_id)
+    return fields
+
+
+@bp.get("/certificates")
+@login_required()
+@bp.arguments(CertificateQuerySchema, location="query")
+@bp.response(200, CertificatePageSchema)
+@problems(422)
+def list_all(query: dict[str, Any]) -> dict[str, Any]:
+    """The register (certificate officers, supervisors, leading group, admins, auditors) or,
+    for everyone else, their own certificates; newest first, ID numbers masked."""
+    filters = certificates.CertificateFilter(
+        status=query.get("status"), occupation=query.get("occupation"),
+        level=query.get("level"), holder_name=query.get("holder_name"),
+        exam_session=query.get("exam_session"))
+    rows, total = certificates.list_certificates(db.session, current_actor(), filters,
+                                                 page=query["page"], per_page=query["per_page"])
+    return {"items": [_entry(row) for row in rows], "total": total, "page": query["page"],
+            "per_page": query["per_page"]}
+
+
+@bp.get("/certificates/<string(length=17):certificate_no>")
+@login_required()
+@bp.response(200, CertificateDetailSchema)
+@problems(404, 422)
+def get(certificate_no: str) -> dict[str, Any]:
+    """One register entry with its history (issued, reissued, replaced, revoked)."""
+    certificate, events = certificates.get_certificate(db.session, certificate_no,
+                                                       current_actor())
+    return {**_entry(certificate), "events": events}

@@ -1,0 +1,50 @@
+"""POST /messages: deliver a named message, correlated by business key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from api.auth import current_actor, login_required
+from api.openapi import problems
+from api.schemas.background import (
+    DeliverySchema,
+    MessageSendSchema,
+    UnmatchedMessageSchema,
+    UnmatchedQuerySchema,
+)
+from models import db
+from workflows import messages
+from workflows.unit_of_work import UnitOfWork
+
+bp = Blueprint("messages", __name__, url_prefix="/api/v1",
+               description="Messages correlated to waiting instances by business key")
+
+
+@bp.post("/messages")
+@login_required()
+@bp.arguments(MessageSendSchema)
+@bp.response(200, DeliverySchema)
+@problems(404, 409, 422)
+def send(body: dict[str, Any]) -> Any:
+    """Deliver a message to every instance of the business key waiting for it.
+
+    404 when none (that you may see) waits: the message is then stored as unmatched, never
+    dropped silently.
+    """
+    return messages.deliver_message(
+        body["name"], business_key=body["business_key"], payload=body["payload"],
+        actor=current_actor(), uow=UnitOfWork(),
+        script_time_limit_s=current_app.config["CERTFLOW_SETTINGS"].script_time_limit_s)
+
+
+@bp.get("/messages/unmatched")
+@login_required("admin", "auditor")
+@bp.arguments(UnmatchedQuerySchema, location="query")
+@bp.response(200, UnmatchedMessageSchema(many=True))
+def unmatched(query: dict[str, Any]) -> Any:
+    """Messages nobody waited for, newest first (administrators and auditors)."""
+    return messages.list_unmatched(db.session, actor=current_actor(),
+                                   business_key=query.get("business_key"))

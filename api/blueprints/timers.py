@@ -1,0 +1,43 @@
+"""Timers: what is armed and when it is due, and firing due timers on demand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from api.auth import current_actor, login_required
+from api.openapi import problems
+from api.schemas.background import FireReportSchema, TimerQuerySchema, TimerSchema
+from models import db
+from workflows import timers
+from workflows.instances import get_instance
+
+bp = Blueprint("timers", __name__, url_prefix="/api/v1", description="Durable timers")
+
+
+@bp.get("/timers")
+@login_required()
+@bp.arguments(TimerQuerySchema, location="query")
+@bp.response(200, TimerSchema(many=True))
+@problems(404, 422)
+def list_all(query: dict[str, Any]) -> Any:
+    """Timers by due time; administrators and auditors see all, others one instance's."""
+    actor = current_actor()
+    instance_id = query.get("instance_id")
+    if not (actor.is_admin or actor.is_auditor):
+        if instance_id is None:
+            return []
+        get_instance(db.session, instance_id, actor=actor)  # 404 unless visible
+    return timers.list_timers(db.session, instance_id=instance_id, status=query.get("status"))
+
+
+@bp.post("/timers/fire-due")
+@login_required("admin")
+@bp.response(200, FireReportSchema)
+def fire_due() -> Any:
+    """Fire every timer due now (what the periodic job does), e.g. after downtime."""
+    settings = current_app.config["CERTFLOW_SETTINGS"]
+    return timers.fire_due_timers(batch_size=settings.timer_batch_size,
+                                  script_time_limit_s=settings.script_time_limit_s)

@@ -1,0 +1,50 @@
+"""``certflow backup`` / ``certflow restore``: the commands docs/operations.md describes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from config import load_settings
+
+
+@click.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup(target: Path) -> None:
+    """Write a consistent backup of DATABASE_URL to TARGET (SQLite file or pg_dump archive)."""
+    from api.backup import BackupError, backup_database
+
+    try:
+        backup_database(load_settings().database_url, target)
+    except BackupError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"backup written to {target} ({target.stat().st_size:,} bytes)")
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="replace a database that already has data")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="check every instance's history hash chain after restoring")
+def restore(source: Path, force: bool, verify: bool) -> None:
+    """Restore the backup SOURCE into DATABASE_URL (stop the API and workers first)."""
+    from api.backup import BackupError, restore_database, verify_chains
+
+    url = load_settings().database_url
+    try:
+        restore_database(url, source, force=force)
+    except BackupError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"restored {source}")
+    if verify:
+        report = verify_chains(url)
+        click.echo(f"history: {report.instances} instance(s), {report.events} event(s) checked")
+        for problem in report.broken:
+            click.echo(f"  broken: {problem}", err=True)
+        if not report.ok:
+            sys.exit(3)
+        click.echo("every history chain verifies")

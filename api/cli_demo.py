@@ -1,0 +1,29 @@
+"""``certflow seed-demo``: demo applicants and certification cases in every state."""
+
+from __future__ import annotations
+
+import click
+
+from api import create_app
+from config import load_settings
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Seed users, deploy the certification diagrams and create ~36 demo cases (idempotent)."""
+    from workflows.demo import PASSWORD
+    from workflows.demo import seed_demo as run
+    from workflows.unit_of_work import UnitOfWork
+    from workflows.users import seed_users
+
+    settings = load_settings()
+    app = create_app(settings)
+    with app.app_context():
+        seed_users(settings.seed_file, uow=UnitOfWork())
+        summary = run(settings.bpmn_dir)
+    if not summary.created:
+        click.echo("demo cases exist already; nothing to do")
+        return
+    states = ", ".join(f"{state} {count}" for state, count in summary.states.items())
+    click.echo(f"created {summary.applicants} demo applicants (stu01…stu{summary.applicants:02d},"
+               f" password {PASSWORD}) and {summary.cases} certification cases: {states}")

@@ -1,0 +1,203 @@
+"""The load clients: plain functions run in separate processes, talking HTTP with ``requests``.
+
+Each function takes one picklable ``job`` dict, waits for the shared ``start_at`` wall-clock
+instant (so 4 clients really start together), and returns latencies (seconds, from
+``perf_counter``) plus the wall-clock window it ran in and any errors. Only this module and
+``requests`` are imported in the client processes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import requests
+
+LEAVE_3_DAYS = {"days": 3, "leave_type": "personal", "reason": "参加技能比赛"}
+# Who acts on each task of the leave process, and the form data they send.
+APPROVE = {
+    "approve_class_teacher": ("zhang", {"teacher_approved": True, "teacher_comment": "同意"}),
+    "approve_class_office": ("li", {"office_approved": True, "office_comment": "同意"}),
+    "approve_leader": ("zhao", {"leader_approved": True, "leader_comment": "同意"}),
+    "confirm_return": ("xiaoming", {"returned_on": "2026-11-10", "return_note": "已返校"}),
+}
+
+
+class HttpError(Exception):
+    pass
+
+
+class Api:
+    """One keep-alive session; tokens were fetched by the parent, so no sign-in is timed."""
+
+    def __init__(self, base_url: str, tokens: dict[str, str]) -> None:
+        self.base_url = base_url
+        self.session = requests.Session()
+        self.headers = {u: {"Authorization": f"Bearer {t}"} for u, t in tokens.items()}
+        self.last_bytes = 0
+
+    def call(self, method: str, path: str, user: str | None, body: Any = None,
+             params: dict[str, Any] | None = None) -> Any:
+        response = self.session.request(method, self.base_url + path, json=body, params=params,
+                                        headers=self.headers.get(user or "", {}), timeout=60)
+        self.last_bytes = len(response.content)
+        if response.status_code >= 300:
+            raise HttpError(f"{method} {path} -> {response.status_code}: {response.text[:300]}")
+        return response.json()
+
+    def start(self, process_id: str, key: str, data: dict[str, Any], user: str = "xiaoming"
+              ) -> Any:
+        return self.call("POST", "/api/v1/instances", user,
+                         {"process_id": process_id, "business_key": key, "data": data})
+
+    def claim(self, task_id: int, user: str) -> Any:
+        return self.call("POST", f"/api/v1/tasks/{task_id}/claim", user)
+
+    def complete(self, task_id: int, user: str, data: dict[str, Any]) -> Any:
+        return self.call("POST", f"/api/v1/tasks/{task_id}/complete", user, {"data": data})
+
+
+def _wait(job: dict[str, Any]) -> float:
+    delay = job.get("start_at", 0) - time.time()
+    if delay > 0:
+        time.sleep(delay)
+    return time.time()
+
+
+def _result(t0: float, **fields: Any) -> dict[str, Any]:
+    return {"t0": t0, "t1": time.time(), **fields}
+
+
+def _only_task(instance: dict[str, Any]) -> dict[str, Any]:
+    tasks = instance["open_tasks"]
+    if len(tasks) != 1:
+        raise HttpError(f"expected one open task, got {[t['task_name'] for t in tasks]}")
+    return tasks[0]
+
+
+def start_many(job: dict[str, Any]) -> dict[str, Any]:
+    """Item 1: start instances (each runs to its first user task)."""
+    api, lat, tasks, errors = Api(job["base_url"], job["tokens"]), [], [], []
+    t0 = _wait(job)
+    for i in range(job["n"]):
+        begin = time.perf_counter()
+        try:
+            instance = api.start(job["process_id"], f"{job['key']}-{i}", job["data"])
+        except (HttpError, requests.RequestException) as error:
+            errors.append(str(error))
+            continue
+        lat.append(time.perf_counter() - begin)
+        tasks.append(_only_task(instance)["id"] if instance["open_tasks"] else None)
+    return _result(t0, lat=lat, task_ids=tasks, errors=errors)
+
+
+def complete_many(job: dict[str, Any]) -> dict[str, Any]:
+    """Item 2: claim + complete one prepared task per instance."""
+    api, errors = Api(job["base_url"], job["tokens"]), []
+    claim_lat, complete_lat, pair_lat = [], [], []
+    t0 = _wait(job)
+    for task_id in job["task_ids"]:
+        try:
+            begin = time.perf_counter()
+            api.claim(task_id, job["user"])
+            middle = time.perf_counter()
+            api.complete(task_id, job["user"], job["data"])
+            end = time.perf_counter()
+        except (HttpError, requests.RequestException) as error:
+            errors.append(str(error))
+            continue
+        claim_lat.append(middle - begin)
+        complete_lat.append(end - middle)
+        pair_lat.append(end - begin)
+    return _result(t0, claim=claim_lat, complete=complete_lat, pair=pair_lat, errors=errors)
+
+
+def _finish_leave(api: Api, instance: dict[str, Any]) -> dict[str, Any]:
+    while instance["status"] == "running":
+        task = _only_task(instance)
+        user, data = APPROVE[task["task_name"]]
+        if task["status"] == "ready":
+            api.claim(task["id"], user)
+        instance = api.complete(task["id"], user, data)
+    if instance["status"] != "completed":
+        raise HttpError(f"instance {instance['id']} ended {instance['status']}")
+    return instance
+
+
+def whole_leave(job: dict[str, Any]) -> dict[str, Any]:
+    """Item 3: start a 3-day leave, approve at both tiers, then 销假 (6 requests)."""
+    api, lat, ids, errors = Api(job["base_url"], job["tokens"]), [], [], []
+    t0 = _wait(job)
+    for i in range(job["n"]):
+        begin = time.perf_counter()
+        try:
+            instance = _finish_leave(api, api.start("leave_approval", f"{job['key']}-{i}",
+                                                    LEAVE_3_DAYS))
+        except (HttpError, requests.RequestException) as error:
+            errors.append(str(error))
+            continue
+        lat.append(time.perf_counter() - begin)
+        ids.append(instance["id"])
+    return _result(t0, lat=lat, instance_ids=ids, errors=errors)
+
+
+def rework_loop(job: dict[str, Any]) -> dict[str, Any]:
+    """Item 4a: one instance, ``rounds`` x (submit, claim review, reject), last one approves."""
+    api, rounds = Api(job["base_url"], job["tokens"]), job["rounds"]
+    per_round: dict[str, list[float]] = {"round": [], "submit": [], "claim": [], "review": [],
+                                         "response_kb": []}
+    t0 = _wait(job)
+    instance = api.start("bench_rework_loop", job["key"], {"title": "返工"})
+    for k in range(1, rounds + 1):
+        submit = _only_task(instance)
+        a = time.perf_counter()
+        instance = api.complete(submit["id"], "xiaoming", {"note": f"第 {k} 次提交"})
+        review = _only_task(instance)
+        b = time.perf_counter()
+        api.claim(review["id"], "zhang")
+        c = time.perf_counter()
+        instance = api.complete(review["id"], "zhang", {"approved": k == rounds,
+                                                         "comment": "请补充材料"})
+        d = time.perf_counter()
+        for name, value in (("round", d - a), ("submit", b - a), ("claim", c - b),
+                            ("review", d - c), ("response_kb", api.last_bytes / 1024)):
+            per_round[name].append(value)
+    if instance["status"] != "completed":
+        raise HttpError(f"rework instance ended {instance['status']}")
+    return _result(t0, curves=per_round, instance_id=instance["id"], errors=[])
+
+
+def review_chain(job: dict[str, Any]) -> dict[str, Any]:
+    """Item 4b: one instance of the 40-task sequential review; the cost of the k-th task."""
+    api = Api(job["base_url"], job["tokens"])
+    per_task: dict[str, list[float]] = {"pair": [], "claim": [], "complete": [],
+                                        "response_kb": []}
+    t0 = _wait(job)
+    instance = api.start("bench_review_chain", job["key"], {"title": "顺序审核"})
+    while instance["status"] == "running":
+        task = _only_task(instance)
+        a = time.perf_counter()
+        api.claim(task["id"], "zhang")
+        b = time.perf_counter()
+        instance = api.complete(task["id"], "zhang", {"approved": True, "comment": "通过"})
+        c = time.perf_counter()
+        for name, value in (("pair", c - a), ("claim", b - a), ("complete", c - b),
+                            ("response_kb", api.last_bytes / 1024)):
+            per_task[name].append(value)
+    return _result(t0, curves=per_task, instance_id=instance["id"], errors=[])
+
+
+def get_many(job: dict[str, Any]) -> dict[str, Any]:
+    """Item 5 (and the request floor): the same GET or POST ``n`` times."""
+    api, lat, errors = Api(job["base_url"], job["tokens"]), [], []
+    method, path, body = job.get("method", "GET"), job["path"], job.get("body")
+    t0 = _wait(job)
+    for _ in range(job["n"]):
+        begin = time.perf_counter()
+        try:
+            api.call(method, path, job.get("user"), body, job.get("params"))
+        except (HttpError, requests.RequestException) as error:
+            errors.append(str(error))
+            continue
+        lat.append(time.perf_counter() - begin)
+    return _result(t0, lat=lat, errors=errors)

@@ -1,0 +1,270 @@
+"""Who may call what: every endpoint × every kind of caller, with the status each must get.
+
+One row per endpoint (and situation); columns are the callers below. A new endpoint of a
+blueprint in ``HARDENED_BLUEPRINTS`` without a row fails ``test_every_endpoint_has_a_row``.
+To add one: a ``Row`` with the method, the path exactly as in /api/openapi.json, the seven
+statuses in ``CALLERS`` order, and how to build the request (``Scene`` supplies the ids).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.test import TestResponse
+
+from tests.api_client import PASSWORDS, ApiClient
+from tests.hardening import HARDENED_BLUEPRINTS, api_endpoints
+from tests.test_support import leave_bundle
+
+# caller -> demo user (None: no token). The applicant owns the case; the task is class_teacher's.
+CALLERS = {
+    "anonymous": None,
+    "applicant": "xiaoming",
+    "other_applicant": "xiaohong",
+    "reviewer_outside": "li",  # class_office, not class_teacher
+    "reviewer_in_group": "zhang",  # class_teacher
+    "admin": "admin",
+    "auditor": "auditor",
+}
+_versions = itertools.count(2)
+
+
+@dataclass
+class Scene:
+    """The objects a request points at, made fresh by a row's ``setup``."""
+
+    api: ApiClient
+    ids: dict[str, Any] = field(default_factory=dict)
+
+
+def teacher_task(scene: Scene) -> None:
+    """xiaoming asks for one day: an unclaimed task for class_teacher."""
+    response = scene.api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
+                               reason="矩阵测试")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    scene.ids.update(instance_id=body["id"], task_id=body["open_tasks"][0]["id"])
+
+
+def claimed_teacher_task(scene: Scene) -> None:
+    teacher_task(scene)
+    assert scene.api.claim(scene.ids["task_id"], as_="zhang").status_code == 200
+
+
+def own_task(scene: Scene) -> None:
+    """After zhang approves, the return confirmation is assigned to xiaoming himself."""
+    claimed_teacher_task(scene)
+    done = scene.api.complete(scene.ids["task_id"], as_="zhang", teacher_approved=True)
+    assert done.status_code == 200, done.get_json()
+    scene.ids["task_id"] = done.get_json()["open_tasks"][0]["id"]
+
+
+def nothing(scene: Scene) -> None:
+    return None
+
+
+Request = Callable[[ApiClient, Scene, "str | None"], TestResponse]
+
+
+def call(method: str, body: Callable[[Scene, str | None], dict[str, Any]] | None = None
+         ) -> Request:
+    """Call the row's path (ids filled in from the scene) as the user, with a JSON body."""
+
+    def send(api: ApiClient, scene: Scene, user: str | None, *, path: str = "") -> TestResponse:
+        kwargs = {"json": body(scene, user)} if body else {}
+        return getattr(api, method.lower())(path.format(**scene.ids), as_=user, **kwargs)
+
+    return send  # type: ignore[return-value]
+
+
+def sign_in(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
+    credentials = {"username": user or "xiaoming", "password": PASSWORDS[user] if user else "?"}
+    return api.client.post("/api/v1/auth/token", json=credentials)
+
+
+def upload(url: str) -> Request:
+    """POST a leave bundle as multipart, changed each time (an admin's deploy is then 201)."""
+
+    def send(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
+        files = leave_bundle()
+        files["leave_approval.bpmn"] = files["leave_approval.bpmn"].replace(
+            "请假审批".encode(), f"请假审批 v{next(_versions)}".encode(), 1)
+        return api.post(url, as_=user, content_type="multipart/form-data",
+                        data={"files": [(io.BytesIO(c), n) for n, c in files.items()]})
+
+    return send  # type: ignore[return-value]
+
+
+def logout(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
+    response = api.post("/api/v1/auth/logout", as_=user)
+    api._tokens.pop(user or "", None)  # that token is revoked now
+    return response
+
+
+@dataclass
+class Row:
+    method: str
+    path: str
+    statuses: tuple[int, ...]  # in CALLERS order
+    send: Request
+    setup: Callable[[Scene], None] = nothing
+    situation: str = ""
+    # Requests that change state get a fresh scene per caller, so callers cannot interfere.
+    fresh: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}" + (f" ({self.situation})" if self.situation else "")
+
+
+START = {"process_id": "leave_approval", "business_key": "MATRIX",
+         "data": {"days": 1, "leave_type": "personal", "reason": "矩阵"}}
+
+#                                           anon appl other r_out r_in admin audit
+MATRIX: list[Row] = [
+    Row("GET", "/api/v1/health", (200, 200, 200, 200, 200, 200, 200), call("GET")),
+    Row("POST", "/api/v1/auth/token", (401, 200, 200, 200, 200, 200, 200), sign_in),
+    Row("POST", "/api/v1/auth/logout", (401, 204, 204, 204, 204, 204, 204), logout),
+    Row("POST", "/api/v1/auth/users/{user_id}/revoke-tokens",
+        (401, 403, 403, 403, 403, 204, 403), call("POST"), fresh=True),
+    Row("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200), call("GET")),
+    Row("POST", "/api/v1/definitions", (401, 403, 403, 403, 403, 201, 403),
+        upload("/api/v1/definitions")),
+    Row("POST", "/api/v1/definitions/validate", (401, 403, 403, 403, 403, 200, 403),
+        upload("/api/v1/definitions/validate")),
+    Row("GET", "/api/v1/definitions", (401, 200, 200, 200, 200, 200, 200), call("GET")),
+    Row("GET", "/api/v1/definitions/{process_id}/versions/{version}",
+        (401, 200, 200, 200, 200, 200, 200), call("GET")),
+    Row("GET", "/api/v1/definitions/{process_id}/versions/{version}/files/{name}",
+        (401, 200, 200, 200, 200, 200, 200), call("GET")),
+    Row("POST", "/api/v1/instances", (401, 201, 201, 201, 201, 201, 403),
+        call("POST", lambda scene, user: START)),
+    Row("GET", "/api/v1/instances", (401, 200, 200, 200, 200, 200, 200), call("GET"),
+        teacher_task),
+    Row("GET", "/api/v1/instances/{instance_id}", (401, 200, 404, 404, 200, 200, 200),
+        call("GET"), teacher_task),
+    Row("GET", "/api/v1/instances/{instance_id}/events", (401, 200, 404, 404, 200, 200, 200),
+        call("GET"), teacher_task),
+    Row("GET", "/api/v1/tasks", (401, 200, 200, 200, 200, 200, 200), call("GET"), teacher_task),
+    Row("GET", "/api/v1/tasks/{task_id}", (401, 404, 404, 404, 200, 200, 200), call("GET"),
+        teacher_task, "a reviewer group's task"),
+    Row("GET", "/api/v1/tasks/{task_id}", (401, 200, 404, 404, 404, 200, 200), call("GET"),
+        own_task, "the applicant's own task"),
+    Row("POST", "/api/v1/tasks/{task_id}/claim", (401, 404, 404, 404, 200, 403, 403),
+        call("POST"), teacher_task, fresh=True),
+    Row("POST", "/api/v1/tasks/{task_id}/release", (401, 404, 404, 404, 200, 200, 403),
+        call("POST"), claimed_teacher_task, "claimed by zhang", fresh=True),
+    Row("POST", "/api/v1/tasks/{task_id}/complete", (401, 404, 404, 404, 200, 403, 403),
+        call("POST", lambda scene, user: {"data": {"teacher_approved": True}}),
+        claimed_teacher_task, "claimed by zhang", fresh=True),
+    Row("POST", "/api/v1/tasks/{task_id}/complete", (401, 200, 404, 404, 404, 403, 403),
+        call("POST", lambda scene, user: {"data": {"returned_on": "2026-11-10"}}),
+        own_task, "the applicant's own task", fresh=True),
+]
+
+
+def _fill_common_ids(scene: Scene, app: Flask) -> None:
+    from models import User, db
+
+    with app.app_context():
+        other = db.session.query(User).filter_by(username="xiaohong").one().id
+    scene.ids.update(process_id="leave_approval", version=1, name="leave_approval.bpmn",
+                     user_id=other)
+
+
+def _check(row: Row, api: ApiClient, app: Flask) -> list[str]:
+    mismatches, scene = [], None
+    for (caller, user), expected in zip(CALLERS.items(), row.statuses, strict=True):
+        if scene is None or row.fresh:
+            scene = Scene(api)
+            _fill_common_ids(scene, app)
+            row.setup(scene)
+        response = row.send(api, scene, user, path=row.path)
+        if response.status_code != expected:
+            detail = (response.get_json(silent=True) or {}).get("detail", "")
+            mismatches.append(f"{caller:<18} expected {expected}, got "
+                              f"{response.status_code} {detail}")
+        elif response.status_code >= 400:
+            assert response.mimetype == "application/problem+json", (row.id, caller)
+    return mismatches
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=[row.id for row in MATRIX])
+def test_authorization_matrix(leave_api: ApiClient, app: Flask, row: Row) -> None:
+    mismatches = _check(row, leave_api, app)
+    assert not mismatches, f"{row.id}:\n  " + "\n  ".join(mismatches)
+
+
+def test_every_endpoint_has_a_row(app: Flask) -> None:
+    rows = {(row.method, row.path) for row in MATRIX}
+    endpoints = api_endpoints(app)
+    missing = [str(e) for e in endpoints
+               if e.blueprint in HARDENED_BLUEPRINTS and (e.method, e.path) not in rows]
+    pending = [str(e) for e in endpoints
+               if e.blueprint not in HARDENED_BLUEPRINTS and (e.method, e.path) not in rows]
+    stale = sorted({f"{m} {p}" for m, p in rows} - {str(e) for e in endpoints})
+    if pending:
+        warnings.warn("endpoints without authorization-matrix rows (blueprints not yet in "
+                      f"HARDENED_BLUEPRINTS): {pending}", stacklevel=1)
+    assert not missing, ("endpoints without a row in MATRIX "
+                         f"(tests/e2e/test_authorization_matrix.py): {missing}")
+    assert not stale, f"MATRIX rows for endpoints that no longer exist: {stale}"
+
+
+def test_matrix_rows_are_well_formed() -> None:
+    for row in MATRIX:
+        assert len(row.statuses) == len(CALLERS), row.id
+    assert len({row.id for row in MATRIX}) == len(MATRIX)
+
+
+def test_applicants_see_only_their_own_cases_and_tasks(leave_api: ApiClient) -> None:
+    mine = Scene(leave_api)
+    own_task(mine)  # xiaoming's case, with a task assigned to him
+    theirs = leave_api.start("leave_approval", as_="xiaohong", days=1, leave_type="personal",
+                             reason="别人的")
+    assert theirs.status_code == 201
+    for user, own_instance in (("xiaoming", mine.ids["instance_id"]),
+                               ("xiaohong", theirs.get_json()["id"])):
+        listed = leave_api.get("/api/v1/instances", as_=user).get_json()
+        assert [i["id"] for i in listed["items"]] == [own_instance], user
+        assert listed["total"] == 1
+    inbox = leave_api.inbox(as_="xiaoming")["items"]
+    assert [t["id"] for t in inbox] == [mine.ids["task_id"]]
+    assert leave_api.inbox(as_="xiaohong")["items"] == []
+    # Guessing ids of the other applicant's objects gives the same 404 as absent ids.
+    other_instance = theirs.get_json()["id"]
+    other_task = theirs.get_json()["open_tasks"][0]["id"]
+    for url in (f"/api/v1/instances/{other_instance}", f"/api/v1/instances/{other_instance}"
+                "/events", f"/api/v1/tasks/{other_task}", "/api/v1/instances/999999"):
+        response = leave_api.get(url, as_="xiaoming")
+        assert response.status_code == 404, url
+        assert str(other_instance) not in response.get_json()["title"]
+
+
+def test_auditors_change_nothing(app: Flask, leave_api: ApiClient) -> None:
+    from models import HumanTask, ProcessEvent, ProcessInstance, db
+
+    scene = Scene(leave_api)
+    claimed_teacher_task(scene)
+
+    def snapshot() -> tuple[int, ...]:
+        with app.app_context():
+            return (db.session.query(ProcessInstance).count(),
+                    db.session.query(ProcessEvent).count(),
+                    db.session.query(HumanTask).filter_by(status="claimed").count())
+
+    before = snapshot()
+    for row in MATRIX:
+        if row.method != "GET" and row.path not in ("/api/v1/auth/token",
+                                                    "/api/v1/auth/logout"):
+            _fill_common_ids(scene, app)
+            response = row.send(leave_api, scene, "auditor", path=row.path)
+            assert response.status_code == 403, row.id
+    assert snapshot() == before

@@ -1,0 +1,170 @@
+"""The certificate register: numbering, public verification, reissue (补发) and revocation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api_client import ApiClient
+from tests.e2e import certification_steps as steps
+from workflows.certificates import parse_number
+from workflows.clock import FrozenClock
+
+
+@pytest.fixture()
+def cert_api(api: ApiClient, frozen_clock: FrozenClock) -> ApiClient:
+    steps.deploy_certification(api)
+    return api
+
+
+def request_reissue(api: ApiClient, number: str, *, user: str = "liuyang", name: str = "刘洋",
+                    id_number: str | None = None) -> dict[str, Any]:
+    response = api.start("certification_reissue", as_=user, certificate_no=number,
+                         holder_name=name, id_number=id_number or steps.id_number(),
+                         loss_statement="宿舍搬迁时遗失，已登报声明", documents=["doc://id-card"])
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def request_revocation(api: ApiClient, number: str) -> dict[str, Any]:
+    response = api.start("certification_revocation", as_="han", certificate_no=number,
+                         fraud_finding="经查工作年限证明系伪造", evidence=["doc://inquiry-2026-07"])
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_numbers_follow_the_rule_and_count_per_level(cert_api: ApiClient,
+                                                     frozen_clock: FrozenClock) -> None:
+    first = steps.certify(cert_api, frozen_clock, "liuyang")["data"]["certificate_no"]
+    second = steps.certify(cert_api, frozen_clock, "chenjing")["data"]["certificate_no"]
+    assert parse_number(first) == {"issuer": "CF3201", "year": 2026, "level": 5, "sequence": 1}
+    assert parse_number(second)["sequence"] == 2
+    listed = cert_api.get("/api/v1/certificates", as_="cao",
+                          query_string={"level": 5}).get_json()
+    assert [c["certificate_no"] for c in listed["items"]] == [second, first]
+    assert listed["items"][0]["id_number"].startswith("3201") and "*" in listed["items"][0][
+        "id_number"]
+
+
+def test_public_verification_answers_without_sign_in_and_without_personal_data(
+        cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    number = steps.certify(cert_api, frozen_clock)["data"]["certificate_no"]
+    valid = steps.verify(cert_api, number, "刘洋")
+    assert (valid["match"], valid["valid"], valid["status"]) == (True, True, "valid")
+    assert valid["occupation"] == "电工" and valid["level_name"] == "五级/初级工"
+    assert not {"id_number", "scores", "holder_user_id", "business_key"} & set(valid)
+    assert steps.verify(cert_api, number.lower(), " 刘 洋 ")["match"] is True
+    wrong_name = steps.verify(cert_api, number, "刘阳")
+    unknown = steps.verify(cert_api, number[:-1] + ("9" if number[-1] != "9" else "8"), "刘洋")
+    garbage = steps.verify(cert_api, "NOT-A-NUMBER", "刘洋")
+    for answer in (wrong_name, unknown, garbage):
+        assert {k: v for k, v in answer.items() if k != "certificate_no"} == {
+            "match": False, "valid": False, "status": None,
+            "message": "未查到与该证书编号和姓名相符的证书"}
+    assert cert_api.client.get("/api/v1/certificates/verify").status_code == 422
+    nul = cert_api.client.get("/api/v1/certificates/verify",
+                              query_string={"certificate_no": number, "holder_name": "刘\x00洋"})
+    assert nul.status_code == 422  # PostgreSQL cannot compare such text: refused up front
+
+
+def test_reissue_after_identity_check_links_the_new_certificate_to_the_old(
+        cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    old = steps.certify(api, frozen_clock)["data"]["certificate_no"]
+    filed = request_reissue(api, old)
+    registry = filed["data"]["registry"]
+    assert (registry["found"], registry["holder_matches"], registry["id_matches"]) == (
+        True, True, True)
+    done = steps.do(api, filed["id"], "verify_identity", "cao", identity_verified=True,
+                    verification_note="核对身份证原件与登记信息一致")
+    assert (done["status"], done["data"]["outcome"]) == ("completed", "reissued")
+    new = done["data"]["new_certificate_no"]
+    assert new != old and done["data"]["reissue"]["replaces"] == old
+    old_answer = steps.verify(api, old, "刘洋")
+    assert (old_answer["status"], old_answer["valid"], old_answer["replaced_by"]) == (
+        "reissued", False, new)
+    assert steps.verify(api, new, "刘洋")["valid"] is True
+    detail = api.get(f"/api/v1/certificates/{new}", as_="liuyang").get_json()  # the holder
+    assert detail["replaces"] == old
+    assert [e["kind"] for e in detail["events"]] == ["reissued"]
+    old_detail = api.get(f"/api/v1/certificates/{old}", as_="cao").get_json()
+    assert [e["kind"] for e in old_detail["events"]] == ["issued", "replaced"]
+
+
+def test_reissue_refused_when_identity_check_fails(cert_api: ApiClient,
+                                                   frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    number = steps.certify(api, frozen_clock)["data"]["certificate_no"]
+    filed = request_reissue(api, number, user="xiaoming", name="刘洋",
+                            id_number=steps.id_number(seq="555"))
+    assert filed["data"]["registry"]["id_matches"] is False
+    done = steps.do(api, filed["id"], "verify_identity", "cao", identity_verified=False,
+                    verification_note="身份证号与登记不符，申请人非持证人")
+    assert (done["data"]["outcome"], done["data"]["closed_reason"]) == (
+        "identity_failed", "身份证号与登记不符，申请人非持证人")
+    assert steps.verify(api, number, "刘洋")["status"] == "valid"
+
+
+def test_reissue_of_an_unknown_number_is_not_accepted(cert_api: ApiClient) -> None:
+    filed = request_reissue(cert_api, "CF320120265999999")
+    assert (filed["status"], filed["data"]["outcome"]) == ("completed", "refused")
+    assert filed["open_tasks"] == []
+
+
+def test_revocation_on_proven_fraud(cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    number = steps.certify(api, frozen_clock)["data"]["certificate_no"]
+    filed = request_revocation(api, number)
+    done = steps.do(api, filed["id"], "approve_revocation", "xu", revocation_approved=True)
+    assert (done["status"], done["data"]["outcome"]) == ("completed", "revoked")
+    answer = steps.verify(api, number, "刘洋")
+    assert (answer["match"], answer["valid"], answer["status"], answer["message"]) == (
+        True, False, "revoked", "证书已撤销")
+    entry = api.get(f"/api/v1/certificates/{number}", as_="han").get_json()
+    assert entry["revoked_reason"] == "经查工作年限证明系伪造"
+    again = request_revocation(api, number)  # nothing left to revoke
+    assert again["data"]["outcome"] == "refused"
+
+
+def test_revoking_a_reissued_certificate_revokes_its_whole_lineage(
+        cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    old = steps.certify(api, frozen_clock)["data"]["certificate_no"]
+    filed = request_reissue(api, old)
+    new = steps.do(api, filed["id"], "verify_identity", "cao", identity_verified=True,
+                   verification_note="一致")["data"]["new_certificate_no"]
+    revocation = request_revocation(api, old)
+    done = steps.do(api, revocation["id"], "approve_revocation", "xu", revocation_approved=True)
+    assert done["data"]["revoked_numbers"] == [old, new]
+    assert steps.verify(api, new, "刘洋")["status"] == "revoked"
+
+
+def test_revocation_not_approved_keeps_the_certificate(cert_api: ApiClient,
+                                                       frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    number = steps.certify(api, frozen_clock)["data"]["certificate_no"]
+    filed = request_revocation(api, number)
+    task = steps.task(api, filed["id"], "approve_revocation")
+    assert api.claim(task["id"], as_="xu").status_code == 200
+    assert api.complete(task["id"], as_="xu", revocation_approved=False).status_code == 422
+    done = api.complete(task["id"], as_="xu", revocation_approved=False,
+                        revocation_comment="证据不足").get_json()
+    assert done["data"]["outcome"] == "not_approved"
+    assert steps.verify(api, number, "刘洋")["valid"] is True
+
+
+def test_revocation_of_an_unknown_number_is_not_accepted(cert_api: ApiClient) -> None:
+    filed = request_revocation(cert_api, "CF320120265999999")
+    assert filed["data"]["outcome"] == "refused" and filed["open_tasks"] == []
+
+
+def test_who_may_read_the_register(cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    number = steps.certify(api, frozen_clock)["data"]["certificate_no"]
+    assert api.get("/api/v1/certificates", as_="liuyang").get_json()["total"] == 1  # own
+    assert api.get("/api/v1/certificates", as_="chenjing").get_json()["total"] == 0
+    assert api.get(f"/api/v1/certificates/{number}", as_="chenjing").status_code == 404
+    assert api.get(f"/api/v1/certificates/{number}", as_="auditor").status_code == 200
+    assert api.get("/api/v1/certificates", as_=None).status_code == 401
+    assert api.get("/api/v1/certificates/ABCDEFGHIJKLMNOPQ", as_="cao").status_code == 422

@@ -1,0 +1,98 @@
+"""Reports: cases by occupation/level/status, pass rate per session, overdue tasks per group."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.api_client import ApiClient
+from tests.background_support import advance
+from tests.e2e import certification_steps as steps
+from workflows.clock import FrozenClock
+
+
+@pytest.fixture()
+def reported(api: ApiClient, frozen_clock: FrozenClock) -> ApiClient:
+    """Six cases: certified, failed (in its re-check window), absent, ineligible, waiting for
+    review, in scoring."""
+    steps.deploy_certification(api)
+    steps.certify(api, frozen_clock, "liuyang")
+    failing = steps.apply(api, "chenjing")["id"]
+    steps.through_scoring(api, failing, theory=40, practical=70)
+    absent = steps.apply(api, "zhaomin")["id"]
+    steps.approve_eligibility(api, absent)
+    steps.schedule(api, absent)
+    steps.attend(api, absent, attended=False)
+    steps.apply(api, "wanglei", level=4, years_experience=2)  # ineligible
+    steps.apply(api, "wanglei", occupation="数控车工")  # waits for eligibility review
+    scoring = steps.apply(api, "liuyang", occupation="数控车工")["id"]
+    steps.approve_eligibility(api, scoring)
+    steps.schedule(api, scoring, session="2026-11-S02")
+    steps.attend(api, scoring)
+    return api
+
+
+def rows_of(api: ApiClient, url: str, user: str = "xu") -> list[dict]:
+    response = api.get(url, as_=user)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_cases_by_occupation_level_and_status(reported: ApiClient) -> None:
+    rows = rows_of(reported, "/api/v1/reports/certification/cases")
+    counts = {(r["occupation"], r["level"], r["status"]): r["count"] for r in rows}
+    assert counts == {("电工", 5, "certified"): 1, ("电工", 5, "in_progress"): 1,
+                      ("电工", 5, "absent"): 1, ("电工", 4, "ineligible"): 1,
+                      ("数控车工", 5, "in_progress"): 2}
+    assert {r["level_name"] for r in rows} >= {"五级/初级工", "四级/中级工"}
+
+
+def test_pass_rate_per_exam_session(reported: ApiClient) -> None:
+    rows = rows_of(reported, "/api/v1/reports/certification/sessions")
+    assert rows == [
+        {"exam_session": "2026-11-S01", "candidates": 3, "absent": 1, "scored": 2,
+         "passed": 1, "failed": 1, "pass_rate": 0.5},
+        {"exam_session": "2026-11-S02", "candidates": 1, "absent": 0, "scored": 0,
+         "passed": 0, "failed": 0, "pass_rate": None}]
+
+
+def test_overdue_tasks_per_group(reported: ApiClient, frozen_clock: FrozenClock) -> None:
+    assert rows_of(reported, "/api/v1/reports/tasks/overdue") == []
+    advance(reported, frozen_clock, days=11)  # review P5D and scoring P10D are past due
+    rows = rows_of(reported, "/api/v1/reports/tasks/overdue")
+    by_group = {r["candidate_group"]: r["overdue"] for r in rows}
+    assert by_group == {"eligibility_reviewer": 1, "examiner": 1}
+    assert all(r["process_id"] == "certification_application" for r in rows)
+
+
+def test_every_report_downloads_as_csv(reported: ApiClient, frozen_clock: FrozenClock) -> None:
+    advance(reported, frozen_clock, days=11)
+    for url, header in (
+            ("/api/v1/reports/certification/cases.csv",
+             ["occupation", "level", "level_name", "status", "count"]),
+            ("/api/v1/reports/certification/sessions.csv",
+             ["exam_session", "candidates", "absent", "scored", "passed", "failed",
+              "pass_rate"]),
+            ("/api/v1/reports/tasks/overdue.csv",
+             ["candidate_group", "process_id", "overdue", "oldest_due_at"])):
+        response = reported.get(url, as_="admin")
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv"
+        assert "attachment" in response.headers["Content-Disposition"]
+        text = response.get_data(as_text=True)
+        assert text.startswith("\ufeff")
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        assert rows[0] == header and len(rows) > 1
+    cases = reported.get("/api/v1/reports/certification/cases.csv", as_="han").get_data(
+        as_text=True)
+    assert "电工,5,五级/初级工,certified,1" in cases
+
+
+def test_reports_are_for_management_only(reported: ApiClient) -> None:
+    for user in ("liuyang", "feng", "cao"):
+        assert reported.get("/api/v1/reports/certification/cases", as_=user).status_code == 403
+        assert reported.get("/api/v1/reports/tasks/overdue.csv", as_=user).status_code == 403
+    for user in ("auditor", "han", "zhou"):
+        assert reported.get("/api/v1/reports/certification/sessions", as_=user).status_code == 200

@@ -1,0 +1,85 @@
+"""Validating a bundle without deploying it (the modeler's "validate" button)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from tests.api_client import ApiClient
+from tests.test_support import leave_bundle
+
+URL = "/api/v1/definitions/validate"
+
+
+def validate(api: ApiClient, files: dict[str, bytes], *, as_: str = "admin",
+             process_id: str | None = None) -> Any:
+    data: dict[str, Any] = {"files": [(io.BytesIO(c), n) for n, c in files.items()]}
+    if process_id:
+        data["process_id"] = process_id
+    return api.post(URL, as_=as_, data=data, content_type="multipart/form-data")
+
+
+def deployed_versions(api: ApiClient) -> list[int]:
+    response = api.get("/api/v1/definitions", as_="admin",
+                       query_string={"process_id": "leave_approval", "all_versions": "true"})
+    assert response.status_code == 200
+    return [d["version"] for d in response.get_json()]
+
+
+def test_valid_bundle_is_accepted_and_nothing_is_stored(app, api: ApiClient) -> None:
+    from models import ProcessEvent, db
+
+    response = validate(api, leave_bundle())
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == {"valid": True}
+    assert deployed_versions(api) == []
+    with app.app_context():
+        assert db.session.query(ProcessEvent).filter_by(kind="definition_deployed").count() == 0
+    # Validation does not reserve a version either: the first deployment is still version 1.
+    assert api.deploy_files(leave_bundle()).get_json()["version"] == 1
+
+
+def test_bad_condition_is_located_on_its_gateway(api: ApiClient) -> None:
+    files = leave_bundle()
+    text = files["leave_approval.bpmn"].decode()
+    original = 'teacher_approved == True and route == "teacher"'
+    assert original in text
+    files["leave_approval.bpmn"] = text.replace(original, "teacher_approved ==", 1).encode()
+    response = validate(api, files)
+    assert response.status_code == 422, response.get_json()
+    assert response.mimetype == "application/problem+json"
+    [problem, *_] = response.get_json()["errors"]
+    assert problem["file"] == "leave_approval.bpmn"
+    assert problem["element_id"] == "gw_after_teacher"
+    assert deployed_versions(api) == []
+
+
+def test_missing_form_and_dmn_cell_problems_carry_element_ids(api: ApiClient) -> None:
+    files = leave_bundle()
+    del files["leave_confirm_return.schema.json"]
+    files["leave_tiers.dmn"] = files["leave_tiers.dmn"].replace(b"&lt;= 1", b"&lt;= 1 +", 1)
+    response = validate(api, files)
+    assert response.status_code == 422
+    located = {(p.get("file"), p.get("element_id")) for p in response.get_json()["errors"]}
+    # Every problem is reported at once, each on its element: the modeler marks them all.
+    assert located == {("leave_approval.bpmn", "confirm_return"),
+                       ("leave_tiers.dmn", "rule_teacher_days")}
+
+
+def test_only_administrators_validate(api: ApiClient) -> None:
+    assert validate(api, leave_bundle(), as_="zhang").status_code == 403
+    assert api.post(URL, as_=None, data={}, content_type="multipart/form-data").status_code == 401
+
+
+def test_upload_without_files_is_a_field_problem(api: ApiClient) -> None:
+    response = api.post(URL, as_="admin", data={}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["pointer"] == "/files"
+
+
+def test_process_id_chooses_among_executable_processes(api: ApiClient) -> None:
+    assert validate(api, leave_bundle(), process_id="leave_approval").status_code == 200
+    response = validate(api, leave_bundle(), process_id="no_such_process")
+    assert response.status_code == 422
+    assert "no_such_process" in response.get_json()["errors"][0]["message"]
+    assert deployed_versions(api) == []

@@ -1,0 +1,46 @@
+"""The service registry refuses calls that cannot succeed before the function runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows import service_registry
+from workflows.service_registry import Param, ServiceCallRefused, bind
+
+
+@pytest.fixture()
+def function() -> service_registry.ServiceFunction:
+    @service_registry.service("tests.registry_probe", params={
+        "name": "str", "count": Param("int", required=False, default=1),
+        "ratio": Param("float", required=False)})
+    def probe(ctx: object, **kwargs: object) -> dict:
+        """Probe."""
+        return dict(kwargs)
+
+    yield service_registry.get("tests.registry_probe")
+    service_registry.unregister("tests.registry_probe")
+
+
+def test_declared_parameters_are_checked_and_defaults_filled(function) -> None:
+    assert bind(function, {"name": "x"}) == {"name": "x", "count": 1, "ratio": None}
+    assert bind(function, {"name": "x", "ratio": 2}) == {"name": "x", "count": 1, "ratio": 2}
+    assert function.description == "Probe."
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ({}, "'name' is required"),
+    ({"name": "x", "count": "2"}, "'count' must be int"),
+    ({"name": "x", "count": True}, "'count' must be int"),
+    ({"name": "x", "colour": "red"}, "unknown parameter(s) colour"),
+])
+def test_wrong_calls_are_refused(function, given: dict, message: str) -> None:
+    with pytest.raises(ServiceCallRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
+        bind(function, given)
+
+
+def test_builtins_are_registered_and_unknown_names_refused() -> None:
+    assert {"certflow.notify", "certflow.remind_task"} <= set(service_registry.names())
+    with pytest.raises(ServiceCallRefused, match="no service function"):
+        service_registry.get("nope")
+    with pytest.raises(ValueError, match="unknown type"):
+        service_registry.service("tests.bad", params={"x": "uuid"})(lambda ctx: None)

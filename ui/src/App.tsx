@@ -1,0 +1,99 @@
+// Providers and routes. Every screen but sign-in is its own chunk, and the diagram tools
+// (bpmn-js, dmn-js) load only on the screens that draw diagrams.
+import { lazy, Suspense } from "react";
+import type { ReactNode } from "react";
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
+import { AuthProvider, homeFor, useAuth } from "./auth/AuthContext";
+import type { Actor } from "./api/types";
+import { Layout } from "./components/Layout";
+import { Loading } from "./components/Feedback";
+import { NoticeProvider } from "./components/Notices";
+import { I18nProvider, useI18n } from "./i18n";
+import { SignIn } from "./pages/SignIn";
+
+const Inbox = lazy(() => import("./pages/Inbox"));
+const TaskPage = lazy(() => import("./pages/TaskPage"));
+const Apply = lazy(() => import("./pages/Apply"));
+const StartProcess = lazy(() => import("./pages/StartProcess"));
+const Cases = lazy(() => import("./pages/Cases"));
+const CaseDetail = lazy(() => import("./pages/CaseDetail"));
+const Definitions = lazy(() => import("./pages/admin/Definitions"));
+const ModelerPage = lazy(() => import("./pages/admin/ModelerPage"));
+const DmnPage = lazy(() => import("./pages/admin/DmnPage"));
+const ComparePage = lazy(() => import("./pages/admin/ComparePage"));
+const Instances = lazy(() => import("./pages/admin/Instances"));
+
+function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
+  const { user, restoring } = useAuth();
+  const location = useLocation();
+  if (!user && restoring) return <Loading />;
+  if (!user) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/signin?next=${next}`} replace />;
+  }
+  if (allow && !allow(user)) return <NotAllowed />;
+  return <>{children}</>;
+}
+
+function NotAllowed() {
+  const { t } = useI18n();
+  return (
+    <section className="page">
+      <h1>{t("error.pageNotAllowedTitle")}</h1>
+      <p>{t("error.pageNotAllowed")}</p>
+    </section>
+  );
+}
+
+function NotFoundPage() {
+  const { t } = useI18n();
+  return (
+    <section className="page">
+      <h1>{t("error.pageNotFoundTitle")}</h1>
+      <p>{t("error.pageNotFound")}</p>
+    </section>
+  );
+}
+
+function Home() {
+  const { user, restoring } = useAuth();
+  if (!user && restoring) return <Loading />;
+  return <Navigate to={user ? homeFor(user) : "/signin"} replace />;
+}
+
+const isAdmin = (user: Actor) => user.role === "admin";
+const seesAll = (user: Actor) => user.role === "admin" || user.role === "auditor";
+const notAuditor = (user: Actor) => user.role !== "auditor";
+
+export function App() {
+  return (
+    <I18nProvider>
+      <NoticeProvider>
+        <AuthProvider>
+          <BrowserRouter>
+            <Suspense fallback={<Loading />}>
+              <Routes>
+                <Route element={<Layout />}>
+                  <Route path="/" element={<Home />} />
+                  <Route path="/signin" element={<SignIn />} />
+                  <Route path="/inbox" element={<RequireAuth allow={notAuditor}><Inbox /></RequireAuth>} />
+                  <Route path="/inbox/:taskId" element={<RequireAuth allow={notAuditor}><TaskPage /></RequireAuth>} />
+                  <Route path="/apply" element={<RequireAuth allow={notAuditor}><Apply /></RequireAuth>} />
+                  <Route path="/apply/:processId" element={<RequireAuth allow={notAuditor}><StartProcess /></RequireAuth>} />
+                  <Route path="/cases" element={<RequireAuth><Cases /></RequireAuth>} />
+                  <Route path="/cases/:instanceId" element={<RequireAuth><CaseDetail /></RequireAuth>} />
+                  <Route path="/instances" element={<RequireAuth allow={seesAll}><Instances /></RequireAuth>} />
+                  <Route path="/admin/definitions" element={<RequireAuth allow={isAdmin}><Definitions /></RequireAuth>} />
+                  <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
+                  <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
+                  <Route path="/admin/definitions/:processId/compare" element={<RequireAuth allow={isAdmin}><ComparePage /></RequireAuth>} />
+                  <Route path="*" element={<NotFoundPage />} />
+                </Route>
+              </Routes>
+            </Suspense>
+          </BrowserRouter>
+        </AuthProvider>
+      </NoticeProvider>
+    </I18nProvider>
+  );
+}

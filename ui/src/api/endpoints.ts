@@ -1,0 +1,95 @@
+// Typed wrappers for each API endpoint the web app uses (README "Using the API").
+import { request } from "./client";
+import type {
+  Actor,
+  BatchResult,
+  Definition,
+  InboxPage,
+  Instance,
+  InstanceSummary,
+  Page,
+  ProcessEvent,
+  Task,
+  TaskDetail,
+  TokenResponse,
+} from "./types";
+
+const V1 = "/api/v1";
+
+export interface InboxQuery {
+  process_id?: string;
+  group?: string;
+  status?: "ready" | "claimed";
+  business_key?: string;
+  overdue?: boolean;
+  sort?: "id" | "due";
+  page?: number;
+  per_page?: number;
+}
+
+export interface InstanceQuery {
+  process_id?: string;
+  business_key?: string;
+  status?: string;
+  page?: number;
+  per_page?: number;
+}
+
+export const apiCalls = {
+  signIn: (username: string, password: string) =>
+    request<TokenResponse>(`${V1}/auth/token`, { json: { username, password }, anonymous: true }),
+  signOut: () => request<void>(`${V1}/auth/logout`, { method: "POST" }),
+  me: () => request<Actor>(`${V1}/me`),
+
+  inbox: (query: InboxQuery, signal?: AbortSignal) =>
+    request<InboxPage>(`${V1}/tasks`, { query: { ...query }, signal }),
+  task: (id: number, signal?: AbortSignal) => request<TaskDetail>(`${V1}/tasks/${id}`, { signal }),
+  claim: (id: number) => request<Task>(`${V1}/tasks/${id}/claim`, { method: "POST" }),
+  release: (id: number) => request<Task>(`${V1}/tasks/${id}/release`, { method: "POST" }),
+  complete: (id: number, data: Record<string, unknown>) =>
+    request<Instance>(`${V1}/tasks/${id}/complete`, { json: { data } }),
+  /** Complete many tasks with one form's data; unclaimed ones of my groups are claimed first. */
+  batchComplete: (taskIds: number[], data: Record<string, unknown>) =>
+    request<BatchResult>(`${V1}/batch/complete`, {
+      json: { items: taskIds.map((task_id) => ({ task_id })), data, claim: true },
+    }),
+
+  definitions: (query: { process_id?: string; all_versions?: boolean } = {}, signal?: AbortSignal) =>
+    request<Definition[]>(`${V1}/definitions`, { query, signal }),
+  definition: (processId: string, version: number, signal?: AbortSignal) =>
+    request<Definition>(
+      `${V1}/definitions/${encodeURIComponent(processId)}/versions/${version}`,
+      { signal },
+    ),
+  definitionFile: (processId: string, version: number, name: string, signal?: AbortSignal) =>
+    request<string>(
+      `${V1}/definitions/${encodeURIComponent(processId)}/versions/${version}/files/${encodeURIComponent(name)}`,
+      { text: true, signal },
+    ),
+  deploy: (files: Record<string, string>) =>
+    request<Definition>(`${V1}/definitions`, { form: bundleForm(files) }),
+  validate: (files: Record<string, string>) =>
+    request<{ valid: boolean }>(`${V1}/definitions/validate`, { form: bundleForm(files) }),
+
+  startInstance: (body: {
+    process_id: string;
+    business_key: string;
+    data: Record<string, unknown>;
+    version?: number;
+  }) => request<Instance>(`${V1}/instances`, { json: body }),
+  instances: (query: InstanceQuery, signal?: AbortSignal) =>
+    request<Page<InstanceSummary>>(`${V1}/instances`, { query: { ...query }, signal }),
+  instance: (id: number, signal?: AbortSignal) => request<Instance>(`${V1}/instances/${id}`, { signal }),
+  events: (id: number, signal?: AbortSignal) =>
+    request<ProcessEvent[]>(`${V1}/instances/${id}/events`, { signal }),
+};
+
+/** A deploy/validate multipart body: every file of the bundle under the field "files". */
+export function bundleForm(files: Record<string, string>): FormData {
+  const form = new FormData();
+  for (const [name, content] of Object.entries(files)) {
+    const type = name.endsWith(".json") ? "application/json" : "application/xml";
+    form.append("files", new Blob([content], { type }), name);
+  }
+  return form;
+}

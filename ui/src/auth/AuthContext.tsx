@@ -1,0 +1,77 @@
+// Who is signed in, with sign-in and sign-out; an expired token sends the user back to sign in.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import type { ReactNode } from "react";
+import { apiCalls } from "../api/endpoints";
+import type { Actor } from "../api/types";
+import { session } from "./session";
+
+interface Auth {
+  user: Actor | null;
+  /** True while a new tab asks the open ones for their session (a few hundred ms at most). */
+  restoring: boolean;
+  /** Set when the last session ended because the token expired or was revoked. */
+  expired: boolean;
+  signIn: (username: string, password: string) => Promise<Actor>;
+  signOut: () => Promise<void>;
+}
+
+const AuthContext = createContext<Auth | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<Actor | null>(() => session.user());
+  const [expired, setExpired] = useState(false);
+  const [restoring, setRestoring] = useState(() => session.user() === null);
+  useEffect(() => {
+    const unsubscribe = session.subscribe((reason) => {
+      setUser(session.user());
+      setExpired(reason === "expired");
+    });
+    void session.restore().then(() => {
+      setUser(session.user());
+      setRestoring(false);
+    });
+    return unsubscribe;
+  }, []);
+  const signIn = useCallback(async (username: string, password: string) => {
+    const answer = await apiCalls.signIn(username, password);
+    session.start(answer.access_token, answer.expires_at, answer.user);
+    return answer.user;
+  }, []);
+  const signOut = useCallback(async () => {
+    try {
+      await apiCalls.signOut();
+    } finally {
+      session.end();
+    }
+  }, []);
+  const value = useMemo(() => ({ user, restoring, expired, signIn, signOut }), [user, restoring, expired, signIn, signOut]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): Auth {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error("useAuth outside AuthProvider");
+  return value;
+}
+
+/** The signed-in user (pages behind RequireAuth only). */
+export function useUser(): Actor {
+  const { user } = useAuth();
+  if (!user) throw new Error("useUser without a signed-in user");
+  return user;
+}
+
+export const can = {
+  start: (user: Actor) => user.role !== "auditor",
+  review: (user: Actor) => user.role !== "auditor",
+  administer: (user: Actor) => user.role === "admin",
+  seeAllInstances: (user: Actor) => user.role === "admin" || user.role === "auditor",
+};
+
+/** Where a user lands after signing in. */
+export function homeFor(user: Actor): string {
+  if (user.role === "admin") return "/admin/definitions";
+  if (user.role === "auditor") return "/instances";
+  if (user.role === "applicant") return "/apply";
+  return "/inbox";
+}

@@ -1,0 +1,87 @@
+// The top bar: where I can go (by role), who I am, my groups, language and sign-out.
+import { useEffect, useRef } from "react";
+import { NavLink, useLocation, useNavigate } from "react-router";
+import { can, useAuth } from "../auth/AuthContext";
+import { useI18n } from "../i18n";
+import type { MessageKey } from "../i18n";
+import { describeError, groupName } from "../lib/problems";
+import { useNotices } from "./Notices";
+import type { Actor } from "../api/types";
+
+interface NavItem {
+  to: string;
+  label: MessageKey;
+  show: (user: Actor) => boolean;
+}
+
+// Screens still to come (audit timeline/replay, incidents, certificate verification) add a line here.
+export const NAV: NavItem[] = [
+  { to: "/inbox", label: "nav.inbox", show: can.review },
+  { to: "/apply", label: "nav.apply", show: can.start },
+  { to: "/cases", label: "nav.cases", show: can.start },
+  { to: "/admin/definitions", label: "nav.definitions", show: can.administer },
+  { to: "/instances", label: "nav.instances", show: can.seeAllInstances },
+];
+
+export function Header() {
+  const { user, signOut } = useAuth();
+  const { t, lang, setLang } = useI18n();
+  const { notify } = useNotices();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const nav = useRef<HTMLElement>(null);
+  // On a phone the menu scrolls sideways: keep the current screen's entry in view.
+  useEffect(() => {
+    nav.current?.querySelector<HTMLElement>("a.active")?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [location.pathname]);
+  const onSignOut = async () => {
+    try {
+      await signOut();
+      notify("info", t("auth.signedOut"));
+    } catch (error) {
+      notify("error", t("auth.signOutFailed", { reason: describeError(error, t) }));
+    }
+    navigate("/signin");
+  };
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">✓</span>
+        <span>{t("app.name")}</span>
+      </div>
+      {user && (
+        <nav aria-label={t("nav.label")} className="main-nav" ref={nav}>
+          {NAV.filter((item) => item.show(user)).map((item) => (
+            <NavLink key={item.to} to={item.to}>
+              {t(item.label)}
+            </NavLink>
+          ))}
+        </nav>
+      )}
+      <div className="header-tools">
+        <label className="lang-switch">
+          <span className="visually-hidden">{t("lang.label")}</span>
+          <select value={lang} onChange={(event) => setLang(event.target.value as "zh-CN" | "en")}>
+            <option value="zh-CN">{t("lang.zh")}</option>
+            <option value="en">{t("lang.en")}</option>
+          </select>
+        </label>
+        {user && (
+          <div className="user-box" data-testid="current-user">
+            <span className="user-name">{user.display_name}</span>
+            <span className="user-groups" aria-label={t("auth.groups")}>
+              {user.groups.map((group) => (
+                <span key={group} className="chip">
+                  {groupName(group, t)}
+                </span>
+              ))}
+            </span>
+            <button type="button" className="btn btn-quiet" onClick={onSignOut}>
+              {t("auth.signOut")}
+            </button>
+          </div>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,70 @@
+// @vitest-environment happy-dom
+// The server's 422 field problems appear at their fields, and a 409 as one plain sentence.
+import { act } from "react";
+import { createRoot } from "react-dom/client";
+import { afterEach, describe, expect, it } from "vitest";
+import { ApiError } from "../api/client";
+import { I18nProvider } from "../i18n";
+import SchemaForm from "./SchemaForm";
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const schema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object",
+  properties: {
+    teacher_approved: { title: "是否同意", type: "boolean" },
+    teacher_comment: { title: "审批意见", type: "string", maxLength: 500 },
+  },
+  required: ["teacher_approved"],
+};
+
+let container: HTMLDivElement;
+afterEach(() => container?.remove());
+
+async function render(onSubmit: () => Promise<void>) {
+  container = document.createElement("div");
+  document.body.appendChild(container);
+  const root = createRoot(container);
+  await act(async () => {
+    root.render(
+      <I18nProvider>
+        <SchemaForm schema={schema} formData={{ teacher_approved: false }} submitLabel="submit" onSubmit={onSubmit} />
+      </I18nProvider>,
+    );
+  });
+  return root;
+}
+
+async function submit() {
+  await act(async () => {
+    container.querySelector("form")!.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+  });
+  await act(async () => new Promise((resolve) => setTimeout(resolve, 0)));
+}
+
+describe("SchemaForm", () => {
+  it("shows the API's 422 problems at the fields they point to", async () => {
+    await render(async () => {
+      throw new ApiError(422, {
+        type: "https://certflow.dev/problems/invalid-task-data", title: "Invalid task data", status: 422,
+        detail: "1 problem(s)", errors: [{ pointer: "/data/teacher_comment", message: "'teacher_comment' is a required property", rule: "required" }],
+      }, null);
+    });
+    await submit();
+    const field = container.querySelector("#root_teacher_comment")!.closest(".form-group")!;
+    expect(field.textContent).toContain("此项为必填项");
+    expect(container.querySelector('[data-testid="form-error"]')!.textContent).toContain("1 处问题");
+  });
+
+  it("shows a 409 as one sentence naming who holds the task", async () => {
+    await render(async () => {
+      throw new ApiError(409, {
+        type: "https://certflow.dev/problems/task-already-claimed", title: "Task already claimed", status: 409,
+        detail: "task 3 is already claimed by 张老师",
+      }, null);
+    });
+    await submit();
+    expect(container.querySelector('[data-testid="form-error"]')!.textContent).toBe("已被张老师认领");
+  });
+});

@@ -1,0 +1,84 @@
+// A tiny typed translation helper: every user-facing string lives in zh-CN.json / en.json.
+// zh-CN is the default; English is a switch kept in localStorage.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import type { ReactNode } from "react";
+import zhCN from "./zh-CN.json";
+import en from "./en.json";
+
+export type MessageKey = keyof typeof zhCN;
+export type Lang = "zh-CN" | "en";
+export type Params = Record<string, string | number>;
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+export const catalogues: Record<Lang, Record<MessageKey, string>> = { "zh-CN": zhCN, en };
+const STORAGE_KEY = "certflow.lang";
+
+export function format(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+export function translator(lang: Lang): Translate {
+  const messages = catalogues[lang];
+  return (key, params) => format(messages[key] ?? catalogues["zh-CN"][key] ?? key, params);
+}
+
+/** Look up a key built at run time (a status, a group id); undefined when it is not catalogued. */
+export function maybeKey(key: string): MessageKey | undefined {
+  return key in zhCN ? (key as MessageKey) : undefined;
+}
+
+function initialLang(): Lang {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (stored === "en" || stored === "zh-CN") return stored;
+  } catch {
+    /* storage disabled: use the default */
+  }
+  return "zh-CN";
+}
+
+interface I18n {
+  lang: Lang;
+  t: Translate;
+  setLang: (lang: Lang) => void;
+  formatDateTime: (iso: string | null | undefined) => string;
+  formatDate: (iso: string | null | undefined) => string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = catalogues[lang]["app.name"];
+  }, [lang]);
+  const setLang = useCallback((next: Lang) => {
+    setLangState(next);
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      /* not persisted; the switch still applies to this page */
+    }
+  }, []);
+  const value = useMemo<I18n>(() => {
+    const dateTime = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+    const date = new Intl.DateTimeFormat(lang, { dateStyle: "medium" });
+    const safe = (f: Intl.DateTimeFormat) => (iso: string | null | undefined) => {
+      if (!iso) return "";
+      const parsed = new Date(iso);
+      return Number.isNaN(parsed.getTime()) ? iso : f.format(parsed);
+    };
+    return { lang, t: translator(lang), setLang, formatDateTime: safe(dateTime), formatDate: safe(date) };
+  }, [lang, setLang]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error("useI18n outside I18nProvider");
+  return value;
+}

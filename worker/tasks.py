@@ -1,0 +1,67 @@
+"""The Celery tasks: thin adapters that call workflows/ use cases by id.
+
+- ``certflow.fire_due_timers`` (beat, every few seconds): claim and fire due timers;
+  concurrent runs on several workers never fire one timer twice (``workflows/timers.py``).
+- ``certflow.fire_timer``: fire one timer by id (idempotent; used by tools and tests).
+- ``certflow.run_service_task``: one attempt at a service job; retries with exponential backoff
+  and jitter, the last failure becomes an incident (``workflows/service_tasks.py``).
+- ``certflow.sweep`` (beat, every minute): return stale timer claims, re-send lost jobs.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from celery import Celery, Task
+
+from config import Settings
+from workflows import service_tasks, timers
+
+
+def backoff_seconds(retries: int, *, base: float, cap: float) -> float:
+    """Exponential backoff with jitter: base·2^n, capped, times 0.5–1.0."""
+    return min(cap, base * (2 ** retries)) * (0.5 + random.random() / 2)
+
+
+def register_tasks(celery: Celery, settings: Settings) -> dict[str, Task]:
+    @celery.task(name="certflow.fire_due_timers")
+    def fire_due_timers(batch_size: int | None = None,
+                        max_batches: int | None = None) -> dict[str, Any]:
+        report = timers.fire_due_timers(batch_size=batch_size or settings.timer_batch_size,
+                                        max_batches=max_batches,
+                                        script_time_limit_s=settings.script_time_limit_s)
+        return {"claimed": report.claimed, "fired": report.fired, "skipped": report.skipped,
+                "errors": report.errors}
+
+    @celery.task(name="certflow.fire_timer")
+    def fire_timer(timer_id: int) -> str:
+        token = timers.worker_token()
+        if not timers.claim_one(timer_id, token):
+            return "skipped"
+        return timers.fire_claimed(timer_id, token,
+                                   script_time_limit_s=settings.script_time_limit_s).status
+
+    @celery.task(name="certflow.run_service_task", bind=True,
+                 max_retries=settings.service_task_max_retries)
+    def run_service_task(self: Task, job_id: int) -> str:
+        retries = self.request.retries or 0
+        while True:
+            outcome = service_tasks.run_service_job(
+                job_id, attempt=retries + 1, final=retries >= settings.service_task_max_retries,
+                script_time_limit_s=settings.script_time_limit_s)
+            if outcome.status != "retry":
+                return outcome.status
+            if not self.request.is_eager:
+                raise self.retry(countdown=backoff_seconds(
+                    retries, base=settings.service_task_backoff_s,
+                    cap=settings.service_task_backoff_max_s))
+            # Embedded (eager): no broker holds a delayed retry, so the attempts run at once.
+            retries += 1
+
+    @celery.task(name="certflow.sweep")
+    def sweep() -> dict[str, int]:
+        return {"released_claims": timers.release_stale_claims(),
+                "requeued_jobs": service_tasks.requeue_stale_jobs()}
+
+    return {task.name: task for task in (fire_due_timers, fire_timer, run_service_task, sweep)}

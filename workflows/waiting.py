@@ -1,0 +1,108 @@
+"""Keep the timer, message-subscription and service-job rows in step with the engine.
+
+Called by ``store_progress`` after every engine run, inside the same transaction: a row exists
+exactly while the engine waits on it, so the firing job, ``POST /messages`` and the worker find
+work with indexed queries instead of loading engine state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+import workflows.replay_inputs  # noqa: F401  (how the inputs these rows lead to replay)
+from models import Incident, MessageSubscription, ProcessInstance, ServiceJob, Timer
+from workflows.background import dispatch_after_commit
+from workflows.engine import Run
+from workflows.unit_of_work import UnitOfWork
+
+OPEN_TIMER = ("pending", "claimed")
+OPEN_JOB = ("queued", "incident")
+
+
+def sync_waits(uow: UnitOfWork, instance: ProcessInstance, run: Run, *, now: datetime,
+               failed: bool = False) -> bool:
+    """Add rows for new waits, cancel rows the engine no longer waits on.
+
+    ``failed``: the instance waits on nothing any more. A kind of wait the definition cannot
+    produce (no timer in the diagram...) costs no query. Returns whether a service task of the
+    instance is in an open incident.
+    """
+    kinds = run.wait_kinds
+    live = None if failed else run
+    if "timer" in kinds:
+        _sync_timers(uow, instance, live, now)
+    if "message" in kinds:
+        _sync_messages(uow, instance, live, now)
+    return _sync_jobs(uow, instance, live, now) if "service" in kinds else False
+
+
+def _sync_timers(uow: UnitOfWork, instance: ProcessInstance, run: Run | None,
+                 now: datetime) -> None:
+    waiting = {t.spiff_task_id: t for t in (run.waiting_timers() if run else [])}
+    rows = uow.session.scalars(sa.select(Timer).where(
+        Timer.instance_id == instance.id, Timer.status.in_(OPEN_TIMER)))
+    known = set()
+    for row in rows:
+        known.add(row.spiff_task_id)
+        if row.spiff_task_id not in waiting:
+            row.status = "cancelled"
+    for task_id, timer in waiting.items():
+        if task_id in known:
+            continue
+        uow.session.add(Timer(
+            instance_id=instance.id, spiff_task_id=task_id, task_name=timer.task_name,
+            element_id=timer.element_id, kind=timer.kind, interrupting=timer.interrupting,
+            attached_to=timer.attached_to, escalates_to=timer.escalates_to,
+            expression=timer.expression, due_at=timer.due_at, status="pending",
+            created_at=now, attempts=0))
+
+
+def _sync_messages(uow: UnitOfWork, instance: ProcessInstance, run: Run | None,
+                   now: datetime) -> None:
+    waiting = {(m.spiff_task_id, m.message_name): m for m in (run.waiting_messages() if run
+                                                              else [])}
+    rows = uow.session.scalars(sa.select(MessageSubscription).where(
+        MessageSubscription.instance_id == instance.id, MessageSubscription.status == "waiting"))
+    known = set()
+    for row in rows:
+        key = (row.spiff_task_id, row.message_name)
+        known.add(key)
+        if key not in waiting:
+            row.status = "cancelled"
+    for key, message in waiting.items():
+        if key in known:
+            continue
+        uow.session.add(MessageSubscription(
+            instance_id=instance.id, business_key=instance.business_key,
+            message_name=message.message_name, spiff_task_id=message.spiff_task_id,
+            task_name=message.task_name, status="waiting", created_at=now))
+
+
+def _sync_jobs(uow: UnitOfWork, instance: ProcessInstance, run: Run | None,
+               now: datetime) -> bool:
+    parked = {p.spiff_task_id: p for p in (run.parked_service_tasks() if run else [])}
+    rows = uow.session.scalars(sa.select(ServiceJob).where(
+        ServiceJob.instance_id == instance.id, ServiceJob.status.in_(OPEN_JOB)))
+    known, incident = set(), False
+    for row in rows:
+        known.add(row.spiff_task_id)
+        if row.spiff_task_id not in parked:
+            if row.status == "incident":  # e.g. a boundary timer interrupted the failing task
+                uow.session.execute(sa.update(Incident).where(
+                    Incident.job_id == row.id, Incident.status == "open").values(
+                    status="cancelled"))
+            row.status, row.updated_at = "cancelled", now
+        elif row.status == "incident":
+            incident = True
+    for task_id, task in parked.items():
+        if task_id in known:
+            continue
+        job = ServiceJob(instance_id=instance.id, spiff_task_id=task_id,
+                         task_name=task.task_name, operation=task.operation, status="queued",
+                         attempts=0, created_at=now, updated_at=now)
+        uow.session.add(job)
+        uow.session.flush()
+        dispatch_after_commit(uow, job.id)
+    return incident
