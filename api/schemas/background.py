@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.openapi import MAX_ID
 from api.schemas.common import PageQuerySchema
+
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
 
 
 class MessageSendSchema(Schema):
@@ -47,7 +50,7 @@ class NotificationSchema(Schema):
 
 class NotificationQuerySchema(PageQuerySchema):
     kind = fields.String(validate=validate.OneOf(["info", "reminder", "escalation"]))
-    instance_id = fields.Integer()
+    instance_id = fields.Integer(validate=ID_RANGE)
 
 
 class NotificationPageSchema(Schema):
@@ -75,7 +78,7 @@ class IncidentSchema(Schema):
 
 class IncidentQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(["open", "retried", "cancelled"]))
-    instance_id = fields.Integer()
+    instance_id = fields.Integer(validate=ID_RANGE)
 
 
 class IncidentPageSchema(Schema):
@@ -103,7 +106,7 @@ class TimerSchema(Schema):
 
 
 class TimerQuerySchema(Schema):
-    instance_id = fields.Integer()
+    instance_id = fields.Integer(validate=ID_RANGE)
     status = fields.String(validate=validate.OneOf(
         ["pending", "claimed", "fired", "cancelled", "failed"]))
 

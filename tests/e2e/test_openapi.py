@@ -141,3 +141,11 @@ def test_interactive_docs_are_served_from_local_files(api: ApiClient) -> None:
     bundle = api.client.get("/api/docs/assets/swagger-ui-bundle.js").get_data(as_text=True)
     assert '"5.' in bundle  # Swagger UI 5 reads OpenAPI 3.1
     assert api.client.get("/api/docs/assets/swagger-editor.js").status_code == 404
+
+
+def test_huge_ids_in_query_filters_are_invalid_input_not_a_server_error(
+        api: ApiClient) -> None:
+    for url in ("/api/v1/incidents", "/api/v1/timers", "/api/v1/notifications"):
+        response = api.get(url, as_="admin",
+                           query_string={"instance_id": "-3393817686730382583714021376"})
+        assert response.status_code == 422, (url, response.get_json())
