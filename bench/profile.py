@@ -64,12 +64,14 @@ def measure(buckets: Buckets, calls: list[Callable[[], Any]]) -> dict[str, Any]:
     cpu = (time.thread_time() - cpu0) * 1000 / len(calls)
     per = {k: round(v * 1000 / len(calls), 3) for k, v in
            sorted(buckets.exclusive.items(), key=lambda kv: -kv[1])}
+    per_cpu = {k: round(v * 1000 / len(calls), 3) for k, v in
+               sorted(buckets.exclusive_cpu.items(), key=lambda kv: -kv[1])}
     sql = {k: f"{v / len(calls):g} x {buckets.sql_ms[k] / v:.2f} ms"
            for k, v in buckets.sql.most_common()}
     statements = sum(v for k, v in buckets.sql.items()
                      if k not in ("COMMIT", "ROLLBACK", "PING (pool_pre_ping)")) / len(calls)
     return {"ms_per_request": round(total, 3), "cpu_ms_per_request": round(cpu, 3),
-            "exclusive_ms": per, "sql_per_request": sql,
+            "exclusive_ms": per, "exclusive_cpu_ms": per_cpu, "sql_per_request": sql,
             "statements_per_request": round(statements, 2)}
 
 
@@ -167,12 +169,15 @@ def _rework(app: InProcess, buckets: Buckets, rounds: int) -> dict[str, Any]:
 
 def _mean(samples: list[dict[str, Any]]) -> dict[str, Any]:
     keys = {k for s in samples for k in s["exclusive_ms"]}
+    cpu = {k: round(sum(s["exclusive_cpu_ms"].get(k, 0) for s in samples) / len(samples), 3)
+           for k in keys}
     return {"ms_per_request": round(sum(s["ms_per_request"] for s in samples) / len(samples), 3),
             "cpu_ms_per_request": round(sum(s["cpu_ms_per_request"] for s in samples)
                                         / len(samples), 3),
             "exclusive_ms": dict(sorted(
                 ((k, round(sum(s["exclusive_ms"].get(k, 0) for s in samples) / len(samples),
                            3)) for k in keys), key=lambda kv: -kv[1])),
+            "exclusive_cpu_ms": cpu,
             "statements_per_request": samples[-1]["statements_per_request"],
             "sql_per_request": samples[-1]["sql_per_request"]}
 
@@ -197,7 +202,7 @@ def _pyinstrument(app: InProcess, tasks: list[int], user: str, data: dict[str, A
 
 
 def render(db: str, results: dict[str, Any]) -> str:
-    lines = [f"\n== {db}: exclusive ms per request (in-process, test client) =="]
+    lines = [f"\n== {db}: exclusive wall ms per request (in-process, test client) =="]
     kinds = ["start", "claim", "complete", "inbox"]
     kinds += [f"rework {k}" for k in results["rework"]]
     table = {k: results[k] for k in kinds[:4]}
@@ -209,6 +214,10 @@ def render(db: str, results: dict[str, Any]) -> str:
     for bucket in buckets:
         lines.append(bucket.ljust(width) + "".join(
             f"{table[k]['exclusive_ms'].get(bucket, 0):20.3f}" for k in kinds))
+    lines.append("  (CPU ms of this thread per area, steadier on a busy machine:)")
+    for bucket in buckets:
+        lines.append(f"  {bucket}".ljust(width) + "".join(
+            f"{table[k]['exclusive_cpu_ms'].get(bucket, 0):20.3f}" for k in kinds))
     lines.append("total ms".ljust(width) + "".join(
         f"{table[k]['ms_per_request']:20.3f}" for k in kinds))
     lines.append("CPU ms (this thread)".ljust(width) + "".join(

@@ -74,13 +74,19 @@ def database_rows(db: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                  fig(whole4, "p50_ms"), times(_med(whole1, "p50_ms"), comp["whole"])))
     rows.append(("3 whole leave instances/s", fig(whole1, "ops_per_s"),
                  fig(whole4, "ops_per_s"), ""))
+    rows.extend(_cpu_rows(db))
     rows.extend(_curve_rows(db))
     for level, entry in db.get("inbox", {}).items():
+        if not isinstance(entry, dict) or "explain" not in entry:
+            continue
         c1, c4 = entry.get("c1"), entry.get("c4")
         rows.append((f"5 inbox {int(level):,} open p50 / p95 ms",
                      f"{fig(c1, 'p50_ms')} / {fig(c1, 'p95_ms')}",
                      f"{fig(c4, 'p50_ms')} / {fig(c4, 'p95_ms')}",
                      times(_med(c1, "p50_ms"), comp["inbox"])))
+        rows.append(("5   server CPU ms (worker + db)",
+                     f"{fig(c1, 'cpu_worker_ms_per_op')} + {fig(c1, 'cpu_database_ms_per_op')}",
+                     "", ""))
         explain = entry.get("explain", {})
         rows.append(("5   SQL ms: union+count / OR variant", _num(explain.get("total_sql_ms")),
                      _num(explain.get("or_variant", {}).get("median_ms")),
@@ -97,6 +103,26 @@ def database_rows(db: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                      f"{_num(storage['state_kb'])}", ""))
     for label, rss in db.get("rss_mb", {}).items():
         rows.append((f"RSS MB {label}", _num(max(rss) if rss else float("nan")), "", ""))
+    return rows
+
+
+def _cpu_rows(db: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """Server CPU per operation (gunicorn worker + database backends): steady under load."""
+    floor, items, rows = db.get("floor_cpu", {}), db["items"], []
+    for item, label, floor_key in (("start", "1 start", "start"),
+                                   ("complete", "2 claim+complete", "claim_complete"),
+                                   ("whole", "3 whole leave", "whole")):
+        c1, c4 = items[item].get("c1"), items[item].get("c4")
+        if not c1:
+            continue
+        rows.append((f"{label}: server CPU ms (worker + db)",
+                     f"{fig(c1, 'cpu_worker_ms_per_op')} + {fig(c1, 'cpu_database_ms_per_op')}",
+                     f"{fig(c4, 'cpu_worker_ms_per_op')} + {fig(c4, 'cpu_database_ms_per_op')}",
+                     times(_med(c1, "cpu_worker_ms_per_op"), floor.get(floor_key))))
+    if floor:
+        rows.append(("floor CPU: trivial request / complete / whole (ms)",
+                     f"{_num(db['floor']['request_cpu_ms'])} / {_num(floor['complete'])} / "
+                     f"{_num(floor['whole'])}", "", ""))
     return rows
 
 

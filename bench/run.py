@@ -24,8 +24,10 @@ from bench import client, footprint, inbox, report, scenarios, sqltrace, targets
 from bench.floor import Specs, commit_floor, composite, engine_curve, engine_floor
 from bench.load import ClientPool, fetch_tokens, merged, user_ids, wall_s
 from bench.modes import MODES, Mode
-from bench.server import ROOT, Gunicorn, database_url, prepare_database
+from bench.server import ROOT, CpuMeter, Gunicorn, database_url, prepare_database
 from bench.stats import across_runs, summarize
+
+ITEMS = ("start", "complete", "whole", "curves", "inbox", "memory")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,7 +40,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-instances", type=int,
                         help="override the instance count of the memory phase")
     parser.add_argument("--inbox-levels", help="override, e.g. 1000,100000,1000000")
+    parser.add_argument("--only", help=f"comma-separated subset of {','.join(ITEMS)} "
+                        "(the floor is always measured), to rerun key figures")
     args = parser.parse_args(argv)
+    only = frozenset(args.only.split(",") if args.only else ITEMS)
+    if not only <= set(ITEMS):
+        parser.error(f"--only takes {', '.join(ITEMS)}")
     mode = MODES[args.mode or "short"]
     if args.memory_instances is not None:
         mode = replace(mode, memory_instances=args.memory_instances)
@@ -48,12 +55,12 @@ def main(argv: list[str] | None = None) -> None:
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     name = args.name or f"{mode.name}-{datetime.now(UTC):%Y%m%dT%H%M%S}"
     began = time.monotonic()
-    results: dict[str, Any] = {"meta": _meta(mode), "dbs": {}}
+    results: dict[str, Any] = {"meta": {**_meta(mode), "only": sorted(only)}, "dbs": {}}
     specs = Specs()
     with tempfile.TemporaryDirectory(prefix="certflow-bench-") as tmp, ClientPool(4) as pool:
         for db in dbs:
             print(f"--> {db}", flush=True)
-            results["dbs"][db] = bench_database(db, mode, pool, specs, Path(tmp))
+            results["dbs"][db] = bench_database(db, mode, pool, specs, Path(tmp), only)
     if "postgres" in results["dbs"]:
         results["targets"] = targets.check(results["dbs"]["postgres"])
     results["meta"]["seconds"] = round(time.monotonic() - began, 1)
@@ -63,8 +70,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n{results['meta']['seconds']} s; results: {path.relative_to(ROOT)}")
 
 
-def bench_database(db: str, mode: Mode, pool: ClientPool, specs: Specs,
-                   tmp: Path) -> dict[str, Any]:
+def bench_database(db: str, mode: Mode, pool: ClientPool, specs: Specs, tmp: Path,
+                   only: frozenset[str] = frozenset(ITEMS)) -> dict[str, Any]:
     url = database_url(db, tmp)
     prepare_database(url)
     engine = sa.create_engine(url, connect_args={"timeout": 30} if db == "sqlite" else {})
@@ -74,26 +81,33 @@ def bench_database(db: str, mode: Mode, pool: ClientPool, specs: Specs,
                 Gunicorn("bench.trivial_app:app", database_url=url, log_dir=tmp) as trivial:
             tokens = fetch_tokens(api.base_url)
             ids = user_ids(api.base_url, tokens)
-            ctx = scenarios.Context(db, api.base_url, tokens, pool, mode)
+            ctx = scenarios.Context(db, api.base_url, tokens, pool, mode,
+                                    cpu=CpuMeter(api, engine))
             _step("floor")
-            out["floor"] = _floor(ctx, specs, url, trivial.base_url)
+            out["floor"] = _floor(ctx, specs, url, trivial, engine)
             out["floor_ops"] = composite(out["floor"])
+            out["floor_cpu"] = composite({**out["floor"], "commit_ms": 0.0,
+                                          "request_ms": out["floor"]["request_cpu_ms"]})
             scenarios.warm_up(ctx)
             out["rss_mb"]["after warm-up"] = api.worker_rss_mb()
             for clients in (1, 4):
-                _step(f"items 1-3, {clients} client(s)")
-                out["items"]["start"][f"c{clients}"] = scenarios.measure_start(ctx, clients)
-                out["items"]["complete"][f"c{clients}"] = scenarios.measure_complete(ctx, clients)
-                out["items"]["whole"][f"c{clients}"] = scenarios.measure_whole(ctx, clients)
-            _step("item 4 curves")
-            out["curves"] = scenarios.measure_curves(ctx)
-            out["engine_curves"] = _engine_curves(specs, mode)
+                for item, measure in (("start", scenarios.measure_start),
+                                      ("complete", scenarios.measure_complete),
+                                      ("whole", scenarios.measure_whole)):
+                    if item in only:
+                        _step(f"item {item}, {clients} client(s)")
+                        out["items"][item][f"c{clients}"] = measure(ctx, clients)
+            if "curves" in only:
+                _step("item 4 curves")
+                out["curves"] = scenarios.measure_curves(ctx)
+                out["engine_curves"] = _engine_curves(specs, mode)
             out["storage"] = footprint.storage_per_instance(engine, ctx.finished_leave_ids)
             out["round_trips"] = sqltrace.summary(sqltrace.collect(url))
             out["rss_mb"]["after items 1-4"] = api.worker_rss_mb()
-            out["inbox"] = _inbox(ctx, engine, ids, url, mode.inbox_levels[db])
-            out["rss_mb"]["after inbox"] = api.worker_rss_mb()
-            if mode.memory_instances:
+            if "inbox" in only:
+                out["inbox"] = _inbox(ctx, engine, ids, url, mode.inbox_levels[db])
+                out["rss_mb"]["after inbox"] = api.worker_rss_mb()
+            if mode.memory_instances and "memory" in only:
                 out["memory"] = _memory(ctx, api, engine, mode)
                 out["rss_mb"][f"after {mode.memory_instances:,} instances"] = \
                     api.worker_rss_mb()
@@ -107,21 +121,28 @@ def _step(text: str) -> None:
     print(f"    {time.strftime('%H:%M:%S')} {text}", flush=True)
 
 
-def _floor(ctx: scenarios.Context, specs: Specs, url: str, trivial_url: str) -> dict[str, Any]:
+def _floor(ctx: scenarios.Context, specs: Specs, url: str, trivial: Gunicorn,
+           engine: sa.Engine) -> dict[str, Any]:
     floor = engine_floor(specs, ctx.mode.floor_iterations)
     floor["commit_ms"] = commit_floor(url, ctx.mode.floor_iterations)
+    trivial_url = trivial.base_url
     body = {"data": client.APPROVE["approve_class_teacher"][1]}
     runs, runs4 = [], []
+    meter = CpuMeter(trivial, engine)
     for _ in range(ctx.mode.runs):
         job = {"base_url": trivial_url, "tokens": ctx.tokens, "method": "POST", "path": "/ping",
                "body": body, "user": "zhang", "n": ctx.mode.floor_iterations}
+        before = meter.snapshot()
         runs.append(summarize(merged(ctx.pool.run(client.get_many, [dict(job)]), "lat")))
+        runs[-1]["cpu_worker_ms_per_op"] = (meter.used_ms(before, meter.snapshot())["worker"]
+                                            / ctx.mode.floor_iterations)
         results = ctx.pool.run(client.get_many, [dict(job) for _ in range(4)])
         runs4.append(summarize(merged(results, "lat"), wall_s=wall_s(results)))
     floor["request"] = across_runs(runs)
     floor["request_4c"] = across_runs(runs4)
     floor["request_ms"] = floor["request"]["p50_ms"]["median"]
     floor["request_4c_per_s"] = floor["request_4c"]["ops_per_s"]["median"]
+    floor["request_cpu_ms"] = floor["request"]["cpu_worker_ms_per_op"]["median"]
     return floor
 
 
@@ -144,7 +165,7 @@ def _inbox(ctx: scenarios.Context, engine: sa.Engine, ids: dict[str, int], url: 
     from config import Settings
 
     app = create_app(Settings(database_url=url, secret_key=SECRET))
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"leftover_open_tasks_cancelled": inbox.cancel_leftovers(engine)}
     for level in levels:
         _step(f"item 5 inbox at {level:,} open tasks")
         entry: dict[str, Any] = {"fill": inbox.fill_open_tasks(engine, level, ids)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,19 @@ class Context:
     mode: Mode
     error_samples: list[str] = field(default_factory=list)
     finished_leave_ids: list[int] = field(default_factory=list)
+    cpu: Any = None  # bench.server.CpuMeter: server-side CPU per operation
+
+    def timed(self, fn: Callable[[dict[str, Any]], dict[str, Any]],
+              jobs: list[dict[str, Any]], ops: Callable[[list[dict[str, Any]]], int]
+              ) -> tuple[list[dict[str, Any]], dict[str, float]]:
+        """Run the clients; also the worker's and the database's CPU ms per operation."""
+        before = self.cpu.snapshot() if self.cpu else None
+        results = self.pool.run(fn, jobs)
+        if before is None:
+            return results, {}
+        used = self.cpu.used_ms(before, self.cpu.snapshot())
+        count = max(1, ops(results))
+        return results, {f"cpu_{side}_ms_per_op": ms / count for side, ms in used.items()}
 
     def job(self, **fields: Any) -> dict[str, Any]:
         return {"base_url": self.base_url, "tokens": self.tokens,
@@ -52,9 +66,11 @@ def measure_start(ctx: Context, clients: int) -> dict[str, Any]:
     """Item 1: POST /instances, each running to its first user task."""
     runs = []
     for _ in range(ctx.mode.runs):
-        results = ctx.pool.run(client.start_many,
-                               _start_jobs(ctx, clients, ctx.mode.starts_per_client))
+        results, cpu = ctx.timed(client.start_many,
+                                 _start_jobs(ctx, clients, ctx.mode.starts_per_client),
+                                 lambda r: len(merged(r, "lat")))
         summary = summarize(merged(results, "lat"), wall_s=wall_s(results))
+        summary.update(cpu)
         summary["errors"] = ctx.note_errors(results)
         runs.append(summary)
     return across_runs(runs)
@@ -70,7 +86,7 @@ def measure_complete(ctx: Context, clients: int) -> dict[str, Any]:
         ctx.note_errors(prepared)
         jobs = [ctx.job(user=user, data=data, task_ids=[t for t in r["task_ids"] if t])
                 for r in prepared]
-        results = ctx.pool.run(client.complete_many, jobs)
+        results, cpu = ctx.timed(client.complete_many, jobs, lambda r: len(merged(r, "pair")))
         wall = wall_s(results)
         pair = summarize(merged(results, "pair"), wall_s=wall)
         summary = {f"complete_{k}": v for k, v in summarize(merged(results, "complete")).items()}
@@ -78,7 +94,7 @@ def measure_complete(ctx: Context, clients: int) -> dict[str, Any]:
         summary.update({"pair_p50_ms": pair["p50_ms"], "pair_p95_ms": pair["p95_ms"],
                         "completions_per_s": pair["ops_per_s"],
                         "requests_per_s": 2 * pair["ops_per_s"],
-                        "errors": ctx.note_errors(results)})
+                        "errors": ctx.note_errors(results), **cpu})
         runs.append(summary)
     return across_runs(runs)
 
@@ -87,9 +103,11 @@ def measure_whole(ctx: Context, clients: int) -> dict[str, Any]:
     """Item 3: whole 3-day leave instances end to end (6 requests each)."""
     runs = []
     for _ in range(ctx.mode.runs):
-        results = ctx.pool.run(client.whole_leave, [ctx.job(n=ctx.mode.whole_per_client)
-                                                    for _ in range(clients)])
+        results, cpu = ctx.timed(client.whole_leave, [ctx.job(n=ctx.mode.whole_per_client)
+                                                      for _ in range(clients)],
+                                 lambda r: len(merged(r, "lat")))
         summary = summarize(merged(results, "lat"), wall_s=wall_s(results))
+        summary.update(cpu)
         summary["errors"] = ctx.note_errors(results)
         ctx.finished_leave_ids.extend(merged(results, "instance_ids"))
         runs.append(summary)

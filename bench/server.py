@@ -148,6 +148,46 @@ class Gunicorn:
         return [rss_mb(pid) for pid in self.worker_pids()]
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+class CpuMeter:
+    """CPU time spent by the gunicorn workers and by the database's backends.
+
+    CPU time hardly depends on how busy the machine is, unlike latency: on a shared machine it
+    is the steadier measure of what one operation costs. PostgreSQL backends are found in
+    ``pg_stat_activity`` for the bench database (SQLite runs inside the worker).
+    """
+
+    def __init__(self, server: Gunicorn, engine: sa.Engine) -> None:
+        self.server, self.engine = server, engine
+
+    def snapshot(self) -> dict[str, dict[int, float]]:
+        backends: list[int] = []
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as connection:
+                backends = list(connection.scalars(sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()")))
+        return {"worker": {p: cpu_seconds(p) for p in self.server.worker_pids()},
+                "database": {p: cpu_seconds(p) for p in backends}}
+
+    @staticmethod
+    def used_ms(before: dict[str, dict[int, float]],
+                after: dict[str, dict[int, float]]) -> dict[str, float]:
+        return {side: 1000 * sum(max(0.0, cpu - before[side].get(pid, 0.0))
+                                 for pid, cpu in after[side].items()) for side in after}
+
+
 def rss_mb(pid: int) -> float:
     """Resident set size of a process in MB (Linux /proc)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

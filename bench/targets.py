@@ -43,7 +43,7 @@ def check(db: dict[str, Any]) -> list[dict[str, Any]]:
         ratio = window_median(c, len(c)) / window_median(c, 10)
         add(f"rework round {len(c)} <= 2x round 10", ratio, 2.0, at_most=True,
             text=f"x{ratio:.2f} (window medians)")
-    inbox = db.get("inbox", {})
+    inbox = {k: v for k, v in db.get("inbox", {}).items() if k.isdigit()}
     if inbox:
         level = max(inbox, key=int)
         p95 = _median(inbox[level].get("c1"), "p95_ms")

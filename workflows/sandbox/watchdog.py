@@ -140,7 +140,10 @@ def run_limited(action: Callable[[], T], *, time_limit_s: float,
         # once a pending post is withdrawn no Abort can surface in the caller.
         with watchdog.lock:
             job.finished = True
-            _withdraw(job.thread_id, None)
+            # Withdraw only if a post was made: on CPython 3.11 a NULL "withdrawal" with
+            # nothing pending leaves the eval-breaker flag set and hangs tracers/profilers.
+            if job.verdict is not None:
+                _withdraw(job.thread_id, None)
     if aborted:
         stopped_at = script_line(trace)
         if job.verdict == "memory":
