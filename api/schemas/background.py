@@ -5,12 +5,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.openapi import MAX_ID
-from api.schemas.common import PageQuerySchema
+from api.schemas.common import PageQuerySchema, RequestSchema
 
+# Ids are database INTEGERs: anything outside is refused with 422, never sent to the database.
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
 
 
-class MessageSendSchema(Schema):
+class MessageSendSchema(RequestSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=128),
                          metadata={"description": "the BPMN message name"})
     business_key = fields.String(required=True, validate=validate.Length(min=1, max=128))
@@ -32,8 +33,8 @@ class UnmatchedMessageSchema(Schema):
     received_at = fields.DateTime()
 
 
-class UnmatchedQuerySchema(Schema):
-    business_key = fields.String()
+class UnmatchedQuerySchema(RequestSchema):
+    business_key = fields.String(validate=validate.Length(max=128))
 
 
 class NotificationSchema(Schema):
@@ -105,7 +106,7 @@ class TimerSchema(Schema):
     last_error = fields.String(allow_none=True)
 
 
-class TimerQuerySchema(Schema):
+class TimerQuerySchema(RequestSchema):
     instance_id = fields.Integer(validate=ID_RANGE)
     status = fields.String(validate=validate.OneOf(
         ["pending", "claimed", "fired", "cancelled", "failed"]))

@@ -60,3 +60,5 @@ def test_auditors_send_nothing_and_bad_bodies_are_422(api: ApiClient) -> None:
     missing = api.post("/api/v1/messages", as_="admin", json={"name": "objection"})
     assert missing.status_code == 422
     assert any(e["pointer"] == "/business_key" for e in missing.get_json()["errors"])
+    nul = send_message(api, "objection", "GS-\x00", reason="x")  # PostgreSQL cannot hold NUL
+    assert nul.status_code == 422
