@@ -11,6 +11,7 @@ import argparse
 import os
 import platform
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -68,6 +69,11 @@ def main(argv: list[str] | None = None) -> None:
     path = report.write(results, name)
     print(report.render(results))
     print(f"\n{results['meta']['seconds']} s; results: {path.relative_to(ROOT)}")
+    failed = {db: out["errors"] for db, out in results["dbs"].items() if out.get("errors")}
+    if failed:
+        # CI runs the short mode: requests that failed are a regression, slow ones are not.
+        print(f"FAILED: requests answered with errors: {failed}", file=sys.stderr)
+        sys.exit(1)
 
 
 def bench_database(db: str, mode: Mode, pool: ClientPool, specs: Specs, tmp: Path,

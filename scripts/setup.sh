@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install certflow with its pinned dependencies (idempotent, quick when done).
+# Create .venv and install certflow with its pinned dependencies, test and benchmark tools
+# included (idempotent, quick when done; reinstalls when pyproject.toml or this file changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3.11}"
@@ -13,10 +14,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.certflow-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml "$0" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "==> installing dependencies (pyproject.toml)"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e '.[dev]'
+  .venv/bin/python -m pip install --quiet -e '.[dev,bench]'
   echo "$want" > "$stamp"
 fi
