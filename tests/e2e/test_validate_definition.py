@@ -83,3 +83,49 @@ def test_process_id_chooses_among_executable_processes(api: ApiClient) -> None:
     assert response.status_code == 422
     assert "no_such_process" in response.get_json()["errors"][0]["message"]
     assert deployed_versions(api) == []
+
+
+def _leave_with_timer(expression_xml: str) -> dict[str, bytes]:
+    """The leave bundle with its first reminder timer's duration replaced."""
+    files = leave_bundle()
+    original = '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P2WD"</bpmn:timeDuration>'
+    text = files["leave_approval.bpmn"].decode()
+    assert original in text
+    files["leave_approval.bpmn"] = text.replace(original, expression_xml, 1).encode()
+    return files
+
+
+def _timer_problem(api: ApiClient, files: dict[str, bytes]) -> dict[str, Any]:
+    response = validate(api, files)
+    assert response.status_code == 422, response.get_json()
+    [problem] = [p for p in response.get_json()["errors"] if "timer" in p["message"]]
+    assert problem["file"] == "leave_approval.bpmn"
+    assert problem["element_id"] and problem["line"]
+    return problem
+
+
+def test_a_timer_cycle_is_refused_because_it_would_never_fire(api: ApiClient) -> None:
+    files = _leave_with_timer(
+        '<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">"R3/PT1H"</bpmn:timeCycle>')
+    problem = _timer_problem(api, files)
+    assert "cycles" in problem["message"]
+    assert deployed_versions(api) == []
+
+
+def test_a_literal_timer_value_that_is_no_duration_is_refused(api: ApiClient) -> None:
+    problem = _timer_problem(api, _leave_with_timer(
+        '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P2 days"</bpmn:timeDuration>'))
+    assert "'P2 days'" in problem["message"] and "P5WD" in problem["message"]
+
+
+def test_a_timer_expression_that_does_not_compile_is_refused(api: ApiClient) -> None:
+    problem = _timer_problem(api, _leave_with_timer(
+        '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">days +</bpmn:timeDuration>'))
+    assert problem["message"].startswith("timer expression")
+
+
+def test_timer_values_from_process_data_are_checked_when_they_start(api: ApiClient) -> None:
+    """An expression over process data cannot be judged before the instance runs."""
+    response = validate(api, _leave_with_timer(
+        '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">reminder_after</bpmn:timeDuration>'))
+    assert response.status_code == 200, response.get_json()

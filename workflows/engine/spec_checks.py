@@ -6,13 +6,22 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
 
+from workflows import working_days
+from workflows.engine.deferred import timer_due
 from workflows.errors import Problem
 from workflows.script_env import check_expression, check_script
 
+_CHECK_START = datetime(2025, 1, 6, tzinfo=UTC)
 _QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 
 
@@ -33,7 +42,53 @@ def check_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpe
                         line=_line(root, bpmn_id), extra={"expression": source},
                     ))
             problems.extend(_dmn_problems(task_spec, bpmn_id))
+            problems.extend(Problem(message, file=bpmn_file, element_id=bpmn_id,
+                                    line=_line(root, bpmn_id), extra={"expression": expression})
+                            for message, expression in _timer_problems(task_spec))
     return problems
+
+
+def _timer_problems(task_spec: object) -> Iterator[tuple[str, str]]:
+    """A timer that could never fire leaves its instance waiting forever without an error:
+    refuse cycles (certflow fires durations and dates only), expressions that do not compile
+    and literal values that are not a duration, a date or ``P<n>WD``."""
+    definition = getattr(task_spec, "event_definition", None)
+    definitions = (list(definition.event_definitions)
+                   if isinstance(definition, MultipleEventDefinition) else [definition])
+    for timer in definitions:
+        if not isinstance(timer, TimerEventDefinition):
+            continue
+        expression = str(timer.expression or "")
+        if isinstance(timer, CycleTimerEventDefinition):
+            yield ("timer cycles (R<n>/…) are not supported: use a duration (timeDuration) or a "
+                   "date (timeDate), or a loop with a duration timer", expression)
+            continue
+        error = check_expression(expression)
+        if error is not None:
+            yield f"timer expression: {error.message}", expression
+            continue
+        literal = _string_literal(expression)
+        if literal is not None and not _is_timer_value(literal):
+            yield (f"timer value {literal!r} is not an ISO 8601 duration (P2D, PT4H), a date "
+                   "(2026-09-01T09:00:00+08:00) or working days (P5WD)", expression)
+
+
+def _string_literal(expression: str) -> str | None:
+    try:
+        value = ast.literal_eval(expression.strip())
+    except (ValueError, SyntaxError):
+        return None  # an expression over process data: checked when the timer starts
+    return value if isinstance(value, str) else None
+
+
+def _is_timer_value(text: str) -> bool:
+    if working_days.parse_working_days(text.strip()) is not None:
+        return True  # counted against the calendar of the year it runs in, not now
+    try:
+        timer_due(text, start=_CHECK_START)
+    except Exception:  # any parse failure means "not a timer value"
+        return False
+    return True
 
 
 def _sources(task_spec: object) -> Iterator[tuple[str, str, bool]]:
