@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask("certflow")
     app.config.from_mapping(settings.as_flask_config())
+    trust_proxies(app, settings.trusted_proxy_count)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if settings.is_sqlite:
         _ensure_sqlite_folder(settings.database_url)
@@ -64,6 +65,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.getLogger("certflow").setLevel(logging.INFO)
     install_log_masking()  # ID and phone numbers never reach a log in clear
     return app
+
+
+def trust_proxies(app: Flask, count: int) -> None:
+    """Take the client address and scheme from X-Forwarded-For/-Proto, as set by ``count``
+    reverse proxies; sign-in throttling and rate limits then see the real client."""
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxied = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+        app.wsgi_app = proxied  # type: ignore[method-assign]
 
 
 def _ensure_sqlite_folder(url: str) -> None:

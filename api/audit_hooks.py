@@ -45,8 +45,8 @@ def _refuse_writes_by_read_only_roles() -> Response | None:
         actor = _request_actor()
     except CertflowError:
         return None  # an invalid token is the view's 401 to give
-    finally:
-        db.session.rollback()  # end the read; the use case opens its own transaction
+    # No rollback here: the actor is cached for ``login_required`` (one check per request),
+    # and the use case's unit of work decides whether the open read transaction must end.
     if actor.role in READ_ONLY_ROLES:
         return problem(403, "Not allowed", f"the {actor.role} role reads and changes nothing",
                        slug="not-allowed")

@@ -39,6 +39,29 @@ def issue_token(actor: Actor) -> tuple[str, Any]:
 
 
 def _actor_from_request() -> tuple[Actor, dict[str, Any]]:
+    """The request's actor and token claims, checked once per request (cached on ``g``).
+
+    The audit hook (writes by read-only roles) and ``login_required`` both ask; the token is
+    verified and the database asked only the first time. The cache is keyed on the request
+    object, since a test may run several requests inside one app context (one ``g``).
+    """
+    current = request._get_current_object()  # type: ignore[attr-defined]
+    cached = g.get("_certflow_auth")
+    if cached is not None and cached[0] is current:
+        if isinstance(cached[1], NotAuthenticated):
+            raise cached[1]
+        return cached[1]
+    try:
+        result: tuple[Actor, dict[str, Any]] | NotAuthenticated = _authenticate()
+    except NotAuthenticated as error:
+        result = error
+    g._certflow_auth = (current, result)
+    if isinstance(result, NotAuthenticated):
+        raise result
+    return result
+
+
+def _authenticate() -> tuple[Actor, dict[str, Any]]:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:

@@ -39,7 +39,7 @@ _KEPT_HEADERS = ("Allow", "Retry-After")
 
 
 def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
-            *, slug: str | None = None) -> Response:
+            *, slug: str | None = None, extra: dict[str, Any] | None = None) -> Response:
     """A problem document; detail and errors are masked, as they may echo personal data."""
     body: dict[str, Any] = {
         "type": f"https://certflow.dev/problems/{slug or status}",
@@ -49,6 +49,7 @@ def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] |
     }
     if errors:
         body["errors"] = mask_value(errors)
+    body.update(mask_value(extra or {}))  # extension members (RFC 9457), e.g. ``claimed_by``
     response = Response(json.dumps(body, ensure_ascii=False), status=status,
                         mimetype=PROBLEM_CONTENT_TYPE)
     if status == 401:
@@ -59,8 +60,9 @@ def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] |
 def _domain_error(error: CertflowError) -> Response:
     status = next(code for cls, code in STATUS_BY_ERROR if isinstance(error, cls))
     slug = "-".join(part.lower() for part in _split_camel(type(error).__name__))
+    claimed_by = getattr(error, "claimed_by", None)
     response = problem(status, error.title, error.detail, [p.to_dict() for p in error.problems],
-                       slug=slug)
+                       slug=slug, extra={"claimed_by": claimed_by} if claimed_by else None)
     if isinstance(error, TooManyAttempts):
         response.headers["Retry-After"] = str(error.retry_after_s)
     return response

@@ -84,8 +84,10 @@ def free_port() -> int:
 class Gunicorn:
     """``gunicorn --workers N --threads 4`` (what ``certflow serve`` runs) on a free port."""
 
-    def __init__(self, app: str, *, database_url: str, log_dir: Path, workers: int = 1,
+    def __init__(self, app: str, *, database_url: str, log_dir: Path, workers: int | None = None,
                  threads: int = 4, ready_path: str = "/api/v1/health") -> None:
+        # BENCH_GUNICORN_WORKERS=2 compares one process (the GIL) with one per core.
+        workers = workers or int(os.environ.get("BENCH_GUNICORN_WORKERS", "1"))
         self.app, self.workers, self.threads, self.ready_path = app, workers, threads, ready_path
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"

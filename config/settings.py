@@ -54,12 +54,25 @@ class Settings:
     service_task_max_retries: int = 3
     service_task_backoff_s: float = 2.0
     service_task_backoff_max_s: float = 300.0
+    # Leases for work a crashed worker leaves behind (SIGKILL, power loss): the sweep returns
+    # timer claims older than this to pending, and re-sends service jobs still queued this
+    # long after their last dispatch. Long enough that a live worker is never overtaken.
+    claim_lease_seconds: float = 300.0
+    service_job_lease_seconds: float = 600.0
+    # How often beat schedules that sweep.
+    sweep_seconds: float = 60.0
     # Extra modules that register service-task functions (comma-separated in the env).
     service_modules: tuple[str, ...] = ()
     # Public holidays and 调休 workdays for ``P<n>WD`` durations (and its time zone).
     holidays_file: Path = PROJECT_ROOT / "config" / "holidays_cn.json"
     # Issuing body code that starts every certificate number (docs/certificates.md).
     certificate_issuer_code: str = "CF3201"
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (docs/operations.md).
+    # 0: those headers are ignored, the socket's peer is the client (anyone could forge them).
+    trusted_proxy_count: int = 0
+    # Public certificate verification: requests per client address and window (0: no limit).
+    verify_rate_limit: int = 30
+    verify_rate_window_s: int = 60
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -68,7 +81,11 @@ class Settings:
 
     def as_flask_config(self) -> dict[str, object]:
         """The subset Flask and its extensions read, plus the settings object itself."""
-        engine_options: dict[str, object] = {"pool_pre_ping": not self.is_sqlite}
+        # No pool_pre_ping: it costs a round trip every time a request checks a connection out.
+        # Connections are recycled before a server or proxy would drop them idle, and a
+        # connection that died anyway fails one request and invalidates the pool (SQLAlchemy
+        # detects the disconnect), so the next request reconnects.
+        engine_options: dict[str, object] = {} if self.is_sqlite else {"pool_recycle": 1800}
         if self.is_sqlite:
             engine_options["connect_args"] = {"check_same_thread": False, "timeout": 30}
         return {
@@ -111,8 +128,19 @@ def load_settings() -> Settings:
                                           str(defaults.service_task_max_retries))),
         service_task_backoff_s=float(_env("CERTFLOW_SERVICE_TASK_BACKOFF",
                                           str(defaults.service_task_backoff_s))),
+        claim_lease_seconds=float(_env("CERTFLOW_CLAIM_LEASE_SECONDS",
+                                       str(defaults.claim_lease_seconds))),
+        service_job_lease_seconds=float(_env("CERTFLOW_SERVICE_JOB_LEASE_SECONDS",
+                                             str(defaults.service_job_lease_seconds))),
+        sweep_seconds=float(_env("CERTFLOW_SWEEP_SECONDS", str(defaults.sweep_seconds))),
         holidays_file=Path(_env("CERTFLOW_HOLIDAYS_FILE", str(defaults.holidays_file))),
         certificate_issuer_code=_env("CERTFLOW_CERT_ISSUER", defaults.certificate_issuer_code),
+        trusted_proxy_count=int(_env("CERTFLOW_TRUSTED_PROXY_COUNT",
+                                     str(defaults.trusted_proxy_count))),
+        verify_rate_limit=int(_env("CERTFLOW_VERIFY_RATE_LIMIT",
+                                   str(defaults.verify_rate_limit))),
+        verify_rate_window_s=int(_env("CERTFLOW_VERIFY_RATE_WINDOW",
+                                      str(defaults.verify_rate_window_s))),
         service_modules=tuple(m.strip() for m in _env("CERTFLOW_SERVICE_MODULES", "").split(",")
                               if m.strip()),
     )

@@ -11,6 +11,7 @@ from models.human_task import HumanTask
 from models.instance import ProcessInstance
 from models.message import MessageSubscription, UnmatchedMessage
 from models.notification import Notification
+from models.rate_limit import RateLimitWindow
 from models.security import RevokedToken, SignInAttempt
 from models.service_job import Incident, ServiceJob
 from models.timer import Timer
@@ -34,6 +35,7 @@ __all__ = [
     "ProcessDefinition",
     "ProcessEvent",
     "ProcessInstance",
+    "RateLimitWindow",
     "RevokedToken",
     "ServiceJob",
     "SignInAttempt",

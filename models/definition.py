@@ -23,8 +23,9 @@ class ProcessDefinition(Base):
     version: Mapped[int]
     name: Mapped[str] = mapped_column(sa.String(255))
     content_hash: Mapped[str] = mapped_column(sa.String(64))
-    # Every file of the bundle by name (BPMN, DMN, JSON form schemas), as deployed.
-    files: Mapped[dict[str, str]] = mapped_column(sa.JSON)
+    # Every file of the bundle by name (BPMN, DMN, JSON form schemas), as deployed. Deferred:
+    # tens of KB that the hot path never needs (specs and forms come from the spec cache).
+    files: Mapped[dict[str, str]] = mapped_column(sa.JSON, deferred=True)
     bpmn_file: Mapped[str] = mapped_column(sa.String(255))
     # Per user-task metadata extracted at deploy time (lane/group, title, form, due).
     task_meta: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

@@ -51,6 +51,8 @@ def main() -> None:
                       flush=True)
             except InvalidDefinition as error:  # another team's diagram in progress
                 print(f"skipped {path.name}: {error.detail}", flush=True)
+        for line in seed_certificates():
+            print(line, flush=True)
         db.session.remove()
     # Request lines would bury the failures the test script prints from this log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -61,6 +63,60 @@ def main() -> None:
     print(f"READY {port}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
+
+
+def seed_certificates() -> list[str]:
+    """Two register entries for the public check (ui/e2e/06-public-verify.spec.ts): a valid
+    certificate of 刘洋 and a revoked one of 陈静.
+
+    Each is linked to a real, just-started certification application (the register's
+    idempotency key is the source instance); the application's own steps are not played
+    through, which the public check never looks at. Run inside an app context.
+    """
+    import sqlalchemy as sa
+
+    from models import User, db
+    from workflows import certificates, clock
+    from workflows.errors import CertflowError
+    from workflows.id_numbers import check_character
+    from workflows.instances import start_instance
+    from workflows.unit_of_work import UnitOfWork
+    from workflows.users import load_actor
+
+    lines = []
+    for username, name, class_name, revoked in (("liuyang", "刘洋", "机电2301", False),
+                                                 ("chenjing", "陈静", "数控2302", True)):
+        first17 = "320102" + "20050312" + ("123" if not revoked else "456")
+        id_number = first17 + check_character(first17)
+        user_id = db.session.scalar(sa.select(User.id).where(User.username == username))
+        if user_id is None:
+            return [f"skipped certificates: no demo user {username}"]
+        actor = load_actor(db.session, user_id)
+        try:
+            case = start_instance("certification_application", business_key=f"UI-CERT-{username}",
+                                  data={"applicant_name": name, "id_number": id_number,
+                                        "occupation": "电工", "level": 5, "years_experience": 1.5,
+                                        "prior_certificate_level": 0,
+                                        "documents": ["doc://id-card", "doc://study-proof"],
+                                        "applicant_type": "student", "school": "市职业技术学校",
+                                        "class_name": class_name},
+                                  actor=actor, uow=UnitOfWork())
+        except CertflowError as error:  # e.g. the diagram is not deployed (another team at work)
+            return [f"skipped certificates: {error}"]
+        with UnitOfWork() as uow:
+            now = clock.utcnow()
+            certificate, _ = certificates.issue(uow.session, certificates.NewCertificate(
+                holder_name=name, id_number=id_number, occupation="电工", level=5,
+                exam_session="2026-11-S01", scores={"theory": 78, "practical": 82},
+                holder_user_id=user_id), source_instance_id=case.instance.id,
+                business_key=f"UI-CERT-{username}", now=now)
+            if revoked:
+                certificates.revoke(uow.session, certificate.certificate_no,
+                                    reason="经查证明材料系伪造", instance_id=None, now=now)
+            lines.append(f"certificate {certificate.certificate_no} {name} "
+                         f"{'revoked' if revoked else 'valid'}")
+            uow.commit()
+    return lines
 
 
 if __name__ == "__main__":

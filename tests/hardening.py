@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-HARDENED_BLUEPRINTS = ("health", "auth", "definitions", "instances", "tasks")
+HARDENED_BLUEPRINTS = ("health", "auth", "definitions", "instances", "tasks", "audit",
+                       "certificates", "batch", "reports", "incidents", "timers", "messages",
+                       "notifications")
 
 
 @dataclass(frozen=True, order=True)

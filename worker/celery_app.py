@@ -17,8 +17,6 @@ from flask import Flask
 
 from workflows import background, service_registry, working_days
 
-SWEEP_SECONDS = 60.0
-
 
 def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app bound to a Flask app (tasks run inside its app context)."""
@@ -51,8 +49,8 @@ def celery_init_app(app: Flask) -> Celery:
                 "task": "certflow.fire_due_timers", "schedule": settings.timer_poll_seconds,
                 # A tick nobody picked up in time is replaced by the next one.
                 "options": {"expires": max(settings.timer_poll_seconds * 2, 1.0)}},
-            "certflow-sweep": {"task": "certflow.sweep", "schedule": SWEEP_SECONDS,
-                               "options": {"expires": SWEEP_SECONDS}},
+            "certflow-sweep": {"task": "certflow.sweep", "schedule": settings.sweep_seconds,
+                               "options": {"expires": settings.sweep_seconds}},
         },
     )
     from worker.tasks import register_tasks

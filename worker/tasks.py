@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from typing import Any
 
 from celery import Celery, Task
@@ -61,7 +62,9 @@ def register_tasks(celery: Celery, settings: Settings) -> dict[str, Task]:
 
     @celery.task(name="certflow.sweep")
     def sweep() -> dict[str, int]:
-        return {"released_claims": timers.release_stale_claims(),
-                "requeued_jobs": service_tasks.requeue_stale_jobs()}
+        lease = timedelta(seconds=settings.claim_lease_seconds)
+        return {"released_claims": timers.release_stale_claims(older_than=lease),
+                "requeued_jobs": service_tasks.requeue_stale_jobs(
+                    older_than_s=settings.service_job_lease_seconds)}
 
     return {task.name: task for task in (fire_due_timers, fire_timer, run_service_task, sweep)}

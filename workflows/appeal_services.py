@@ -86,7 +86,8 @@ def open_appeal(ctx: ServiceContext, *, certification_key: str, reason: str) -> 
         deliver_message("cert_appeal_filed", business_key=certification_key, actor=actor,
                         payload={"appeal_instance_id": ctx.instance_id,
                                  "appeal_key": ctx.business_key, "reason": reason,
-                                 "filed_at": ctx.now.isoformat()}, uow=UnitOfWork())
+                                 "filed_at": ctx.now.isoformat()}, uow=UnitOfWork(),
+                        by_service=True)
     except MessageNotCorrelated:
         return _refused("不在成绩复查申请期限内（成绩尚未公布、复查期已过或已申请过复查）")
     uow = UnitOfWork(write=False)
@@ -121,7 +122,7 @@ def report_recheck(ctx: ServiceContext, *, certification_key: str,
                "decided_at": ctx.now.isoformat()}
     try:
         deliver_message("cert_appeal_decided", business_key=certification_key, actor=actor,
-                        payload=payload, uow=UnitOfWork())
+                        payload=payload, uow=UnitOfWork(), by_service=True)
     except MessageNotCorrelated:
         return {"delivered": False, "reason": "认定申报已不在等待复查结论"}
     return {"delivered": True, "reason": None}

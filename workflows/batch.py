@@ -112,6 +112,8 @@ def open_tasks(session: Session, actor: Actor, filters: BatchTaskFilter
     if filters.occupation:
         query = query.where(data["occupation"].as_string() == filters.occupation)
     if filters.level is not None:
-        query = query.where(data["level"].as_integer() == filters.level)
+        # Compared as text: casting every case's "level" to an integer fails on PostgreSQL
+        # (500) as soon as any instance holds a level that is not a number ("三级").
+        query = query.where(sa.cast(data["level"].as_string(), sa.String) == str(filters.level))
     rows = session.execute(query.order_by(HumanTask.id).limit(LIST_LIMIT)).all()
     return [(task, {k: (case or {}).get(k) for k in SUMMARY_FIELDS}) for task, case in rows]

@@ -57,7 +57,7 @@ def deploy_definition(files: dict[str, bytes], *, actor: Actor | None, uow: Unit
                             "version": definition.version, "content_hash": bundle.content_hash})
         uow.commit()
     spec_cache.put(definition.id, definition.process_id, bundle.spec, bundle.subprocess_specs,
-                   bundle.task_meta, bundle.files)
+                   bundle.task_meta, bundle.files, definition.version)
     return DeployResult(definition, created=True)
 
 
@@ -89,7 +89,8 @@ def get_definition(session: sa.orm.Session, process_id: str,
 def list_definitions(session: sa.orm.Session, *, process_id: str | None = None,
                      all_versions: bool = False) -> list[ProcessDefinition]:
     """Latest version of every process, or every version of one process."""
-    query = sa.select(ProcessDefinition)
+    # The listing shows file names: load the deferred files with the rows, not one by one.
+    query = sa.select(ProcessDefinition).options(sa.orm.undefer(ProcessDefinition.files))
     if process_id is not None:
         query = query.where(ProcessDefinition.process_id == process_id)
     if not all_versions:

@@ -13,7 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import HumanTask, ProcessDefinition, ProcessInstance, User
+from models import HumanTask, ProcessInstance, User
+from workflows import spec_cache
 from workflows.actors import Actor
 from workflows.duty_rules import DutyRule, parse_rules
 from workflows.errors import NotAllowed, Problem
@@ -32,8 +33,9 @@ class SeparationOfDutiesViolation(NotAllowed):
 
 def task_rules(session: Session, task: HumanTask) -> list[DutyRule]:
     """The rules stored for this task at deploy (none for definitions without any)."""
-    definition = session.get(ProcessDefinition, task.definition_id)
-    meta = (definition.task_meta or {}).get(task.task_name, {}) if definition else {}
+    # The cached definition (deployed definitions are immutable): no query per claim/complete.
+    meta = (spec_cache.get_by_id(session, task.definition_id).task_meta or {}).get(
+        task.task_name, {})
     return parse_rules(", ".join(meta.get("duties") or []))
 
 

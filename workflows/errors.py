@@ -52,7 +52,13 @@ class Conflict(CertflowError):
 
 
 class TaskAlreadyClaimed(Conflict):
+    """``claimed_by`` ({id, display_name}) lets a client name the holder without parsing text."""
+
     title = "Task already claimed"
+
+    def __init__(self, detail: str, *, claimed_by: dict[str, object] | None = None) -> None:
+        super().__init__(detail)
+        self.claimed_by = claimed_by
 
 
 class TaskNotOpen(Conflict):

@@ -39,6 +39,10 @@ class EventKind(StrEnum):
     SERVICE_TASK_FAILED = "service_task_failed"
     INCIDENT_RAISED = "incident_raised"
     INCIDENT_RETRIED = "incident_retried"
+    # An administrator's control of an instance (workflows/instance_control.py).
+    INSTANCE_SUSPENDED = "instance_suspended"
+    INSTANCE_RESUMED = "instance_resumed"
+    INSTANCE_TERMINATED = "instance_terminated"
 
 
 def event_hash(*, instance_id: int | None, seq: int, kind: str, at: datetime,

@@ -14,7 +14,8 @@ from workflows.definitions import ProcessDefinition
 from workflows.engine import EngineFailure, Run
 from workflows.errors import Conflict, NotAllowed, NotFound, TaskAlreadyClaimed, TaskNotOpen
 from workflows.history import EventKind
-from workflows.instances import InstanceView, view_of
+from workflows.instance_control import ensure_not_suspended
+from workflows.instances import InstanceView, view_from, view_of
 from workflows.progress import store_progress
 from workflows.unit_of_work import UnitOfWork
 
@@ -36,14 +37,16 @@ def claim_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
     """Take an open task of one of my groups; exactly one claimer wins."""
     with uow:
         task, instance = _lock_task(uow, task_id, actor)
+        ensure_not_suspended(instance)
         if task.status == "claimed":
             if task.assignee_id == actor.id:
                 return task  # claiming twice is harmless
-            raise TaskAlreadyClaimed(f"task {task_id} is already claimed by "
-                                     f"{_name(uow.session, task.assignee_id)}")
+            holder = _name(uow.session, task.assignee_id)
+            raise TaskAlreadyClaimed(f"task {task_id} is already claimed by {holder}",
+                                     claimed_by={"id": task.assignee_id, "display_name": holder})
         _ensure_open(task)
         _claim(uow, task, instance, actor)
-        uow.commit()
+        uow.commit(keep_loaded=True)  # the response is the task as written: no re-read
         return task
 
 
@@ -72,7 +75,7 @@ def release_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
         task.status, task.assignee_id, task.claimed_at = "ready", None, None
         uow.record(EventKind.TASK_RELEASED, instance, actor_id=actor.id,
                    task_name=task.task_name, payload={"task_id": task.id})
-        uow.commit()
+        uow.commit(keep_loaded=True)
         return task
 
 
@@ -87,6 +90,7 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
     with uow:
         task, instance = _lock_task(uow, task_id, actor)
         _ensure_open(task)
+        ensure_not_suspended(instance)
         if claim_if_ready and task.status == "ready":
             _claim(uow, task, instance, actor)
         if task.status != "claimed":
@@ -95,8 +99,7 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
             raise NotAllowed(f"task {task_id} is claimed by {_name(uow.session, task.assignee_id)}"
                              "; only they may complete it")
         duties.enforce(uow.session, task, instance, actor)  # re-checked: the case moved on
-        definition_row = uow.session.get(ProcessDefinition, instance.definition_id)
-        definition = spec_cache.get(definition_row)
+        definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         forms.validate(definition.form_schema(task.form_ref), data, where=f"task '{task.title}'")
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          time_limit_s=script_time_limit_s)
@@ -110,18 +113,23 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
             run.advance()
         except EngineFailure as error:
             failure = error
-        store_progress(uow, instance, run, definition, actor_id=actor.id, failure=failure)
-        uow.commit()
+        tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
+                               failure=failure, all_tasks=True)
+        if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
+            return view_from(instance, tasks, definition.version)
         return view_of(uow.session, instance)
 
 
 def _lock_task(uow: UnitOfWork, task_id: int, actor: Actor) -> tuple[HumanTask, ProcessInstance]:
-    """Lock the task's instance, then re-read the task: one lock order for every use case."""
-    instance_id = uow.session.scalar(sa.select(HumanTask.instance_id)
-                                     .where(HumanTask.id == task_id))
-    if instance_id is None:
+    """Lock the task's instance, then re-read the task: one lock order for every use case.
+
+    The instance is found and locked in one statement (a task never moves to another
+    instance); the task is read only after the lock is held, so its status is current.
+    """
+    instance = uow.find_locked_instance(ProcessInstance.id == (
+        sa.select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()))
+    if instance is None:
         raise NotFound(f"task {task_id} does not exist")
-    instance = uow.lock_instance(instance_id)
     task = uow.session.get(HumanTask, task_id, populate_existing=True)
     if task is None or not _may_see(task, actor):
         raise NotFound(f"task {task_id} does not exist")

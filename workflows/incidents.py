@@ -111,7 +111,7 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
         others = uow.session.scalar(sa.select(sa.func.count(Incident.id)).where(
             Incident.instance_id == instance.id, Incident.status == "open",
             Incident.id != incident.id)) or 0
-        if not others:
+        if not others and instance.status == "incident":  # a suspended one stays suspended
             instance.status, instance.error = "running", None
         uow.record(EventKind.INCIDENT_RETRIED, instance, actor_id=actor.id,
                    task_name=incident.task_name, payload={

@@ -53,8 +53,10 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         run = Run.start(definition.spec, definition.subprocess_specs, data,
                         time_limit_s=script_time_limit_s)
         failure = _advance(run)
-        store_progress(uow, instance, run, definition, actor_id=actor.id, failure=failure)
-        uow.commit()
+        tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
+                               failure=failure, all_tasks=True)
+        if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
+            return view_from(instance, tasks, definition_row.version)
         return view_of(uow.session, instance)
 
 
@@ -80,8 +82,14 @@ def view_of(session: Session, instance: ProcessInstance) -> InstanceView:
         sa.select(HumanTask).where(HumanTask.instance_id == instance.id).order_by(HumanTask.id)))
     version = session.scalar(sa.select(ProcessDefinition.version)
                              .where(ProcessDefinition.id == instance.definition_id))
+    return view_from(instance, tasks, version or 0)
+
+
+def view_from(instance: ProcessInstance, tasks: list[HumanTask],
+              definition_version: int) -> InstanceView:
+    """The view from rows a use case already holds (all the instance's tasks, by id)."""
     return InstanceView(
-        instance=instance, definition_version=version or 0,
+        instance=instance, definition_version=definition_version,
         open_tasks=[t for t in tasks if t.status in ("ready", "claimed")],
         completed_tasks=[t for t in tasks if t.status == "completed"],
     )

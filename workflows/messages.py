@@ -25,6 +25,11 @@ from workflows.instances import may_view
 from workflows.progress import store_progress
 from workflows.unit_of_work import UnitOfWork
 
+# Messages a service task hands from one process to another (the score re-check's filing and
+# outcome, workflows/appeal_services.py). Nobody sends them by hand: the candidate may see
+# their own case, and could otherwise file and "decide" their own re-check.
+SERVICE_ONLY_MESSAGES = frozenset({"cert_appeal_filed", "cert_appeal_decided"})
+
 
 class MessageNotCorrelated(NotFound):
     title = "No instance waits for this message"
@@ -38,10 +43,17 @@ class Delivery:
 
 
 def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], actor: Actor,
-                    uow: UnitOfWork, script_time_limit_s: float = 1.0) -> Delivery:
-    """Hand the message to every waiting instance of the key; 404 (recorded) if none waits."""
+                    uow: UnitOfWork, script_time_limit_s: float = 1.0,
+                    by_service: bool = False) -> Delivery:
+    """Hand the message to every waiting instance of the key; 404 (recorded) if none waits.
+
+    ``by_service``: a service task delivers it, which alone may send ``SERVICE_ONLY_MESSAGES``.
+    """
     if actor.is_auditor:
         raise NotAllowed("auditors cannot send messages")
+    if name in SERVICE_ONLY_MESSAGES and not by_service:
+        raise NotAllowed(f"message '{name}' is delivered by the score re-check process only "
+                         "(start certification_appeal)")
     delivered: list[int] = []
     with uow:
         waiting = list(uow.session.scalars(sa.select(MessageSubscription).where(

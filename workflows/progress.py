@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import HumanTask, ProcessInstance
+from models.human_task import OPEN_STATUSES
 from workflows import clock
 from workflows.engine import EngineFailure, ReadyUserTask, Run, add_iso_duration
 from workflows.engine.serialization import SERIALIZER_VERSION
@@ -26,24 +27,43 @@ INITIATOR_GROUP = "applicant"
 
 def store_progress(uow: UnitOfWork, instance: ProcessInstance, run: Run,
                    definition: CachedDefinition, *, actor_id: int | None,
-                   failure: EngineFailure | None = None) -> None:
-    """Record engine decisions, sync human tasks, and save state/data/status."""
+                   failure: EngineFailure | None = None,
+                   all_tasks: bool = False) -> list[HumanTask]:
+    """Record engine decisions, sync human tasks, and save state/data/status.
+
+    Nothing is flushed in between (``no_autoflush``): the rows read here are filtered on their
+    in-memory status, new human tasks get their ids from one ``INSERT … RETURNING``, and the
+    instance row is written once, at commit. Returns the instance's open tasks (with
+    ``all_tasks``: every task, for a response that lists completed steps too), by id.
+    """
+    with uow.session.no_autoflush:
+        rows = _store(uow, instance, run, definition, actor_id=actor_id, failure=failure,
+                      all_tasks=all_tasks)
+    run.stored_before = True
+    return rows
+
+
+def _store(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: CachedDefinition,
+           *, actor_id: int | None, failure: EngineFailure | None,
+           all_tasks: bool) -> list[HumanTask]:
     for step in run.steps:
         uow.record(EventKind(step.kind), instance, actor_id=None, task_name=step.task_name,
                    payload=step.payload)
     run.steps.clear()
     now = clock.utcnow()
+    rows = _task_rows(uow, instance.id, all_tasks=all_tasks) if run.stored_before else []
     if failure is not None:
         instance.status = "failed"
         instance.error = failure.to_dict()
         instance.ended_at = None
         uow.record(EventKind.INSTANCE_FAILED, instance, actor_id=actor_id,
                    task_name=failure.task_name, payload={"error": failure.to_dict()})
-        _cancel_open_tasks(uow, instance, keep=set(), actor_id=actor_id)
+        _cancel_open_tasks(uow, instance, keep=set(), actor_id=actor_id, rows=rows)
         sync_waits(uow, instance, run, now=now, failed=True)
     else:
         ready = run.ready_user_tasks()
-        _sync_human_tasks(uow, instance, ready, definition, now=now, actor_id=actor_id)
+        rows += _sync_human_tasks(uow, instance, ready, definition, rows, now=now,
+                                  actor_id=actor_id)
         in_incident = sync_waits(uow, instance, run, now=now)
         if run.completed:
             instance.status = "completed"
@@ -56,6 +76,7 @@ def store_progress(uow: UnitOfWork, instance: ProcessInstance, run: Run,
     instance.state = run.dump()
     instance.serializer_version = SERIALIZER_VERSION
     instance.data = run.data()
+    return rows if all_tasks else [row for row in rows if row.status in OPEN_STATUSES]
 
 
 def open_tasks(uow: UnitOfWork, instance_id: int) -> list[HumanTask]:
@@ -66,12 +87,23 @@ def open_tasks(uow: UnitOfWork, instance_id: int) -> list[HumanTask]:
     ))
 
 
+def _task_rows(uow: UnitOfWork, instance_id: int, *, all_tasks: bool) -> list[HumanTask]:
+    """The instance's task rows (open ones in the database, or all), oldest first."""
+    query = sa.select(HumanTask).where(HumanTask.instance_id == instance_id)
+    if not all_tasks:
+        query = query.where(HumanTask.status.in_(OPEN_STATUSES))
+    return list(uow.session.scalars(query.order_by(HumanTask.id)))
+
+
 def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[ReadyUserTask],
-                      definition: CachedDefinition, *, now: Any, actor_id: int | None) -> None:
+                      definition: CachedDefinition, rows: list[HumanTask], *, now: Any,
+                      actor_id: int | None) -> list[HumanTask]:
+    """Cancel open rows the engine no longer offers, insert the new ones; returns the new."""
     ready_ids = {task.spiff_task_id for task in ready}
-    rows = open_tasks(uow, instance.id)
-    existing = {row.spiff_task_id for row in rows}
+    # In-memory status: the task completed in this transaction is not flushed yet.
+    existing = {row.spiff_task_id for row in rows if row.status in OPEN_STATUSES}
     _cancel_open_tasks(uow, instance, keep=ready_ids, actor_id=actor_id, rows=rows)
+    values = []
     for task in ready:
         if task.spiff_task_id in existing:
             continue
@@ -79,7 +111,7 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[Re
         group = meta.get("group")
         assignee = instance.started_by if group == INITIATOR_GROUP else None
         due_in = meta.get("due_in")
-        row = HumanTask(
+        values.append(dict(
             instance_id=instance.id, spiff_task_id=task.spiff_task_id, task_name=task.task_name,
             title=meta.get("title") or task.title, process_id=instance.process_id,
             business_key=instance.business_key, candidate_group=group, assignee_id=assignee,
@@ -87,20 +119,27 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[Re
             definition_id=definition.definition_id,
             due_at=add_iso_duration(now, due_in) if due_in else None, created_at=now,
             claimed_at=now if assignee else None,
-        )
-        uow.session.add(row)
-        uow.session.flush()
-        uow.record(EventKind.TASK_READY, instance, actor_id=None, task_name=task.task_name,
-                   payload={"task_id": row.id, "title": row.title, "group": group,
-                            "assignee_id": assignee,
-                            "due_at": row.due_at.isoformat() if row.due_at else None})
+        ))
+    if not values:
+        return []
+    # One round trip for every new row, ids included (the TASK_READY events carry them).
+    new_rows = list(uow.session.scalars(
+        sa.insert(HumanTask).returning(HumanTask, sort_by_parameter_order=True), values))
+    for row, value in zip(new_rows, values, strict=True):
+        due_at = value["due_at"]
+        uow.record(EventKind.TASK_READY, instance, actor_id=None, task_name=row.task_name,
+                   payload={"task_id": row.id, "title": value["title"],
+                            "group": value["candidate_group"],
+                            "assignee_id": value["assignee_id"],
+                            "due_at": due_at.isoformat() if due_at else None})
+    return new_rows
 
 
 def _cancel_open_tasks(uow: UnitOfWork, instance: ProcessInstance, *, keep: set[str],
                        actor_id: int | None, rows: list[HumanTask] | None = None) -> None:
     """Open rows whose engine task is no longer ready (a boundary event, a failure)."""
     for row in open_tasks(uow, instance.id) if rows is None else rows:
-        if row.spiff_task_id in keep:
+        if row.spiff_task_id in keep or row.status not in OPEN_STATUSES:
             continue
         row.status = "cancelled"
         row.completed_at = clock.utcnow()

@@ -73,6 +73,8 @@ OBSERVED_KINDS = frozenset({
     EventKind.TASK_READY, EventKind.TASK_CLAIMED, EventKind.TASK_RELEASED,
     EventKind.TASK_CANCELLED, EventKind.DECISION_TAKEN, EventKind.GATEWAY_PASSED,
     EventKind.INSTANCE_COMPLETED, EventKind.INSTANCE_FAILED,
+    # An administrator's suspension changes who may act, never the engine state.
+    EventKind.INSTANCE_SUSPENDED, EventKind.INSTANCE_RESUMED,
 })
 ENGINE_STEP_KINDS = frozenset({EventKind.DECISION_TAKEN, EventKind.GATEWAY_PASSED})
 
@@ -100,6 +102,8 @@ class Replayer:
         self.seq = 0
         self.failure: dict[str, Any] | None = None
         self.diverged = False
+        # Set by ``instance_terminated``: the engine state stays as it was, the instance ended.
+        self.ended_as: str | None = None
         self.findings: list[dict[str, Any]] = []
         self.engine_steps: list[dict[str, Any]] = []
         self.recorder = PathRecorder()
@@ -113,7 +117,11 @@ class Replayer:
         self.seq = event.seq
         if self.diverged:
             return
-        if event.kind in INPUT_APPLIERS:
+        if event.kind == EventKind.INSTANCE_TERMINATED:
+            self.ended_as = "cancelled"
+        elif event.kind in INPUT_APPLIERS and self.ended_as is not None:
+            self.finding(event, "an input was recorded after the instance was terminated")
+        elif event.kind in INPUT_APPLIERS:
             if self.failure is not None:
                 self.finding(event, "an input was recorded after the instance failed")
                 return
@@ -176,9 +184,9 @@ class Replayer:
         if run is None:
             return Snapshot(seq, "not_started", {}, [], [], None, list(self.engine_steps),
                             list(self.findings))
-        status = ("failed" if self.failure is not None
-                  else "completed" if run.completed else "running")
-        open_tasks = [] if self.failure is not None else [
+        status = (self.ended_as or ("failed" if self.failure is not None
+                  else "completed" if run.completed else "running"))
+        open_tasks = [] if self.failure is not None or self.ended_as else [
             self._open_task(t.spiff_task_id, t.task_name, t.bpmn_id, t.title)
             for t in run.ready_user_tasks()]
         return Snapshot(seq, status, run.data(), open_tasks, list(self.recorder.path),

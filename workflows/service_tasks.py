@@ -90,6 +90,8 @@ def _prepare(job_id: int, time_limit_s: float) -> _Prepared | JobOutcome:
         if job is None or job.status != "queued":
             return JobOutcome("skipped")
         instance = uow.session.get(ProcessInstance, job.instance_id)
+        if instance.status == "suspended":  # stays queued; resuming sends it again
+            return JobOutcome("skipped")
         definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          time_limit_s=time_limit_s)
@@ -116,8 +118,8 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
     with uow:
         instance = uow.lock_instance(prepared.instance_id)
         job = uow.session.get(ServiceJob, job_id, populate_existing=True)
-        if job is None or job.status != "queued":
-            return JobOutcome("skipped")
+        if job is None or job.status != "queued" or instance.status == "suspended":
+            return JobOutcome("skipped")  # suspended meanwhile: the job runs again on resume
         definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          time_limit_s=time_limit_s)

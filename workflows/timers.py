@@ -87,7 +87,8 @@ def claim_due(token: str, *, limit: int, now: datetime | None = None,
     now = now or clock.utcnow()
     uow = UnitOfWork()
     with uow:
-        due = sa.select(Timer.id).where(Timer.status == "pending", Timer.due_at <= now)
+        due = sa.select(Timer.id).where(Timer.status == "pending", Timer.due_at <= now,
+                                        ~_of_suspended_instance())
         if exclude:
             due = due.where(Timer.id.not_in(sorted(exclude)))
         ids = list(uow.session.scalars(due.order_by(Timer.due_at, Timer.id).limit(limit)
@@ -99,6 +100,13 @@ def claim_due(token: str, *, limit: int, now: datetime | None = None,
                                 .execution_options(synchronize_session=False))
         uow.commit()
     return ids
+
+
+def _of_suspended_instance() -> sa.ColumnElement[bool]:
+    """A suspended instance's timers stay pending (a subquery: FOR UPDATE locks timers only);
+    they are due when it resumes, so the first sweep after that fires them."""
+    return sa.exists().where(ProcessInstance.id == Timer.instance_id,
+                             ProcessInstance.status == "suspended")
 
 
 def claim_one(timer_id: int, token: str) -> bool:
@@ -145,6 +153,10 @@ def _fire(timer_id: int, token: str, time_limit_s: float) -> FireOutcome:
         instance = uow.lock_instance(instance_id)
         target = uow.session.get(Timer, timer_id, populate_existing=True)
         if target is None or target.status != "claimed" or target.claimed_by != token:
+            return FireOutcome("skipped")
+        if instance.status == "suspended":  # suspended after the claim: wait for resume
+            target.status, target.claimed_by, target.claimed_at = "pending", None, None
+            uow.commit()
             return FireOutcome("skipped")
         if instance.status not in ("running", "incident"):
             target.status = "cancelled"

@@ -1,8 +1,8 @@
 """Token revocation: sign out one token, or every token of a user (an administrator's call).
 
 Tokens are signed and expire on their own; revocation only needs to remember a token until
-then. Checking a request costs one primary-key lookup (``revoked_token.jti``) plus the user
-row that is loaded anyway to build the actor.
+then. Checking a request costs one query: the user with its groups and a primary-key probe of
+``revoked_token.jti``.
 """
 
 from __future__ import annotations
@@ -13,26 +13,37 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import RevokedToken, User
+from models import Membership, RevokedToken, User
 from workflows import clock
 from workflows.actors import Actor
 from workflows.errors import NotAllowed, NotAuthenticated, NotFound
 from workflows.unit_of_work import UnitOfWork
-from workflows.users import load_actor
 
 log = logging.getLogger("certflow.auth")
 
 
 def actor_for_token(session: Session, *, user_id: int, jti: str, issued_at: float) -> Actor:
-    """The token's actor, unless the token was revoked or issued before a "revoke all"."""
-    if session.get(RevokedToken, jti) is not None:
+    """The token's actor, unless the token was revoked or issued before a "revoke all".
+
+    One round trip per request: the user row, its groups (one row each) and whether the
+    token's ``jti`` is revoked (a primary-key probe) come back from a single SELECT.
+    """
+    revoked = sa.exists().where(RevokedToken.jti == jti).label("revoked")
+    rows = session.execute(
+        sa.select(User.id, User.username, User.display_name, User.role, User.active,
+                  User.tokens_valid_after, Membership.group_id, revoked)
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .where(User.id == user_id)
+    ).all()
+    if rows and rows[0].revoked:
         raise NotAuthenticated("the token has been revoked; sign in again")
-    actor = load_actor(session, user_id)
-    user = session.get(User, user_id)  # already in the session: no second query
-    valid_after = user.tokens_valid_after if user is not None else None
-    if valid_after is not None and issued_at < valid_after.timestamp():
+    if not rows or not rows[0].active:
+        raise NotAuthenticated("the account no longer exists or is disabled")
+    user = rows[0]
+    if user.tokens_valid_after is not None and issued_at < user.tokens_valid_after.timestamp():
         raise NotAuthenticated("the token has been revoked; sign in again")
-    return actor
+    groups = frozenset(row.group_id for row in rows if row.group_id is not None)
+    return Actor(user.id, user.username, user.display_name, user.role, groups)
 
 
 def revoke_token(*, jti: str, user_id: int, expires_at: datetime, uow: UnitOfWork) -> None:

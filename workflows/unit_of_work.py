@@ -7,13 +7,34 @@ from types import TracebackType
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import ProcessInstance, db
 from models.database import write_transaction
 from workflows.errors import InstanceBusy, NotFound
 from workflows.history import EventKind, append_event
+
+# Set in ``session.info`` while the session's transaction holds writes (flushed or executed);
+# a unit of work then rolls back before starting rather than adopting that transaction.
+_WROTE = "certflow_wrote"
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _mark_flushed(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _mark_statement(state: Any) -> None:
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _clear_mark(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
 
 
 class UnitOfWork:
@@ -32,8 +53,16 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self._token = write_transaction.set(self.write)
-        # End any implicit read transaction so BEGIN (IMMEDIATE on SQLite) starts ours fresh.
-        self.session.rollback()
+        session = self.session
+        if session.get_bind().dialect.name == "sqlite" or session.info.get(_WROTE):
+            # End any implicit read transaction so BEGIN (IMMEDIATE on SQLite) starts ours
+            # fresh, and drop anything written but not committed.
+            session.rollback()
+        else:
+            # PostgreSQL (READ COMMITTED): a transaction that has only read (the request's
+            # token check) may simply become ours; ending it would cost a round trip. Loaded
+            # objects are expired as a rollback would, so nothing stale is reused.
+            session.expire_all()
         self._committed = False
         return self
 
@@ -45,16 +74,33 @@ class UnitOfWork:
         finally:
             write_transaction.reset(self._token)
 
-    def commit(self) -> None:
+    def commit(self, *, keep_loaded: bool = False) -> bool:
+        """Commit; with ``keep_loaded``, leave loaded objects as written (not expired).
+
+        A use case that returns what it just wrote (the instance and its tasks) passes
+        ``keep_loaded`` so the response is shaped without reading everything back: the
+        values in memory are exactly what was committed; the next unit of work expires them.
+        Returns whether that holds: not when after-commit hooks ran (an in-process job may
+        have moved the instance on in another transaction), so the caller reads it again.
+        """
+        keep = keep_loaded and not self._after_commit
+        session = self.session
+        # ``db.session`` is a scoped proxy; the flag lives on the real session.
+        target = session() if isinstance(session, scoped_session) else session
+        expire = target.expire_on_commit
+        target.expire_on_commit = expire and not keep
         try:
-            self.session.commit()
+            session.commit()
         except StaleDataError as error:
-            self.session.rollback()
+            session.rollback()
             raise InstanceBusy("the instance was changed by another request; retry") from error
+        finally:
+            target.expire_on_commit = expire
         self._committed = True
         hooks, self._after_commit = self._after_commit, []
         for hook in hooks:
             hook()
+        return keep
 
     def after_commit(self, hook: Callable[[], None]) -> None:
         """Run ``hook`` only once the transaction is durable (e.g. enqueue background work)."""
@@ -62,14 +108,22 @@ class UnitOfWork:
 
     def lock_instance(self, instance_id: int) -> ProcessInstance:
         """Load an instance holding its row lock (PostgreSQL) for the rest of the transaction."""
-        query = (sa.select(ProcessInstance).where(ProcessInstance.id == instance_id)
-                 .execution_options(populate_existing=True))
-        if self.session.get_bind().dialect.name != "sqlite":
-            query = query.with_for_update()
-        instance = self.session.execute(query).scalar_one_or_none()
+        instance = self.find_locked_instance(ProcessInstance.id == instance_id)
         if instance is None:
             raise NotFound(f"instance {instance_id} does not exist")
         return instance
+
+    def find_locked_instance(self, condition: sa.ColumnElement[bool]) -> ProcessInstance | None:
+        """The instance matching ``condition``, locked and freshly read, in one round trip.
+
+        ``condition`` may be a subquery (``id = (SELECT instance_id FROM human_task ...)``) so a
+        use case that starts from a task locks its instance without a separate lookup.
+        """
+        query = (sa.select(ProcessInstance).where(condition)
+                 .execution_options(populate_existing=True))
+        if self.session.get_bind().dialect.name != "sqlite":
+            query = query.with_for_update()
+        return self.session.execute(query).scalar_one_or_none()
 
     def record(self, kind: EventKind, instance: ProcessInstance | None, *,
                actor_id: int | None, task_name: str | None = None,

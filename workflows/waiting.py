@@ -1,6 +1,7 @@
 """Keep the timer, message-subscription and service-job rows in step with the engine.
 
-Called by ``store_progress`` after every engine run, inside the same transaction: a row exists
+Called by ``store_progress`` after every engine run, inside the same transaction and without
+autoflush, so rows are judged by their in-memory status. A row exists
 exactly while the engine waits on it, so the firing job, ``POST /messages`` and the worker find
 work with indexed queries instead of loading engine state.
 """
@@ -8,6 +9,7 @@ work with indexed queries instead of loading engine state.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -17,6 +19,7 @@ from workflows.background import dispatch_after_commit
 from workflows.engine import Run
 from workflows.unit_of_work import UnitOfWork
 
+T = TypeVar("T")
 OPEN_TIMER = ("pending", "claimed")
 OPEN_JOB = ("queued", "incident")
 
@@ -38,13 +41,30 @@ def sync_waits(uow: UnitOfWork, instance: ProcessInstance, run: Run, *, now: dat
     return _sync_jobs(uow, instance, live, now) if "service" in kinds else False
 
 
+def _with_pending(uow: UnitOfWork, model: type[T], instance: ProcessInstance,
+                  query: sa.Select[tuple[T]], run_stored_before: bool) -> list[T]:
+    """The stored rows plus rows added earlier in this transaction (not flushed: no autoflush),
+    e.g. by a previous timer fired in the same run."""
+    if not run_stored_before:
+        return []  # a new instance, stored for the first time: it has no rows yet
+    pending = [row for row in uow.session.new
+               if isinstance(row, model) and row.instance_id == instance.id]  # type: ignore[attr-defined]
+    return [*uow.session.scalars(query), *pending]
+
+
+def _stored(run: Run | None) -> bool:
+    return run is None or run.stored_before
+
+
 def _sync_timers(uow: UnitOfWork, instance: ProcessInstance, run: Run | None,
                  now: datetime) -> None:
     waiting = {t.spiff_task_id: t for t in (run.waiting_timers() if run else [])}
-    rows = uow.session.scalars(sa.select(Timer).where(
-        Timer.instance_id == instance.id, Timer.status.in_(OPEN_TIMER)))
+    rows = _with_pending(uow, Timer, instance, sa.select(Timer).where(
+        Timer.instance_id == instance.id, Timer.status.in_(OPEN_TIMER)), _stored(run))
     known = set()
     for row in rows:
+        if row.status not in OPEN_TIMER:
+            continue  # fired in this transaction, not flushed yet (store_progress: no autoflush)
         known.add(row.spiff_task_id)
         if row.spiff_task_id not in waiting:
             row.status = "cancelled"
@@ -63,10 +83,13 @@ def _sync_messages(uow: UnitOfWork, instance: ProcessInstance, run: Run | None,
                    now: datetime) -> None:
     waiting = {(m.spiff_task_id, m.message_name): m for m in (run.waiting_messages() if run
                                                               else [])}
-    rows = uow.session.scalars(sa.select(MessageSubscription).where(
-        MessageSubscription.instance_id == instance.id, MessageSubscription.status == "waiting"))
+    rows = _with_pending(uow, MessageSubscription, instance, sa.select(MessageSubscription).where(
+        MessageSubscription.instance_id == instance.id, MessageSubscription.status == "waiting"),
+        _stored(run))
     known = set()
     for row in rows:
+        if row.status != "waiting":
+            continue  # delivered in this transaction, not flushed yet
         key = (row.spiff_task_id, row.message_name)
         known.add(key)
         if key not in waiting:
@@ -83,10 +106,16 @@ def _sync_messages(uow: UnitOfWork, instance: ProcessInstance, run: Run | None,
 def _sync_jobs(uow: UnitOfWork, instance: ProcessInstance, run: Run | None,
                now: datetime) -> bool:
     parked = {p.spiff_task_id: p for p in (run.parked_service_tasks() if run else [])}
-    rows = uow.session.scalars(sa.select(ServiceJob).where(
-        ServiceJob.instance_id == instance.id, ServiceJob.status.in_(OPEN_JOB)))
+    if run is not None:
+        before, run.parked_when_synced = run.parked_when_synced, frozenset(parked)
+        if not before and not parked:
+            return False  # no job row can be open: nothing to cancel, add or report
+    rows = _with_pending(uow, ServiceJob, instance, sa.select(ServiceJob).where(
+        ServiceJob.instance_id == instance.id, ServiceJob.status.in_(OPEN_JOB)), _stored(run))
     known, incident = set(), False
     for row in rows:
+        if row.status not in OPEN_JOB:
+            continue  # finished in this transaction, not flushed yet
         known.add(row.spiff_task_id)
         if row.spiff_task_id not in parked:
             if row.status == "incident":  # e.g. a boundary timer interrupted the failing task

@@ -55,7 +55,7 @@ def _problem(error: CertflowError) -> tuple[int, dict[str, Any]]:
 @login_required()
 @bp.arguments(BatchCompleteSchema)
 @bp.response(200, BatchResultSchema)
-@problems(422)
+@problems(403, 422)
 def complete(body: dict[str, Any]) -> dict[str, Any]:
     """Complete many tasks (claiming unclaimed ones of my groups first, unless ``claim`` is
     false). Each task is validated and completed on its own: a failure is reported for that

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
@@ -16,7 +17,8 @@ from api.schemas.certification import (
     VerifyResultSchema,
 )
 from models import Certificate, db
-from workflows import certificates
+from workflows import certificates, rate_limits
+from workflows.unit_of_work import UnitOfWork
 
 bp = Blueprint("certificates", __name__, url_prefix="/api/v1",
                description="Certificate register and public verification")
@@ -25,14 +27,19 @@ bp = Blueprint("certificates", __name__, url_prefix="/api/v1",
 @bp.get("/certificates/verify")
 @bp.arguments(VerifyQuerySchema, location="query")
 @bp.response(200, VerifyResultSchema)
-@problems(422)
+@problems(422, 429)
 @bp.doc(security=[])
 def verify(query: dict[str, str]) -> dict[str, Any]:
     """Public check of a certificate number with the holder's name, without sign-in.
 
     An unknown number and a wrong name get the same answer; a match shows only the status,
-    occupation, level and issue date (no ID number, no scores).
+    occupation, level and issue date (no ID number, no scores). Limited per client address
+    (default 30 a minute): past it, 429 with ``Retry-After``.
     """
+    settings = current_app.config["CERTFLOW_SETTINGS"]
+    rate_limits.hit("certificate_verify", request.remote_addr or "unknown",
+                    limit=settings.verify_rate_limit, window_s=settings.verify_rate_window_s,
+                    uow=UnitOfWork())
     result = certificates.verify(db.session, query["certificate_no"], query["holder_name"])
     db.session.rollback()
     return result

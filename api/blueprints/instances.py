@@ -8,13 +8,15 @@ from api.auth import current_actor, login_required
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.instances import (
     EventSchema,
+    InstanceControlSchema,
     InstanceListQuerySchema,
     InstancePageSchema,
     InstanceSchema,
     InstanceStartSchema,
+    InstanceTerminateSchema,
 )
 from models import db
-from workflows import history, instances
+from workflows import history, instance_control, instances
 from workflows.instances import InstanceView
 from workflows.unit_of_work import UnitOfWork
 
@@ -80,3 +82,36 @@ def events(instance_id: int) -> list[Any]:
     """The instance's history, in order."""
     instances.get_instance(db.session, instance_id, actor=current_actor())  # visibility check
     return history.list_events(db.session, instance_id)
+
+
+@bp.post("/instances/<int:instance_id>/suspend")
+@login_required("admin")
+@bp.arguments(InstanceControlSchema)
+@bp.response(200, InstanceSchema)
+@problems(404, 409, 422)
+def suspend(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
+    """Stop the instance moving on (claims, completions, timers, service jobs) until resumed."""
+    return instance_payload(instance_control.suspend_instance(
+        instance_id, reason=body.get("reason"), actor=current_actor(), uow=UnitOfWork()))
+
+
+@bp.post("/instances/<int:instance_id>/resume")
+@login_required("admin")
+@bp.arguments(InstanceControlSchema)
+@bp.response(200, InstanceSchema)
+@problems(404, 409, 422)
+def resume(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
+    """Let a suspended instance continue; timers that fell due meanwhile fire on the next sweep."""
+    return instance_payload(instance_control.resume_instance(
+        instance_id, reason=body.get("reason"), actor=current_actor(), uow=UnitOfWork()))
+
+
+@bp.post("/instances/<int:instance_id>/terminate")
+@login_required("admin")
+@bp.arguments(InstanceTerminateSchema)
+@bp.response(200, InstanceSchema)
+@problems(404, 409, 422)
+def terminate(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
+    """Cancel the instance for good, closing its tasks, timers and jobs; a reason is required."""
+    return instance_payload(instance_control.terminate_instance(
+        instance_id, reason=body["reason"], actor=current_actor(), uow=UnitOfWork()))

@@ -27,12 +27,13 @@ bp = Blueprint("messages", __name__, url_prefix="/api/v1",
 @login_required()
 @bp.arguments(MessageSendSchema)
 @bp.response(200, DeliverySchema)
-@problems(404, 409, 422)
+@problems(403, 404, 409, 422)
 def send(body: dict[str, Any]) -> Any:
     """Deliver a message to every instance of the business key waiting for it.
 
     404 when none (that you may see) waits: the message is then stored as unmatched, never
-    dropped silently.
+    dropped silently. 403 for auditors, and for the messages only a process's service task
+    delivers (a score re-check's filing and outcome).
     """
     return messages.deliver_message(
         body["name"], business_key=body["business_key"], payload=body["payload"],

@@ -48,6 +48,11 @@ class ProblemDetailSchema(Schema):
     line = fields.Integer()
 
 
+class ClaimHolderSchema(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+
+
 class ProblemSchema(Schema):
     """RFC 9457 problem document."""
 
@@ -56,6 +61,8 @@ class ProblemSchema(Schema):
     status = fields.Integer(required=True)
     detail = fields.String(required=True)
     errors = fields.List(fields.Nested(ProblemDetailSchema))
+    claimed_by = fields.Nested(ClaimHolderSchema, metadata={
+        "description": "who holds the task, on a 409 for a task already claimed"})
 
 
 class PageQuerySchema(RequestSchema):

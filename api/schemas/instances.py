@@ -54,7 +54,7 @@ class InstanceListQuerySchema(PageQuerySchema):
     process_id = fields.String()
     business_key = fields.String()
     status = fields.String(validate=validate.OneOf(["running", "completed", "failed",
-                                                    "cancelled", "incident"]))
+                                                    "cancelled", "incident", "suspended"]))
 
 
 class InstancePageSchema(Schema):
@@ -74,3 +74,18 @@ class EventSchema(Schema):
     payload = fields.Dict()
     prev_hash = fields.String()
     hash = fields.String()
+
+
+class InstanceControlSchema(RequestSchema):
+    """Suspend or resume: the reason is optional and goes into the history."""
+
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(max=1000))
+
+
+class InstanceTerminateSchema(RequestSchema):
+    """Terminate: the reason is required, it is the audit trail's answer to "why"."""
+
+    reason = fields.String(required=True, validate=[
+        validate.Length(min=1, max=1000),
+        validate.Regexp(r"\S", error="must not be blank")])

@@ -11,6 +11,8 @@ from tests.api_client import ApiClient
 from tests.hardening import HARDENED_BLUEPRINTS, api_endpoints
 
 PROBLEM_REF = "#/components/schemas/Problem"
+# Writes an auditor may make (api/audit_hooks.py WRITE_EXEMPT_ENDPOINTS): signing out.
+AUDITOR_MAY_WRITE = ("/api/v1/auth/logout",)
 
 
 @pytest.fixture()
@@ -53,22 +55,25 @@ def test_every_route_of_the_app_is_documented(app: Flask, document: dict[str, An
 
 
 def test_every_error_is_documented_as_a_problem_document(document: dict[str, Any]) -> None:
-    wrong = []
+    """Every operation of every blueprint: each 4xx/5xx and default is problem+json only."""
+    wrong, without_errors = [], []
     for method, path, operation, _ in operations(document):
-        for status, response in operation["responses"].items():
-            if status == "default" or int(status) >= 400:
-                content = resolve(document, response).get("content", {})
-                schema = content.get("application/problem+json", {}).get("schema", {})
-                if set(content) != {"application/problem+json"} or schema.get("$ref") != \
-                        PROBLEM_REF:
-                    wrong.append(f"{method} {path} {status}: {sorted(content)}")
-    hardened_wrong = [w for w in wrong if any(w.startswith(f"{m} {p} ") for m, p, op, _ in
-                                              operations(document) if hardened(op))]
-    assert not hardened_wrong, hardened_wrong
+        errors = [s for s in operation["responses"] if s == "default" or int(s) >= 400]
+        if not [s for s in errors if s != "default"]:
+            without_errors.append(f"{method} {path}")
+        for status in errors:
+            content = resolve(document, operation["responses"][status]).get("content", {})
+            schema = content.get("application/problem+json", {}).get("schema", {})
+            if set(content) != {"application/problem+json"} or schema.get("$ref") != \
+                    PROBLEM_REF:
+                wrong.append(f"{method} {path} {status}: {sorted(content)}")
+    assert not wrong, wrong
+    assert not without_errors, f"operations documenting no error at all: {without_errors}"
 
 
 def test_operations_document_the_errors_they_can_answer(document: dict[str, Any]) -> None:
-    """401 when signed in, 404 with path ids, 422 with a body or query, a success response."""
+    """401 when signed in, 404 with path ids, 422 with a body or query, a success response;
+    403 on every signed-in write (auditors change nothing, whatever the operation)."""
     gaps = []
     for method, path, operation, parameters in operations(document):
         if not hardened(operation):
@@ -81,6 +86,8 @@ def test_operations_document_the_errors_they_can_answer(document: dict[str, Any]
             expected.add("404")
         if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
             expected.add("422")
+        if method != "GET" and "401" in expected and path not in AUDITOR_MAY_WRITE:
+            expected.add("403")
         if not any(s.startswith("2") for s in statuses):
             gaps.append(f"{method} {path}: no success response")
         if "default" not in statuses:

@@ -45,6 +45,15 @@ const rows = [
   ["  of which the form renderer (rjsf + ajv)", files(new Set([...closure("src/forms/SchemaForm.tsx")].filter((k) => !entry.has(k))))],
 ];
 for (const [name, keys] of Object.entries(onDemand)) rows.push([name, files(new Set([...keys].filter((k) => !reviewer.has(k))))]);
+// The auditor's screens (without the viewer they share with case diagrams) and the public
+// certificate check, each beyond the entry.
+const beyondEntry = (keys) => files(new Set([...keys].filter((k) => !entry.has(k) && !onDemand["bpmn-js viewer (case diagrams)"].has(k))));
+if (manifest["src/pages/audit/AuditInstance.tsx"]) {
+  const auditor = closure("src/pages/audit/AuditSearch.tsx");
+  closure("src/pages/audit/AuditInstance.tsx", auditor);
+  rows.push(["auditor screens (beyond entry; + viewer)", beyondEntry(auditor)]);
+}
+if (manifest["src/pages/VerifyCertificate.tsx"]) rows.push(["public certificate check (beyond entry)", beyondEntry(closure("src/pages/VerifyCertificate.tsx"))]);
 
 console.log("gzipped sizes (JS + CSS):");
 for (const [name, set] of rows) console.log(`  ${name.padEnd(46)} ${kb(sum(set)).padStart(9)}  (${set.size} files)`);

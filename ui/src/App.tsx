@@ -22,6 +22,10 @@ const ModelerPage = lazy(() => import("./pages/admin/ModelerPage"));
 const DmnPage = lazy(() => import("./pages/admin/DmnPage"));
 const ComparePage = lazy(() => import("./pages/admin/ComparePage"));
 const Instances = lazy(() => import("./pages/admin/Instances"));
+const Incidents = lazy(() => import("./pages/admin/Incidents"));
+const AuditSearch = lazy(() => import("./pages/audit/AuditSearch"));
+const AuditInstance = lazy(() => import("./pages/audit/AuditInstance"));
+const VerifyCertificate = lazy(() => import("./pages/VerifyCertificate"));
 
 function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
   const { user, restoring } = useAuth();
@@ -76,6 +80,7 @@ export function App() {
                 <Route element={<Layout />}>
                   <Route path="/" element={<Home />} />
                   <Route path="/signin" element={<SignIn />} />
+                  <Route path="/verify" element={<VerifyCertificate />} />
                   <Route path="/inbox" element={<RequireAuth allow={notAuditor}><Inbox /></RequireAuth>} />
                   <Route path="/inbox/:taskId" element={<RequireAuth allow={notAuditor}><TaskPage /></RequireAuth>} />
                   <Route path="/apply" element={<RequireAuth allow={notAuditor}><Apply /></RequireAuth>} />
@@ -83,7 +88,10 @@ export function App() {
                   <Route path="/cases" element={<RequireAuth><Cases /></RequireAuth>} />
                   <Route path="/cases/:instanceId" element={<RequireAuth><CaseDetail /></RequireAuth>} />
                   <Route path="/instances" element={<RequireAuth allow={seesAll}><Instances /></RequireAuth>} />
+                  <Route path="/audit" element={<RequireAuth allow={seesAll}><AuditSearch /></RequireAuth>} />
+                  <Route path="/audit/instances/:instanceId" element={<RequireAuth allow={seesAll}><AuditInstance /></RequireAuth>} />
                   <Route path="/admin/definitions" element={<RequireAuth allow={isAdmin}><Definitions /></RequireAuth>} />
+                  <Route path="/admin/incidents" element={<RequireAuth allow={isAdmin}><Incidents /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/compare" element={<RequireAuth allow={isAdmin}><ComparePage /></RequireAuth>} />

@@ -67,6 +67,13 @@ class Run:
         self._workflow = workflow
         self._wait_kinds = wait_kinds
         self.steps: list[EngineStep] = []
+        # Service tasks parked when the service-job rows were last brought in step (loaded
+        # state, or the last store): open job rows exist only for these, so when none was
+        # parked then and none is now, there is no row to look for (workflows/waiting.py).
+        self.parked_when_synced: frozenset[str] = frozenset()
+        # False for a run that started a new instance and has not been stored yet: no task,
+        # timer, message or job row can exist for it, so storing needs no lookups.
+        self.stored_before = True
 
     @classmethod
     def start(cls, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
@@ -75,6 +82,7 @@ class Run:
         workflow = BpmnWorkflow(spec, subprocess_specs,
                                 script_engine=make_script_engine(time_limit_s=time_limit_s))
         run = cls(workflow, kinds)
+        run.stored_before = False
         workflow.task_tree.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
@@ -87,7 +95,11 @@ class Run:
         kinds = deferred.install(spec, subprocess_specs)
         workflow = load_state(state, spec, subprocess_specs)
         workflow.script_engine = make_script_engine(time_limit_s=time_limit_s)
-        return cls(workflow, kinds)
+        run = cls(workflow, kinds)
+        if "service" in kinds:
+            run.parked_when_synced = frozenset(
+                p.spiff_task_id for p in waits.parked_service_tasks(workflow))
+        return run
 
     # --- reading -------------------------------------------------------------------------
     @property

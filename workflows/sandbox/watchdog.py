@@ -30,6 +30,7 @@ from workflows.sandbox.errors import Abort, ScriptError, script_line
 T = TypeVar("T")
 
 TICK_S = 0.01  # how often the watchdog looks at running scripts (and re-posts an abort)
+LINGER_S = 0.5  # how long the watchdog keeps ticking after its last job before it sleeps
 
 _post = ctypes.pythonapi.PyThreadState_SetAsyncExc
 _post.argtypes = [ctypes.c_ulong, ctypes.py_object]
@@ -47,6 +48,22 @@ def _rss_bytes() -> int | None:
             return int(statm.read().split()[1]) * _PAGE_BYTES
     except (OSError, IndexError, ValueError):
         return None
+
+
+_recent_rss: tuple[float, int | None] = (-1.0, None)
+
+
+def _baseline_rss() -> int | None:
+    """This process's resident size, at most one tick old: a request evaluates dozens of
+    expressions, and reading /proc for each one's memory baseline cost more than the
+    expression itself. The guard is best-effort anyway (see ``run_limited``)."""
+    global _recent_rss
+    now = time.monotonic()
+    at, rss = _recent_rss
+    if now - at > TICK_S:
+        rss = _rss_bytes()
+        _recent_rss = (now, rss)
+    return rss
 
 
 class _Job:
@@ -76,17 +93,28 @@ class _Watchdog:
                 self.thread = threading.Thread(target=self._loop, name="script-watchdog",
                                                daemon=True)
                 self.thread.start()
-            self.wake.set()
+            # Waking a sleeping thread per expression hands the GIL over each time (a request
+            # evaluates dozens); the thread stays awake for LINGER_S after its last job, so a
+            # burst of evaluations wakes it once.
+            if not self.wake.is_set():
+                self.wake.set()
 
     def _loop(self) -> None:
+        idle_since: float | None = None
         while True:
             self.wake.wait()
             with self.lock:
                 self.jobs = [job for job in self.jobs if not job.finished]
-                if not self.jobs:
+                now = time.monotonic()
+                if self.jobs:
+                    idle_since = None
+                    self._police(now)
+                elif idle_since is None:
+                    idle_since = now
+                elif now - idle_since >= LINGER_S:
+                    idle_since = None
                     self.wake.clear()  # under the lock, so a new job's wake-up is not lost
                     continue
-                self._police(time.monotonic())
             time.sleep(TICK_S)
 
     def _police(self, now: float) -> None:
@@ -122,7 +150,7 @@ def run_limited(action: Callable[[], T], *, time_limit_s: float,
     whole process's resident size, so it is a best-effort guard: concurrent work in other
     threads of the same process counts against it too.
     """
-    rss = _rss_bytes() if memory_limit_bytes else None
+    rss = _baseline_rss() if memory_limit_bytes else None
     ceiling = rss + memory_limit_bytes if rss is not None and memory_limit_bytes else None
     job = _Job(time.monotonic() + time_limit_s, ceiling)
     watchdog = _watchdog

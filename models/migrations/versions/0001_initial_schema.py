@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 16:28:43.938527
+Create Date: 2026-11-24 20:02:57.359168
 """
 
 import sqlalchemy as sa
@@ -52,6 +52,16 @@ def upgrade() -> None:
     sa.Column('last_sequence', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('issuer_code', 'year', 'level')
     )
+    op.create_table('rate_limit_window',
+    sa.Column('scope', sa.String(length=32), nullable=False),
+    sa.Column('client', sa.String(length=64), nullable=False),
+    sa.Column('window_start', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('hits', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('scope', 'client', 'window_start')
+    )
+    with op.batch_alter_table('rate_limit_window', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rate_limit_window_window_start'), ['window_start'], unique=False)
+
     op.create_table('sign_in_attempt',
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('client', sa.String(length=64), nullable=False),
@@ -449,6 +459,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sign_in_attempt_last_failed_at'))
 
     op.drop_table('sign_in_attempt')
+    with op.batch_alter_table('rate_limit_window', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rate_limit_window_window_start'))
+
+    op.drop_table('rate_limit_window')
     op.drop_table('certificate_sequence')
     op.drop_table('audit_anchor')
     op.drop_table('app_user')

@@ -5,6 +5,7 @@ import type {
   BatchResult,
   Definition,
   InboxPage,
+  Incident,
   Instance,
   InstanceSummary,
   Page,
@@ -82,6 +83,17 @@ export const apiCalls = {
   instance: (id: number, signal?: AbortSignal) => request<Instance>(`${V1}/instances/${id}`, { signal }),
   events: (id: number, signal?: AbortSignal) =>
     request<ProcessEvent[]>(`${V1}/instances/${id}/events`, { signal }),
+
+  // Administrator operations on an instance, and incidents (failed service tasks).
+  suspendInstance: (id: number, reason?: string) =>
+    request<Instance>(`${V1}/instances/${id}/suspend`, { json: { reason: reason || null } }),
+  resumeInstance: (id: number, reason?: string) =>
+    request<Instance>(`${V1}/instances/${id}/resume`, { json: { reason: reason || null } }),
+  terminateInstance: (id: number, reason: string) =>
+    request<Instance>(`${V1}/instances/${id}/terminate`, { json: { reason } }),
+  incidents: (query: { status?: string; instance_id?: number; page?: number; per_page?: number }, signal?: AbortSignal) =>
+    request<Page<Incident>>(`${V1}/incidents`, { query: { ...query }, signal }),
+  retryIncident: (id: number) => request<Incident>(`${V1}/incidents/${id}/retry`, { method: "POST" }),
 };
 
 /** A deploy/validate multipart body: every file of the bundle under the field "files". */

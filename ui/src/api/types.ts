@@ -31,6 +31,8 @@ export interface Problem {
   status: number;
   detail: string;
   errors?: ProblemDetail[];
+  /** On a 409 for a task someone else claimed: who holds it. */
+  claimed_by?: { id: number; display_name: string };
 }
 
 export type TaskStatus = "ready" | "claimed" | "completed" | "cancelled" | string;
@@ -84,7 +86,7 @@ export interface Definition {
   created?: boolean;
 }
 
-export type InstanceStatus = "running" | "completed" | "failed" | "cancelled" | "incident" | string;
+export type InstanceStatus = "running" | "completed" | "failed" | "cancelled" | "incident" | "suspended" | string;
 
 export interface CompletedStep {
   task_id: number;
@@ -146,4 +148,22 @@ export interface BatchResult {
   completed: number;
   failed: number;
   results: BatchItemResult[];
+}
+
+/** A service task that failed after every retry, waiting for an administrator's retry. */
+export interface Incident {
+  id: number;
+  instance_id: number;
+  job_id: number;
+  task_name: string;
+  operation: string;
+  error_type: string;
+  message: string;
+  /** The innermost frames, file:line function (no locals). */
+  stack: { file?: string; line?: number; function?: string }[];
+  attempts: number;
+  status: "open" | "retried" | "cancelled" | string;
+  created_at: string;
+  retried_at: string | null;
+  retried_by: number | null;
 }

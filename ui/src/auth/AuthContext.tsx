@@ -71,7 +71,7 @@ export const can = {
 /** Where a user lands after signing in. */
 export function homeFor(user: Actor): string {
   if (user.role === "admin") return "/admin/definitions";
-  if (user.role === "auditor") return "/instances";
+  if (user.role === "auditor") return "/audit";
   if (user.role === "applicant") return "/apply";
   return "/inbox";
 }

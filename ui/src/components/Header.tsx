@@ -21,6 +21,8 @@ export const NAV: NavItem[] = [
   { to: "/cases", label: "nav.cases", show: can.start },
   { to: "/admin/definitions", label: "nav.definitions", show: can.administer },
   { to: "/instances", label: "nav.instances", show: can.seeAllInstances },
+  { to: "/admin/incidents", label: "nav.incidents", show: can.administer },
+  { to: "/audit", label: "nav.audit", show: can.seeAllInstances },
 ];
 
 export function Header() {

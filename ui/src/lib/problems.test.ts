@@ -17,6 +17,21 @@ describe("describeError", () => {
     expect(describeError(error, en)).toContain("张老师");
   });
 
+  it("prefers the structured holder of a claimed task over the sentence", () => {
+    const error = new ApiError(409, {
+      type: "https://certflow.dev/problems/task-already-claimed", title: "x", status: 409,
+      detail: "task 5 is already claimed by someone else", claimed_by: { id: 3, display_name: "张老师" },
+    }, null);
+    expect(describeError(error, zh)).toBe("已被张老师认领");
+  });
+
+  it("says plainly why an administrator's action on an instance was refused", () => {
+    expect(describeError(problem(409, "instance 4 is suspended by an administrator; its tasks cannot be claimed or completed until it is resumed", "instance-suspended"), zh))
+      .toContain("已被管理员暂停");
+    expect(describeError(problem(409, "instance 4 is cancelled, not suspended; only a suspended instance can be resumed", "conflict"), zh))
+      .toBe("只有已暂停的实例可以恢复。");
+  });
+
   it("names the holder when another person's task is released or completed", () => {
     const error = problem(403, "task 1 is claimed by 王老师; only they may release it", "not-allowed");
     expect(describeError(error, zh)).toContain("王老师");

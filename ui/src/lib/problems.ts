@@ -47,11 +47,19 @@ export function describeError(error: unknown, t: Translate): string {
     case 404:
       return t("error.notFound");
     case 409:
+      if (error.problem?.claimed_by?.display_name) {
+        return t("error.alreadyClaimed", { name: error.problem.claimed_by.display_name });
+      }
       if ((match = detail.match(/already claimed by (.+)$/))) {
         return t("error.alreadyClaimed", { name: match[1] });
       }
       if (error.slug === "task-not-open") return t("error.taskNotOpen");
       if (error.slug === "instance-busy") return t("error.instanceBusy");
+      if (error.slug === "instance-suspended") return t("error.instanceSuspended");
+      if (/can be suspended$/.test(detail)) return t("error.cannotSuspend");
+      if (/can be resumed$/.test(detail)) return t("error.cannotResume");
+      if (/can be terminated$/.test(detail)) return t("error.cannotTerminate");
+      if (/^incident \d+ is \w+, not open$/.test(detail)) return t("error.incidentNotOpen");
       if (/must be claimed before/.test(detail)) return t("error.claimFirst");
       if (/is not claimed/.test(detail)) return t("error.notClaimed");
       if (/assigned to one person/.test(detail)) return t("error.personalTask");

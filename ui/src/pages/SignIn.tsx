@@ -1,7 +1,7 @@
 // Sign-in: user name and password; after it, back to where the user was going.
 import { useState } from "react";
 import type { FormEvent } from "react";
-import { Navigate, useNavigate, useSearchParams } from "react-router";
+import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { homeFor, useAuth } from "../auth/AuthContext";
 import { useI18n } from "../i18n";
 import { describeError } from "../lib/problems";
@@ -70,6 +70,7 @@ export function SignIn() {
             {busy ? t("auth.signingIn") : t("auth.signIn")}
           </button>
         </form>
+        <p className="small signin-verify"><Link to="/verify">{t("auth.verifyLink")}</Link></p>
       </div>
     </section>
   );

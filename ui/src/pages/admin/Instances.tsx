@@ -6,12 +6,17 @@ import { useI18n } from "../../i18n";
 import { useLoad } from "../../lib/hooks";
 import { nameOf, useDefinitions } from "../../lib/processNames";
 import { INSTANCE_STATUSES } from "../Cases";
+import { useAuth } from "../../auth/AuthContext";
+import { InstanceActions } from "./InstanceActions";
 
 const PER_PAGE = 25;
+// Administrators and auditors also filter on the states only they act on.
+const STATUSES = [...INSTANCE_STATUSES, "incident", "suspended"] as const;
 
 export default function Instances() {
   const { t, formatDateTime } = useI18n();
   const { definitions, error: definitionsError } = useDefinitions();
+  const isAdmin = useAuth().user?.role === "admin";
   const [params, setParams] = useSearchParams();
   const page = Math.max(1, Number(params.get("page")) || 1);
   const query = {
@@ -49,7 +54,7 @@ export default function Instances() {
           <label htmlFor="i-status">{t("cases.status")}</label>
           <select id="i-status" value={params.get("status") ?? ""} onChange={(e) => set("status", e.target.value)}>
             <option value="">{t("common.any")}</option>
-            {INSTANCE_STATUSES.map((s) => <option key={s} value={s}>{t(`status.instance.${s}`)}</option>)}
+            {STATUSES.map((s) => <option key={s} value={s}>{t(`status.instance.${s}`)}</option>)}
           </select>
         </div>
         <div className="field">
@@ -76,6 +81,7 @@ export default function Instances() {
                   <th scope="col">{t("cases.status")}</th>
                   <th scope="col">{t("case.startedAt")}</th>
                   <th scope="col">{t("case.endedAt")}</th>
+                  {isAdmin && <th scope="col">{t("instances.actions")}</th>}
                 </tr>
               </thead>
               <tbody>
@@ -87,6 +93,11 @@ export default function Instances() {
                     <td data-label={t("cases.status")}><StatusBadge status={item.status} /></td>
                     <td data-label={t("case.startedAt")}>{formatDateTime(item.started_at)}</td>
                     <td data-label={t("case.endedAt")}>{formatDateTime(item.ended_at)}</td>
+                    {isAdmin && (
+                      <td className="row-actions" data-label={t("instances.actions")}>
+                        <InstanceActions instance={item} onChanged={reload} />
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>
