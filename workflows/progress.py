@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from models import HumanTask, ProcessInstance
 from models.human_task import OPEN_STATUSES
 from workflows import clock
-from workflows.engine import EngineFailure, ReadyUserTask, Run, add_iso_duration
+from workflows.engine import EngineFailure, ReadyUserTask, Run, add_duration
 from workflows.engine.serialization import SERIALIZER_VERSION
 from workflows.history import EventKind
 from workflows.spec_cache import CachedDefinition
@@ -117,7 +117,7 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[Re
             business_key=instance.business_key, candidate_group=group, assignee_id=assignee,
             status="claimed" if assignee else "ready", form_ref=meta.get("form"),
             definition_id=definition.definition_id,
-            due_at=add_iso_duration(now, due_in) if due_in else None, created_at=now,
+            due_at=add_duration(now, due_in) if due_in else None, created_at=now,
             claimed_at=now if assignee else None,
         ))
     if not values:

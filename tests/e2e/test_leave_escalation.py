@@ -36,6 +36,9 @@ def test_an_untouched_teacher_is_reminded_then_the_request_escalates_to_the_offi
         "remind_class_teacher": "2026-11-09T02:00:00+00:00",
         "escalate_class_teacher": "2026-11-10T02:00:00+00:00"}
 
+    # The task is due when the reminder fires: dueIn P2WD counts working days too.
+    [teacher_task] = instance["open_tasks"]
+    assert teacher_task["due_at"] == "2026-11-09T02:00:00+00:00"
     move_to(leave_api, frozen_clock, at(2026, 11, 8, 2))  # Sunday: 3 calendar days later
     assert fire_due(leave_api)["fired"] == 0
     assert notifications(leave_api, "zhang") == []

@@ -2,7 +2,7 @@
 
 A lane's ``id`` is the candidate group (its ``name`` is the Chinese display name); the task's
 ``spiffworkflow:properties`` name its form (``formJsonSchemaFilename``), optional due time
-(``dueIn``, an ISO 8601 duration) and separation-of-duties rules (``separationOfDuties``,
+(``dueIn``, an ISO 8601 duration or ``P<n>WD`` working days) and separation-of-duties rules (``separationOfDuties``,
 ``workflows/duty_rules.py``; enforced by ``workflows/duties.py``).
 """
 
@@ -14,6 +14,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from workflows import working_days
 from workflows.duty_rules import PROPERTY as DUTIES_PROPERTY
 from workflows.duty_rules import InvalidDutyRule, parse_rules
 from workflows.errors import Problem
@@ -60,7 +61,7 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                                         **where))
             due_in = properties.get(DUE_PROPERTY)
             if due_in and not _valid_duration(due_in):
-                problems.append(Problem(f"dueIn '{due_in}' is not an ISO 8601 duration",
+                problems.append(Problem(f"dueIn '{due_in}' is not an ISO 8601 duration or P<n>WD",
                                         **where))
             group = properties.get(GROUP_PROPERTY) or groups.get(bpmn_id)
             if is_user and not group:
@@ -104,6 +105,8 @@ def _element(root: etree._Element, element_id: str) -> int | None:
 
 
 def _valid_duration(expression: str) -> bool:
+    if working_days.parse_working_days(expression) is not None:
+        return True
     try:
         TimerEventDefinition.parse_iso_duration(expression)
     except Exception:
