@@ -61,6 +61,9 @@ class Settings:
     service_job_lease_seconds: float = 600.0
     # How often beat schedules that sweep.
     sweep_seconds: float = 60.0
+    # How often beat (or the embedded thread) verifies the whole audit trail and, when it is
+    # intact, signs an anchor of the chain heads (docs/audit.md); 0 turns it off.
+    audit_anchor_seconds: float = 3600.0
     # Extra modules that register service-task functions (comma-separated in the env).
     service_modules: tuple[str, ...] = ()
     # Public holidays and 调休 workdays for ``P<n>WD`` durations (and its time zone).
@@ -133,6 +136,8 @@ def load_settings() -> Settings:
         service_job_lease_seconds=float(_env("CERTFLOW_SERVICE_JOB_LEASE_SECONDS",
                                              str(defaults.service_job_lease_seconds))),
         sweep_seconds=float(_env("CERTFLOW_SWEEP_SECONDS", str(defaults.sweep_seconds))),
+        audit_anchor_seconds=float(_env("CERTFLOW_AUDIT_ANCHOR_SECONDS",
+                                        str(defaults.audit_anchor_seconds))),
         holidays_file=Path(_env("CERTFLOW_HOLIDAYS_FILE", str(defaults.holidays_file))),
         certificate_issuer_code=_env("CERTFLOW_CERT_ISSUER", defaults.certificate_issuer_code),
         trusted_proxy_count=int(_env("CERTFLOW_TRUSTED_PROXY_COUNT",

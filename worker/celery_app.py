@@ -15,6 +15,7 @@ from typing import Any
 from celery import Celery, Task
 from flask import Flask
 
+from config import Settings
 from workflows import background, service_registry, working_days
 
 
@@ -44,14 +45,7 @@ def celery_init_app(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         task_default_queue=settings.queue_name,
         broker_connection_retry_on_startup=True,
-        beat_schedule={
-            "certflow-fire-due-timers": {
-                "task": "certflow.fire_due_timers", "schedule": settings.timer_poll_seconds,
-                # A tick nobody picked up in time is replaced by the next one.
-                "options": {"expires": max(settings.timer_poll_seconds * 2, 1.0)}},
-            "certflow-sweep": {"task": "certflow.sweep", "schedule": settings.sweep_seconds,
-                               "options": {"expires": settings.sweep_seconds}},
-        },
+        beat_schedule=beat_schedule(settings),
     )
     from worker.tasks import register_tasks
 
@@ -64,3 +58,20 @@ def celery_init_app(app: Flask) -> Celery:
     background.set_dispatcher(
         lambda job_id: run_service_task.apply_async(args=[job_id], queue=settings.queue_name))
     return celery
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """What ``celery -A worker.main beat`` sends, and how often."""
+    schedule: dict[str, dict[str, Any]] = {
+        "certflow-fire-due-timers": {
+            "task": "certflow.fire_due_timers", "schedule": settings.timer_poll_seconds,
+            # A tick nobody picked up in time is replaced by the next one.
+            "options": {"expires": max(settings.timer_poll_seconds * 2, 1.0)}},
+        "certflow-sweep": {"task": "certflow.sweep", "schedule": settings.sweep_seconds,
+                           "options": {"expires": settings.sweep_seconds}},
+    }
+    if settings.audit_anchor_seconds > 0:
+        schedule["certflow-audit-anchor"] = {
+            "task": "certflow.audit_anchor", "schedule": settings.audit_anchor_seconds,
+            "options": {"expires": settings.audit_anchor_seconds}}
+    return schedule

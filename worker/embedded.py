@@ -24,6 +24,7 @@ def start_timer_thread(settings: Settings, app: Flask | None = None) -> threadin
 
 
 def _loop(settings: Settings, app: Flask | None) -> None:
+    from worker.tasks import anchor_audit_trail
     from workflows import service_tasks, timers
 
     if app is None:
@@ -31,6 +32,7 @@ def _loop(settings: Settings, app: Flask | None) -> None:
 
         app = create_app(settings)
     last_sweep = 0.0
+    last_anchor = time.monotonic()  # the first anchor one interval after start, like beat
     while True:
         with app.app_context():
             try:
@@ -42,6 +44,10 @@ def _loop(settings: Settings, app: Flask | None) -> None:
                     timers.release_stale_claims()
                     service_tasks.requeue_stale_jobs()
                     last_sweep = time.monotonic()
+                anchor_every = settings.audit_anchor_seconds
+                if anchor_every > 0 and time.monotonic() - last_anchor > anchor_every:
+                    last_anchor = time.monotonic()
+                    anchor_audit_trail(settings)
             except Exception:
                 log.exception("timer thread: firing failed; trying again next tick")
         time.sleep(settings.timer_poll_seconds)

@@ -6,10 +6,12 @@
 - ``certflow.run_service_task``: one attempt at a service job; retries with exponential backoff
   and jitter, the last failure becomes an incident (``workflows/service_tasks.py``).
 - ``certflow.sweep`` (beat, every minute): return stale timer claims, re-send lost jobs.
+- ``certflow.audit_anchor`` (beat, hourly): verify the audit trail and sign an anchor of it.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import timedelta
 from typing import Any
@@ -18,6 +20,8 @@ from celery import Celery, Task
 
 from config import Settings
 from workflows import service_tasks, timers
+
+log = logging.getLogger("certflow.worker")
 
 
 def backoff_seconds(retries: int, *, base: float, cap: float) -> float:
@@ -67,4 +71,21 @@ def register_tasks(celery: Celery, settings: Settings) -> dict[str, Task]:
                 "requeued_jobs": service_tasks.requeue_stale_jobs(
                     older_than_s=settings.service_job_lease_seconds)}
 
-    return {task.name: task for task in (fire_due_timers, fire_timer, run_service_task, sweep)}
+    @celery.task(name="certflow.audit_anchor")
+    def audit_anchor() -> dict[str, Any]:
+        return anchor_audit_trail(settings)
+
+    return {task.name: task for task in (fire_due_timers, fire_timer, run_service_task, sweep,
+                                         audit_anchor)}
+
+
+def anchor_audit_trail(settings: Settings) -> dict[str, Any]:
+    """Verify every chain; if intact, anchor the heads that moved. A broken trail is logged as
+    an error (operators alert on it) and answered with its first broken link."""
+    from workflows.audit_verify import verify_trail
+
+    report = verify_trail(key=settings.audit_signing_key, anchor_as="beat")
+    if not report.ok:
+        log.error("audit trail is broken, no anchor written: %s", report.findings[0])
+    return {"ok": report.ok, "first_broken": report.findings[0] if report.findings else None,
+            "new_anchor": report.new_anchor, "events_checked": report.events_checked}
