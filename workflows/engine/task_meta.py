@@ -2,8 +2,8 @@
 
 A lane's ``id`` is the candidate group (its ``name`` is the Chinese display name); the task's
 ``spiffworkflow:properties`` name its form (``formJsonSchemaFilename``), optional due time
-(``dueIn``, an ISO 8601 duration or ``P<n>WD`` working days) and separation-of-duties rules (``separationOfDuties``,
-``workflows/duty_rules.py``; enforced by ``workflows/duties.py``).
+(``dueIn``, an ISO 8601 duration or ``P<n>WD`` working days) and separation-of-duties rules
+(``separationOfDuties``, ``workflows/duty_rules.py``; enforced by ``workflows/duties.py``).
 """
 
 from __future__ import annotations
