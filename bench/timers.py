@@ -49,6 +49,7 @@ TARGETS = [
     ("workflows.instances", "start_instance", "use case, other (ORM, Python)"),
     ("workflows.inbox", "list_inbox", "use case, other (ORM, Python)"),
     ("api.blueprints.tasks", "list_inbox", "use case, other (ORM, Python)"),
+    ("api.blueprints.tasks", "inbox_items", "response (marshmallow dump)"),
 ]
 SQL = "sql (cursor execute, incl. COMMIT)"
 _WORDS = re.compile(r"^\s*(\w+)(?:.*?\b(?:FROM|INTO|UPDATE)\s+(\w+))?", re.S | re.I)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask, ProcessInstance, User
@@ -121,18 +120,15 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
 
 
 def _lock_task(uow: UnitOfWork, task_id: int, actor: Actor) -> tuple[HumanTask, ProcessInstance]:
-    """Lock the task's instance, then re-read the task: one lock order for every use case.
+    """Lock the task's instance, then the task: one lock order for every use case.
 
-    The instance is found and locked in one statement (a task never moves to another
-    instance); the task is read only after the lock is held, so its status is current.
+    Both are locked and read in one statement (see ``UnitOfWork.find_locked_task``), so the
+    task's status is current once the instance's lock is held.
     """
-    instance = uow.find_locked_instance(ProcessInstance.id == (
-        sa.select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()))
-    if instance is None:
+    found = uow.find_locked_task(task_id)
+    if found is None or not _may_see(found[1], actor):
         raise NotFound(f"task {task_id} does not exist")
-    task = uow.session.get(HumanTask, task_id, populate_existing=True)
-    if task is None or not _may_see(task, actor):
-        raise NotFound(f"task {task_id} does not exist")
+    instance, task = found
     return task, instance
 
 

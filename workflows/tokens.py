@@ -21,6 +21,14 @@ from workflows.unit_of_work import UnitOfWork
 
 log = logging.getLogger("certflow.auth")
 
+_ACTOR_QUERY = (
+    sa.select(User.id, User.username, User.display_name, User.role, User.active,
+              User.tokens_valid_after, Membership.group_id,
+              sa.exists().where(RevokedToken.jti == sa.bindparam("jti")).label("revoked"))
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .where(User.id == sa.bindparam("user_id"))
+)
+
 
 def actor_for_token(session: Session, *, user_id: int, jti: str, issued_at: float) -> Actor:
     """The token's actor, unless the token was revoked or issued before a "revoke all".
@@ -28,13 +36,9 @@ def actor_for_token(session: Session, *, user_id: int, jti: str, issued_at: floa
     One round trip per request: the user row, its groups (one row each) and whether the
     token's ``jti`` is revoked (a primary-key probe) come back from a single SELECT.
     """
-    revoked = sa.exists().where(RevokedToken.jti == jti).label("revoked")
-    rows = session.execute(
-        sa.select(User.id, User.username, User.display_name, User.role, User.active,
-                  User.tokens_valid_after, Membership.group_id, revoked)
-        .outerjoin(Membership, Membership.user_id == User.id)
-        .where(User.id == user_id)
-    ).all()
+    # Built once with bind parameters: building the statement per request cost more CPU
+    # than running it. Plain rows through the connection, no ORM entities involved.
+    rows = session.connection().execute(_ACTOR_QUERY, {"user_id": user_id, "jti": jti}).all()
     if rows and rows[0].revoked:
         raise NotAuthenticated("the token has been revoked; sign in again")
     if not rows or not rows[0].active:

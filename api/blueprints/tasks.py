@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app
 
 from api.auth import current_actor, login_required
 from api.blueprints.instances import instance_payload
@@ -14,9 +14,10 @@ from api.schemas.tasks import (
     TaskCompleteSchema,
     TaskDetailSchema,
     TaskSchema,
+    inbox_items,
 )
 from models import HumanTask, db
-from workflows import human_tasks
+from workflows import clock, human_tasks
 from workflows.inbox import InboxFilter, list_inbox
 from workflows.unit_of_work import UnitOfWork
 
@@ -29,15 +30,17 @@ bp = CertflowBlueprint("tasks", __name__, url_prefix="/api/v1",
 @bp.arguments(InboxQuerySchema, location="query")
 @bp.response(200, InboxPageSchema)
 @problems(422)
-def inbox(query: dict[str, Any]) -> dict[str, Any]:
+def inbox(query: dict[str, Any]) -> Response:
     """Tasks I can act on: unclaimed in my groups and claimed by me."""
     filters = InboxFilter(process_id=query.get("process_id"), group=query.get("group"),
                           status=query.get("status"), business_key=query.get("business_key"),
                           overdue=query.get("overdue"), sort=query["sort"])
     page = list_inbox(db.session, current_actor(), filters, page=query["page"],
                       per_page=query["per_page"])
-    return {"items": page.tasks, "total": page.total, "total_is_exact": page.total_is_exact,
-            "page": page.page, "per_page": page.per_page}
+    # Already serialized (the schema above documents it): see inbox_items.
+    return current_app.json.response({
+        "items": inbox_items(page.tasks, clock.utcnow()), "total": page.total,
+        "total_is_exact": page.total_is_exact, "page": page.page, "per_page": page.per_page})
 
 
 @bp.get("/tasks/<int:task_id>")

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
+from workflows.masking import mask_text
 
 
 class TaskSchema(Schema):
@@ -62,3 +67,31 @@ class TaskCompleteSchema(RequestSchema):
     data = fields.Dict(keys=fields.String(), required=True,
                        metadata={"description": "form data, validated against the task's "
                                                 "JSON Schema"})
+
+
+_ITEM_COLUMNS = tuple(name for name in TaskListItemSchema().fields
+                      if name not in ("overdue", "business_key"))
+_DATETIME_COLUMNS = frozenset(name for name, field in TaskListItemSchema().fields.items()
+                              if isinstance(field, fields.DateTime))
+
+
+def inbox_items(rows: Iterable[Any], now: datetime) -> list[dict[str, Any]]:
+    """The items of an inbox page, exactly as ``TaskListItemSchema`` dumps them, but directly.
+
+    The schema stays the documented response; dumping 50 rows through it cost more CPU than
+    the rest of the request. tests/unit/test_inbox_items.py keeps both outputs equal.
+    """
+    items = []
+    for row in rows:
+        values = row._mapping
+        item = {name: values[name] for name in _ITEM_COLUMNS}
+        for name in _DATETIME_COLUMNS:
+            value = item[name]
+            if value is not None:
+                item[name] = value.isoformat()
+        key = values["business_key"]
+        item["business_key"] = mask_text(str(key)) if key is not None else None
+        due = values["due_at"]
+        item["overdue"] = bool(due and values["status"] in ("ready", "claimed") and due < now)
+        items.append(item)
+    return items
