@@ -46,7 +46,10 @@ def run_worker_kills(stack: Stack, tokens: dict[str, str], *, url: str, kills: i
     stalled: list[dict[str, Any]] = []
     began = time.monotonic()
     try:
-        for k in range(kills):
+        hits, attempts = 0, 0
+        while hits < kills and attempts < 3 * kills:
+            attempts += 1
+            k = hits
             stalled += _replace_stalled(stack, workers)
             kind = "service" if k % 2 == 0 else "timer"
             target = _find_target(stack, url, kind, timeout_s=60)
@@ -63,9 +66,14 @@ def run_worker_kills(stack: Stack, tokens: dict[str, str], *, url: str, kills: i
             for mark in stack.mark_dir.glob(f"{pid}-*"):  # it cannot clean up after itself
                 mark.unlink(missing_ok=True)
             orphans = _orphans(url, kind, target)
-            monitor.watch(orphans, killed_at, scope)
-            records.append({"kill": k + 1, "kind": kind, "scope": scope, "pid": pid,
-                            "orphans": orphans})
+            if orphans:
+                hits += 1
+                monitor.watch(orphans, killed_at, scope)
+                records.append({"kill": k + 1, "kind": kind, "scope": scope, "pid": pid,
+                                "orphans": orphans})
+            else:  # the work finished between finding it and the signal: kill again
+                records.append({"kill": k + 1, "kind": kind, "scope": scope, "pid": pid,
+                                "skipped": "work finished just before the kill"})
             if scope == "host":
                 stack.start_worker()
             stack.wait_workers(workers)
@@ -76,6 +84,7 @@ def run_worker_kills(stack: Stack, tokens: dict[str, str], *, url: str, kills: i
     drain = _drain(url, started["instances"], timeout_s=monitor.bound_s)
     monitor.finish(timeout_s=bound_s)
     return {"kills": sum("skipped" not in r for r in records),
+            "missed_kills": sum("skipped" in r for r in records),
             "service_kills": sum(r.get("kind") == "service" and "skipped" not in r
                                  for r in records),
             "timer_kills": sum(r.get("kind") == "timer" and "skipped" not in r
