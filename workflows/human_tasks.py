@@ -15,7 +15,7 @@ from workflows.errors import Conflict, NotAllowed, NotFound, TaskAlreadyClaimed,
 from workflows.history import EventKind
 from workflows.instance_control import ensure_not_suspended
 from workflows.instances import InstanceView, view_from, view_of
-from workflows.progress import store_progress
+from workflows.progress import RECENT_STEPS, store_progress
 from workflows.unit_of_work import UnitOfWork
 
 
@@ -115,7 +115,8 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
         tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
                                failure=failure, all_tasks=True)
         if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
-            return view_from(instance, tasks, definition.version)
+            return view_from(instance, tasks, definition.version,
+                             recent_steps=RECENT_STEPS)
         return view_of(uow.session, instance)
 
 

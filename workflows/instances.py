@@ -15,7 +15,7 @@ from workflows.definitions import get_definition
 from workflows.engine import START_FORM_KEY, EngineFailure, Run
 from workflows.errors import NotAllowed, NotFound
 from workflows.history import EventKind
-from workflows.progress import store_progress
+from workflows.progress import RECENT_STEPS, store_progress
 from workflows.unit_of_work import UnitOfWork
 
 
@@ -25,6 +25,8 @@ class InstanceView:
     definition_version: int
     open_tasks: list[HumanTask]
     completed_tasks: list[HumanTask]
+    # True when only the newest ``RECENT_STEPS`` completed steps are listed (write responses).
+    completed_truncated: bool = False
 
 
 def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], actor: Actor,
@@ -56,7 +58,8 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
                                failure=failure, all_tasks=True)
         if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
-            return view_from(instance, tasks, definition_row.version)
+            return view_from(instance, tasks, definition_row.version,
+                             recent_steps=RECENT_STEPS)
         return view_of(uow.session, instance)
 
 
@@ -85,13 +88,17 @@ def view_of(session: Session, instance: ProcessInstance) -> InstanceView:
     return view_from(instance, tasks, version or 0)
 
 
-def view_from(instance: ProcessInstance, tasks: list[HumanTask],
-              definition_version: int) -> InstanceView:
-    """The view from rows a use case already holds (all the instance's tasks, by id)."""
+def view_from(instance: ProcessInstance, tasks: list[HumanTask], definition_version: int,
+              *, recent_steps: int | None = None) -> InstanceView:
+    """The view from rows a use case already holds (its tasks, by id); ``recent_steps``
+    keeps only that many of the newest completed steps."""
+    completed = [t for t in tasks if t.status == "completed"]
+    truncated = recent_steps is not None and len(completed) > recent_steps
     return InstanceView(
         instance=instance, definition_version=definition_version,
         open_tasks=[t for t in tasks if t.status in ("ready", "claimed")],
-        completed_tasks=[t for t in tasks if t.status == "completed"],
+        completed_tasks=completed[-recent_steps:] if truncated and recent_steps else completed,
+        completed_truncated=truncated,
     )
 
 

@@ -23,6 +23,8 @@ from workflows.waiting import sync_waits
 
 # Tasks in this lane belong to the person who started the instance (e.g. 销假), not a group.
 INITIATOR_GROUP = "applicant"
+# Completed steps a start/complete response lists (the newest); GET of the instance lists all.
+RECENT_STEPS = 50
 
 
 def store_progress(uow: UnitOfWork, instance: ProcessInstance, run: Run,
@@ -34,7 +36,8 @@ def store_progress(uow: UnitOfWork, instance: ProcessInstance, run: Run,
     Nothing is flushed in between (``no_autoflush``): the rows read here are filtered on their
     in-memory status, new human tasks get their ids from one ``INSERT … RETURNING``, and the
     instance row is written once, at commit. Returns the instance's open tasks (with
-    ``all_tasks``: every task, for a response that lists completed steps too), by id.
+    ``all_tasks``: also the newest completed ones, for a response that lists recent steps),
+    by id.
     """
     with uow.session.no_autoflush:
         rows = _store(uow, instance, run, definition, actor_id=actor_id, failure=failure,
@@ -88,10 +91,17 @@ def open_tasks(uow: UnitOfWork, instance_id: int) -> list[HumanTask]:
 
 
 def _task_rows(uow: UnitOfWork, instance_id: int, *, all_tasks: bool) -> list[HumanTask]:
-    """The instance's task rows (open ones in the database, or all), oldest first."""
-    query = sa.select(HumanTask).where(HumanTask.instance_id == instance_id)
-    if not all_tasks:
-        query = query.where(HumanTask.status.in_(OPEN_STATUSES))
+    """The instance's open task rows, oldest first; with ``all_tasks`` also its newest
+    ``RECENT_STEPS + 1`` completed ones (one more than a response lists, to tell it the list
+    was cut). A long-running instance's finished history stays out of the hot path: a
+    completion's cost must not grow with the steps before it."""
+    where = HumanTask.status.in_(OPEN_STATUSES)
+    if all_tasks:
+        recent = (sa.select(HumanTask.id)
+                  .where(HumanTask.instance_id == instance_id, HumanTask.status == "completed")
+                  .order_by(HumanTask.id.desc()).limit(RECENT_STEPS + 1))
+        where = sa.or_(where, HumanTask.id.in_(recent))
+    query = sa.select(HumanTask).where(HumanTask.instance_id == instance_id, where)
     return list(uow.session.scalars(query.order_by(HumanTask.id)))
 
 

@@ -34,6 +34,7 @@ def instance_payload(view: InstanceView) -> dict[str, Any]:
         "error": instance.error, "version": instance.version, "started_by": instance.started_by,
         "started_at": instance.started_at, "ended_at": instance.ended_at,
         "open_tasks": view.open_tasks, "completed_steps": view.completed_tasks,
+        "completed_steps_truncated": view.completed_truncated,
     }
 
 

@@ -38,6 +38,9 @@ class InstanceSchema(Schema):
     ended_at = fields.DateTime(allow_none=True)
     open_tasks = fields.List(fields.Nested(TaskSchema))
     completed_steps = fields.List(fields.Nested(CompletedStepSchema))
+    completed_steps_truncated = fields.Boolean(metadata={
+        "description": "true when only the newest 50 completed steps are listed (the answer "
+                       "to a start or a completion); GET /instances/{id} lists every step"})
 
 
 class InstanceSummarySchema(Schema):

@@ -111,6 +111,8 @@ export interface Instance {
   ended_at: string | null;
   open_tasks: Task[];
   completed_steps: CompletedStep[];
+  /** Only the newest 50 steps are listed (answers to start/complete); GET lists all. */
+  completed_steps_truncated?: boolean;
 }
 
 export interface InstanceSummary {
