@@ -18,6 +18,7 @@ from api import create_app
 from config import Settings
 from models import Base, db
 from tests.api_client import ApiClient
+from tests.process_globals import process_globals_kept
 from workflows import clock, spec_cache
 from workflows.unit_of_work import UnitOfWork
 from workflows.users import seed_users
@@ -28,6 +29,13 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def _database_url(tmp_dir: Path) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(autouse=True)
+def _process_globals_kept() -> Iterator[None]:
+    """A test that builds its own app must not leave the suite's app dispatching to it."""
+    with process_globals_kept():
+        yield
 
 
 @pytest.fixture(scope="session")

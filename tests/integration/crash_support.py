@@ -5,14 +5,13 @@ so the suite's tables are never touched."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from celery import _state as celery_state
 
-from workflows import background
+from tests.process_globals import process_globals_kept
+
+__all__ = ["BROKER_URL", "DATABASE_URL", "own_database", "process_globals_kept", "requirements"]
 
 BROKER_URL = os.environ.get("BROKER_URL", "")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -29,15 +28,3 @@ def own_database(suffix: str) -> str:
     """``<suite database>_<suffix>`` on the same server (created on first use)."""
     url = sa.engine.make_url(DATABASE_URL)
     return url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
-
-
-@contextmanager
-def process_globals_kept() -> Iterator[None]:
-    """The bench builds its own apps in this process (``create_app`` installs a dispatcher
-    and a default Celery app); put the suite's back so later tests are unaffected."""
-    dispatcher, default_app = background.get_dispatcher(), celery_state.default_app
-    try:
-        yield
-    finally:
-        background.set_dispatcher(dispatcher)
-        celery_state.set_default_app(default_app)
