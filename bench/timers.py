@@ -36,7 +36,7 @@ TARGETS = [
     ("workflows.engine.runtime", "Run.start", "engine (complete + advance)"),
     ("workflows.engine.runtime", "Run.data", "process data snapshot (to_plain)"),
     ("workflows.engine.runtime", "Run.ready_user_tasks", "engine (complete + advance)"),
-    ("workflows.unit_of_work", "append_event", "history events (hash chain)"),
+    ("workflows.unit_of_work", "next_event", "history events (hash chain)"),
     ("workflows.progress", "_sync_human_tasks", "sync human tasks (ORM)"),
     ("workflows.human_tasks", "view_of", "instance view (ORM)"),
     ("workflows.instances", "view_of", "instance view (ORM)"),

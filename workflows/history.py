@@ -56,6 +56,19 @@ def event_hash(*, instance_id: int | None, seq: int, kind: str, at: datetime,
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _event_values(kind: EventKind, *, instance_id: int | None, seq: int, prev: str,
+                  actor_id: int | None, task_name: str | None,
+                  payload: dict[str, Any] | None) -> dict[str, Any]:
+    """An event's column values, its hash linking it to ``prev``."""
+    payload = payload or {}
+    at = clock.utcnow()
+    digest = event_hash(instance_id=instance_id, seq=seq, kind=kind.value, at=at,
+                        actor_id=actor_id, task_name=task_name, payload=payload, prev_hash=prev)
+    return {"instance_id": instance_id, "seq": seq, "kind": kind.value, "at": at,
+            "actor_id": actor_id, "task_name": task_name, "payload": payload,
+            "prev_hash": prev, "hash": digest}
+
+
 def next_event(kind: EventKind, *, instance: ProcessInstance, actor_id: int | None,
                task_name: str | None = None,
                payload: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -63,42 +76,26 @@ def next_event(kind: EventKind, *, instance: ProcessInstance, actor_id: int | No
 
     The caller inserts it in the same transaction; the instance row (locked) holds the head.
     """
-    payload = payload or {}
-    at = clock.utcnow()
-    seq = instance.last_event_seq + 1
-    prev = instance.last_event_hash or GENESIS
-    digest = event_hash(instance_id=instance.id, seq=seq, kind=kind.value, at=at,
-                        actor_id=actor_id, task_name=task_name, payload=payload,
-                        prev_hash=prev)
-    instance.last_event_seq = seq
-    instance.last_event_hash = digest
-    return {"instance_id": instance.id, "seq": seq, "kind": kind.value, "at": at,
-            "actor_id": actor_id, "task_name": task_name, "payload": payload,
-            "prev_hash": prev, "hash": digest}
+    values = _event_values(kind, instance_id=instance.id, seq=instance.last_event_seq + 1,
+                           prev=instance.last_event_hash or GENESIS, actor_id=actor_id,
+                           task_name=task_name, payload=payload)
+    instance.last_event_seq, instance.last_event_hash = values["seq"], values["hash"]
+    return values
 
 
-def append_event(session: Session, kind: EventKind, *, instance: ProcessInstance | None,
-                 actor_id: int | None, task_name: str | None = None,
-                 payload: dict[str, Any] | None = None) -> ProcessEvent:
-    """Add one event linked to the chain head; the instance row (locked) holds the head."""
-    if instance is not None:
-        event = ProcessEvent(**next_event(kind, instance=instance, actor_id=actor_id,
-                                          task_name=task_name, payload=payload))
-        session.add(event)
-        return event
-    # Events of no instance (a definition deployed) chain on the newest such event.
-    payload = payload or {}
-    at = clock.utcnow()
+def append_unscoped_event(session: Session, kind: EventKind, *, actor_id: int | None,
+                          task_name: str | None = None,
+                          payload: dict[str, Any] | None = None) -> ProcessEvent:
+    """Add an event of no instance (a definition deployed), chained on the newest such event."""
     last = session.execute(
         sa.select(ProcessEvent.seq, ProcessEvent.hash)
         .where(ProcessEvent.instance_id.is_(None))
         .order_by(ProcessEvent.id.desc()).limit(1)
     ).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    digest = event_hash(instance_id=None, seq=seq, kind=kind.value, at=at, actor_id=actor_id,
-                        task_name=task_name, payload=payload, prev_hash=prev)
-    event = ProcessEvent(instance_id=None, seq=seq, kind=kind.value, at=at, actor_id=actor_id,
-                         task_name=task_name, payload=payload, prev_hash=prev, hash=digest)
+    event = ProcessEvent(**_event_values(kind, instance_id=None, seq=seq, prev=prev,
+                                         actor_id=actor_id, task_name=task_name,
+                                         payload=payload))
     session.add(event)
     return event
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from models import HumanTask, ProcessEvent, ProcessInstance, db
 from models.database import write_transaction
 from workflows.errors import InstanceBusy, NotFound
-from workflows.history import EventKind, append_event, next_event
+from workflows.history import EventKind, append_unscoped_event, next_event
 
 # Set in ``session.info`` while the session's transaction holds writes (flushed or executed);
 # a unit of work then rolls back before starting rather than adopting that transaction.
@@ -116,22 +116,11 @@ class UnitOfWork:
 
     def lock_instance(self, instance_id: int) -> ProcessInstance:
         """Load an instance holding its row lock (PostgreSQL) for the rest of the transaction."""
-        instance = self.find_locked_instance(ProcessInstance.id == instance_id)
+        query = sa.select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        instance = self.session.execute(self._locked(query)).scalar_one_or_none()
         if instance is None:
             raise NotFound(f"instance {instance_id} does not exist")
         return instance
-
-    def find_locked_instance(self, condition: sa.ColumnElement[bool]) -> ProcessInstance | None:
-        """The instance matching ``condition``, locked and freshly read, in one round trip.
-
-        ``condition`` may be a subquery (``id = (SELECT instance_id FROM human_task ...)``) so a
-        use case that starts from a task locks its instance without a separate lookup.
-        """
-        query = (sa.select(ProcessInstance).where(condition)
-                 .execution_options(populate_existing=True))
-        if self.session.get_bind().dialect.name != "sqlite":
-            query = query.with_for_update()
-        return self.session.execute(query).scalar_one_or_none()
 
     def find_locked_task(self, task_id: int) -> tuple[ProcessInstance, HumanTask] | None:
         """A human task and its instance, both locked and freshly read, in one round trip.
@@ -143,19 +132,24 @@ class UnitOfWork:
         """
         query = (sa.select(ProcessInstance, HumanTask)
                  .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-                 .where(HumanTask.id == task_id)
-                 .execution_options(populate_existing=True))
+                 .where(HumanTask.id == task_id))
+        row = self.session.execute(self._locked(query)).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def _locked(self, query: sa.Select[Any]) -> sa.Select[Any]:
+        """``query`` reading fresh rows and, except on SQLite (one writer at a time), locking
+        them until commit."""
+        query = query.execution_options(populate_existing=True)
         if self.session.get_bind().dialect.name != "sqlite":
             query = query.with_for_update()
-        row = self.session.execute(query).first()
-        return (row[0], row[1]) if row is not None else None
+        return query
 
     def record(self, kind: EventKind, instance: ProcessInstance | None, *,
                actor_id: int | None, task_name: str | None = None,
                payload: dict[str, Any] | None = None) -> None:
         if instance is None:
-            append_event(self.session, kind, instance=None, actor_id=actor_id,
-                         task_name=task_name, payload=payload)
+            append_unscoped_event(self.session, kind, actor_id=actor_id, task_name=task_name,
+                                  payload=payload)
             return
         self._events.append(next_event(kind, instance=instance, actor_id=actor_id,
                                        task_name=task_name, payload=payload))

@@ -7,7 +7,14 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
+from models.human_task import OPEN_STATUSES
+from workflows import clock
 from workflows.masking import mask_text
+
+
+def is_overdue(due_at: datetime | None, status: str, now: datetime) -> bool:
+    """An open task past its due time."""
+    return bool(due_at and status in OPEN_STATUSES and due_at < now)
 
 
 class TaskSchema(Schema):
@@ -29,11 +36,8 @@ class TaskSchema(Schema):
     completed_by = fields.Integer(allow_none=True)
 
     def _overdue(self, task: object) -> bool:
-        from workflows import clock
-
-        due = getattr(task, "due_at", None)
-        return bool(due and getattr(task, "status", "") in ("ready", "claimed")
-                    and due < clock.utcnow())
+        return is_overdue(getattr(task, "due_at", None), getattr(task, "status", ""),
+                          clock.utcnow())
 
 
 class TaskDetailSchema(TaskSchema):
@@ -91,7 +95,6 @@ def inbox_items(rows: Iterable[Any], now: datetime) -> list[dict[str, Any]]:
                 item[name] = value.isoformat()
         key = values["business_key"]
         item["business_key"] = mask_text(str(key)) if key is not None else None
-        due = values["due_at"]
-        item["overdue"] = bool(due and values["status"] in ("ready", "claimed") and due < now)
+        item["overdue"] = is_overdue(values["due_at"], values["status"], now)
         items.append(item)
     return items
