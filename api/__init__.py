@@ -8,12 +8,12 @@ from flask import Flask
 
 from api.docs_ui import install_docs_ui
 from api.errors import CertflowApi, register_error_handlers
+from api.masking import install_log_masking
 from api.openapi import install_safe_converters
 from config import Settings, load_settings
 from models import db
 from models.database import configure_engine
-from workflows.masking import install_log_masking
-from workflows.users import configure_hashing
+from workflows.identity.users import configure_hashing
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for module in (messages, notifications, incidents, timers):  # background work (worker/)
         api.register_blueprint(module.bp)
     from api.blueprints import batch, certificates, reports
-    from workflows import certificates as certificate_register
+    from workflows.certification import register as certificate_register
 
     for module in (certificates, batch, reports):  # skill-level certification
         api.register_blueprint(module.bp)

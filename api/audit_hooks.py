@@ -14,10 +14,10 @@ from flask import Flask, Response, g, request
 from api.auth import _actor_from_request
 from api.errors import problem
 from models import HumanTask, db
-from workflows.actors import Actor
-from workflows.audit_access import LOGGED_ROLES, record_access
-from workflows.errors import CertflowError
-from workflows.unit_of_work import UnitOfWork
+from workflows.audit.access_log import LOGGED_ROLES, record_access
+from workflows.core.actors import Actor
+from workflows.core.errors import CertflowError
+from workflows.core.unit_of_work import UnitOfWork
 
 log = logging.getLogger("certflow.audit")
 

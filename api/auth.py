@@ -14,10 +14,10 @@ from flask import current_app, g, request
 from api.openapi import problems
 from config import Settings
 from models import db
-from workflows import clock
-from workflows.actors import Actor
-from workflows.errors import NotAllowed, NotAuthenticated
-from workflows.tokens import actor_for_token
+from workflows.core import clock
+from workflows.core.actors import Actor
+from workflows.core.errors import NotAllowed, NotAuthenticated
+from workflows.identity.tokens import actor_for_token
 
 F = TypeVar("F", bound=Callable[..., Any])
 ALGORITHM = "HS256"

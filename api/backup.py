@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
 from models import ProcessEvent, ProcessInstance
-from workflows.history import verify_instance_chain
+from workflows.core.history import verify_instance_chain
 
 
 class BackupError(Exception):

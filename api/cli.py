@@ -35,8 +35,8 @@ def init_db() -> None:
 @click.option("--file", "seed_file", type=click.Path(exists=True, path_type=Path))
 def seed(seed_file: Path | None) -> None:
     """Create the demo users and groups (idempotent)."""
-    from workflows.unit_of_work import UnitOfWork
-    from workflows.users import seed_users
+    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.identity.users import seed_users
 
     settings = load_settings()
     app = create_app(settings)
@@ -50,10 +50,10 @@ def seed(seed_file: Path | None) -> None:
 @click.option("--process-id", help="the process to deploy when a file holds several")
 def deploy(paths: tuple[Path, ...], process_id: str | None) -> None:
     """Deploy a .bpmn file with its DMN tables and forms (found beside it), or explicit files."""
-    from workflows.bundles import collect_bundle
-    from workflows.definitions import deploy_definition
-    from workflows.errors import InvalidDefinition
-    from workflows.unit_of_work import UnitOfWork
+    from workflows.core.errors import InvalidDefinition
+    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.definitions.bundles import collect_bundle
+    from workflows.definitions.deploy import deploy_definition
 
     if len(paths) == 1 and paths[0].suffix == ".bpmn":
         files = collect_bundle(paths[0])
@@ -76,9 +76,9 @@ def deploy(paths: tuple[Path, ...], process_id: str | None) -> None:
 @main.command("deploy-bundled")
 def deploy_bundled() -> None:
     """Deploy every diagram shipped in bpmn/ (identical content is skipped)."""
-    from workflows.bundles import bundled_diagrams, collect_bundle
-    from workflows.definitions import deploy_definition
-    from workflows.unit_of_work import UnitOfWork
+    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.definitions.bundles import bundled_diagrams, collect_bundle
+    from workflows.definitions.deploy import deploy_definition
 
     settings = load_settings()
     app = create_app(settings)

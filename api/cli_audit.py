@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
     from config import Settings
-    from workflows.audit_verify import VerifyReport
+    from workflows.audit.verify import VerifyReport
 
 
 @click.group()
@@ -49,14 +49,14 @@ def verify(write_anchor: bool) -> None:
 @click.option("--key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="file holding the audit signing key (else CERTFLOW_AUDIT_SIGNING_KEY)")
 def verify_export(file: Path, key_file: Path | None) -> None:
-    """Verify an export offline (same as ``python -m workflows.audit_export verify``)."""
-    from workflows.audit_export import main
+    """Verify an export offline (same as ``python -m workflows.audit.export_format verify``)."""
+    from workflows.audit.export_format import main
 
     sys.exit(main(["verify", str(file), *(["--key-file", str(key_file)] if key_file else [])]))
 
 
 def _verify(*, anchor_as: str | None) -> VerifyReport:
-    from workflows.audit_verify import verify_trail
+    from workflows.audit.verify import verify_trail
 
     app, settings = load_app()
     with app.app_context():

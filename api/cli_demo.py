@@ -11,10 +11,10 @@ from config import load_settings
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Seed users, deploy the certification diagrams and create ~36 demo cases (idempotent)."""
-    from workflows.demo import PASSWORD
-    from workflows.demo import seed_demo as run
-    from workflows.unit_of_work import UnitOfWork
-    from workflows.users import seed_users
+    from api.demo_seed import PASSWORD
+    from api.demo_seed import seed_demo as run
+    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.identity.users import seed_users
 
     settings = load_settings()
     app = create_app(settings)

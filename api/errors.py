@@ -11,9 +11,10 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
+from api.masking import mask_text, mask_value
 from api.openapi import PROBLEM_CONTENT_TYPE
 from api.schemas.common import ProblemSchema
-from workflows.errors import (
+from workflows.core.errors import (
     CertflowError,
     Conflict,
     InvalidInput,
@@ -22,7 +23,6 @@ from workflows.errors import (
     NotFound,
     TooManyAttempts,
 )
-from workflows.masking import mask_text, mask_value
 
 log = logging.getLogger("certflow.api")
 

@@ -32,8 +32,8 @@ from tests.e2e.test_hostile_uploads import (  # noqa: E402
     post_large,
     xxe_variants,
 )
-from workflows.unit_of_work import UnitOfWork  # noqa: E402
-from workflows.users import seed_users  # noqa: E402
+from workflows.core.unit_of_work import UnitOfWork  # noqa: E402
+from workflows.identity.users import seed_users  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "bpmn-miwg"
 RESULTS = ROOT / "bench" / "results" / "corpus.json"

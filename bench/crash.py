@@ -63,9 +63,9 @@ def deploy_crash_flow(url: str) -> None:
     import bench.crash_services  # noqa: F401  (registers bench.crash_call for validation)
     from bench.crash_checks import app_for
     from models import db
-    from workflows.bundles import collect_bundle
-    from workflows.definitions import deploy_definition
-    from workflows.unit_of_work import UnitOfWork
+    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.definitions.bundles import collect_bundle
+    from workflows.definitions.deploy import deploy_definition
 
     prepare_database(url)
     with app_for(url).app_context():

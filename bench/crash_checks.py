@@ -5,8 +5,8 @@ Read straight from the database (not through the API), so a check never depends 
 process that was just killed:
 - every completion a client saw a 2xx for has its ``task_completed`` event;
 - no human task, service job or timer has two completion events (applied twice);
-- the hash chains and anchors verify (``workflows.audit_verify.verify_trail``);
-- every instance replays to exactly its stored state (``workflows.replay_integrity``).
+- the hash chains and anchors verify (``workflows.audit.verify.verify_trail``);
+- every instance replays to exactly its stored state (``workflows.audit.replay``).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def status_counts(url: str, process_id: str | None = None) -> dict[str, int]:
 
 def audit_verify(url: str) -> dict[str, Any]:
     """``certflow audit verify``, in-process: chains, heads and anchors."""
-    from workflows.audit_verify import verify_trail
+    from workflows.audit.verify import verify_trail
 
     app = app_for(url)
     with app.app_context():
@@ -94,7 +94,7 @@ def audit_verify(url: str) -> dict[str, Any]:
 def replay_all(url: str) -> dict[str, Any]:
     """Replay every instance and compare with what is stored (what tests/e2e does)."""
     from models import ProcessInstance, db
-    from workflows.replay_integrity import replay_instance
+    from workflows.audit.replay import replay_instance
 
     started = time.perf_counter()
     mismatches: dict[int, Any] = {}

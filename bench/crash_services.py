@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from workflows.service_registry import ServiceContext, service
+from workflows.automation.service_registry import ServiceContext, service
 
 
 @service("bench.crash_call", params={"step": "str"})

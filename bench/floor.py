@@ -22,7 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from bench.client import APPROVE, LEAVE_3_DAYS
 from bench.server import DIAGRAMS
-from workflows.bundles import collect_bundle
+from workflows.definitions.bundles import collect_bundle
 from workflows.engine.parsing import parse_bundle
 from workflows.engine.serialization import dump_state, load_state
 

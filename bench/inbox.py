@@ -68,7 +68,7 @@ def cancel_leftovers(engine: sa.Engine) -> int:
 
 def fill_open_tasks(engine: sa.Engine, target: int, user_ids: dict[str, int]) -> dict[str, Any]:
     """Top the open tasks up to ``target`` with one bulk statement; returns how long it took."""
-    from workflows import clock
+    from workflows.core import clock
 
     now = clock.utcnow()
     pg = engine.dialect.name == "postgresql"
@@ -118,8 +118,8 @@ def fill_open_tasks(engine: sa.Engine, target: int, user_ids: dict[str, int]) ->
 def explain(app: Any, reader_id: int) -> dict[str, Any]:
     """Run ``list_inbox`` in-process, capture its SQL, and EXPLAIN (ANALYZE) each statement."""
     from models import db
-    from workflows.inbox import InboxFilter, list_inbox
-    from workflows.users import load_actor
+    from workflows.identity.users import load_actor
+    from workflows.tasks.inbox import InboxFilter, list_inbox
 
     captured: list[tuple[str, Any]] = []
 

@@ -85,7 +85,7 @@ def make_profilable() -> None:
     forever at the next function entry. Here the withdrawal is only made when a post was
     made, which is what it is for.
     """
-    from workflows.sandbox import watchdog
+    from workflows.engine.sandbox import watchdog
 
     if getattr(watchdog, "_bench_patched", False):
         return

@@ -3,7 +3,8 @@
 Builds one instance of ``tests/fixtures/review_loop.bpmn`` whose history has 202 events (40
 rounds of: claim, complete, two gateway passes, next task ready), then times:
 
-- ``engine``: the pure replay (``workflows.replay.replay``) of all events, history in memory;
+- ``engine``: the pure replay (``workflows.audit.replayer.replay``) of all events,
+  history in memory;
 - ``to seq N``: the same, stopping at intermediate points;
 - ``with integrity``: ``replay_instance`` as the API runs it (load the events, replay, compare
   data/tasks/decisions with the stored state, deserialize the stored engine state);
@@ -58,12 +59,12 @@ def row(name: str, events: int, samples: tuple[list[float], list[float]]) -> dic
 
 def build(app: Any, rounds: int) -> tuple[int, int]:
     """The loop instance (``rounds`` rounds) and a finished 3-tier leave approval."""
-    from workflows.bundles import collect_bundle
-    from workflows.definitions import deploy_definition
-    from workflows.human_tasks import claim_task, complete_task
-    from workflows.instances import start_instance
-    from workflows.unit_of_work import UnitOfWork
-    from workflows.users import load_actor, seed_users
+    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.definitions.bundles import collect_bundle
+    from workflows.definitions.deploy import deploy_definition
+    from workflows.identity.users import load_actor, seed_users
+    from workflows.instances.lifecycle import start_instance
+    from workflows.tasks.actions import claim_task, complete_task
 
     with app.app_context():
         settings = app.config["CERTFLOW_SETTINGS"]
@@ -97,9 +98,9 @@ def build(app: Any, rounds: int) -> tuple[int, int]:
 def measure(app: Any, instance_id: int, label: str, repeat: int,
             points: tuple[int, ...] = ()) -> list[dict[str, Any]]:
     from models import ProcessDefinition, ProcessInstance, db
-    from workflows import spec_cache
-    from workflows.replay import replay
-    from workflows.replay_integrity import load_events, replay_instance
+    from workflows.audit.replay import load_events, replay_instance
+    from workflows.audit.replayer import replay
+    from workflows.definitions import spec_cache
 
     rows = []
     with app.app_context():

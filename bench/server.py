@@ -51,11 +51,11 @@ def prepare_database(url: str) -> None:
     from api import create_app
     from config import Settings
     from models import Base, db
-    from workflows import spec_cache
-    from workflows.bundles import collect_bundle
-    from workflows.definitions import deploy_definition
-    from workflows.unit_of_work import UnitOfWork
-    from workflows.users import seed_users
+    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.definitions import spec_cache
+    from workflows.definitions.bundles import collect_bundle
+    from workflows.definitions.deploy import deploy_definition
+    from workflows.identity.users import seed_users
 
     if url.startswith("postgresql"):
         ensure_pg_database(url)

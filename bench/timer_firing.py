@@ -2,8 +2,8 @@
 
 Creates N waiting timers in bulk (one instance started through the use case, then its rows —
 instance, open human task, timers — copied N-1 times with executemany), moves the clock past
-their due time and runs the firing job (``workflows.timers.fire_due_timers``, what beat runs
-every few seconds), alone and as two concurrent firers (threads, each its own session). Every
+their due time and runs the firing job (``workflows.automation.timers.fire_due_timers``, what beat
+runs every few seconds), alone and as two concurrent firers (threads, each its own session). Every
 fire is a full step: lock the instance, load the engine state, fire, advance, store progress,
 record history, commit.
 
@@ -82,12 +82,13 @@ def build(app: Any, scenario: str, instances: int) -> int:
     import sqlalchemy as sa
 
     from models import Base, HumanTask, ProcessInstance, Timer, User, db
-    from workflows import clock, spec_cache
-    from workflows.bundles import collect_bundle
-    from workflows.definitions import deploy_definition
-    from workflows.instances import start_instance
-    from workflows.unit_of_work import UnitOfWork
-    from workflows.users import load_actor, seed_users
+    from workflows.core import clock
+    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.definitions import spec_cache
+    from workflows.definitions.bundles import collect_bundle
+    from workflows.definitions.deploy import deploy_definition
+    from workflows.identity.users import load_actor, seed_users
+    from workflows.instances.lifecycle import start_instance
 
     case = SCENARIOS[scenario]
     with app.app_context():
@@ -129,7 +130,7 @@ def build(app: Any, scenario: str, instances: int) -> int:
 
 def fire(app: Any, firers: int, batch_size: int) -> tuple[float, float, int, int]:
     from models import db
-    from workflows import timers
+    from workflows.automation import timers
 
     reports: list[Any] = []
     barrier = threading.Barrier(firers)
@@ -152,7 +153,7 @@ def fire(app: Any, firers: int, batch_size: int) -> tuple[float, float, int, int
 
 def run(database_url: str, label: str, timers_wanted: int, firers_list: list[int],
         batch_size: int) -> list[dict[str, Any]]:
-    from workflows import clock
+    from workflows.core import clock
 
     app = make_app(database_url)
     rows = []
@@ -198,7 +199,8 @@ def main() -> None:
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     kept = [r for r in previous.get("rows", []) if r["database"] != label]
     RESULTS.write_text(json.dumps({
-        "what": "timers fired per second by workflows.timers.fire_due_timers (full step each)",
+        "what": ("timers fired per second by workflows.automation.timers.fire_due_timers"
+                 " (full step each)"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "batch_size": args.batch_size, "rows": kept + rows,
     }, ensure_ascii=False, indent=2) + "\n")

@@ -33,11 +33,11 @@ def main() -> None:
     from api import create_app
     from config import load_settings
     from models import Base, db
-    from workflows.bundles import bundled_diagrams, collect_bundle
-    from workflows.definitions import deploy_definition
-    from workflows.errors import InvalidDefinition
-    from workflows.unit_of_work import UnitOfWork
-    from workflows.users import seed_users
+    from workflows.core.errors import InvalidDefinition
+    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.definitions.bundles import bundled_diagrams, collect_bundle
+    from workflows.definitions.deploy import deploy_definition
+    from workflows.identity.users import seed_users
 
     settings = load_settings()
     app = create_app(settings)
@@ -76,12 +76,13 @@ def seed_certificates() -> list[str]:
     import sqlalchemy as sa
 
     from models import User, db
-    from workflows import certificates, clock
-    from workflows.errors import CertflowError
-    from workflows.id_numbers import check_character
-    from workflows.instances import start_instance
-    from workflows.unit_of_work import UnitOfWork
-    from workflows.users import load_actor
+    from workflows.certification import register as certificates
+    from workflows.core import clock
+    from workflows.core.errors import CertflowError
+    from workflows.core.id_numbers import check_character
+    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.identity.users import load_actor
+    from workflows.instances.lifecycle import start_instance
 
     lines = []
     for username, name, class_name, revoked in (("liuyang", "刘洋", "机电2301", False),

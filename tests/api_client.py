@@ -10,7 +10,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from workflows.bundles import collect_bundle
+from workflows.definitions.bundles import collect_bundle
 
 _keys = itertools.count(1)
 

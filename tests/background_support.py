@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.api_client import ApiClient
-from workflows.clock import FrozenClock
+from workflows.core.clock import FrozenClock
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

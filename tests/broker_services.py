@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from workflows.service_registry import ServiceContext, service
+from workflows.automation.service_registry import ServiceContext, service
 
 
 @service("tests.lookup_certificate", params={"holder": "str", "level": "int"})

@@ -19,9 +19,10 @@ from config import Settings
 from models import Base, db
 from tests.api_client import ApiClient
 from tests.process_globals import process_globals_kept
-from workflows import clock, spec_cache
-from workflows.unit_of_work import UnitOfWork
-from workflows.users import seed_users
+from workflows.core import clock
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.definitions import spec_cache
+from workflows.identity.users import seed_users
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

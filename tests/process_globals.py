@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from celery import _state as celery_state
 
-from workflows import background
+from workflows.core import jobs as background
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.api_client import ApiClient
-from workflows.bundles import collect_bundle
+from workflows.definitions.bundles import collect_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 LEAVE_BPMN = ROOT / "bpmn" / "leave_approval.bpmn"

@@ -16,7 +16,9 @@ from celery import Celery, Task
 from flask import Flask
 
 from config import Settings
-from workflows import background, service_registry, working_days
+from workflows.automation import service_registry
+from workflows.core import jobs as background
+from workflows.core import working_days
 
 
 def celery_init_app(app: Flask) -> Celery:

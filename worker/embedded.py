@@ -25,7 +25,8 @@ def start_timer_thread(settings: Settings, app: Flask | None = None) -> threadin
 
 def _loop(settings: Settings, app: Flask | None) -> None:
     from worker.tasks import anchor_audit_trail
-    from workflows import service_tasks, timers
+    from workflows.automation import service_jobs as service_tasks
+    from workflows.automation import timers
 
     if app is None:
         from api import create_app

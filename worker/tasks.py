@@ -1,10 +1,11 @@
 """The Celery tasks: thin adapters that call workflows/ use cases by id.
 
 - ``certflow.fire_due_timers`` (beat, every few seconds): claim and fire due timers;
-  concurrent runs on several workers never fire one timer twice (``workflows/timers.py``).
+  concurrent runs on several workers never fire one timer twice
+  (``workflows/automation/timers.py``).
 - ``certflow.fire_timer``: fire one timer by id (idempotent; used by tools and tests).
 - ``certflow.run_service_task``: one attempt at a service job; retries with exponential backoff
-  and jitter, the last failure becomes an incident (``workflows/service_tasks.py``).
+  and jitter, the last failure becomes an incident (``workflows/automation/service_jobs.py``).
 - ``certflow.sweep`` (beat, every minute): return stale timer claims, re-send lost jobs.
 - ``certflow.audit_anchor`` (beat, hourly): verify the audit trail and sign an anchor of it.
 """
@@ -19,7 +20,8 @@ from typing import Any
 from celery import Celery, Task
 
 from config import Settings
-from workflows import service_tasks, timers
+from workflows.automation import service_jobs as service_tasks
+from workflows.automation import timers
 
 log = logging.getLogger("certflow.worker")
 
@@ -82,7 +84,7 @@ def register_tasks(celery: Celery, settings: Settings) -> dict[str, Task]:
 def anchor_audit_trail(settings: Settings) -> dict[str, Any]:
     """Verify every chain; if intact, anchor the heads that moved. A broken trail is logged as
     an error (operators alert on it) and answered with its first broken link."""
-    from workflows.audit_verify import verify_trail
+    from workflows.audit.verify import verify_trail
 
     report = verify_trail(key=settings.audit_signing_key, anchor_as="beat")
     if not report.ok:

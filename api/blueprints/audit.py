@@ -31,10 +31,10 @@ from api.schemas.audit import (
 )
 from config import Settings
 from models import db
-from workflows import audit_views
-from workflows.audit_collect import build_export
-from workflows.audit_verify import verify_trail
-from workflows.replay_integrity import InstanceReplay, replay_instance
+from workflows.audit import views as audit_views
+from workflows.audit.collect import build_export
+from workflows.audit.replay import InstanceReplay, replay_instance
+from workflows.audit.verify import verify_trail
 
 bp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit trail (auditors)")
 AUDIT_ROLES = ("auditor", "admin")
@@ -154,7 +154,7 @@ def access_log(query: dict[str, Any]) -> dict[str, Any]:
 def export(query: dict[str, Any]) -> Response:
     """A signed export of one instance or a time range, verifiable offline.
 
-    Verify with ``python -m workflows.audit_export verify <file> --key-file <key>``.
+    Verify with ``python -m workflows.audit.export_format verify <file> --key-file <key>``.
     """
     result = build_export(db.session, exporter=current_actor(),
                           key=_settings().audit_signing_key,

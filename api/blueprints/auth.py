@@ -9,10 +9,10 @@ from api.auth import current_actor, current_token_claims, issue_token, login_req
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.auth import ActorSchema, TokenRequestSchema, TokenResponseSchema
 from models import db
-from workflows import tokens
-from workflows.actors import Actor
-from workflows.sign_in import sign_in as sign_in_use_case
-from workflows.unit_of_work import UnitOfWork
+from workflows.core.actors import Actor
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.identity import tokens
+from workflows.identity.sign_in import sign_in as sign_in_use_case
 
 bp = CertflowBlueprint("auth", __name__, url_prefix="/api/v1", description="Sign-in")
 

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
 from api.errors import STATUS_BY_ERROR
+from api.masking import mask_text, mask_value
 from api.openapi import problems
 from api.schemas.certification import (
     BatchCompleteSchema,
@@ -18,9 +19,8 @@ from api.schemas.certification import (
     BatchTaskQuerySchema,
 )
 from models import db
-from workflows import batch
-from workflows.errors import CertflowError
-from workflows.masking import mask_text, mask_value
+from workflows.core.errors import CertflowError
+from workflows.tasks import batch
 
 bp = Blueprint("batch", __name__, url_prefix="/api/v1", description="Bulk task work")
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, request
 from flask_smorest import Blueprint
 
+from api import rate_limits
 from api.auth import current_actor, login_required
 from api.openapi import problems
 from api.schemas.certification import (
@@ -17,8 +18,8 @@ from api.schemas.certification import (
     VerifyResultSchema,
 )
 from models import Certificate, db
-from workflows import certificates, rate_limits
-from workflows.unit_of_work import UnitOfWork
+from workflows.certification import register as certificates
+from workflows.core.unit_of_work import UnitOfWork
 
 bp = Blueprint("certificates", __name__, url_prefix="/api/v1",
                description="Certificate register and public verification")

@@ -14,9 +14,9 @@ from api.schemas.definitions import (
     ValidationResultSchema,
 )
 from models import db
-from workflows import definitions
-from workflows.errors import InvalidDefinition, NotFound, Problem
-from workflows.unit_of_work import UnitOfWork
+from workflows.core.errors import InvalidDefinition, NotFound, Problem
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.definitions import deploy as definitions
 
 bp = CertflowBlueprint("definitions", __name__, url_prefix="/api/v1",
                         description="Process definitions (deployments)")

@@ -10,8 +10,8 @@ from api.auth import current_actor, login_required
 from api.openapi import problems
 from api.schemas.background import IncidentPageSchema, IncidentQuerySchema, IncidentSchema
 from models import db
-from workflows import incidents
-from workflows.unit_of_work import UnitOfWork
+from workflows.automation import incidents
+from workflows.core.unit_of_work import UnitOfWork
 
 bp = Blueprint("incidents", __name__, url_prefix="/api/v1",
                description="Failed background steps (incidents)")

@@ -16,9 +16,11 @@ from api.schemas.instances import (
     InstanceTerminateSchema,
 )
 from models import db
-from workflows import history, instance_control, instances
-from workflows.instances import InstanceView
-from workflows.unit_of_work import UnitOfWork
+from workflows.core import history
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.instances import control as instance_control
+from workflows.instances import lifecycle as instances
+from workflows.instances.lifecycle import InstanceView
 
 bp = CertflowBlueprint("instances", __name__, url_prefix="/api/v1",
                        description="Process instances")

@@ -16,8 +16,8 @@ from api.schemas.background import (
     UnmatchedQuerySchema,
 )
 from models import db
-from workflows import messages
-from workflows.unit_of_work import UnitOfWork
+from workflows.automation import messages
+from workflows.core.unit_of_work import UnitOfWork
 
 bp = Blueprint("messages", __name__, url_prefix="/api/v1",
                description="Messages correlated to waiting instances by business key")

@@ -10,7 +10,7 @@ from api.auth import current_actor, login_required
 from api.openapi import problems
 from api.schemas.background import NotificationPageSchema, NotificationQuerySchema
 from models import db
-from workflows.notifications import list_notifications
+from workflows.automation.notifications import list_notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/api/v1",
                description="Notifications for the signed-in user")

@@ -11,7 +11,8 @@ from api.auth import current_actor, login_required
 from api.openapi import problems
 from api.schemas.certification import CaseCountSchema, OverdueSchema, SessionRateSchema
 from models import db
-from workflows import clock, reports
+from workflows.certification import reports
+from workflows.core import clock
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Certification reports")
 

@@ -17,9 +17,10 @@ from api.schemas.tasks import (
     inbox_items,
 )
 from models import HumanTask, db
-from workflows import clock, human_tasks
-from workflows.inbox import InboxFilter, list_inbox
-from workflows.unit_of_work import UnitOfWork
+from workflows.core import clock
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.tasks import actions as human_tasks
+from workflows.tasks.inbox import InboxFilter, list_inbox
 
 bp = CertflowBlueprint("tasks", __name__, url_prefix="/api/v1",
                        description="User tasks and the inbox")

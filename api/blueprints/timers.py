@@ -11,8 +11,8 @@ from api.auth import current_actor, login_required
 from api.openapi import problems
 from api.schemas.background import FireReportSchema, TimerQuerySchema, TimerSchema
 from models import db
-from workflows import timers
-from workflows.instances import get_instance
+from workflows.automation import timers
+from workflows.instances.lifecycle import get_instance
 
 bp = Blueprint("timers", __name__, url_prefix="/api/v1", description="Durable timers")
 

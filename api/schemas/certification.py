@@ -58,7 +58,7 @@ class CertificateSchema(Schema):
     revoked_reason = fields.String(allow_none=True)
 
     def _level_name(self, certificate: object) -> str | None:
-        from workflows.certificates import LEVEL_NAMES
+        from workflows.certification.register import LEVEL_NAMES
 
         return LEVEL_NAMES.get(getattr(certificate, "level", 0))
 

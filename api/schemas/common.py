@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from workflows.masking import mask_text
+from api.masking import mask_text
 
 
 def _holds_nul(value: Any) -> bool:

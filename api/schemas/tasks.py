@@ -6,10 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from api.masking import mask_text
 from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
 from models.human_task import OPEN_STATUSES
-from workflows import clock
-from workflows.masking import mask_text
+from workflows.core import clock
 
 
 def is_overdue(due_at: datetime | None, status: str, now: datetime) -> bool:

@@ -14,8 +14,8 @@ from typing import Any
 
 from tests.api_client import ApiClient, business_key
 from tests.background_support import advance, fire_due
-from workflows.clock import FrozenClock
-from workflows.id_numbers import check_character
+from workflows.core.clock import FrozenClock
+from workflows.core.id_numbers import check_character
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLES = ("certification_application", "certification_appeal", "certification_reissue",

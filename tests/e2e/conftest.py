@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from models import ProcessInstance, db
-from workflows.replay_integrity import replay_instance
+from workflows.audit.replay import replay_instance
 
 REPLAYED: dict[str, float] = {"instances": 0, "events": 0, "seconds": 0.0}
 

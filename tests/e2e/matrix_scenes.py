@@ -25,7 +25,8 @@ def _app(scene: Any) -> Any:
 def xiaomings_certificate(scene: Any) -> None:
     """A valid certificate held by xiaoming; its number in ``certificate_no``."""
     from models import User, db
-    from workflows import certificates, clock
+    from workflows.certification import register as certificates
+    from workflows.core import clock
 
     with _app(scene).app_context():
         holder = db.session.query(User).filter_by(username="xiaoming").one().id

@@ -16,15 +16,15 @@ from config import Settings
 from tests.api_client import ApiClient
 from tests.conftest import ROOT
 from tests.e2e.test_leave_approval import approve_current, confirm_return, request_leave
-from workflows import audit_export
-from workflows.clock import FrozenClock
+from workflows.audit import export_format as audit_export
+from workflows.core.clock import FrozenClock
 
 # The verifier must run where there is no database layer at all: these cannot be imported.
 NO_DATABASE = ("import sys\n"
                "for name in ('sqlalchemy', 'flask', 'flask_sqlalchemy', 'models', "
                "'SpiffWorkflow', 'psycopg'):\n"
                "    sys.modules[name] = None\n"
-               "from workflows.audit_export import main\n"
+               "from workflows.audit.export_format import main\n"
                "sys.exit(main(sys.argv[1:]))\n")
 
 

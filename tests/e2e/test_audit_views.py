@@ -6,7 +6,7 @@ from typing import Any
 
 from tests.api_client import ApiClient
 from tests.e2e.test_leave_approval import approve_current, confirm_return, request_leave
-from workflows.clock import FrozenClock
+from workflows.core.clock import FrozenClock
 
 
 def get(api: ApiClient, url: str, *, as_: str = "auditor", **query: Any) -> Any:

@@ -17,7 +17,7 @@ from models import AuditAnchor, HumanTask, ProcessDefinition, ProcessEvent, Proc
 from tests.api_client import ApiClient
 from tests.conftest import ROOT
 from tests.e2e.test_leave_approval import request_leave
-from workflows.bundles import collect_bundle
+from workflows.definitions.bundles import collect_bundle
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Signing in and out is not a change to anything auditors are kept from changing.

@@ -7,7 +7,7 @@ from datetime import timedelta
 import jwt
 
 from tests.api_client import ApiClient
-from workflows import clock
+from workflows.core import clock
 
 
 def test_health_needs_no_sign_in(api: ApiClient) -> None:

@@ -9,7 +9,7 @@ import pytest
 from tests.api_client import ApiClient
 from tests.background_support import advance, fire_due, kinds
 from tests.e2e import certification_steps as steps
-from workflows.clock import FrozenClock
+from workflows.core.clock import FrozenClock
 
 
 @pytest.fixture()

@@ -7,7 +7,7 @@ import pytest
 from tests.api_client import ApiClient
 from tests.background_support import advance, fire_due, kinds, notifications
 from tests.e2e import certification_steps as steps
-from workflows.clock import FrozenClock
+from workflows.core.clock import FrozenClock
 
 
 @pytest.fixture()
@@ -345,6 +345,6 @@ def test_administrators_change_the_eligibility_table_by_deploying_a_new_version(
 
 
 def steps_bundle() -> dict[str, bytes]:
-    from workflows.bundles import collect_bundle
+    from workflows.definitions.bundles import collect_bundle
 
     return collect_bundle(steps.ROOT / "bpmn" / "certification_application.bpmn")

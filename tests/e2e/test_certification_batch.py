@@ -9,7 +9,7 @@ import pytest
 from tests.api_client import ApiClient
 from tests.background_support import notifications
 from tests.e2e import certification_steps as steps
-from workflows.clock import FrozenClock
+from workflows.core.clock import FrozenClock
 
 SESSION = {"exam_session": "2026-12-A01", "venue": "实训楼302",
            "theory_at": "2026-12-10T09:00:00+08:00", "practical_at": "2026-12-11T09:00:00+08:00"}

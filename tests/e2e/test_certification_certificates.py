@@ -8,8 +8,8 @@ import pytest
 
 from tests.api_client import ApiClient
 from tests.e2e import certification_steps as steps
-from workflows.certificates import parse_number
-from workflows.clock import FrozenClock
+from workflows.certification.register import parse_number
+from workflows.core.clock import FrozenClock
 
 
 @pytest.fixture()

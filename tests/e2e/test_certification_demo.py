@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
+from api.demo_seed import seed_demo
 from config import Settings
 from tests.api_client import ApiClient
-from workflows.demo import seed_demo
 
 
 def test_the_demo_seeds_cases_in_every_state_once(api: ApiClient, app: Flask,

@@ -9,7 +9,7 @@ import pytest
 
 from tests.api_client import ApiClient
 from tests.e2e import certification_steps as steps
-from workflows.clock import FrozenClock
+from workflows.core.clock import FrozenClock
 
 
 @pytest.fixture()
@@ -152,6 +152,6 @@ def test_a_malformed_rule_is_refused_at_deploy(api: ApiClient, value: str,
 
 
 def steps_bundle() -> dict[str, bytes]:
-    from workflows.bundles import collect_bundle
+    from workflows.definitions.bundles import collect_bundle
 
     return collect_bundle(steps.ROOT / "bpmn" / "certification_application.bpmn")

@@ -13,9 +13,9 @@ from tests.api_client import ApiClient, business_key
 from tests.background_support import deploy_fixture, fire_due, kinds, move_to, timers
 from tests.e2e.test_leave_approval import request_leave
 from tests.e2e.test_service_tasks import CALLS, service_api  # noqa: F401  (fixture)
-from workflows import background
-from workflows.clock import FrozenClock
-from workflows.service_tasks import run_service_job
+from workflows.automation.service_jobs import run_service_job
+from workflows.core import jobs as background
+from workflows.core.clock import FrozenClock
 
 
 def control(api: ApiClient, instance_id: int, action: str, *, as_: str = "admin",

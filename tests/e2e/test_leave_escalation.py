@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.api_client import ApiClient
 from tests.background_support import fire_due, kinds, move_to, notifications, timers
-from workflows.clock import FrozenClock
+from workflows.core.clock import FrozenClock
 
 
 def at(*args: int) -> datetime:

@@ -50,7 +50,7 @@ def test_log_records_are_masked(app: Flask, caplog: pytest.LogCaptureFixture) ->
 def test_an_unhandled_error_is_logged_masked(app: Flask, leave_api: ApiClient,
                                              caplog: pytest.LogCaptureFixture,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from workflows import instances
+    from workflows.instances import lifecycle as instances
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"cannot list instances of {ID_NUMBER}")

@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 from api import create_app
 from config import Settings
 from models import SignInAttempt, db
-from workflows.sign_in import FREE_FAILURES
+from workflows.identity.sign_in import FREE_FAILURES
 
 PROXY = "10.0.0.5"  # the socket peer: the proxy itself
 

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from models import ServiceJob, db
 from tests.api_client import ApiClient
 from tests.background_support import deploy_fixture, kinds
-from workflows import service_registry
-from workflows.service_registry import Param, ServiceContext
+from workflows.automation import service_registry
+from workflows.automation.service_registry import Param, ServiceContext
 
 CALLS: list[dict[str, Any]] = []
 BEHAVIOUR: dict[str, Any] = {"fail": 0, "error": RuntimeError}

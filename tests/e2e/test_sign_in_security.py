@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 
 from tests.api_client import ApiClient
-from workflows import sign_in
+from workflows.identity import sign_in
 
 TOKEN_URL = "/api/v1/auth/token"
 

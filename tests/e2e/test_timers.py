@@ -1,5 +1,5 @@
 """Timer paths with a moved clock: notice window in working days, correction expiry, timer start
-and date timers. Time only moves through ``workflows.clock``; nothing sleeps."""
+and date timers. Time only moves through ``workflows.core.clock``; nothing sleeps."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.background_support import (
     send_message,
     timers,
 )
-from workflows.clock import FrozenClock
+from workflows.core.clock import FrozenClock
 
 
 def at(*args: int) -> datetime:

@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 from api import create_app
 from config import Settings
 from tests.api_client import ApiClient
-from workflows.clock import FrozenClock
+from workflows.core.clock import FrozenClock
 
 URL = "/api/v1/certificates/verify"
 QUERY = {"certificate_no": "CF320120265000001", "holder_name": "小明"}

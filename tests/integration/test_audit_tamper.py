@@ -16,7 +16,7 @@ from flask import Flask
 from models import AuditAnchor, Base, HumanTask, ProcessEvent, ProcessInstance, db
 from tests.api_client import ApiClient
 from tests.e2e.test_leave_approval import approve_current, confirm_return, request_leave
-from workflows.history import event_hash
+from workflows.core.history import event_hash
 
 EVENTS = ProcessEvent.__table__
 
@@ -220,7 +220,7 @@ def test_edited_removed_or_forged_anchors_are_found(app: Flask, leave_api: ApiCl
 
 def test_an_anchor_rewritten_without_the_key_fails_its_signature(
         app: Flask, leave_api: ApiClient, trail: dict[str, int]) -> None:
-    from workflows.audit_anchor import anchor_hash, sign
+    from workflows.audit.anchor import anchor_hash, sign
 
     with app.app_context():
         anchor = db.session.get(AuditAnchor, 1)

@@ -26,10 +26,10 @@ from config import Settings
 from models import Base, ProcessEvent, ProcessInstance, db
 from tests.api_client import ApiClient
 from tests.conftest import ROOT
-from workflows import spec_cache
-from workflows.history import verify_instance_chain
-from workflows.unit_of_work import UnitOfWork
-from workflows.users import seed_users
+from workflows.core.history import verify_instance_chain
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.definitions import spec_cache
+from workflows.identity.users import seed_users
 
 
 def run_cli(database_url: str, *args: str) -> Result:

@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from api import rate_limits
 from models import RateLimitWindow, db
-from workflows import rate_limits
-from workflows.clock import FrozenClock
-from workflows.unit_of_work import UnitOfWork
+from workflows.core.clock import FrozenClock
+from workflows.core.unit_of_work import UnitOfWork
 
 THREADS, EACH = 4, 5
 

@@ -20,8 +20,9 @@ from models import ServiceJob, Timer, db
 from tests.api_client import ApiClient, business_key
 from tests.background_support import advance, deploy_fixture
 from worker.tasks import register_tasks
-from workflows import background, timers
-from workflows.clock import FrozenClock
+from workflows.automation import timers
+from workflows.core import jobs as background
+from workflows.core.clock import FrozenClock
 
 
 def sweep(app: Flask, settings: Settings, **leases: float) -> dict[str, int]:

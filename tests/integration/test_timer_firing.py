@@ -13,8 +13,8 @@ from flask import Flask
 from models import ProcessEvent, Timer, db
 from tests.api_client import ApiClient, business_key
 from tests.background_support import advance, deploy_fixture, timers
-from workflows import timers as firing
-from workflows.clock import FrozenClock
+from workflows.automation import timers as firing
+from workflows.core.clock import FrozenClock
 from workflows.engine import Run
 
 

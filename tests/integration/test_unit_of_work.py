@@ -12,7 +12,7 @@ from flask import Flask
 
 from models import Group, db
 from tests.api_client import ApiClient
-from workflows.unit_of_work import UnitOfWork
+from workflows.core.unit_of_work import UnitOfWork
 
 
 def _group_exists(app: Flask, group_id: str) -> bool:

@@ -28,7 +28,8 @@ from config import Settings
 from models import ProcessEvent, Timer, db
 from tests.api_client import ApiClient, business_key
 from tests.background_support import deploy_fixture
-from workflows import background, clock
+from workflows.core import clock
+from workflows.core import jobs as background
 
 BROKER_URL = os.environ.get("BROKER_URL", "")
 ROOT = Path(__file__).resolve().parents[2]

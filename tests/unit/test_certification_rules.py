@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
-from workflows import forms, id_numbers
-from workflows.certificates import format_number, parse_number
-from workflows.duty_rules import InvalidDutyRule, parse_rules, rule_names
-from workflows.errors import InvalidTaskData
+from workflows.certification.register import format_number, parse_number
+from workflows.core import id_numbers
+from workflows.core.errors import InvalidTaskData
+from workflows.definitions import forms
+from workflows.engine.duty_rules import InvalidDutyRule, parse_rules, rule_names
 
 
 def test_the_check_character_follows_iso_7064() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workflows.data_diff import json_diff
+from workflows.audit.data_diff import json_diff
 
 
 def test_added_removed_and_changed_fields_deep_inside() -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from workflows.history import GENESIS, event_hash, verify_instance_chain
+from workflows.core.history import GENESIS, event_hash, verify_instance_chain
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from api.schemas.tasks import TaskListItemSchema, inbox_items
-from workflows import clock
+from workflows.core import clock
 
 NOW = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 

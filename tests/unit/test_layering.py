@@ -17,7 +17,7 @@ FORBIDDEN = {
     "worker": {"SpiffWorkflow"},
 }
 # Only the engine package and the sandbox may talk to SpiffWorkflow inside workflows/.
-SPIFF_ALLOWED = ("workflows/engine/", "workflows/script_env.py", "workflows/sandbox/")
+SPIFF_ALLOWED = ("workflows/engine/", "workflows/engine/script_env.py", "workflows/engine/sandbox/")
 
 
 def imported_roots(source: str) -> set[str]:

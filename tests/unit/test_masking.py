@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from workflows.masking import MaskingFilter, mask_text, mask_value
+from api.masking import MaskingFilter, mask_text, mask_value
 
 
 @pytest.mark.parametrize(("text", "masked"), [

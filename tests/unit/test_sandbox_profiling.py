@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
-from workflows.script_env import RestrictedEnvironment
+from workflows.engine.script_env import RestrictedEnvironment
 env = RestrictedEnvironment(time_limit_s=0.5)
 assert env.evaluate("1 + 2", {}) == 3
 import cProfile

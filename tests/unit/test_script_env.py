@@ -1,4 +1,4 @@
-"""The script sandbox (workflows.script_env): what scripts may do, and what they may not."""
+"""The script sandbox (workflows.engine.script_env): what scripts may do, and what they may not."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from workflows.script_env import (
+from workflows.engine.script_env import (
     RestrictedEnvironment,
     ScriptError,
     check_expression,

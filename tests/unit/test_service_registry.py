@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workflows import service_registry
-from workflows.service_registry import Param, ServiceCallRefused, bind
+from workflows.automation import service_registry
+from workflows.automation.service_registry import Param, ServiceCallRefused, bind
 
 
 @pytest.fixture()

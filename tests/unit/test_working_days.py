@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from workflows.engine.deferred import timer_due
-from workflows.working_days import (
+from workflows.core.working_days import (
     add_working_days,
     default_calendar,
     parse_working_days,
 )
+from workflows.engine.deferred import timer_due
 
 
 @pytest.mark.parametrize(("start", "days", "due"), [

@@ -1,4 +1,4 @@
-"""The only package that imports SpiffWorkflow (with ``workflows.script_env``).
+"""The only package that imports SpiffWorkflow (with ``workflows.engine.script_env``).
 
 Everything it returns is a plain value or an opaque handle owned by this package.
 """

@@ -29,7 +29,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.task import Task as SpiffTask
 
-from workflows import clock, working_days
+from workflows.core import clock, working_days
 from workflows.engine.timing import add_iso_duration
 
 SERVICE_RESULT = "certflow_service_result"

@@ -19,10 +19,10 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from workflows.core.errors import InvalidDefinition, Problem
 from workflows.engine.spec_checks import check_spec
 from workflows.engine.task_meta import extract_task_meta
 from workflows.engine.xml_safety import UnsafeXml, parse_xml
-from workflows.errors import InvalidDefinition, Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 # lxml's XMLSchema keeps one error log per schema object: validate one bundle at a time.

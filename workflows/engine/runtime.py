@@ -17,8 +17,8 @@ from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 from workflows.engine import deferred, waits
+from workflows.engine.script_env import ScriptError, make_script_engine
 from workflows.engine.serialization import dump_state, load_state, to_plain
-from workflows.script_env import ScriptError, make_script_engine
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ class Run:
         self.steps: list[EngineStep] = []
         # Service tasks parked when the service-job rows were last brought in step (loaded
         # state, or the last store): open job rows exist only for these, so when none was
-        # parked then and none is now, there is no row to look for (workflows/waiting.py).
+        # parked then and none is now, there is no row to look for
+        # (workflows/instances/wait_rows.py).
         self.parked_when_synced: frozenset[str] = frozenset()
         # False for a run that started a new instance and has not been stored yet: no task,
         # timer, message or job row can exist for it, so storing needs no lookups.

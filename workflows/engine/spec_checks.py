@@ -16,10 +16,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from workflows import working_days
+from workflows.core import working_days
+from workflows.core.errors import Problem
 from workflows.engine.deferred import timer_due
-from workflows.errors import Problem
-from workflows.script_env import check_expression, check_script
+from workflows.engine.script_env import check_expression, check_script
 
 _CHECK_START = datetime(2025, 1, 6, tzinfo=UTC)
 _QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")

@@ -3,7 +3,8 @@
 A lane's ``id`` is the candidate group (its ``name`` is the Chinese display name); the task's
 ``spiffworkflow:properties`` name its form (``formJsonSchemaFilename``), optional due time
 (``dueIn``, an ISO 8601 duration or ``P<n>WD`` working days) and separation-of-duties rules
-(``separationOfDuties``, ``workflows/duty_rules.py``; enforced by ``workflows/duties.py``).
+(``separationOfDuties``, ``workflows/engine/duty_rules.py``; enforced by
+``workflows/tasks/duties.py``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from workflows import working_days
-from workflows.duty_rules import PROPERTY as DUTIES_PROPERTY
-from workflows.duty_rules import InvalidDutyRule, parse_rules
-from workflows.errors import Problem
+from workflows.core import working_days
+from workflows.core.errors import Problem
+from workflows.engine.duty_rules import PROPERTY as DUTIES_PROPERTY
+from workflows.engine.duty_rules import InvalidDutyRule, parse_rules
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -84,7 +85,7 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
 
 def _duties(value: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
             problems: list[Problem], where: dict[str, Any]) -> list[str]:
-    """Separation-of-duties rules (``workflows/duty_rules.py``); a bad rule is a problem."""
+    """Separation-of-duties rules (``workflows/engine/duty_rules.py``); a bad rule is a problem."""
     try:
         rules = parse_rules(value)
     except InvalidDutyRule as error:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from workflows import working_days
+from workflows.core import working_days
 
 
 def add_iso_duration(start: datetime, expression: str) -> datetime:

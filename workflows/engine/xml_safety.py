@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from workflows.errors import Problem
+from workflows.core.errors import Problem
 
 # Uploaded files are untrusted: never resolve entities, load DTDs or touch the network.
 _PARSER_OPTIONS = {

@@ -1,0 +1,161 @@
+"""Failed service-task attempts, incidents (retries exhausted) and the administrator's retry.
+
+An incident flags its instance (status ``incident``, ``error`` says why) without changing the
+engine state: the task stays parked, so a retry after a fix picks up exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import Incident, ProcessInstance, ServiceJob
+from workflows.core import clock
+from workflows.core.actors import Actor
+from workflows.core.errors import Conflict, NotAllowed, NotFound
+from workflows.core.history import EventKind
+from workflows.core.jobs import dispatch_after_commit
+from workflows.core.unit_of_work import UnitOfWork
+
+STACK_FRAMES = 6
+
+
+def stack_summary(error: BaseException) -> list[dict[str, Any]]:
+    """The innermost frames as file:line function — enough to find the bug, no locals."""
+    frames = traceback.extract_tb(error.__traceback__)[-STACK_FRAMES:]
+    return [{"file": _short(f.filename), "line": f.lineno, "function": f.name} for f in frames]
+
+
+def _short(filename: str) -> str:
+    parts = Path(filename).parts
+    return "/".join(parts[-3:])
+
+
+def _error_payload(error: BaseException) -> dict[str, Any]:
+    return {"error_type": type(error).__name__, "message": str(error)[:2000]}
+
+
+def record_failed_attempt(job_id: int, error: BaseException, *, attempt: int) -> None:
+    """Count a failed attempt that will be retried; the history shows each one."""
+    uow = UnitOfWork()
+    with uow:
+        job, instance = _lock_job(uow, job_id)
+        if job.status != "queued":
+            return
+        job.attempts += 1
+        job.last_error = f"{type(error).__name__}: {error}"[:2000]
+        job.updated_at = clock.utcnow()
+        uow.record(EventKind.SERVICE_TASK_FAILED, instance, actor_id=None,
+                   task_name=job.task_name, payload={
+                       "job_id": job.id, "operation": job.operation, "attempt": attempt,
+                       "will_retry": True, **_error_payload(error)})
+        uow.commit()
+
+
+def raise_incident(job_id: int, error: BaseException, *, attempt: int,
+                   permanent: bool) -> Incident | None:
+    """The job failed for good: open an incident and flag the instance."""
+    uow = UnitOfWork()
+    with uow:
+        job, instance = _lock_job(uow, job_id)
+        if job.status != "queued":
+            return None
+        now = clock.utcnow()
+        job.attempts += 1
+        job.status, job.updated_at = "incident", now
+        job.last_error = f"{type(error).__name__}: {error}"[:2000]
+        incident = Incident(
+            instance_id=instance.id, job_id=job.id, task_name=job.task_name,
+            operation=job.operation, error_type=type(error).__name__,
+            message=str(error)[:2000], stack=stack_summary(error), attempts=job.attempts,
+            status="open", created_at=now)
+        uow.session.add(incident)
+        uow.session.flush()
+        uow.record(EventKind.SERVICE_TASK_FAILED, instance, actor_id=None,
+                   task_name=job.task_name, payload={
+                       "job_id": job.id, "operation": job.operation, "attempt": attempt,
+                       "will_retry": False, "permanent": permanent, **_error_payload(error)})
+        uow.record(EventKind.INCIDENT_RAISED, instance, actor_id=None, task_name=job.task_name,
+                   payload={"incident_id": incident.id, "job_id": job.id,
+                            "operation": job.operation, "attempts": job.attempts,
+                            **_error_payload(error)})
+        instance.status = "incident"
+        instance.error = {"incident_id": incident.id, "task": job.task_name,
+                          "operation": job.operation, "attempts": job.attempts,
+                          "kind": "incident", **_error_payload(error)}
+        uow.commit()
+        return incident
+
+
+def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incident:
+    """An administrator re-queues the failed job after a fix; the retry is in the history."""
+    if not actor.is_admin:
+        raise NotAllowed("only administrators retry incidents")
+    with uow:
+        instance_id = uow.session.scalar(sa.select(Incident.instance_id)
+                                         .where(Incident.id == incident_id))
+        if instance_id is None:
+            raise NotFound(f"incident {incident_id} does not exist")
+        instance = uow.lock_instance(instance_id)
+        incident = uow.session.get(Incident, incident_id, populate_existing=True)
+        if incident.status != "open":
+            raise Conflict(f"incident {incident_id} is {incident.status}, not open")
+        job = uow.session.get(ServiceJob, incident.job_id, populate_existing=True)
+        now = clock.utcnow()
+        incident.status, incident.retried_at, incident.retried_by = "retried", now, actor.id
+        job.status, job.updated_at = "queued", now
+        others = uow.session.scalar(sa.select(sa.func.count(Incident.id)).where(
+            Incident.instance_id == instance.id, Incident.status == "open",
+            Incident.id != incident.id)) or 0
+        if not others and instance.status == "incident":  # a suspended one stays suspended
+            instance.status, instance.error = "running", None
+        uow.record(EventKind.INCIDENT_RETRIED, instance, actor_id=actor.id,
+                   task_name=incident.task_name, payload={
+                       "incident_id": incident.id, "job_id": job.id,
+                       "operation": incident.operation, "attempts": incident.attempts,
+                       "previous_error": incident.message})
+        dispatch_after_commit(uow, job.id)
+        uow.commit()
+    return incident
+
+
+def get_incident(session: Session, incident_id: int, *, actor: Actor) -> Incident:
+    _ensure_may_read(actor)
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"incident {incident_id} does not exist")
+    return incident
+
+
+def list_incidents(session: Session, *, actor: Actor, status: str | None = None,
+                   instance_id: int | None = None, page: int = 1,
+                   per_page: int = 50) -> tuple[list[Incident], int]:
+    _ensure_may_read(actor)
+    query = sa.select(Incident)
+    if status:
+        query = query.where(Incident.status == status)
+    if instance_id is not None:
+        query = query.where(Incident.instance_id == instance_id)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Incident.id.desc()).limit(per_page)
+                           .offset((page - 1) * per_page))
+    return list(rows), total
+
+
+def _ensure_may_read(actor: Actor) -> None:
+    if not (actor.is_admin or actor.is_auditor):
+        raise NotAllowed("incidents are visible to administrators and auditors")
+
+
+def _lock_job(uow: UnitOfWork, job_id: int) -> tuple[ServiceJob, ProcessInstance]:
+    instance_id = uow.session.scalar(sa.select(ServiceJob.instance_id)
+                                     .where(ServiceJob.id == job_id))
+    if instance_id is None:
+        raise NotFound(f"service job {job_id} does not exist")
+    instance = uow.lock_instance(instance_id)
+    job = uow.session.get(ServiceJob, job_id, populate_existing=True)
+    return job, instance

@@ -1,0 +1,132 @@
+"""Deliver a named message to the instances of a business key that wait for it.
+
+Correlation is certflow's, not the engine's: a waiting message catch event or receive task has a
+``message_subscription`` row (business key, message name), so delivery is one indexed lookup.
+Every instance of that key waiting on that name receives the message, each in the same
+transaction (locked in id order). A message nobody (visible to the sender) waits for is stored
+as an ``unmatched_message`` and answered 404, so it is never dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import MessageSubscription, ProcessDefinition, UnmatchedMessage
+from workflows.core import clock
+from workflows.core.actors import Actor
+from workflows.core.errors import NotAllowed, NotFound
+from workflows.core.history import EventKind
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.definitions import spec_cache
+from workflows.engine import EngineFailure, Run
+from workflows.instances.lifecycle import may_view
+from workflows.instances.run_store import store_progress
+
+# Messages a service task hands from one process to another (the score re-check's filing and
+# outcome, workflows/certification/appeals.py). Nobody sends them by hand: the candidate may see
+# their own case, and could otherwise file and "decide" their own re-check.
+SERVICE_ONLY_MESSAGES = frozenset({"cert_appeal_filed", "cert_appeal_decided"})
+
+
+class MessageNotCorrelated(NotFound):
+    title = "No instance waits for this message"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    message_name: str
+    business_key: str
+    instance_ids: list[int]
+
+
+def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], actor: Actor,
+                    uow: UnitOfWork, script_time_limit_s: float = 1.0,
+                    by_service: bool = False) -> Delivery:
+    """Hand the message to every waiting instance of the key; 404 (recorded) if none waits.
+
+    ``by_service``: a service task delivers it, which alone may send ``SERVICE_ONLY_MESSAGES``.
+    """
+    if actor.is_auditor:
+        raise NotAllowed("auditors cannot send messages")
+    if name in SERVICE_ONLY_MESSAGES and not by_service:
+        raise NotAllowed(f"message '{name}' is delivered by the score re-check process only "
+                         "(start certification_appeal)")
+    delivered: list[int] = []
+    with uow:
+        waiting = list(uow.session.scalars(sa.select(MessageSubscription).where(
+            MessageSubscription.business_key == business_key,
+            MessageSubscription.message_name == name,
+            MessageSubscription.status == "waiting").order_by(
+            MessageSubscription.instance_id, MessageSubscription.id)))
+        for instance_id in sorted({s.instance_id for s in waiting}):
+            if _deliver_to(uow, instance_id, name, payload, actor, script_time_limit_s):
+                delivered.append(instance_id)
+        if not delivered:
+            unmatched = UnmatchedMessage(message_name=name, business_key=business_key,
+                                         payload=payload, sent_by=actor.id,
+                                         received_at=clock.utcnow())
+            uow.session.add(unmatched)
+            uow.session.flush()
+            uow.commit()
+            raise MessageNotCorrelated(
+                f"no instance with business key '{business_key}' waits for message '{name}'; "
+                f"it was recorded as unmatched message {unmatched.id}")
+        uow.commit()
+    return Delivery(name, business_key, delivered)
+
+
+def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str, Any],
+                actor: Actor, time_limit_s: float) -> bool:
+    instance = uow.lock_instance(instance_id)
+    if instance.status not in ("running", "incident") or not may_view(uow.session, instance,
+                                                                       actor):
+        return False
+    subscription = uow.session.scalars(
+        sa.select(MessageSubscription).where(
+            MessageSubscription.instance_id == instance_id,
+            MessageSubscription.message_name == name,
+            MessageSubscription.status == "waiting")
+        .order_by(MessageSubscription.id).limit(1)
+        .execution_options(populate_existing=True)).first()
+    if subscription is None:  # delivered concurrently, or no longer waiting
+        return False
+    definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+    run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
+                     time_limit_s=time_limit_s)
+    failure = None
+    try:
+        run.deliver_message(subscription.spiff_task_id, name, payload)
+    except LookupError:
+        subscription.status = "cancelled"
+        return False
+    except EngineFailure as error:
+        failure = error
+    now = clock.utcnow()
+    subscription.status, subscription.delivered_at = "delivered", now
+    uow.record(EventKind.MESSAGE_RECEIVED, instance, actor_id=actor.id,
+               task_name=subscription.task_name, payload={
+                   "message": name, "business_key": instance.business_key, "payload": payload,
+                   "spiff_task_id": subscription.spiff_task_id,
+                   "subscription_id": subscription.id})
+    if failure is None:
+        try:
+            run.advance()
+        except EngineFailure as error:
+            failure = error
+    store_progress(uow, instance, run, definition, actor_id=actor.id, failure=failure)
+    return True
+
+
+def list_unmatched(session: Session, *, actor: Actor, business_key: str | None = None,
+                   limit: int = 100) -> list[UnmatchedMessage]:
+    if not (actor.is_admin or actor.is_auditor):
+        raise NotAllowed("unmatched messages are visible to administrators and auditors")
+    query = sa.select(UnmatchedMessage)
+    if business_key:
+        query = query.where(UnmatchedMessage.business_key == business_key)
+    return list(session.scalars(query.order_by(UnmatchedMessage.id.desc()).limit(limit)))
+

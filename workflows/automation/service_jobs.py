@@ -1,0 +1,188 @@
+"""Run one parked service task: call its registered function, then complete and advance.
+
+Three short steps so no lock is held while the function runs (it may call slow systems):
+1. read the job and evaluate the task's parameters from the stored engine state;
+2. call the function outside any transaction (it returns a result and records effects);
+3. in one transaction: lock the instance, complete the task with the result, apply the effects
+   (notifications), advance the engine and store progress.
+A failure in 2 or 3 changes nothing but the job's attempt count and a ``service_task_failed``
+event; the worker retries with backoff, and the last failure becomes an incident
+(``workflows/automation/incidents.py``). A job that is not ``queued`` (done, cancelled, in
+incident) is skipped, so a re-delivered message is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import ProcessDefinition, ProcessInstance, ServiceJob
+from workflows.automation import service_registry
+from workflows.automation.incidents import raise_incident, record_failed_attempt
+from workflows.automation.notifications import apply_notification
+from workflows.automation.service_registry import (
+    PermanentServiceError,
+    ServiceCallRefused,
+    ServiceContext,
+)
+from workflows.core import clock
+from workflows.core.history import EventKind
+from workflows.core.jobs import dispatch_now
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.definitions import spec_cache
+from workflows.engine import EngineFailure, Run
+from workflows.instances.run_store import store_progress
+
+log = logging.getLogger("certflow.service_tasks")
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    status: str  # completed, skipped, cancelled, retry, incident
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    instance_id: int
+    process_id: str
+    business_key: str
+    spiff_task_id: str
+    task_name: str
+    element_id: str
+    operation: str
+    params: dict[str, Any]
+
+
+def run_service_job(job_id: int, *, attempt: int, final: bool,
+                    script_time_limit_s: float = 1.0) -> JobOutcome:
+    """One attempt at a job; ``final`` turns a failure into an incident instead of a retry."""
+    prepared = _prepare(job_id, script_time_limit_s)
+    if isinstance(prepared, JobOutcome):
+        return prepared
+    ctx = ServiceContext(instance_id=prepared.instance_id, process_id=prepared.process_id,
+                         business_key=prepared.business_key, task_name=prepared.task_name,
+                         now=clock.utcnow(), attempt=attempt)
+    try:
+        function = service_registry.get(prepared.operation)
+        result = _json(function.fn(ctx, **service_registry.bind(function, prepared.params)))
+        return _apply(job_id, prepared, ctx, result, attempt, script_time_limit_s)
+    except (ServiceCallRefused, PermanentServiceError) as error:
+        raise_incident(job_id, error, attempt=attempt, permanent=True)
+        return JobOutcome("incident", str(error))
+    except Exception as error:
+        log.warning("service job %s attempt %s failed: %s", job_id, attempt, error)
+        if final:
+            raise_incident(job_id, error, attempt=attempt, permanent=False)
+            return JobOutcome("incident", str(error))
+        record_failed_attempt(job_id, error, attempt=attempt)
+        return JobOutcome("retry", str(error))
+
+
+def _prepare(job_id: int, time_limit_s: float) -> _Prepared | JobOutcome:
+    refused: ServiceCallRefused | None = None
+    uow = UnitOfWork(write=False)
+    with uow:
+        job = uow.session.get(ServiceJob, job_id)
+        if job is None or job.status != "queued":
+            return JobOutcome("skipped")
+        instance = uow.session.get(ProcessInstance, job.instance_id)
+        if instance.status == "suspended":  # stays queued; resuming sends it again
+            return JobOutcome("skipped")
+        definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+        run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
+                         time_limit_s=time_limit_s)
+        try:
+            call = run.service_call(job.spiff_task_id)
+        except LookupError:
+            call = None
+        except EngineFailure as failure:  # a parameter expression failed: no retry helps
+            call, refused = None, ServiceCallRefused(
+                f"parameters of {job.task_name}: {failure.message}")
+        if call is not None:
+            return _Prepared(instance.id, instance.process_id, instance.business_key,
+                             job.spiff_task_id, call.task_name, call.element_id,
+                             call.operation, call.params)
+    if refused is not None:
+        raise_incident(job_id, refused, attempt=1, permanent=True)
+        return JobOutcome("incident", str(refused))
+    return _cancel(job_id)
+
+
+def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, attempt: int,
+           time_limit_s: float) -> JobOutcome:
+    uow = UnitOfWork()
+    with uow:
+        instance = uow.lock_instance(prepared.instance_id)
+        job = uow.session.get(ServiceJob, job_id, populate_existing=True)
+        if job is None or job.status != "queued" or instance.status == "suspended":
+            return JobOutcome("skipped")  # suspended meanwhile: the job runs again on resume
+        definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+        run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
+                         time_limit_s=time_limit_s)
+        now = clock.utcnow()
+        failure = None
+        try:
+            run.complete_service_task(prepared.spiff_task_id, result)
+            run.advance()
+        except LookupError:
+            job.status, job.updated_at = "cancelled", now
+            uow.commit()
+            return JobOutcome("cancelled")
+        except EngineFailure as error:
+            failure = error
+        job.status, job.attempts = "completed", job.attempts + 1
+        job.completed_at = job.updated_at = now
+        uow.record(EventKind.SERVICE_TASK_COMPLETED, instance, actor_id=None,
+                   task_name=prepared.task_name, payload={
+                       "job_id": job.id, "spiff_task_id": prepared.spiff_task_id,
+                       "element_id": prepared.element_id, "operation": prepared.operation,
+                       "params": prepared.params, "result": result, "attempt": attempt,
+                       "effects": ctx.effects})
+        for effect in ctx.effects:
+            if effect["effect"] == "notification":
+                apply_notification(uow.session, instance, prepared.task_name, effect, now=now)
+        store_progress(uow, instance, run, definition, actor_id=None, failure=failure)
+        uow.commit()
+    return JobOutcome("completed")
+
+
+def _cancel(job_id: int) -> JobOutcome:
+    """The engine no longer waits on this task (e.g. a boundary event interrupted it)."""
+    uow = UnitOfWork()
+    with uow:
+        job = uow.session.get(ServiceJob, job_id)
+        if job is not None and job.status == "queued":
+            job.status, job.updated_at = "cancelled", clock.utcnow()
+        uow.commit()
+    return JobOutcome("cancelled")
+
+
+def _json(result: Any) -> Any:
+    """Results land in engine data and history: they must be plain JSON."""
+    try:
+        return json.loads(json.dumps(result, ensure_ascii=False))
+    except (TypeError, ValueError) as error:
+        raise PermanentServiceError(f"the function returned a non-JSON result: {error}") from error
+
+
+def requeue_stale_jobs(*, older_than_s: float = 600.0, limit: int = 100) -> int:
+    """Re-send queued jobs nobody finished (a lost message, a crashed worker); returns count."""
+    cutoff = clock.utcnow() - timedelta(seconds=older_than_s)
+    uow = UnitOfWork()
+    with uow:
+        jobs = list(uow.session.scalars(
+            sa.select(ServiceJob).where(ServiceJob.status == "queued",
+                                        ServiceJob.updated_at < cutoff)
+            .order_by(ServiceJob.id).limit(limit)))
+        for job in jobs:
+            job.updated_at = clock.utcnow()
+        uow.commit()
+    for job in jobs:
+        dispatch_now(job.id)
+    return len(jobs)

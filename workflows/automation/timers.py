@@ -1,0 +1,268 @@
+"""Fire due timers exactly once, however many workers run the firing job at the same time.
+
+1. **Claim** (one short transaction): ``SELECT id … WHERE status='pending' AND due_at <= now
+   ORDER BY due_at LIMIT n FOR UPDATE SKIP LOCKED``, then ``UPDATE … SET status='claimed',
+   claimed_by=<me>`` for those ids. On PostgreSQL concurrent claimers skip each other's locked
+   rows; on SQLite the write transaction (BEGIN IMMEDIATE) serialises them. A row is claimed
+   by one worker or none.
+2. **Fire** each claimed timer in its own transaction: lock the instance (the same lock order
+   as every other use case: instance first, then its rows), re-read the timer and go on only
+   if it is still claimed by me — a user may have completed the task meanwhile, which cancels
+   the timer in the same locked section. Then make the engine's timer task fire, advance,
+   record ``timer_fired`` (and ``task_escalated`` for an ``escalatesTo`` timer) and store
+   progress; commit. Anything unexpected rolls the step back and returns the claim.
+3. Claims older than ``STALE_CLAIM`` (a worker died between 1 and 2) go back to pending.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import HumanTask, ProcessDefinition, ProcessInstance, Timer
+from workflows.core import clock
+from workflows.core.history import EventKind
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.definitions import spec_cache
+from workflows.engine import EngineFailure, Run
+from workflows.instances.run_store import open_tasks, store_progress
+
+log = logging.getLogger("certflow.timers")
+STALE_CLAIM = timedelta(minutes=5)
+MAX_FIRE_ATTEMPTS = 5
+
+
+@dataclass
+class FireReport:
+    claimed: int = 0
+    fired: int = 0
+    skipped: int = 0
+    errors: int = 0
+    fired_ids: list[int] = field(default_factory=list)
+
+
+def worker_token() -> str:
+    """Who claims: host, process and a random part (unique per call, readable in the row)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def fire_due_timers(*, batch_size: int = 100, max_batches: int | None = None,
+                    script_time_limit_s: float = 1.0) -> FireReport:
+    """Claim and fire every timer due by now (certflow's clock); safe to run concurrently."""
+    report = FireReport()
+    release_stale_claims()
+    batches, failed = 0, set()
+    while max_batches is None or batches < max_batches:
+        token = worker_token()
+        ids = claim_due(token, limit=batch_size, exclude=failed)
+        if not ids:
+            break
+        batches += 1
+        report.claimed += len(ids)
+        for timer_id in ids:
+            outcome = fire_claimed(timer_id, token, script_time_limit_s=script_time_limit_s)
+            report.fired += len(outcome.fired_ids)
+            report.fired_ids.extend(outcome.fired_ids)
+            if outcome.status == "error":  # returned to pending; the next run tries again
+                report.errors += 1
+                failed.add(timer_id)
+            elif outcome.status == "skipped":
+                report.skipped += 1
+    return report
+
+
+def claim_due(token: str, *, limit: int, now: datetime | None = None,
+              exclude: set[int] | None = None) -> list[int]:
+    """Lock up to ``limit`` due pending timers nobody else holds, mark them mine, commit.
+
+    Two statements on purpose: PostgreSQL may re-run an ``IN (SELECT … LIMIT … SKIP LOCKED)``
+    subquery per row and claim more than ``limit``; selecting first keeps the batch exact.
+    """
+    now = now or clock.utcnow()
+    uow = UnitOfWork()
+    with uow:
+        due = sa.select(Timer.id).where(Timer.status == "pending", Timer.due_at <= now,
+                                        ~_of_suspended_instance())
+        if exclude:
+            due = due.where(Timer.id.not_in(sorted(exclude)))
+        ids = list(uow.session.scalars(due.order_by(Timer.due_at, Timer.id).limit(limit)
+                                       .with_for_update(skip_locked=True)))
+        if ids:
+            uow.session.execute(sa.update(Timer).where(Timer.id.in_(ids),
+                                                       Timer.status == "pending")
+                                .values(status="claimed", claimed_by=token, claimed_at=now)
+                                .execution_options(synchronize_session=False))
+        uow.commit()
+    return ids
+
+
+def _of_suspended_instance() -> sa.ColumnElement[bool]:
+    """A suspended instance's timers stay pending (a subquery: FOR UPDATE locks timers only);
+    they are due when it resumes, so the first sweep after that fires them."""
+    return sa.exists().where(ProcessInstance.id == Timer.instance_id,
+                             ProcessInstance.status == "suspended")
+
+
+def claim_one(timer_id: int, token: str) -> bool:
+    """Claim one timer by id (the ``certflow.fire_timer`` task); False if not pending."""
+    uow = UnitOfWork()
+    with uow:
+        result = uow.session.execute(
+            sa.update(Timer).where(Timer.id == timer_id, Timer.status == "pending")
+            .values(status="claimed", claimed_by=token, claimed_at=clock.utcnow())
+            .execution_options(synchronize_session=False))
+        uow.commit()
+    return result.rowcount == 1
+
+
+@dataclass(frozen=True)
+class FireOutcome:
+    status: str  # fired (the claimed timer fired), skipped (not mine/no longer waiting), error
+    fired_ids: tuple[int, ...] = ()
+
+
+def fire_claimed(timer_id: int, token: str, *, script_time_limit_s: float = 1.0
+                 ) -> FireOutcome:
+    """Fire one timer I claimed — after any earlier-due timer of the same instance."""
+    try:
+        return _fire(timer_id, token, script_time_limit_s)
+    except Exception as error:
+        log.exception("firing timer %s failed; the claim is returned", timer_id)
+        _return_claim(timer_id, token, error)
+        return FireOutcome("error")
+
+
+def _fire(timer_id: int, token: str, time_limit_s: float) -> FireOutcome:
+    """Under the instance lock, fire every due timer of the instance in due order.
+
+    Two workers may hold claims on two timers of one instance (a reminder and an escalation):
+    whoever locks the instance first fires both, in due order, so a reminder never comes after
+    the escalation that cancels it; the other worker then finds its claim fired and skips it.
+    """
+    uow = UnitOfWork()
+    with uow:
+        instance_id = uow.session.scalar(sa.select(Timer.instance_id).where(Timer.id == timer_id))
+        if instance_id is None:
+            return FireOutcome("skipped")
+        instance = uow.lock_instance(instance_id)
+        target = uow.session.get(Timer, timer_id, populate_existing=True)
+        if target is None or target.status != "claimed" or target.claimed_by != token:
+            return FireOutcome("skipped")
+        if instance.status == "suspended":  # suspended after the claim: wait for resume
+            target.status, target.claimed_by, target.claimed_at = "pending", None, None
+            uow.commit()
+            return FireOutcome("skipped")
+        if instance.status not in ("running", "incident"):
+            target.status = "cancelled"
+            uow.commit()
+            return FireOutcome("skipped")
+        now = clock.utcnow()
+        due = list(uow.session.scalars(
+            sa.select(Timer).where(Timer.instance_id == instance.id,
+                                   Timer.status.in_(("pending", "claimed")),
+                                   Timer.due_at <= max(now, target.due_at))
+            .order_by(Timer.due_at, Timer.id).execution_options(populate_existing=True)))
+        definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+        run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
+                         time_limit_s=time_limit_s)
+        fired = []
+        for timer in due:
+            if timer.status not in ("pending", "claimed") or instance.status == "failed":
+                continue  # cancelled by what an earlier timer did
+            if _fire_one(uow, instance, run, definition, timer, now):
+                fired.append(timer.id)
+        uow.commit()
+    return FireOutcome("fired" if timer_id in fired else "skipped", tuple(fired))
+
+
+def _fire_one(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: Any,
+              timer: Timer, now: datetime) -> bool:
+    escalates = bool(timer.escalates_to and timer.interrupting)
+    before = {task.id: task for task in open_tasks(uow, instance.id)} if escalates else {}
+    failure = None
+    try:
+        run.fire_timer(timer.spiff_task_id)
+    except LookupError:  # the engine stopped waiting on it
+        timer.status = "cancelled"
+        return False
+    except EngineFailure as error:
+        failure = error
+    timer.status, timer.fired_at = "fired", now
+    uow.record(EventKind.TIMER_FIRED, instance, actor_id=None, task_name=timer.task_name,
+               payload=_fired_payload(timer))
+    if failure is None:
+        try:
+            run.advance()
+        except EngineFailure as error:
+            failure = error
+    store_progress(uow, instance, run, definition, actor_id=None, failure=failure)
+    if failure is None and escalates:
+        _record_escalation(uow, instance, timer, before)
+    return True
+
+
+def _fired_payload(timer: Timer) -> dict[str, object]:
+    return {"timer_id": timer.id, "spiff_task_id": timer.spiff_task_id,
+            "element_id": timer.element_id, "kind": timer.kind,
+            "interrupting": timer.interrupting, "attached_to": timer.attached_to,
+            "expression": timer.expression, "due_at": timer.due_at.isoformat(),
+            "fired_at": timer.fired_at.isoformat() if timer.fired_at else None}
+
+
+def _record_escalation(uow: UnitOfWork, instance: ProcessInstance, timer: Timer,
+                       before: dict[int, HumanTask]) -> None:
+    """The interrupted task's holder and group, and the tasks that replaced it."""
+    interrupted = [t for t in before.values() if t.task_name == timer.attached_to]
+    after = [t for t in open_tasks(uow, instance.id) if t.id not in before]
+    source = interrupted[0] if interrupted else None
+    uow.record(EventKind.TASK_ESCALATED, instance, actor_id=None,
+               task_name=timer.attached_to, payload={
+                   "timer_id": timer.id, "timer": timer.element_id,
+                   "from_task_id": source.id if source else None,
+                   "from_group": source.candidate_group if source else None,
+                   "from_assignee_id": source.assignee_id if source else None,
+                   "to_group": timer.escalates_to,
+                   "to_task_ids": [t.id for t in after]})
+
+
+def _return_claim(timer_id: int, token: str, error: BaseException) -> None:
+    uow = UnitOfWork()
+    with uow:
+        timer = uow.session.get(Timer, timer_id)
+        if timer is not None and timer.status == "claimed" and timer.claimed_by == token:
+            timer.attempts += 1
+            timer.last_error = f"{type(error).__name__}: {error}"[:2000]
+            timer.status = "failed" if timer.attempts >= MAX_FIRE_ATTEMPTS else "pending"
+            timer.claimed_by = timer.claimed_at = None
+        uow.commit()
+
+
+def release_stale_claims(*, older_than: timedelta = STALE_CLAIM) -> int:
+    """Claims a crashed worker left behind become pending again (at-least-once → exactly once
+    still holds: firing re-checks the claim under the instance lock)."""
+    cutoff = clock.utcnow() - older_than
+    uow = UnitOfWork()
+    with uow:
+        result = uow.session.execute(
+            sa.update(Timer).where(Timer.status == "claimed", Timer.claimed_at < cutoff)
+            .values(status="pending", claimed_by=None, claimed_at=None)
+            .execution_options(synchronize_session=False))
+        uow.commit()
+    return result.rowcount or 0
+
+
+def list_timers(session: sa.orm.Session, *, instance_id: int | None = None,
+                status: str | None = None, limit: int = 200) -> list[Timer]:
+    query = sa.select(Timer)
+    if instance_id is not None:
+        query = query.where(Timer.instance_id == instance_id)
+    if status:
+        query = query.where(Timer.status == status)
+    return list(session.scalars(query.order_by(Timer.due_at, Timer.id).limit(limit)))

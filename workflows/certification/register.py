@@ -1,0 +1,268 @@
+"""The certificate register: numbering, issue, reissue (补发), revocation and public verification.
+
+Numbers follow one documented rule (``docs/certificates.md``)::
+
+    <issuing body code, 6 characters><year, 4 digits><level, 1 digit><sequence, 6 digits>
+    CF3201 2026 5 000001  ->  CF320120265000001
+
+The sequence counts per issuing body, year and level and is allocated under a row lock
+(``certificate_sequence``), and ``certificate_no`` is unique, so a number is never handed out
+twice. Every change appends a ``certificate_event``; rows are never deleted.
+
+Functions here work inside the caller's unit of work; the BPMN service tasks that call them are
+in ``workflows/certification/services.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import Certificate, CertificateEvent, CertificateSequence
+from workflows.core import working_days
+from workflows.core.actors import Actor
+from workflows.core.errors import InvalidInput, NotFound, Problem
+
+LEVEL_NAMES = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师",
+               1: "一级/高级技师"}
+DEFAULT_ISSUER = "CF3201"
+NUMBER = re.compile(r"^(?P<issuer>[A-Z0-9]{6})(?P<year>\d{4})(?P<level>[1-5])(?P<seq>\d{6})$")
+# Groups that keep the register and may read all of it; others see their own certificates.
+REGISTER_READERS = frozenset({"certificate_officer", "quality_supervisor", "leading_group"})
+_ISSUER = re.compile(r"^[A-Z0-9]{6}$")
+_issuer_code = DEFAULT_ISSUER
+
+
+class RegistryRefusal(Exception):
+    """The register cannot do what was asked (unknown number, wrong status): a business answer."""
+
+
+def configure(issuer_code: str) -> None:
+    """Set the issuing body code (settings ``certificate_issuer_code``)."""
+    global _issuer_code
+    if not _ISSUER.match(issuer_code):
+        raise ValueError(f"issuer code {issuer_code!r} must be 6 upper-case letters or digits")
+    _issuer_code = issuer_code
+
+
+def issuer_code() -> str:
+    return _issuer_code
+
+
+def format_number(issuer: str, year: int, level: int, sequence: int) -> str:
+    if not (_ISSUER.match(issuer) and 1000 <= year <= 9999 and level in LEVEL_NAMES
+            and 1 <= sequence <= 999_999):
+        raise ValueError("certificate number parts out of range")
+    return f"{issuer}{year:04d}{level}{sequence:06d}"
+
+
+def parse_number(number: str) -> dict[str, Any] | None:
+    match = NUMBER.match(number.strip().upper()) if isinstance(number, str) else None
+    if match is None:
+        return None
+    return {"issuer": match["issuer"], "year": int(match["year"]), "level": int(match["level"]),
+            "sequence": int(match["seq"])}
+
+
+def allocate_number(session: Session, *, level: int, at: datetime) -> tuple[str, int, int]:
+    """The next number for this body, the local year of ``at`` and ``level`` (locked)."""
+    year = at.astimezone(working_days.local_zone()).year
+    key = (CertificateSequence.issuer_code == _issuer_code, CertificateSequence.year == year,
+           CertificateSequence.level == level)
+    query = sa.select(CertificateSequence).where(*key).execution_options(populate_existing=True)
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    row = session.scalars(query).first()
+    if row is None:
+        row = CertificateSequence(issuer_code=_issuer_code, year=year, level=level,
+                                  last_sequence=0)
+        session.add(row)
+    row.last_sequence += 1
+    session.flush()
+    return format_number(_issuer_code, year, level, row.last_sequence), year, row.last_sequence
+
+
+@dataclass(frozen=True)
+class NewCertificate:
+    holder_name: str
+    id_number: str
+    occupation: str
+    level: int
+    exam_session: str | None
+    scores: dict[str, Any]
+    holder_user_id: int | None
+
+
+def issue(session: Session, new: NewCertificate, *, source_instance_id: int,
+          business_key: str | None, now: datetime) -> tuple[Certificate, bool]:
+    """Register a certificate for a case; the same case gets the same certificate back."""
+    existing = by_source(session, source_instance_id)
+    if existing is not None:
+        return existing, False
+    certificate = _create(session, new, source_instance_id, business_key, now)
+    _event(session, certificate, "issued", now, source_instance_id, {
+        "business_key": business_key})
+    return certificate, True
+
+
+def reissue(session: Session, old_number: str, *, source_instance_id: int, now: datetime
+            ) -> tuple[Certificate, bool]:
+    """Replace a lost valid certificate: the old number becomes ``reissued``, linked to new."""
+    existing = by_source(session, source_instance_id)
+    if existing is not None:
+        return existing, False
+    old = find(session, old_number)
+    if old is None:
+        raise RegistryRefusal(f"证书编号 {old_number} 不存在")
+    if old.status != "valid":
+        raise RegistryRefusal(f"证书 {old.certificate_no} 状态为 {old.status}，不能补发")
+    new = _create(session, NewCertificate(
+        old.holder_name, old.id_number, old.occupation, old.level, old.exam_session,
+        dict(old.scores or {}), old.holder_user_id), source_instance_id, old.business_key, now)
+    new.replaces_id = old.id
+    old.status, old.replaced_by_id = "reissued", new.id
+    _event(session, old, "replaced", now, source_instance_id, {"by": new.certificate_no})
+    _event(session, new, "reissued", now, source_instance_id, {"replaces": old.certificate_no})
+    return new, True
+
+
+def revoke(session: Session, number: str, *, reason: str, instance_id: int | None,
+           now: datetime) -> list[str]:
+    """Revoke a certificate and every reissue of it (fraud voids the qualification)."""
+    certificate = find(session, number)
+    if certificate is None:
+        raise RegistryRefusal(f"证书编号 {number} 不存在")
+    chain = _lineage(session, certificate)
+    for item in chain:
+        if item.status != "revoked":  # a retried call changes nothing twice
+            item.status, item.revoked_at, item.revoked_reason = "revoked", now, reason
+            _event(session, item, "revoked", now, instance_id, {"reason": reason})
+    return [item.certificate_no for item in chain]
+
+
+def _lineage(session: Session, certificate: Certificate) -> list[Certificate]:
+    """The certificate, the ones it replaced and the ones that replaced it."""
+    first = certificate
+    while first.replaces_id is not None:
+        first = session.get(Certificate, first.replaces_id)
+    chain = [first]
+    while chain[-1].replaced_by_id is not None:
+        chain.append(session.get(Certificate, chain[-1].replaced_by_id))
+    return chain
+
+
+def _create(session: Session, new: NewCertificate, source_instance_id: int,
+            business_key: str | None, now: datetime) -> Certificate:
+    number, year, sequence = allocate_number(session, level=new.level, at=now)
+    certificate = Certificate(
+        certificate_no=number, issuer_code=_issuer_code, year=year, level=new.level,
+        sequence=sequence, holder_name=new.holder_name.strip(),
+        id_number=new.id_number.strip().upper(), holder_user_id=new.holder_user_id,
+        occupation=new.occupation, exam_session=new.exam_session, scores=new.scores,
+        issued_on=now.astimezone(working_days.local_zone()).date(), issued_at=now,
+        status="valid", source_instance_id=source_instance_id, business_key=business_key)
+    session.add(certificate)
+    session.flush()
+    return certificate
+
+
+def _event(session: Session, certificate: Certificate, kind: str, now: datetime,
+           instance_id: int | None, payload: dict[str, Any]) -> None:
+    session.add(CertificateEvent(certificate_id=certificate.id, kind=kind, at=now,
+                                 instance_id=instance_id, payload=payload))
+
+
+def by_source(session: Session, instance_id: int) -> Certificate | None:
+    return session.scalar(sa.select(Certificate)
+                          .where(Certificate.source_instance_id == instance_id))
+
+
+def find(session: Session, number: str) -> Certificate | None:
+    if not isinstance(number, str) or not number.strip():
+        return None
+    return session.scalar(sa.select(Certificate)
+                          .where(Certificate.certificate_no == number.strip().upper()))
+
+
+# --- reading ------------------------------------------------------------------------------
+def verify(session: Session, number: str, holder_name: str) -> dict[str, Any]:
+    """The public answer for a number and a name: the same "no match" for unknown numbers
+    and wrong names, and no personal data beyond what the asker already typed."""
+    certificate = find(session, number)
+    if certificate is None or _name(certificate.holder_name) != _name(holder_name):
+        return {"certificate_no": number.strip().upper() if isinstance(number, str) else number,
+                "match": False, "valid": False, "status": None,
+                "message": "未查到与该证书编号和姓名相符的证书"}
+    replaced_by = (session.get(Certificate, certificate.replaced_by_id).certificate_no
+                   if certificate.replaced_by_id else None)
+    messages = {"valid": "证书有效", "revoked": "证书已撤销", "reissued": "证书已补发，原证书作废"}
+    return {"certificate_no": certificate.certificate_no, "match": True,
+            "valid": certificate.status == "valid", "status": certificate.status,
+            "message": messages[certificate.status], "holder_name": certificate.holder_name,
+            "occupation": certificate.occupation, "level": certificate.level,
+            "level_name": LEVEL_NAMES[certificate.level],
+            "issued_on": certificate.issued_on.isoformat(), "replaced_by": replaced_by}
+
+
+def _name(value: str) -> str:
+    return "".join(value.split()) if isinstance(value, str) else ""
+
+
+def may_read_register(actor: Actor) -> bool:
+    return actor.is_admin or actor.is_auditor or bool(REGISTER_READERS & actor.groups)
+
+
+@dataclass(frozen=True)
+class CertificateFilter:
+    status: str | None = None
+    occupation: str | None = None
+    level: int | None = None
+    holder_name: str | None = None
+    exam_session: str | None = None
+
+
+def list_certificates(session: Session, actor: Actor, filters: CertificateFilter, *,
+                      page: int = 1, per_page: int = 50) -> tuple[list[Certificate], int]:
+    """The register (keepers) or my own certificates (everyone else), newest first."""
+    query = sa.select(Certificate)
+    if not may_read_register(actor):
+        query = query.where(Certificate.holder_user_id == actor.id)
+    for column, value in ((Certificate.status, filters.status),
+                          (Certificate.occupation, filters.occupation),
+                          (Certificate.level, filters.level),
+                          (Certificate.holder_name, filters.holder_name),
+                          (Certificate.exam_session, filters.exam_session)):
+        if value is not None:
+            query = query.where(column == value)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Certificate.id.desc())
+                           .limit(per_page).offset((page - 1) * per_page))
+    return list(rows), total
+
+
+def get_certificate(session: Session, number: str, actor: Actor
+                    ) -> tuple[Certificate, list[CertificateEvent]]:
+    """One register entry with its history, for keepers of the register or its holder."""
+    if parse_number(number) is None:
+        raise InvalidInput(f"'{number}' is not a certificate number", problems=[
+            Problem("expected <issuer 6><year 4><level 1><sequence 6>", pointer="/number")])
+    certificate = find(session, number)
+    if certificate is None or not (may_read_register(actor)
+                                   or certificate.holder_user_id == actor.id):
+        raise NotFound(f"certificate {number} does not exist")
+    events = list(session.scalars(sa.select(CertificateEvent)
+                                  .where(CertificateEvent.certificate_id == certificate.id)
+                                  .order_by(CertificateEvent.id)))
+    return certificate, events
+
+
+def number_of(session: Session, certificate_id: int | None) -> str | None:
+    if certificate_id is None:
+        return None
+    return session.scalar(sa.select(Certificate.certificate_no)
+                          .where(Certificate.id == certificate_id))

@@ -1,0 +1,130 @@
+"""Certification reports: cases by occupation/level/status, pass rate per exam session, and
+overdue tasks per group — as rows a view serves as JSON or CSV.
+
+Case fields are read from the instance's JSON data snapshot with SQL JSON extraction (SQLite
+``json_extract``, PostgreSQL ``->>``), so no engine state is loaded; the three columns per case
+are aggregated here. Overdue counts are one grouped query over the indexed ``human_task`` rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import HumanTask, ProcessInstance
+from workflows.certification.register import LEVEL_NAMES
+from workflows.core.actors import Actor
+from workflows.core.errors import NotAllowed
+
+CASE_PROCESS = "certification_application"
+READERS = frozenset({"leading_group", "quality_supervisor", "exam_admin"})
+# What a case's report status is while it is not finished (finished cases report ``outcome``).
+OPEN_STATUS = {"running": "in_progress", "incident": "incident", "failed": "error",
+               "cancelled": "cancelled"}
+CASE_COLUMNS = ("occupation", "level", "level_name", "status", "count")
+SESSION_COLUMNS = ("exam_session", "candidates", "absent", "scored", "passed", "failed",
+                   "pass_rate")
+OVERDUE_COLUMNS = ("candidate_group", "process_id", "overdue", "oldest_due_at")
+
+
+def ensure_may_read(actor: Actor) -> None:
+    if not (actor.is_admin or actor.is_auditor or READERS & actor.groups):
+        raise NotAllowed("reports are for administrators, auditors, the leading group, "
+                         "quality supervisors and exam administrators")
+
+
+def _cases(session: Session) -> list[dict[str, Any]]:
+    data = ProcessInstance.data
+    rows = session.execute(sa.select(
+        ProcessInstance.status, data["occupation"].as_string(), data["level"].as_string(),
+        data["outcome"].as_string(), data["exam_session"].as_string(),
+        data["passed"].as_string(),
+    ).where(ProcessInstance.process_id == CASE_PROCESS))
+    cases = []
+    for status, occupation, level, outcome, exam_session, passed in rows:
+        cases.append({
+            "status": (outcome or "completed") if status == "completed"
+            else OPEN_STATUS.get(status, status),
+            "occupation": occupation, "level": _int(level), "exam_session": exam_session,
+            "passed": _bool(passed), "outcome": outcome})
+    return cases
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(float(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _bool(value: str | None) -> bool | None:
+    """``json_extract`` gives 1/0, ``->>`` gives true/false; absent is None."""
+    if value in (None, ""):
+        return None
+    return str(value).lower() in ("1", "true")
+
+
+def case_counts(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """How many cases per occupation, level and status (in_progress or the outcome)."""
+    ensure_may_read(actor)
+    counted = Counter((c["occupation"] or "", c["level"], c["status"])
+                      for c in _cases(session))
+    return [{"occupation": occupation, "level": level, "level_name": LEVEL_NAMES.get(level),
+             "status": status, "count": count}
+            for (occupation, level, status), count in sorted(
+                counted.items(), key=lambda kv: (kv[0][0], -(kv[0][1] or 0), kv[0][2]))]
+
+
+def session_pass_rates(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Per exam session: candidates, absent, scored (a result was judged), passed, pass rate."""
+    ensure_may_read(actor)
+    sessions: dict[str, Counter[str]] = defaultdict(Counter)
+    for case in _cases(session):
+        if not case["exam_session"]:
+            continue
+        tally = sessions[case["exam_session"]]
+        tally["candidates"] += 1
+        tally["absent"] += case["outcome"] == "absent"
+        if case["passed"] is not None:
+            tally["scored"] += 1
+            tally["passed"] += case["passed"]
+    return [{"exam_session": name, "candidates": t["candidates"], "absent": t["absent"],
+             "scored": t["scored"], "passed": t["passed"], "failed": t["scored"] - t["passed"],
+             "pass_rate": round(t["passed"] / t["scored"], 4) if t["scored"] else None}
+            for name, t in sorted(sessions.items())]
+
+
+def overdue_tasks(session: Session, actor: Actor, *, now: datetime) -> list[dict[str, Any]]:
+    """Open tasks past their due time, per candidate group and process, oldest due first."""
+    ensure_may_read(actor)
+    rows = session.execute(
+        sa.select(HumanTask.candidate_group, HumanTask.process_id, sa.func.count(),
+                  sa.func.min(HumanTask.due_at))
+        .where(HumanTask.status.in_(("ready", "claimed")), HumanTask.due_at < now)
+        .group_by(HumanTask.candidate_group, HumanTask.process_id))
+    found = [{"candidate_group": group, "process_id": process_id, "overdue": count,
+              "oldest_due_at": oldest} for group, process_id, count, oldest in rows]
+    return sorted(found, key=lambda r: (-r["overdue"], r["candidate_group"] or ""))
+
+
+def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    """CSV with a header row; UTF-8 with BOM so spreadsheet programs show Chinese correctly."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore",
+                            lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(row.get(k)) for k in columns})
+    return "\ufeff" + out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return "" if value is None else value

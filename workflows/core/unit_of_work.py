@@ -1,0 +1,155 @@
+"""One use case = one transaction: nothing is stored unless the use case commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import HumanTask, ProcessEvent, ProcessInstance, db
+from models.database import write_transaction
+from workflows.core.errors import InstanceBusy, NotFound
+from workflows.core.history import EventKind, append_unscoped_event, next_event
+
+# Set in ``session.info`` while the session's transaction holds writes (flushed or executed);
+# a unit of work then rolls back before starting rather than adopting that transaction.
+_WROTE = "certflow_wrote"
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _mark_flushed(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _mark_statement(state: Any) -> None:
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _clear_mark(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+class UnitOfWork:
+    """Wraps the session: rolls back on exit unless committed; runs hooks after commit."""
+
+    def __init__(self, session: Session | None = None, *, write: bool = True) -> None:
+        self._session = session
+        self.write = write
+        self._after_commit: list[Callable[[], None]] = []
+        # History of this transaction, inserted with one Core statement at commit: building
+        # and flushing an ORM object per event cost more CPU than the insert itself.
+        self._events: list[dict[str, Any]] = []
+        self._committed = False
+        self._token: Any = None
+
+    @property
+    def session(self) -> Session:
+        return self._session if self._session is not None else db.session
+
+    def __enter__(self) -> UnitOfWork:
+        self._token = write_transaction.set(self.write)
+        session = self.session
+        if session.get_bind().dialect.name == "sqlite" or session.info.get(_WROTE):
+            # End any implicit read transaction so BEGIN (IMMEDIATE on SQLite) starts ours
+            # fresh, and drop anything written but not committed.
+            session.rollback()
+        else:
+            # PostgreSQL (READ COMMITTED): a transaction that has only read (the request's
+            # token check) may simply become ours; ending it would cost a round trip. Loaded
+            # objects are expired as a rollback would, so nothing stale is reused.
+            session.expire_all()
+        self._committed = False
+        self._events = []
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        try:
+            if not self._committed:
+                self.session.rollback()
+        finally:
+            write_transaction.reset(self._token)
+
+    def commit(self, *, keep_loaded: bool = False) -> bool:
+        """Commit; with ``keep_loaded``, leave loaded objects as written (not expired).
+
+        A use case that returns what it just wrote (the instance and its tasks) passes
+        ``keep_loaded`` so the response is shaped without reading everything back: the
+        values in memory are exactly what was committed; the next unit of work expires them.
+        Returns whether that holds: not when after-commit hooks ran (an in-process job may
+        have moved the instance on in another transaction), so the caller reads it again.
+        """
+        keep = keep_loaded and not self._after_commit
+        session = self.session
+        # ``db.session`` is a scoped proxy; the flag lives on the real session.
+        target = session() if isinstance(session, scoped_session) else session
+        expire = target.expire_on_commit
+        target.expire_on_commit = expire and not keep
+        events, self._events = self._events, []
+        try:
+            if events:
+                session.flush()  # the instance rows the events point to come first
+                session.connection().execute(ProcessEvent.__table__.insert(), events)
+            session.commit()
+        except StaleDataError as error:
+            session.rollback()
+            raise InstanceBusy("the instance was changed by another request; retry") from error
+        finally:
+            target.expire_on_commit = expire
+        self._committed = True
+        hooks, self._after_commit = self._after_commit, []
+        for hook in hooks:
+            hook()
+        return keep
+
+    def after_commit(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` only once the transaction is durable (e.g. enqueue background work)."""
+        self._after_commit.append(hook)
+
+    def lock_instance(self, instance_id: int) -> ProcessInstance:
+        """Load an instance holding its row lock (PostgreSQL) for the rest of the transaction."""
+        query = sa.select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        instance = self.session.execute(self._locked(query)).scalar_one_or_none()
+        if instance is None:
+            raise NotFound(f"instance {instance_id} does not exist")
+        return instance
+
+    def find_locked_task(self, task_id: int) -> tuple[ProcessInstance, HumanTask] | None:
+        """A human task and its instance, both locked and freshly read, in one round trip.
+
+        The instance comes first in FROM, and PostgreSQL locks a join's rows in that order,
+        so the lock order stays instance, then task. The task row is locked too so that,
+        after waiting for the instance, its newest version is returned: a row that is only
+        joined would come from the statement's snapshot taken before the wait.
+        """
+        query = (sa.select(ProcessInstance, HumanTask)
+                 .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+                 .where(HumanTask.id == task_id))
+        row = self.session.execute(self._locked(query)).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def _locked(self, query: sa.Select[Any]) -> sa.Select[Any]:
+        """``query`` reading fresh rows and, except on SQLite (one writer at a time), locking
+        them until commit."""
+        query = query.execution_options(populate_existing=True)
+        if self.session.get_bind().dialect.name != "sqlite":
+            query = query.with_for_update()
+        return query
+
+    def record(self, kind: EventKind, instance: ProcessInstance | None, *,
+               actor_id: int | None, task_name: str | None = None,
+               payload: dict[str, Any] | None = None) -> None:
+        if instance is None:
+            append_unscoped_event(self.session, kind, actor_id=actor_id, task_name=task_name,
+                                  payload=payload)
+            return
+        self._events.append(next_event(kind, instance=instance, actor_id=actor_id,
+                                       task_name=task_name, payload=payload))

@@ -1,0 +1,155 @@
+"""Working-day arithmetic for notice windows and SLAs (公示 5 个工作日, 2 个工作日内审批).
+
+ISO 8601 has no "working day" designator, so certflow adds one: ``P<n>WD`` means *n working
+days later, same local time of day*. Working days are Monday–Friday in the calendar's time zone
+(China: Asia/Shanghai), minus public holidays, plus the weekend days that are declared workdays
+(调休上班). The calendar comes from ``config/holidays_cn.json`` — shipped and versioned so a
+deadline computed today is the deadline computed in a test or a replay next year — and falls back
+to the ``holidays`` package (public holidays only, no makeup days) for years the file lacks.
+Regenerate the file with ``python -m workflows.core.working_days 2024 2026``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "holidays_cn.json"
+WORKING_DAYS = re.compile(r"^P(\d{1,4})WD$", re.IGNORECASE)
+_SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
+
+
+@dataclass
+class WorkCalendar:
+    """Which local dates are working days, and the zone that decides what "local" means."""
+
+    timezone: str = "Asia/Shanghai"
+    weekend: frozenset[int] = frozenset({6, 7})  # ISO weekday numbers
+    holidays: dict[date, str] = field(default_factory=dict)
+    workdays: dict[date, str] = field(default_factory=dict)  # weekend days that are workdays
+    years: frozenset[int] = frozenset()
+    _fallback: set[int] = field(default_factory=set)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_working_day(self, day: date) -> bool:
+        self._ensure_year(day.year)
+        if day in self.workdays:
+            return True
+        return day.isoweekday() not in self.weekend and day not in self.holidays
+
+    def _ensure_year(self, year: int) -> None:
+        """Years the file does not cover come from the ``holidays`` package (no 调休 data)."""
+        if year in self.years or year in self._fallback:
+            return
+        with _lock:
+            if year in self._fallback:
+                return
+            import holidays
+
+            for day, name in holidays.China(years=[year], language="zh_CN").items():
+                self.holidays.setdefault(day, name)
+            self._fallback.add(year)
+
+
+def add_working_days(start: datetime, days: int, calendar: WorkCalendar | None = None
+                     ) -> datetime:
+    """``start`` moved forward by ``days`` working days, keeping its local time of day.
+
+    Counting starts on the day after ``start``'s local date: Monday 10:00 + 1 working day is
+    Tuesday 10:00; Friday + 1 is Monday; a holiday or weekend is skipped, a 调休 workday counts.
+    """
+    if start.tzinfo is None:
+        raise ValueError("working-day arithmetic needs an aware datetime")
+    calendar = calendar or default_calendar()
+    local = start.astimezone(calendar.zone)
+    day, counted = local.date(), 0
+    while counted < days:
+        day += timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted += 1
+    moved = datetime.combine(day, local.timetz().replace(tzinfo=None), calendar.zone)
+    return moved.astimezone(UTC)
+
+
+def parse_working_days(expression: str) -> int | None:
+    """``n`` for a ``P<n>WD`` expression, None for anything else (plain ISO 8601)."""
+    match = WORKING_DAYS.match(expression.strip())
+    return int(match.group(1)) if match else None
+
+
+def local_zone() -> ZoneInfo:
+    """The zone naive dates in diagrams are read in (the calendar's, not the server's)."""
+    return default_calendar().zone
+
+
+def load_calendar(path: Path) -> WorkCalendar:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    holidays_, workdays = {}, {}
+    for year in raw.get("years", {}).values():
+        holidays_.update({date.fromisoformat(d): n for d, n in year.get("holidays", {}).items()})
+        workdays.update({date.fromisoformat(d): n for d, n in year.get("workdays", {}).items()})
+    return WorkCalendar(timezone=raw.get("timezone", "Asia/Shanghai"),
+                        weekend=frozenset(raw.get("weekend", [6, 7])), holidays=holidays_,
+                        workdays=workdays, years=frozenset(int(y) for y in raw.get("years", {})))
+
+
+_lock = threading.RLock()
+_calendar: WorkCalendar | None = None
+_path: Path = DEFAULT_FILE
+
+
+def configure(path: Path | None = None) -> None:
+    """Point at another calendar file (settings); it is loaded on first use."""
+    global _calendar, _path
+    with _lock:
+        _path, _calendar = (path or DEFAULT_FILE), None
+
+
+def default_calendar() -> WorkCalendar:
+    global _calendar
+    if _calendar is None:
+        with _lock:
+            if _calendar is None:
+                _calendar = load_calendar(_path)
+    return _calendar
+
+
+def build_calendar_file(years: list[int]) -> dict[str, object]:
+    """The file's content from the ``holidays`` package: public holidays and 调休 workdays."""
+    import holidays
+
+    out: dict[str, object] = {}
+    for year in years:
+        names = holidays.China(years=[year], language="zh_CN")
+        english = holidays.China(years=[year], language="en_US")
+        workdays = {}
+        for day, name in sorted(english.items()):
+            for month, dom, yr in _SUBSTITUTED.findall(name):
+                workdays[f"{yr}-{month}-{dom}"] = f"调休上班（{day.isoformat()} 放假）"
+        out[str(year)] = {"holidays": {d.isoformat(): n for d, n in sorted(names.items())},
+                          "workdays": dict(sorted(workdays.items()))}
+    return {
+        "description": "中国法定节假日与调休上班日，用于工作日计算（P<n>WD）。"
+                       "Generated by `python -m workflows.core.working_days`; edit by hand "
+                       "when the State Council publishes next year's schedule.",
+        "timezone": "Asia/Shanghai",
+        "weekend": [6, 7],
+        "years": out,
+    }
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance command
+    first, last = int(sys.argv[1]), int(sys.argv[2])
+    content = build_calendar_file(list(range(first, last + 1)))
+    DEFAULT_FILE.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n",
+                            encoding="utf-8")
+    print(f"wrote {DEFAULT_FILE}")

@@ -1,0 +1,104 @@
+"""Deploy and look up process definitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from models import ProcessDefinition
+from workflows.core import clock
+from workflows.core.actors import Actor
+from workflows.core.errors import Conflict, NotAllowed, NotFound
+from workflows.core.history import EventKind
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.definitions import spec_cache
+from workflows.engine import parse_bundle
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    definition: ProcessDefinition
+    created: bool
+
+
+def deploy_definition(files: dict[str, bytes], *, actor: Actor | None, uow: UnitOfWork,
+                      process_id: str | None = None) -> DeployResult:
+    """Validate a bundle and store it as the next version, unless identical content exists."""
+    if actor is not None and not actor.is_admin:
+        raise NotAllowed("only administrators deploy process definitions")
+    bundle = parse_bundle(files, process_id=process_id)  # CPU work before taking locks
+    with uow:
+        existing = uow.session.scalars(
+            sa.select(ProcessDefinition).where(
+                ProcessDefinition.process_id == bundle.process_id,
+                ProcessDefinition.content_hash == bundle.content_hash)
+        ).first()
+        if existing is not None:
+            return DeployResult(existing, created=False)
+        latest = uow.session.scalar(
+            sa.select(sa.func.max(ProcessDefinition.version))
+            .where(ProcessDefinition.process_id == bundle.process_id)
+        ) or 0
+        definition = ProcessDefinition(
+            process_id=bundle.process_id, version=latest + 1, name=bundle.name,
+            content_hash=bundle.content_hash, files=bundle.files, bpmn_file=bundle.bpmn_file,
+            task_meta=bundle.task_meta, deployed_at=clock.utcnow(),
+            deployed_by=actor.id if actor else None,
+        )
+        uow.session.add(definition)
+        try:
+            uow.session.flush()
+        except IntegrityError as error:
+            raise Conflict("another deployment of this process happened at the same time; "
+                           "retry") from error
+        uow.record(EventKind.DEFINITION_DEPLOYED, None, actor_id=actor.id if actor else None,
+                   payload={"definition_id": definition.id, "process_id": bundle.process_id,
+                            "version": definition.version, "content_hash": bundle.content_hash})
+        uow.commit()
+    spec_cache.put(definition.id, definition.process_id, bundle.spec, bundle.subprocess_specs,
+                   bundle.task_meta, bundle.files, definition.version)
+    return DeployResult(definition, created=True)
+
+
+def validate_definition(files: dict[str, bytes], *, actor: Actor,
+                        process_id: str | None = None) -> None:
+    """Check a bundle exactly as deploy would, storing nothing.
+
+    The modeler validates while an administrator edits; every problem (file, element, line)
+    raises ``InvalidDefinition`` just as a refused deployment does.
+    """
+    if not actor.is_admin:
+        raise NotAllowed("only administrators validate process definitions")
+    parse_bundle(files, process_id=process_id)
+
+
+def get_definition(session: sa.orm.Session, process_id: str,
+                   version: int | None = None) -> ProcessDefinition:
+    """A named version, or the latest one; NotFound otherwise."""
+    query = sa.select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+    if version is not None:
+        query = query.where(ProcessDefinition.version == version)
+    definition = session.scalars(query.order_by(ProcessDefinition.version.desc()).limit(1)).first()
+    if definition is None:
+        which = f"version {version} of " if version is not None else ""
+        raise NotFound(f"{which}process '{process_id}' is not deployed")
+    return definition
+
+
+def list_definitions(session: sa.orm.Session, *, process_id: str | None = None,
+                     all_versions: bool = False) -> list[ProcessDefinition]:
+    """Latest version of every process, or every version of one process."""
+    # The listing shows file names: load the deferred files with the rows, not one by one.
+    query = sa.select(ProcessDefinition).options(sa.orm.undefer(ProcessDefinition.files))
+    if process_id is not None:
+        query = query.where(ProcessDefinition.process_id == process_id)
+    if not all_versions:
+        latest = (sa.select(ProcessDefinition.process_id,
+                            sa.func.max(ProcessDefinition.version).label("v"))
+                  .group_by(ProcessDefinition.process_id).subquery())
+        query = query.join(latest, sa.and_(ProcessDefinition.process_id == latest.c.process_id,
+                                           ProcessDefinition.version == latest.c.v))
+    return list(session.scalars(query.order_by(ProcessDefinition.process_id,
+                                               ProcessDefinition.version.desc())))

@@ -1,0 +1,83 @@
+"""Parsed specs per deployed definition, parsed once per process and reused by every instance.
+
+Deployed definitions are immutable, so an entry never goes stale; the cache is bounded only by
+the number of deployed versions in use.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import ProcessDefinition
+from workflows.core.errors import NotFound
+from workflows.engine import load_specs
+
+
+@dataclass(frozen=True)
+class CachedDefinition:
+    definition_id: int
+    process_id: str
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    task_meta: dict[str, dict[str, Any]]
+    files: dict[str, str]
+    version: int = 0
+
+    def form_schema(self, form_name: str | None) -> dict[str, Any] | None:
+        """The JSON Schema of a form file in this definition's bundle."""
+        import json
+
+        if not form_name or form_name not in self.files:
+            return None
+        return json.loads(self.files[form_name])
+
+
+_cache: dict[int, CachedDefinition] = {}
+_lock = threading.Lock()
+
+
+def get(definition: ProcessDefinition) -> CachedDefinition:
+    """The parsed definition for a stored row, parsing it on first use."""
+    cached = _cache.get(definition.id)
+    if cached is not None:
+        return cached
+    spec, subprocess_specs = load_specs(definition.files, definition.bpmn_file,
+                                        definition.process_id)
+    cached = CachedDefinition(definition.id, definition.process_id, spec, subprocess_specs,
+                              definition.task_meta, dict(definition.files), definition.version)
+    with _lock:
+        return _cache.setdefault(definition.id, cached)
+
+
+def get_by_id(session: Session, definition_id: int) -> CachedDefinition:
+    """The parsed definition by id: no query at all once cached (the hot path of every step).
+
+    Deployed definitions never change, so the row (its ~70 KB of files included) is read only
+    on the first use of a version in this process.
+    """
+    cached = _cache.get(definition_id)
+    if cached is not None:
+        return cached
+    definition = session.get(ProcessDefinition, definition_id)
+    if definition is None:
+        raise NotFound(f"definition {definition_id} does not exist")
+    return get(definition)
+
+
+def put(definition_id: int, process_id: str, spec: Any, subprocess_specs: dict[str, Any],
+        task_meta: dict[str, dict[str, Any]], files: dict[str, str], version: int = 0) -> None:
+    """Seed the cache right after a deploy so the first instance does not re-parse."""
+    with _lock:
+        _cache[definition_id] = CachedDefinition(definition_id, process_id, spec,
+                                                 subprocess_specs, task_meta, dict(files),
+                                                 version)
+
+
+def clear() -> None:
+    """Forget everything (tests that recreate the database reuse ids)."""
+    with _lock:
+        _cache.clear()

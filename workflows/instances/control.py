@@ -1,0 +1,133 @@
+"""An administrator's hand on a running instance: suspend, resume, terminate.
+
+None of these touches the engine state: a suspension only stops people and background work
+from moving the instance (claims, completions, timers, service jobs check the status), and a
+termination closes every open row (human tasks, timers, message waits, service jobs,
+incidents) and ends the instance as ``cancelled``. So replay stays a pure function of the
+recorded inputs: it treats suspension and resumption as observed events and ends a replay at
+``instance_terminated`` as cancelled (``workflows/audit/replayer.py``). Each action is one
+transaction that also appends its event, with actor and reason, to the instance's hash chain.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from models import HumanTask, Incident, MessageSubscription, ProcessInstance, ServiceJob, Timer
+from models.human_task import OPEN_STATUSES
+from workflows.core import clock
+from workflows.core.actors import Actor
+from workflows.core.errors import Conflict, InvalidInput, NotAllowed
+from workflows.core.history import EventKind
+from workflows.core.jobs import dispatch_after_commit
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.instances.lifecycle import InstanceView, view_of
+
+SUSPENDABLE = ("running", "incident")
+TERMINABLE = ("running", "suspended", "incident", "failed")
+MAX_REASON = 1000
+
+
+class InstanceSuspended(Conflict):
+    title = "Instance suspended"
+
+
+def ensure_not_suspended(instance: ProcessInstance) -> None:
+    """Called by the task use cases: a suspended instance's tasks wait for the resumption."""
+    if instance.status == "suspended":
+        raise InstanceSuspended(
+            f"instance {instance.id} is suspended by an administrator; its tasks cannot be "
+            "claimed or completed until it is resumed")
+
+
+def suspend_instance(instance_id: int, *, reason: str | None, actor: Actor,
+                     uow: UnitOfWork) -> InstanceView:
+    """Stop an instance moving on (tasks, timers, service jobs) until an admin resumes it."""
+    _ensure_admin(actor, "suspend")
+    with uow:
+        instance = uow.lock_instance(instance_id)
+        if instance.status not in SUSPENDABLE:
+            raise Conflict(f"instance {instance_id} is {instance.status}; only a running "
+                           "instance (or one with an incident) can be suspended")
+        previous = instance.status
+        instance.status = "suspended"
+        uow.record(EventKind.INSTANCE_SUSPENDED, instance, actor_id=actor.id,
+                   payload={"reason": _clean(reason), "previous_status": previous})
+        uow.commit()
+        return view_of(uow.session, instance)
+
+
+def resume_instance(instance_id: int, *, reason: str | None, actor: Actor,
+                    uow: UnitOfWork) -> InstanceView:
+    """Let a suspended instance move on: queued service jobs are sent again now, and timers
+    that fell due meanwhile are still pending, so the next timer sweep fires them."""
+    _ensure_admin(actor, "resume")
+    with uow:
+        instance = uow.lock_instance(instance_id)
+        if instance.status != "suspended":
+            raise Conflict(f"instance {instance_id} is {instance.status}, not suspended; only a "
+                           "suspended instance can be resumed")
+        open_incidents = uow.session.scalar(sa.select(sa.func.count(Incident.id)).where(
+            Incident.instance_id == instance.id, Incident.status == "open")) or 0
+        instance.status = "incident" if open_incidents else "running"
+        uow.record(EventKind.INSTANCE_RESUMED, instance, actor_id=actor.id,
+                   payload={"reason": _clean(reason), "status": instance.status})
+        for job_id in uow.session.scalars(sa.select(ServiceJob.id).where(
+                ServiceJob.instance_id == instance.id, ServiceJob.status == "queued")):
+            dispatch_after_commit(uow, job_id)
+        uow.commit()
+        return view_of(uow.session, instance)
+
+
+def terminate_instance(instance_id: int, *, reason: str, actor: Actor,
+                       uow: UnitOfWork) -> InstanceView:
+    """End an instance for good (status ``cancelled``), closing everything it still waits on."""
+    _ensure_admin(actor, "terminate")
+    cleaned = _clean(reason)
+    if not cleaned:
+        raise InvalidInput("a reason is required to terminate an instance")
+    with uow:
+        instance = uow.lock_instance(instance_id)
+        if instance.status not in TERMINABLE:
+            raise Conflict(f"instance {instance_id} is already {instance.status}; only an "
+                           "instance that has not ended can be terminated")
+        now = clock.utcnow()
+        previous = instance.status
+        instance.status, instance.ended_at = "cancelled", now
+        uow.record(EventKind.INSTANCE_TERMINATED, instance, actor_id=actor.id,
+                   payload={"reason": cleaned, "previous_status": previous})
+        _close_open_rows(uow, instance, actor_id=actor.id, now=now)
+        uow.commit()
+        return view_of(uow.session, instance)
+
+
+def _close_open_rows(uow: UnitOfWork, instance: ProcessInstance, *, actor_id: int,
+                     now: datetime) -> None:
+    session = uow.session
+    tasks = session.scalars(sa.select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status.in_(OPEN_STATUSES))
+        .order_by(HumanTask.id))
+    for task in tasks:
+        task.status, task.completed_at = "cancelled", now
+        uow.record(EventKind.TASK_CANCELLED, instance, actor_id=actor_id,
+                   task_name=task.task_name, payload={"task_id": task.id})
+    for model, column, open_statuses in (
+            (Timer, Timer.status, ("pending", "claimed")),
+            (MessageSubscription, MessageSubscription.status, ("waiting",)),
+            (ServiceJob, ServiceJob.status, ("queued", "incident")),
+            (Incident, Incident.status, ("open",))):
+        session.execute(sa.update(model).where(model.instance_id == instance.id,
+                                               column.in_(open_statuses))
+                        .values(status="cancelled")
+                        .execution_options(synchronize_session=False))
+
+
+def _ensure_admin(actor: Actor, action: str) -> None:
+    if not actor.is_admin:
+        raise NotAllowed(f"only administrators may {action} an instance")
+
+
+def _clean(reason: str | None) -> str:
+    return (reason or "").strip()[:MAX_REASON]

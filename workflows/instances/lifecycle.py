@@ -1,0 +1,141 @@
+"""Start and read process instances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import HumanTask, ProcessDefinition, ProcessInstance
+from workflows.core import clock
+from workflows.core.actors import Actor
+from workflows.core.errors import NotAllowed, NotFound
+from workflows.core.history import EventKind
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.definitions import forms, spec_cache
+from workflows.definitions.deploy import get_definition
+from workflows.engine import START_FORM_KEY, EngineFailure, Run
+from workflows.instances.run_store import RECENT_STEPS, store_progress
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    instance: ProcessInstance
+    definition_version: int
+    open_tasks: list[HumanTask]
+    completed_tasks: list[HumanTask]
+    # True when only the newest ``RECENT_STEPS`` completed steps are listed (write responses).
+    completed_truncated: bool = False
+
+
+def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], actor: Actor,
+                   uow: UnitOfWork, version: int | None = None,
+                   script_time_limit_s: float = 1.0) -> InstanceView:
+    """Start the latest (or a named) version and run it until it waits on people."""
+    if actor.is_auditor:
+        raise NotAllowed("auditors cannot start processes")
+    with uow:
+        definition_row = get_definition(uow.session, process_id, version)
+        definition = spec_cache.get(definition_row)
+        start_meta = definition.task_meta.get(START_FORM_KEY, {})
+        forms.validate(definition.form_schema(start_meta.get("form")), data,
+                       where=f"starting '{process_id}'")
+        now = clock.utcnow()
+        instance = ProcessInstance(
+            definition_id=definition_row.id, process_id=process_id, business_key=business_key,
+            status="running", state="", serializer_version="", data={}, started_by=actor.id,
+            started_at=now, last_event_seq=0, last_event_hash="",
+        )
+        uow.session.add(instance)
+        uow.session.flush()
+        uow.record(EventKind.INSTANCE_STARTED, instance, actor_id=actor.id, payload={
+            "definition_id": definition_row.id, "version": definition_row.version,
+            "business_key": business_key, "data": data})
+        run = Run.start(definition.spec, definition.subprocess_specs, data,
+                        time_limit_s=script_time_limit_s)
+        failure = _advance(run)
+        tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
+                               failure=failure, all_tasks=True)
+        if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
+            return view_from(instance, tasks, definition_row.version,
+                             recent_steps=RECENT_STEPS)
+        return view_of(uow.session, instance)
+
+
+def _advance(run: Run) -> EngineFailure | None:
+    try:
+        run.advance()
+    except EngineFailure as failure:
+        return failure
+    return None
+
+
+def get_instance(session: Session, instance_id: int, *, actor: Actor) -> InstanceView:
+    """One instance with its open and completed tasks, if the actor may see it."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None or not may_view(session, instance, actor):
+        # Same answer for "absent" and "not yours": ids cannot be probed.
+        raise NotFound(f"instance {instance_id} does not exist")
+    return view_of(session, instance)
+
+
+def view_of(session: Session, instance: ProcessInstance) -> InstanceView:
+    tasks = list(session.scalars(
+        sa.select(HumanTask).where(HumanTask.instance_id == instance.id).order_by(HumanTask.id)))
+    version = session.scalar(sa.select(ProcessDefinition.version)
+                             .where(ProcessDefinition.id == instance.definition_id))
+    return view_from(instance, tasks, version or 0)
+
+
+def view_from(instance: ProcessInstance, tasks: list[HumanTask], definition_version: int,
+              *, recent_steps: int | None = None) -> InstanceView:
+    """The view from rows a use case already holds (its tasks, by id); ``recent_steps``
+    keeps only that many of the newest completed steps."""
+    completed = [t for t in tasks if t.status == "completed"]
+    truncated = recent_steps is not None and len(completed) > recent_steps
+    return InstanceView(
+        instance=instance, definition_version=definition_version,
+        open_tasks=[t for t in tasks if t.status in ("ready", "claimed")],
+        completed_tasks=completed[-recent_steps:] if truncated and recent_steps else completed,
+        completed_truncated=truncated,
+    )
+
+
+def may_view(session: Session, instance: ProcessInstance, actor: Actor) -> bool:
+    """Admins and auditors see all; applicants their own; reviewers what their groups touch."""
+    if actor.is_admin or actor.is_auditor or instance.started_by == actor.id:
+        return True
+    if actor.role == "applicant":
+        return False
+    involved = sa.select(HumanTask.id).where(
+        HumanTask.instance_id == instance.id,
+        sa.or_(HumanTask.candidate_group.in_(actor.groups) if actor.groups else sa.false(),
+               HumanTask.assignee_id == actor.id, HumanTask.completed_by == actor.id),
+    ).limit(1)
+    return session.scalar(involved) is not None
+
+
+def list_instances(session: Session, *, actor: Actor, process_id: str | None = None,
+                   business_key: str | None = None, status: str | None = None,
+                   page: int = 1, per_page: int = 50) -> tuple[list[ProcessInstance], int]:
+    """Instances the actor may see, newest first, with the total count."""
+    query = sa.select(ProcessInstance)
+    if not (actor.is_admin or actor.is_auditor):
+        involved = sa.select(HumanTask.instance_id).where(
+            sa.or_(HumanTask.candidate_group.in_(actor.groups) if actor.groups and
+                   actor.role != "applicant" else sa.false(),
+                   HumanTask.assignee_id == actor.id, HumanTask.completed_by == actor.id))
+        query = query.where(sa.or_(ProcessInstance.started_by == actor.id,
+                                   ProcessInstance.id.in_(involved)))
+    if process_id:
+        query = query.where(ProcessInstance.process_id == process_id)
+    if business_key:
+        query = query.where(ProcessInstance.business_key == business_key)
+    if status:
+        query = query.where(ProcessInstance.status == status)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(ProcessInstance.id.desc())
+                           .limit(per_page).offset((page - 1) * per_page))
+    return list(rows), total

@@ -1,0 +1,157 @@
+"""Apply what one engine run did to the tables: history, human tasks, status and state.
+
+Shared by every use case that moves an instance (start, complete, timers, messages, service
+tasks), so they all store the same things in the same transaction: human tasks, and the timer,
+message and service-job rows (``workflows/instances/wait_rows.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import HumanTask, ProcessInstance
+from models.human_task import OPEN_STATUSES
+from workflows.core import clock
+from workflows.core.history import EventKind
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.definitions.spec_cache import CachedDefinition
+from workflows.engine import EngineFailure, ReadyUserTask, Run, add_duration
+from workflows.engine.serialization import SERIALIZER_VERSION
+from workflows.instances.wait_rows import sync_waits
+
+# Tasks in this lane belong to the person who started the instance (e.g. 销假), not a group.
+INITIATOR_GROUP = "applicant"
+# Completed steps a start/complete response lists (the newest); GET of the instance lists all.
+RECENT_STEPS = 50
+
+
+def store_progress(uow: UnitOfWork, instance: ProcessInstance, run: Run,
+                   definition: CachedDefinition, *, actor_id: int | None,
+                   failure: EngineFailure | None = None,
+                   all_tasks: bool = False) -> list[HumanTask]:
+    """Record engine decisions, sync human tasks, and save state/data/status.
+
+    Nothing is flushed in between (``no_autoflush``): the rows read here are filtered on their
+    in-memory status, new human tasks get their ids from one ``INSERT … RETURNING``, and the
+    instance row is written once, at commit. Returns the instance's open tasks (with
+    ``all_tasks``: also the newest completed ones, for a response that lists recent steps),
+    by id.
+    """
+    with uow.session.no_autoflush:
+        rows = _store(uow, instance, run, definition, actor_id=actor_id, failure=failure,
+                      all_tasks=all_tasks)
+    run.stored_before = True
+    return rows
+
+
+def _store(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: CachedDefinition,
+           *, actor_id: int | None, failure: EngineFailure | None,
+           all_tasks: bool) -> list[HumanTask]:
+    for step in run.steps:
+        uow.record(EventKind(step.kind), instance, actor_id=None, task_name=step.task_name,
+                   payload=step.payload)
+    run.steps.clear()
+    now = clock.utcnow()
+    rows = _task_rows(uow, instance.id, all_tasks=all_tasks) if run.stored_before else []
+    if failure is not None:
+        instance.status = "failed"
+        instance.error = failure.to_dict()
+        instance.ended_at = None
+        uow.record(EventKind.INSTANCE_FAILED, instance, actor_id=actor_id,
+                   task_name=failure.task_name, payload={"error": failure.to_dict()})
+        _cancel_open_tasks(uow, instance, keep=set(), actor_id=actor_id, rows=rows)
+        sync_waits(uow, instance, run, now=now, failed=True)
+    else:
+        ready = run.ready_user_tasks()
+        rows += _sync_human_tasks(uow, instance, ready, definition, rows, now=now,
+                                  actor_id=actor_id)
+        in_incident = sync_waits(uow, instance, run, now=now)
+        if run.completed:
+            instance.status = "completed"
+            instance.ended_at = now
+            uow.record(EventKind.INSTANCE_COMPLETED, instance, actor_id=actor_id,
+                       payload={"outcome": run.data().get("outcome")})
+        else:
+            # An open incident keeps the instance flagged until an administrator retries it.
+            instance.status = "incident" if in_incident else "running"
+    instance.state = run.dump()
+    instance.serializer_version = SERIALIZER_VERSION
+    instance.data = run.data()
+    return rows if all_tasks else [row for row in rows if row.status in OPEN_STATUSES]
+
+
+def open_tasks(uow: UnitOfWork, instance_id: int) -> list[HumanTask]:
+    return list(uow.session.scalars(
+        sa.select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                   HumanTask.status.in_(("ready", "claimed")))
+        .order_by(HumanTask.id)
+    ))
+
+
+def _task_rows(uow: UnitOfWork, instance_id: int, *, all_tasks: bool) -> list[HumanTask]:
+    """The instance's open task rows, oldest first; with ``all_tasks`` also its newest
+    ``RECENT_STEPS + 1`` completed ones (one more than a response lists, to tell it the list
+    was cut). A long-running instance's finished history stays out of the hot path: a
+    completion's cost must not grow with the steps before it."""
+    where = HumanTask.status.in_(OPEN_STATUSES)
+    if all_tasks:
+        recent = (sa.select(HumanTask.id)
+                  .where(HumanTask.instance_id == instance_id, HumanTask.status == "completed")
+                  .order_by(HumanTask.id.desc()).limit(RECENT_STEPS + 1))
+        where = sa.or_(where, HumanTask.id.in_(recent))
+    query = sa.select(HumanTask).where(HumanTask.instance_id == instance_id, where)
+    return list(uow.session.scalars(query.order_by(HumanTask.id)))
+
+
+def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[ReadyUserTask],
+                      definition: CachedDefinition, rows: list[HumanTask], *, now: Any,
+                      actor_id: int | None) -> list[HumanTask]:
+    """Cancel open rows the engine no longer offers, insert the new ones; returns the new."""
+    ready_ids = {task.spiff_task_id for task in ready}
+    # In-memory status: the task completed in this transaction is not flushed yet.
+    existing = {row.spiff_task_id for row in rows if row.status in OPEN_STATUSES}
+    _cancel_open_tasks(uow, instance, keep=ready_ids, actor_id=actor_id, rows=rows)
+    values = []
+    for task in ready:
+        if task.spiff_task_id in existing:
+            continue
+        meta = definition.task_meta.get(task.task_name, {})
+        group = meta.get("group")
+        assignee = instance.started_by if group == INITIATOR_GROUP else None
+        due_in = meta.get("due_in")
+        values.append(dict(
+            instance_id=instance.id, spiff_task_id=task.spiff_task_id, task_name=task.task_name,
+            title=meta.get("title") or task.title, process_id=instance.process_id,
+            business_key=instance.business_key, candidate_group=group, assignee_id=assignee,
+            status="claimed" if assignee else "ready", form_ref=meta.get("form"),
+            definition_id=definition.definition_id,
+            due_at=add_duration(now, due_in) if due_in else None, created_at=now,
+            claimed_at=now if assignee else None,
+        ))
+    if not values:
+        return []
+    # One round trip for every new row, ids included (the TASK_READY events carry them).
+    new_rows = list(uow.session.scalars(
+        sa.insert(HumanTask).returning(HumanTask, sort_by_parameter_order=True), values))
+    for row, value in zip(new_rows, values, strict=True):
+        due_at = value["due_at"]
+        uow.record(EventKind.TASK_READY, instance, actor_id=None, task_name=row.task_name,
+                   payload={"task_id": row.id, "title": value["title"],
+                            "group": value["candidate_group"],
+                            "assignee_id": value["assignee_id"],
+                            "due_at": due_at.isoformat() if due_at else None})
+    return new_rows
+
+
+def _cancel_open_tasks(uow: UnitOfWork, instance: ProcessInstance, *, keep: set[str],
+                       actor_id: int | None, rows: list[HumanTask] | None = None) -> None:
+    """Open rows whose engine task is no longer ready (a boundary event, a failure)."""
+    for row in open_tasks(uow, instance.id) if rows is None else rows:
+        if row.spiff_task_id in keep or row.status not in OPEN_STATUSES:
+            continue
+        row.status = "cancelled"
+        row.completed_at = clock.utcnow()
+        uow.record(EventKind.TASK_CANCELLED, instance, actor_id=actor_id,
+                   task_name=row.task_name, payload={"task_id": row.id})

@@ -1,0 +1,151 @@
+"""Claim, release and complete user tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import HumanTask, ProcessInstance, User
+from workflows.core import clock
+from workflows.core.actors import Actor
+from workflows.core.errors import Conflict, NotAllowed, NotFound, TaskAlreadyClaimed, TaskNotOpen
+from workflows.core.history import EventKind
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.definitions import forms, spec_cache
+from workflows.definitions.deploy import ProcessDefinition
+from workflows.engine import EngineFailure, Run
+from workflows.instances.control import ensure_not_suspended
+from workflows.instances.lifecycle import InstanceView, view_from, view_of
+from workflows.instances.run_store import RECENT_STEPS, store_progress
+from workflows.tasks import duties
+
+
+def get_task(session: Session, task_id: int, *, actor: Actor) -> HumanTask:
+    """A task the actor may see (their group's, theirs, or any for admin/auditor)."""
+    task = session.get(HumanTask, task_id)
+    if task is None or not _may_see(task, actor):
+        raise NotFound(f"task {task_id} does not exist")
+    return task
+
+
+def task_form_schema(session: Session, task: HumanTask) -> dict[str, Any] | None:
+    definition = session.get(ProcessDefinition, task.definition_id)
+    return spec_cache.get(definition).form_schema(task.form_ref) if definition else None
+
+
+def claim_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
+    """Take an open task of one of my groups; exactly one claimer wins."""
+    with uow:
+        task, instance = _lock_task(uow, task_id, actor)
+        ensure_not_suspended(instance)
+        if task.status == "claimed":
+            if task.assignee_id == actor.id:
+                return task  # claiming twice is harmless
+            holder = _name(uow.session, task.assignee_id)
+            raise TaskAlreadyClaimed(f"task {task_id} is already claimed by {holder}",
+                                     claimed_by={"id": task.assignee_id, "display_name": holder})
+        _ensure_open(task)
+        _claim(uow, task, instance, actor)
+        uow.commit(keep_loaded=True)  # the response is the task as written: no re-read
+        return task
+
+
+def _claim(uow: UnitOfWork, task: HumanTask, instance: ProcessInstance, actor: Actor) -> None:
+    """Group membership and separation of duties, then the claim itself (caller commits)."""
+    if not actor.in_group(task.candidate_group):
+        raise NotAllowed(f"only members of group '{task.candidate_group}' may claim this task")
+    duties.enforce(uow.session, task, instance, actor)  # separation of duties (403)
+    task.status, task.assignee_id, task.claimed_at = "claimed", actor.id, clock.utcnow()
+    uow.record(EventKind.TASK_CLAIMED, instance, actor_id=actor.id, task_name=task.task_name,
+               payload={"task_id": task.id})
+
+
+def release_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
+    """Give a claimed task back to its group (the claimer, or an administrator)."""
+    with uow:
+        task, instance = _lock_task(uow, task_id, actor)
+        _ensure_open(task)
+        if task.status != "claimed":
+            raise Conflict(f"task {task_id} is not claimed")
+        if task.assignee_id != actor.id and not actor.is_admin:
+            raise NotAllowed(f"task {task_id} is claimed by "
+                             f"{_name(uow.session, task.assignee_id)}; only they may release it")
+        if task.candidate_group is None or task.candidate_group == "applicant":
+            raise Conflict("a task assigned to one person cannot be released to a group")
+        task.status, task.assignee_id, task.claimed_at = "ready", None, None
+        uow.record(EventKind.TASK_RELEASED, instance, actor_id=actor.id,
+                   task_name=task.task_name, payload={"task_id": task.id})
+        uow.commit(keep_loaded=True)
+        return task
+
+
+def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: UnitOfWork,
+                  script_time_limit_s: float = 1.0, claim_if_ready: bool = False
+                  ) -> InstanceView:
+    """Finish a task I claimed and run the process until it waits on people again.
+
+    ``claim_if_ready`` (bulk work) claims an unclaimed task in the same transaction first, so
+    a completion that fails leaves the task exactly as it was, unclaimed.
+    """
+    with uow:
+        task, instance = _lock_task(uow, task_id, actor)
+        _ensure_open(task)
+        ensure_not_suspended(instance)
+        if claim_if_ready and task.status == "ready":
+            _claim(uow, task, instance, actor)
+        if task.status != "claimed":
+            raise Conflict(f"task {task_id} must be claimed before it is completed")
+        if task.assignee_id != actor.id:
+            raise NotAllowed(f"task {task_id} is claimed by {_name(uow.session, task.assignee_id)}"
+                             "; only they may complete it")
+        duties.enforce(uow.session, task, instance, actor)  # re-checked: the case moved on
+        definition = spec_cache.get_by_id(uow.session, instance.definition_id)
+        forms.validate(definition.form_schema(task.form_ref), data, where=f"task '{task.title}'")
+        run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
+                         time_limit_s=script_time_limit_s)
+        now = clock.utcnow()
+        task.status, task.completed_at, task.completed_by = "completed", now, actor.id
+        uow.record(EventKind.TASK_COMPLETED, instance, actor_id=actor.id,
+                   task_name=task.task_name, payload={"task_id": task.id, "data": data})
+        failure = None
+        try:
+            run.complete(task.spiff_task_id, data)
+            run.advance()
+        except EngineFailure as error:
+            failure = error
+        tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
+                               failure=failure, all_tasks=True)
+        if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
+            return view_from(instance, tasks, definition.version,
+                             recent_steps=RECENT_STEPS)
+        return view_of(uow.session, instance)
+
+
+def _lock_task(uow: UnitOfWork, task_id: int, actor: Actor) -> tuple[HumanTask, ProcessInstance]:
+    """Lock the task's instance, then the task: one lock order for every use case.
+
+    Both are locked and read in one statement (see ``UnitOfWork.find_locked_task``), so the
+    task's status is current once the instance's lock is held.
+    """
+    found = uow.find_locked_task(task_id)
+    if found is None or not _may_see(found[1], actor):
+        raise NotFound(f"task {task_id} does not exist")
+    instance, task = found
+    return task, instance
+
+
+def _ensure_open(task: HumanTask) -> None:
+    if task.status not in ("ready", "claimed"):
+        raise TaskNotOpen(f"task {task.id} is {task.status}")
+
+
+def _may_see(task: HumanTask, actor: Actor) -> bool:
+    return (actor.is_admin or actor.is_auditor or task.assignee_id == actor.id
+            or task.completed_by == actor.id
+            or (actor.role != "applicant" and actor.in_group(task.candidate_group)))
+
+
+def _name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.display_name if user else "someone else"
