@@ -76,6 +76,10 @@ class Settings:
     # Public certificate verification: requests per client address and window (0: no limit).
     verify_rate_limit: int = 30
     verify_rate_window_s: int = 60
+    # Unsuccessful sign-ins one client address may make per window over all user names
+    # (spraying one password over many names; docs/operations.md). 0: no address limit.
+    sign_in_address_limit: int = 30
+    sign_in_address_window_s: int = 900
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -146,6 +150,10 @@ def load_settings() -> Settings:
                                    str(defaults.verify_rate_limit))),
         verify_rate_window_s=int(_env("CERTFLOW_VERIFY_RATE_WINDOW",
                                       str(defaults.verify_rate_window_s))),
+        sign_in_address_limit=int(_env("CERTFLOW_SIGN_IN_ADDRESS_LIMIT",
+                                       str(defaults.sign_in_address_limit))),
+        sign_in_address_window_s=int(_env("CERTFLOW_SIGN_IN_ADDRESS_WINDOW",
+                                          str(defaults.sign_in_address_window_s))),
         service_modules=tuple(m.strip() for m in _env("CERTFLOW_SERVICE_MODULES", "").split(",")
                               if m.strip()),
     )
