@@ -10,6 +10,7 @@ from api.docs_ui import install_docs_ui
 from api.errors import CertflowApi, register_error_handlers
 from api.masking import install_log_masking
 from api.openapi import install_safe_converters
+from api.safe_json import install_safe_json
 from config import Settings, load_settings
 from models import db
 from models.database import configure_engine
@@ -22,7 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask("certflow")
     app.config.from_mapping(settings.as_flask_config())
     trust_proxies(app, settings.trusted_proxy_count)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    install_safe_json(app)  # answers always encode, whatever a stored row holds
     if settings.is_sqlite:
         _ensure_sqlite_folder(settings.database_url)
     db.init_app(app)

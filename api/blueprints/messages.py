@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.background import (
     DeliverySchema,
     MessageSendSchema,
@@ -19,7 +18,7 @@ from models import db
 from workflows.automation import messages
 from workflows.core.unit_of_work import UnitOfWork
 
-bp = Blueprint("messages", __name__, url_prefix="/api/v1",
+bp = CertflowBlueprint("messages", __name__, url_prefix="/api/v1",
                description="Messages correlated to waiting instances by business key")
 
 
