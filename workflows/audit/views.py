@@ -28,7 +28,7 @@ from workflows.audit.verify import chain_problem
 from workflows.core.errors import InvalidInput, NotFound
 from workflows.core.history import EventKind
 from workflows.definitions import spec_cache
-from workflows.engine.trace import element_names
+from workflows.engine import element_names
 
 
 @dataclass(frozen=True)
