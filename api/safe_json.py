@@ -89,6 +89,8 @@ def check_parsed(value: Any) -> None:
 
 def encode_json(obj: Any, **kwargs: Any) -> bytes:
     """UTF-8 JSON of ``obj`` (non-ASCII kept), whatever a stored row holds."""
+    kwargs.pop("ensure_ascii", None)  # decided here: kept, escaped only when it must be
+    kwargs.pop("allow_nan", None)
     try:
         text = json.dumps(obj, ensure_ascii=False, allow_nan=False, **kwargs)
     except ValueError:  # a NaN or infinity stored before inputs were checked
