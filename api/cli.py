@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,10 +13,21 @@ from api import create_app
 from api.cli_audit import audit
 from api.cli_backup import backup, restore
 from api.cli_demo import seed_demo
-from config import load_settings
+from config import SettingsError, load_settings
 
 
-@click.group()
+class _Commands(click.Group):
+    """Settings a command must not start with end it (status 2) with the variables to set."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as error:
+            click.echo(str(error), err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """certflow: certification workflows on SpiffWorkflow."""
 
@@ -93,14 +105,22 @@ def deploy_bundled() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--demo", is_flag=True, help="demo mode (CERTFLOW_DEMO=1): keys made up if unset")
+def serve(host: str, port: int, workers: int, demo: bool) -> None:
     """Serve the API with gunicorn (threads; SQLite-friendly defaults).
 
     Embedded mode (no ``BROKER_URL``): a daemon thread in the serving process fires due timers
     every few seconds (``worker/gunicorn_hooks.py``); scaled out, ``celery -A worker.main beat``
-    schedules that job for the workers instead.
+    schedules that job for the workers instead. Settings are checked here first, so a missing
+    key ends the command with its name rather than a worker that fails to boot.
     """
+    import os
+
     from gunicorn.app.wsgiapp import run
+
+    if demo:
+        os.environ["CERTFLOW_DEMO"] = "1"  # the serving processes read the same environment
+    load_settings()
 
     sys.argv = ["gunicorn", "--config", "python:worker.gunicorn_hooks",
                 "--bind", f"{host}:{port}", "--workers", str(workers),

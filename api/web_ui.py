@@ -7,7 +7,6 @@ restart, and the API keeps working when Node was never installed (``/`` then say
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Flask, Response, json, request, send_from_directory
@@ -38,7 +37,7 @@ class NotApiPath(PathConverter):
 
 
 def dist_dir(app: Flask) -> Path:
-    configured = app.config.get("CERTFLOW_UI_DIST") or os.environ.get("CERTFLOW_UI_DIST")
+    configured = app.config["CERTFLOW_SETTINGS"].ui_dist
     return Path(configured) if configured else DEFAULT_DIST
 
 

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api import create_app  # noqa: E402
+from bench.server import KEYS  # noqa: E402
 from config import Settings  # noqa: E402
 from models import Base, db  # noqa: E402
 from tests.api_client import ApiClient  # noqa: E402
@@ -73,7 +74,7 @@ def measure(action: Callable[[], Any]) -> tuple[Any, dict[str, float | None]]:
 def build_api(tmp: Path) -> tuple[Any, ApiClient]:
     settings = Settings(database_url=os.environ.get("DATABASE_URL")
                         or f"sqlite:///{tmp / 'bench.sqlite3'}",
-                        password_time_cost=1, password_memory_cost_kib=1024)
+                        **KEYS, password_time_cost=1, password_memory_cost_kib=1024)
     app = create_app(settings)
     with app.app_context():
         Base.metadata.drop_all(db.engine)

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from bench.server import SECRET
+from bench.server import KEYS
 
 # The input events that must exist at most once per thing they complete.
 ONCE_PER = {"task_completed": "task_id", "service_task_completed": "job_id",
@@ -33,7 +33,7 @@ def app_for(url: str) -> Flask:
     from api import create_app
     from config import Settings
 
-    return create_app(Settings(database_url=url, secret_key=SECRET, password_time_cost=1,
+    return create_app(Settings(database_url=url, **KEYS, password_time_cost=1,
                                password_memory_cost_kib=1024))
 
 

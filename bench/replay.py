@@ -142,12 +142,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     from api import create_app
+    from bench.server import KEYS
     from config import Settings
     from models import Base, db
 
     url = os.environ.get("DATABASE_URL") or (
         f"sqlite:///{tempfile.mkdtemp(prefix='certflow-bench-replay-')}/bench.sqlite3")
-    app = create_app(Settings(database_url=url, password_time_cost=1,
+    app = create_app(Settings(database_url=url, **KEYS, password_time_cost=1,
                               password_memory_cost_kib=1024))
     with app.app_context():
         Base.metadata.drop_all(db.engine)

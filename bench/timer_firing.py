@@ -66,10 +66,11 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 
 def make_app(database_url: str) -> Any:
     from api import create_app
+    from bench.server import KEYS
     from config import Settings
     from models import Base, db
 
-    app = create_app(Settings(database_url=database_url, password_time_cost=1,
+    app = create_app(Settings(database_url=database_url, **KEYS, password_time_cost=1,
                               password_memory_cost_kib=1024))
     with app.app_context():
         Base.metadata.drop_all(db.engine)

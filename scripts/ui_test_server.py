@@ -27,7 +27,8 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = f"sqlite:///{args.db}"
-    os.environ.setdefault("CERTFLOW_SECRET_KEY", "ui-test-secret-key-with-at-least-32-bytes")
+    # A throw-away database for the browser tests: demo mode, random keys kept beside it.
+    os.environ["CERTFLOW_DEMO"] = "1"
     from werkzeug.serving import make_server
 
     from api import create_app

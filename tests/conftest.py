@@ -18,6 +18,7 @@ from api import create_app
 from config import Settings
 from models import Base, db
 from tests.api_client import ApiClient
+from tests.keys import AUDIT_KEY, SECRET_KEY
 from tests.process_globals import process_globals_kept
 from workflows.core import clock
 from workflows.core.unit_of_work import UnitOfWork
@@ -43,7 +44,8 @@ def _process_globals_kept() -> Iterator[None]:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         database_url=_database_url(tmp_path_factory.mktemp("db")),
-        secret_key="test-secret-key-with-at-least-32-bytes!",
+        secret_key=SECRET_KEY,
+        audit_signing_key=AUDIT_KEY,
         password_time_cost=1,
         password_memory_cost_kib=1024,
         script_time_limit_s=0.5,

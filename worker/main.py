@@ -1,11 +1,19 @@
 """Entry point: ``celery -A worker.main worker`` / ``beat`` build the app through create_app()."""
 
+import sys
+
 from celery.signals import worker_process_init
 
 from api import create_app
+from config import SettingsError, load_settings
 from models import db
 
-flask_app = create_app()
+try:
+    settings = load_settings()
+except SettingsError as error:  # refuse to start, naming the variables to set
+    sys.exit(str(error))
+
+flask_app = create_app(settings)
 celery = flask_app.extensions["celery"]
 
 

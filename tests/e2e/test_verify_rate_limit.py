@@ -6,7 +6,6 @@ it. Time moves with the frozen clock: windows are fixed minutes (09:00:00 is a w
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +31,7 @@ def _verify(client: FlaskClient, address: str = "203.0.113.7") -> TestResponse:
 def limited(settings: Settings, clean_db: None, frozen_clock: FrozenClock
             ) -> Callable[[], Flask]:
     """Apps ("processes") on the test database allowing 3 verifications a minute."""
-    return lambda: create_app(dataclasses.replace(settings, verify_rate_limit=3,
+    return lambda: create_app(settings.replace(verify_rate_limit=3,
                                                   verify_rate_window_s=60))
 
 

@@ -7,8 +7,6 @@ and reports its first broken link.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import sqlalchemy as sa
 from flask import Flask
 
@@ -33,7 +31,7 @@ def test_beat_schedules_the_anchor_at_the_configured_interval(app: Flask) -> Non
     entry = app.extensions["celery"].conf.beat_schedule["certflow-audit-anchor"]
     assert entry["task"] == "certflow.audit_anchor"
     assert entry["schedule"] == settings.audit_anchor_seconds == 3600
-    assert "certflow-audit-anchor" not in beat_schedule(replace(settings, audit_anchor_seconds=0))
+    assert "certflow-audit-anchor" not in beat_schedule(settings.replace(audit_anchor_seconds=0))
 
 
 def test_the_scheduled_task_anchors_an_intact_trail_and_refuses_a_broken_one(

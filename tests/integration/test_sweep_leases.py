@@ -7,7 +7,6 @@ back once older, and the leases come from the environment.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from config import Settings, load_settings
 from models import ServiceJob, Timer, db
 from tests.api_client import ApiClient, business_key
 from tests.background_support import advance, deploy_fixture
+from tests.keys import AUDIT_KEY, SECRET_KEY, key_env
 from worker.tasks import register_tasks
 from workflows.automation import timers
 from workflows.core import jobs as background
@@ -26,7 +26,7 @@ from workflows.core.clock import FrozenClock
 
 
 def sweep(app: Flask, settings: Settings, **leases: float) -> dict[str, int]:
-    tasks = register_tasks(Celery("sweep-test"), replace(settings, **leases))
+    tasks = register_tasks(Celery("sweep-test"), settings.replace(**leases))
     with app.app_context():
         try:
             return tasks["certflow.sweep"].run()
@@ -46,10 +46,13 @@ def test_leases_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("CERTFLOW_CLAIM_LEASE_SECONDS", "7")
     monkeypatch.setenv("CERTFLOW_SERVICE_JOB_LEASE_SECONDS", "9")
     monkeypatch.setenv("CERTFLOW_SWEEP_SECONDS", "2")
+    for variable, value in key_env().items():
+        monkeypatch.setenv(variable, value)
     loaded = load_settings()
     assert (loaded.claim_lease_seconds, loaded.service_job_lease_seconds,
             loaded.sweep_seconds) == (7.0, 9.0, 2.0)
-    assert (Settings().claim_lease_seconds, Settings().service_job_lease_seconds) == (300, 600)
+    defaults = Settings(secret_key=SECRET_KEY, audit_signing_key=AUDIT_KEY)
+    assert (defaults.claim_lease_seconds, defaults.service_job_lease_seconds) == (300, 600)
 
 
 def test_a_dead_workers_timer_claim_returns_to_pending_after_the_lease(

@@ -56,7 +56,9 @@ def workers(app: Flask, api: ApiClient, settings: Settings,
     queue = f"certflow-test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": settings.database_url, "BROKER_URL": BROKER_URL,
            "CERTFLOW_QUEUE": queue, "CERTFLOW_SERVICE_MODULES": "tests.broker_services",
-           "CERTFLOW_SERVICE_TASK_BACKOFF": "0.2", "PYTHONPATH": str(ROOT)}
+           "CERTFLOW_SERVICE_TASK_BACKOFF": "0.2", "PYTHONPATH": str(ROOT),
+           "CERTFLOW_SECRET_KEY": settings.secret_key,
+           "CERTFLOW_AUDIT_SIGNING_KEY": settings.audit_signing_key}
     logs, processes = [], []
     for index in range(2):
         log = tmp_path / f"worker{index}.log"
