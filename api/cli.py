@@ -47,13 +47,13 @@ def init_db() -> None:
 @click.option("--file", "seed_file", type=click.Path(exists=True, path_type=Path))
 def seed(seed_file: Path | None) -> None:
     """Create the demo users and groups (idempotent)."""
-    from workflows.core.unit_of_work import UnitOfWork
+    from api.context import unit_of_work
     from workflows.identity.users import seed_users
 
     settings = load_settings()
     app = create_app(settings)
     with app.app_context():
-        added = seed_users(seed_file or settings.seed_file, uow=UnitOfWork())
+        added = seed_users(seed_file or settings.seed_file, uow=unit_of_work())
     click.echo(f"seeded {added} new user(s)")
 
 
@@ -62,8 +62,8 @@ def seed(seed_file: Path | None) -> None:
 @click.option("--process-id", help="the process to deploy when a file holds several")
 def deploy(paths: tuple[Path, ...], process_id: str | None) -> None:
     """Deploy a .bpmn file with its DMN tables and forms (found beside it), or explicit files."""
+    from api.context import unit_of_work
     from workflows.core.errors import InvalidDefinition
-    from workflows.core.unit_of_work import UnitOfWork
     from workflows.definitions.bundles import collect_bundle
     from workflows.definitions.deploy import deploy_definition
 
@@ -74,7 +74,7 @@ def deploy(paths: tuple[Path, ...], process_id: str | None) -> None:
     app = create_app()
     with app.app_context():
         try:
-            result = deploy_definition(files, actor=None, uow=UnitOfWork(), process_id=process_id)
+            result = deploy_definition(files, actor=None, uow=unit_of_work(), process_id=process_id)
         except InvalidDefinition as error:
             click.echo(f"error: {error.detail}", err=True)
             for problem in error.problems:
@@ -88,7 +88,7 @@ def deploy(paths: tuple[Path, ...], process_id: str | None) -> None:
 @main.command("deploy-bundled")
 def deploy_bundled() -> None:
     """Deploy every diagram shipped in bpmn/ (identical content is skipped)."""
-    from workflows.core.unit_of_work import UnitOfWork
+    from api.context import unit_of_work
     from workflows.definitions.bundles import bundled_diagrams, collect_bundle
     from workflows.definitions.deploy import deploy_definition
 
@@ -96,7 +96,7 @@ def deploy_bundled() -> None:
     app = create_app(settings)
     with app.app_context():
         for path in bundled_diagrams(settings.bpmn_dir):
-            result = deploy_definition(collect_bundle(path), actor=None, uow=UnitOfWork())
+            result = deploy_definition(collect_bundle(path), actor=None, uow=unit_of_work())
             click.echo(f"{path.name}: {result.definition.process_id} "
                        f"v{result.definition.version}{'' if result.created else ' (unchanged)'}")
 

@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import PathConverter
 
 from config.settings import PROJECT_ROOT
+from workflows.core.runtime import runtime_of
 
 DEFAULT_DIST = PROJECT_ROOT / "ui" / "dist"
 # Hashed file names never change content: cache them for a year. index.html is revalidated.
@@ -37,7 +38,7 @@ class NotApiPath(PathConverter):
 
 
 def dist_dir(app: Flask) -> Path:
-    configured = app.config["CERTFLOW_SETTINGS"].ui_dist
+    configured = runtime_of(app).settings.ui_dist
     return Path(configured) if configured else DEFAULT_DIST
 
 

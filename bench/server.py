@@ -52,9 +52,9 @@ def ensure_pg_database(url: str) -> None:
 def prepare_database(url: str) -> None:
     """Empty database + schema + demo users + the leave process and the bench diagrams."""
     from api import create_app
+    from api.context import unit_of_work
     from config import Settings
     from models import Base, db
-    from workflows.core.unit_of_work import UnitOfWork
     from workflows.definitions import spec_cache
     from workflows.definitions.bundles import collect_bundle
     from workflows.definitions.deploy import deploy_definition
@@ -71,9 +71,9 @@ def prepare_database(url: str) -> None:
                 connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         Base.metadata.create_all(db.engine)
         spec_cache.clear()
-        seed_users(settings.seed_file, uow=UnitOfWork())
+        seed_users(settings.seed_file, uow=unit_of_work())
         for path in DIAGRAMS:
-            deploy_definition(collect_bundle(path), actor=None, uow=UnitOfWork())
+            deploy_definition(collect_bundle(path), actor=None, uow=unit_of_work())
         db.session.remove()
         db.engine.dispose()
 

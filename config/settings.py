@@ -166,7 +166,7 @@ class Settings(BaseSettings):
         return Settings(**{**self.model_dump(), **changes})
 
     def as_flask_config(self) -> dict[str, object]:
-        """The subset Flask and its extensions read, plus the settings object itself."""
+        """The subset Flask and its extensions read (the settings live on the runtime)."""
         # No pool_pre_ping: it costs a round trip every time a request checks a connection out.
         # Connections are recycled before a server or proxy would drop them idle, and a
         # connection that died anyway fails one request and invalidates the pool (SQLAlchemy
@@ -185,7 +185,6 @@ class Settings(BaseSettings):
             "OPENAPI_URL_PREFIX": "/api",
             "OPENAPI_JSON_PATH": "openapi.json",
             "OPENAPI_SWAGGER_UI_PATH": None,
-            "CERTFLOW_SETTINGS": self,
         }
 
     def to_dict(self) -> dict[str, object]:

@@ -14,6 +14,7 @@ from models import AuditAnchor, ProcessEvent, db
 from tests.api_client import ApiClient
 from tests.e2e.test_leave_approval import request_leave
 from worker.celery_app import beat_schedule
+from workflows.core.runtime import runtime_of
 
 
 def run_anchor_task(app: Flask) -> dict:
@@ -27,7 +28,7 @@ def anchor_count(app: Flask) -> int:
 
 
 def test_beat_schedules_the_anchor_at_the_configured_interval(app: Flask) -> None:
-    settings = app.config["CERTFLOW_SETTINGS"]
+    settings = runtime_of(app).settings
     entry = app.extensions["celery"].conf.beat_schedule["certflow-audit-anchor"]
     assert entry["task"] == "certflow.audit_anchor"
     assert entry["schedule"] == settings.audit_anchor_seconds == 3600
