@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Set up everything and run the whole test suite (lint, then pytest).
+# Set up everything and run the whole test suite (lint, import contracts, then pytest).
 # DATABASE_URL=postgresql+psycopg://... runs the same suite against PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "==> ruff"
 .venv/bin/ruff check .
+echo "==> import contracts (pyproject.toml [tool.importlinter])"
+.venv/bin/lint-imports --no-cache
 echo "==> pytest (database: ${DATABASE_URL:-sqlite temp file})"
 set +e
 .venv/bin/python -m pytest "$@"

@@ -13,29 +13,15 @@ from api.schemas.instances import (
     InstanceSchema,
     InstanceStartSchema,
     InstanceTerminateSchema,
+    instance_payload,
 )
 from models import db
 from workflows.core import history
 from workflows.instances import control as instance_control
 from workflows.instances import lifecycle as instances
-from workflows.instances.lifecycle import InstanceView
 
 bp = CertflowBlueprint("instances", __name__, url_prefix="/api/v1",
                        description="Process instances")
-
-
-def instance_payload(view: InstanceView) -> dict[str, Any]:
-    """The instance resource: row fields plus open tasks and completed steps."""
-    instance = view.instance
-    return {
-        "id": instance.id, "process_id": instance.process_id,
-        "definition_id": instance.definition_id, "definition_version": view.definition_version,
-        "business_key": instance.business_key, "status": instance.status, "data": instance.data,
-        "error": instance.error, "version": instance.version, "started_by": instance.started_by,
-        "started_at": instance.started_at, "ended_at": instance.ended_at,
-        "open_tasks": view.open_tasks, "completed_steps": view.completed_tasks,
-        "completed_steps_truncated": view.completed_truncated,
-    }
 
 
 @bp.post("/instances")

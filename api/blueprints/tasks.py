@@ -5,10 +5,9 @@ from typing import Any
 from flask import Response, current_app
 
 from api.auth import current_actor, login_required
-from api.blueprints.instances import instance_payload
 from api.context import now, unit_of_work
 from api.openapi import CertflowBlueprint, problems
-from api.schemas.instances import InstanceSchema
+from api.schemas.instances import InstanceSchema, instance_payload
 from api.schemas.tasks import (
     InboxPageSchema,
     InboxQuerySchema,

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from api.openapi import MAX_ID
 from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
 from api.schemas.tasks import TaskSchema
+from workflows.instances.lifecycle import InstanceView
 
 
 class InstanceStartSchema(RequestSchema):
@@ -41,6 +44,20 @@ class InstanceSchema(Schema):
     completed_steps_truncated = fields.Boolean(metadata={
         "description": "true when only the newest 50 completed steps are listed (the answer "
                        "to a start or a completion); GET /instances/{id} lists every step"})
+
+
+def instance_payload(view: InstanceView) -> dict[str, Any]:
+    """The instance resource: row fields plus open tasks and completed steps."""
+    instance = view.instance
+    return {
+        "id": instance.id, "process_id": instance.process_id,
+        "definition_id": instance.definition_id, "definition_version": view.definition_version,
+        "business_key": instance.business_key, "status": instance.status, "data": instance.data,
+        "error": instance.error, "version": instance.version, "started_by": instance.started_by,
+        "started_at": instance.started_at, "ended_at": instance.ended_at,
+        "open_tasks": view.open_tasks, "completed_steps": view.completed_tasks,
+        "completed_steps_truncated": view.completed_truncated,
+    }
 
 
 class InstanceSummarySchema(Schema):

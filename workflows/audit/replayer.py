@@ -26,8 +26,7 @@ from typing import Any
 from workflows.core.history import EventKind
 from workflows.core.runtime import RunContext
 from workflows.definitions.spec_cache import CachedDefinition
-from workflows.engine import EngineFailure, Run
-from workflows.engine.trace import PathRecorder
+from workflows.engine import EngineFailure, PathRecorder, Run
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from workflows.core.errors import InvalidInput, NotFound
 from workflows.core.history import EventKind
 from workflows.core.runtime import RunContext
 from workflows.definitions import spec_cache
-from workflows.engine.trace import element_names
+from workflows.engine import element_names
 
 
 @dataclass(frozen=True)

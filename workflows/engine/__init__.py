@@ -1,23 +1,34 @@
-"""The only package that imports SpiffWorkflow (with ``workflows.engine.script_env``).
+"""The engine facade: the only package that imports SpiffWorkflow and RestrictedPython.
 
-Everything it returns is a plain value or an opaque handle owned by this package.
+Other parts import from here only (an import-linter contract in pyproject.toml keeps the
+modules below private). Everything it returns is a plain value or an opaque handle owned by
+this package.
 """
 
+from workflows.engine.duty_rules import DutyRule, InvalidDutyRule, parse_rules
 from workflows.engine.parsing import ParsedBundle, content_hash, load_specs, parse_bundle
 from workflows.engine.runtime import EngineFailure, EngineStep, ReadyUserTask, Run
+from workflows.engine.serialization import SERIALIZER_VERSION
 from workflows.engine.task_meta import START_FORM_KEY
 from workflows.engine.timing import add_duration, add_iso_duration
+from workflows.engine.trace import PathRecorder, element_names
 
 __all__ = [
+    "SERIALIZER_VERSION",
     "START_FORM_KEY",
+    "DutyRule",
     "EngineFailure",
     "EngineStep",
+    "InvalidDutyRule",
     "ParsedBundle",
+    "PathRecorder",
     "ReadyUserTask",
     "Run",
     "add_duration",
     "add_iso_duration",
     "content_hash",
+    "element_names",
     "load_specs",
     "parse_bundle",
+    "parse_rules",
 ]

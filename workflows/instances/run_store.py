@@ -16,8 +16,13 @@ from models.human_task import OPEN_STATUSES
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions.spec_cache import CachedDefinition
-from workflows.engine import EngineFailure, ReadyUserTask, Run, add_duration
-from workflows.engine.serialization import SERIALIZER_VERSION
+from workflows.engine import (
+    SERIALIZER_VERSION,
+    EngineFailure,
+    ReadyUserTask,
+    Run,
+    add_duration,
+)
 from workflows.instances.wait_rows import sync_waits
 
 # Tasks in this lane belong to the person who started the instance (e.g. 销假), not a group.

@@ -18,7 +18,7 @@ from models import HumanTask, ProcessInstance, User
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, Problem
 from workflows.definitions import spec_cache
-from workflows.engine.duty_rules import DutyRule, parse_rules
+from workflows.engine import DutyRule, parse_rules
 
 
 class SeparationOfDutiesViolation(NotAllowed):
