@@ -38,7 +38,7 @@ def celery_init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     embedded = not settings.broker_url
-    celery = Celery(app.name, task_cls=FlaskTask, set_as_current=False)
+    celery: Celery = Celery(app.name, task_cls=FlaskTask, set_as_current=False)
     celery.conf.update(
         broker_url=settings.broker_url or "memory://",
         task_always_eager=embedded,
@@ -61,8 +61,11 @@ def celery_init_app(app: Flask) -> Celery:
     celery.finalize()
     app.extensions["celery"] = celery
     run_service_task = celery.tasks[tasks.RUN_SERVICE_TASK]
-    runtime.jobs.connect(
-        lambda job_id: run_service_task.apply_async(args=[job_id], queue=settings.queue_name))
+
+    def send(job_id: int) -> None:
+        run_service_task.apply_async(args=(job_id,), queue=settings.queue_name)
+
+    runtime.jobs.connect(send)
     return celery
 
 

@@ -47,9 +47,9 @@ def sign_in(body: dict[str, str]) -> dict[str, Any]:
 def logout() -> None:
     """Revoke the token this request was made with; it is refused from now on."""
     claims = current_token_claims()
-    tokens.revoke_token(jti=str(claims["jti"]), user_id=current_actor().id,
+    tokens.revoke_token(str(claims["jti"]),
                         expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
-                        uow=unit_of_work())
+                        actor=current_actor(), uow=unit_of_work())
 
 
 @bp.post("/auth/users/<int:user_id>/revoke-tokens")

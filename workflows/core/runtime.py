@@ -116,4 +116,5 @@ UnitOfWorkFactory = Callable[..., "UnitOfWork"]
 
 def runtime_of(app: Any) -> Runtime:
     """The runtime an app was built with (``app`` is a Flask app; duck-typed here)."""
-    return app.extensions[EXTENSION]  # type: ignore[no-any-return]
+    runtime: Runtime = app.extensions[EXTENSION]
+    return runtime

@@ -44,7 +44,7 @@ _lock = threading.Lock()
 
 def _cache_of(session: Session) -> dict[int, CachedDefinition]:
     """The entries of the session's database."""
-    url = session.get_bind().url
+    url = session.get_bind().engine.url
     cache = _caches.get(url)
     if cache is None:
         with _lock:

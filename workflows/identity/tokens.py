@@ -49,8 +49,9 @@ def actor_for_token(session: Session, *, user_id: int, jti: str, issued_at: floa
     return Actor(user.id, user.username, user.display_name, user.role, groups)
 
 
-def revoke_token(*, jti: str, user_id: int, expires_at: datetime, uow: UnitOfWork) -> None:
-    """Refuse this token from now on (sign out); forget revocations that have expired."""
+def revoke_token(jti: str, *, expires_at: datetime, actor: Actor, uow: UnitOfWork) -> None:
+    """Refuse the actor's token ``jti`` from now on (sign out); forget expired revocations."""
+    user_id = actor.id
     with uow:
         now = uow.runtime.now()
         uow.session.execute(sa.delete(RevokedToken).where(RevokedToken.expires_at < now))
