@@ -10,12 +10,13 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 import jwt
-from flask import current_app, g, request
+from flask import g, request
 
+from api import context
+from api.context import runtime
 from api.openapi import problems
 from config import Settings
 from models import db
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotAuthenticated
 from workflows.identity.tokens import actor_for_token
@@ -27,12 +28,12 @@ CLOCK_SKEW_S = 60
 
 
 def settings() -> Settings:
-    return current_app.config["CERTFLOW_SETTINGS"]
+    return runtime().settings
 
 
 def issue_token(actor: Actor) -> tuple[str, Any]:
     """A signed token for the actor and its expiry time."""
-    now = clock.utcnow()
+    now = context.now()
     expires = now + timedelta(seconds=settings().token_ttl_seconds)
     # ``iat`` keeps sub-second precision: "revoke all" refuses tokens issued before it, and a
     # token issued later in the same second must still work.
@@ -95,7 +96,7 @@ def _check_times(claims: dict[str, Any]) -> float:
     Its lifetime may not exceed what this service issues either. ``CLOCK_SKEW_S`` allows for
     hosts whose clocks differ a little.
     """
-    now = clock.utcnow().timestamp()
+    now = context.now().timestamp()
     expires, issued_at = _number(claims["exp"]), _number(claims["iat"])
     if expires <= now:
         raise jwt.ExpiredSignatureError

@@ -11,7 +11,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from workflows.core import clock
+from workflows.core.runtime import runtime_of
 from workflows.definitions.bundles import collect_bundle
 
 _keys = itertools.count(1)
@@ -42,12 +42,12 @@ class ApiClient:
         """A cached token; signed in again if a test set the clock back before its issue time
         (the service refuses tokens issued in the future)."""
         cached = self._tokens.get(username)
-        if cached is None or clock.utcnow() < cached[1]:
+        now = runtime_of(self.client.application).now()
+        if cached is None or now < cached[1]:
             response = self.client.post("/api/v1/auth/token", json={
                 "username": username, "password": PASSWORDS[username]})
             assert response.status_code == 200, response.get_json()
-            cached = self._tokens[username] = (response.get_json()["access_token"],
-                                               clock.utcnow())
+            cached = self._tokens[username] = (response.get_json()["access_token"], now)
         return cached[0]
 
     def headers(self, username: str | None) -> dict[str, str]:

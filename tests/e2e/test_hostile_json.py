@@ -4,6 +4,7 @@ infinities, numbers too large to store, and JSON nested 10,000 deep, on every JS
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -108,11 +109,10 @@ def test_a_message_with_a_lone_surrogate_is_refused_not_stored(leave_api: ApiCli
 def test_rows_stored_before_these_checks_are_still_read(app: Flask, leave_api: ApiClient) -> None:
     """A surrogate stored earlier is sent escaped (valid JSON), never a 500 for everyone."""
     from models import UnmatchedMessage, db
-    from workflows.core import clock
 
     with app.app_context():
         db.session.execute(sa.insert(UnmatchedMessage).values(
-            message_name="objection", business_key="GS-OLD", received_at=clock.utcnow(),
+            message_name="objection", business_key="GS-OLD", received_at=datetime.now(UTC),
             payload={"reason": "bad \ud800 text"}))
         db.session.commit()
     response = leave_api.get("/api/v1/messages/unmatched", as_="admin")

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 
 from tests.api_client import ApiClient
+from workflows.core.runtime import runtime_of
 from workflows.identity import sign_in
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -212,7 +213,7 @@ def test_one_address_cannot_spray_many_user_names(app: Flask, api: ApiClient,
                                                   frozen_clock) -> None:
     from tests.api_client import PASSWORDS
 
-    limit = app.config["CERTFLOW_SETTINGS"].sign_in_address_limit
+    limit = runtime_of(app).settings.sign_in_address_limit
     here = {"REMOTE_ADDR": "10.2.2.2"}
 
     def try_(username: str, password: str = "summer2026", where: dict = here) -> int:
@@ -237,7 +238,7 @@ def test_one_address_cannot_spray_many_user_names(app: Flask, api: ApiClient,
 
 def test_simultaneous_sprays_are_counted_exactly(app: Flask, api: ApiClient,
                                                  frozen_clock) -> None:
-    limit = app.config["CERTFLOW_SETTINGS"].sign_in_address_limit
+    limit = runtime_of(app).settings.sign_in_address_limit
     statuses = _simultaneous_sign_ins(app, [{"username": f"name{i}", "password": "x"}
                                             for i in range(limit + 6)])
     assert sorted(statuses) == [401] * limit + [429] * 6, statuses

@@ -15,8 +15,8 @@ Two counts, both taken **before** the password is checked, in one short write tr
 Counting at the start (rather than after a failure) is what makes the limits hold under
 concurrency: sixteen simultaneous guesses are serialised by the row lock (``BEGIN IMMEDIATE``
 on SQLite, ``FOR UPDATE`` on PostgreSQL), so only the first ``FREE_FAILURES`` are checked and
-the rest are refused with ``TooManyAttempts``. Time comes from ``workflows.core.clock``, so
-tests move it instead of sleeping.
+the rest are refused with ``TooManyAttempts``. Time comes from the runtime's clock, so tests
+move it instead of sleeping.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import RateLimitWindow, SignInAttempt
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAuthenticated, TooManyAttempts
 from workflows.core.unit_of_work import UnitOfWork
@@ -67,7 +66,7 @@ def sign_in(username: str, password: str, *, client: str, uow: UnitOfWork,
     key = (username[:64], (client or "unknown")[:64])
     window = _count_attempt(key, address_limit, uow=uow)
     try:
-        actor = authenticate(uow.session, username, password)
+        actor = authenticate(uow.session, username, password, passwords=uow.runtime.passwords)
     except NotAuthenticated:
         uow.session.rollback()  # end the read transaction of the password check
         raise
@@ -84,7 +83,7 @@ def _count_attempt(key: tuple[str, str], limit: AddressLimit, *, uow: UnitOfWork
     for attempt in range(_RETRIES):
         try:
             with uow:
-                now = clock.utcnow()
+                now = uow.runtime.now()
                 window = _count_for_address(uow.session, key[1], now, limit)
                 _count_for_pair(uow.session, key, now)
                 uow.commit()
