@@ -77,8 +77,9 @@ class ChainReport:
         return not self.broken
 
 
-def verify_chains(database_url: str) -> ChainReport:
-    """Check every instance's hash chain and that its stored head is the last event."""
+def verify_chains(database_url: str, *, key: bytes) -> ChainReport:
+    """Check every instance's hash chain (``key``: the chain key) and that its stored head is
+    the last event."""
     report = ChainReport()
     engine = sa.create_engine(database_url)
     try:
@@ -90,7 +91,7 @@ def verify_chains(database_url: str) -> ChainReport:
                     .order_by(ProcessEvent.seq)))
                 report.instances += 1
                 report.events += len(events)
-                bad_seq = verify_instance_chain(events)
+                bad_seq = verify_instance_chain(events, key=key)
                 if bad_seq is not None:
                     report.broken.append(f"instance {instance.id}: chain breaks at seq {bad_seq}")
                 elif (instance.last_event_seq, instance.last_event_hash) != (

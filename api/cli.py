@@ -36,11 +36,23 @@ def main() -> None:
 def init_db() -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
     from models.migrate import upgrade_database
+    from workflows.audit.verify import adopt_unkeyed_history
+    from workflows.core.runtime import runtime_of
 
     app = create_app()
     with app.app_context():
         upgrade_database()
+        runtime = runtime_of(app)
+        report = adopt_unkeyed_history(key=runtime.settings.audit_signing_key,
+                                       uows=runtime.unit_of_work)
     click.echo("database is up to date")
+    if report is not None and not report.ok:
+        click.echo(json.dumps(report.to_dict()["first_broken"], ensure_ascii=False), err=True)
+        click.echo("the audit trail does not verify: the history written before event chains "
+                   "were keyed is not adopted (see docs/audit.md, certflow audit verify)", err=True)
+        sys.exit(1)
+    if report is not None and report.new_anchor is not None:
+        click.echo(f"anchor {report.new_anchor['id']}: event chains are keyed from now on")
 
 
 @main.command()

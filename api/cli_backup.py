@@ -32,8 +32,10 @@ def backup(target: Path) -> None:
 def restore(source: Path, force: bool, verify: bool) -> None:
     """Restore the backup SOURCE into DATABASE_URL (stop the API and workers first)."""
     from api.backup import BackupError, restore_database, verify_chains
+    from workflows.core.history import chain_key
 
-    url = load_settings().database_url
+    settings = load_settings()
+    url = settings.database_url
     try:
         restore_database(url, source, force=force)
     except BackupError as error:
@@ -41,7 +43,7 @@ def restore(source: Path, force: bool, verify: bool) -> None:
         sys.exit(2)
     click.echo(f"restored {source}")
     if verify:
-        report = verify_chains(url)
+        report = verify_chains(url, key=chain_key(settings.audit_signing_key))
         click.echo(f"history: {report.instances} instance(s), {report.events} event(s) checked")
         for problem in report.broken:
             click.echo(f"  broken: {problem}", err=True)

@@ -34,6 +34,9 @@ class AuditAnchor(Base):
     hash: Mapped[str] = mapped_column(sa.String(64))
     # HMAC-SHA256 of ``hash`` with the audit signing key: a database writer cannot forge it.
     signature: Mapped[str] = mapped_column(sa.String(64))
+    # 2: written once event chains were keyed (part of ``hash`` then). The first such anchor
+    # adopts the unkeyed events it attests; no unkeyed event after it is accepted.
+    chain_version: Mapped[int] = mapped_column(sa.SmallInteger, server_default=sa.text("1"))
 
 
 class AuditAccessLog(Base):

@@ -29,3 +29,6 @@ class ProcessEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))
+    # How ``hash`` was made: 1 plain SHA-256 (events written before chains were keyed),
+    # 2 HMAC-SHA256 under the chain key (workflows/core/history.py; docs/audit.md).
+    hash_version: Mapped[int] = mapped_column(sa.SmallInteger, server_default=sa.text("1"))

@@ -108,7 +108,7 @@ def instances(query: dict[str, Any]) -> dict[str, Any]:
 @problems(404)
 def timeline(instance_id: int) -> dict[str, Any]:
     """Every event in order: who, when, which task, what was submitted or decided."""
-    return audit_views.timeline(db.session, instance_id)
+    return audit_views.timeline(db.session, instance_id, key=runtime().chain_key)
 
 
 @bp.get("/audit/instances/<int:instance_id>/diff")

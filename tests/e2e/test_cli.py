@@ -45,3 +45,13 @@ def test_a_bad_diagram_exits_non_zero_and_says_where(db: Path, tmp_path: Path) -
     result = certflow("deploy", str(broken), db=db)
     assert result.returncode == 2
     assert "broken.bpmn" in result.stderr and "malformed XML" in result.stderr
+
+
+def test_init_db_keys_the_event_chains_at_once(tmp_path: Path) -> None:
+    """The first keyed anchor is written by the upgrade itself, then never again."""
+    path = tmp_path / "fresh.sqlite3"
+    first = certflow("init-db", db=path)
+    assert first.returncode == 0, first.stderr
+    assert "anchor 1: event chains are keyed from now on" in first.stdout
+    again = certflow("init-db", db=path)
+    assert again.returncode == 0 and "anchor" not in again.stdout

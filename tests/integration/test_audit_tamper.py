@@ -7,6 +7,7 @@ with DATABASE_URL set, on PostgreSQL.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +16,9 @@ from flask import Flask
 
 from models import AuditAnchor, Base, HumanTask, ProcessEvent, ProcessInstance, db
 from tests.api_client import ApiClient
+from tests.e2e.test_audit_export import export, verify_offline
 from tests.e2e.test_leave_approval import approve_current, confirm_return, request_leave
-from workflows.core.history import event_hash
+from workflows.core.history import GENESIS, KEYED, UNKEYED, chain_key, event_hash
 
 EVENTS = ProcessEvent.__table__
 
@@ -168,21 +170,97 @@ def test_two_swapped_events_are_found(app: Flask, leave_api: ApiClient,
     assert (broken["instance_id"], broken["seq"]) == (trail["other"], 2)
 
 
-def test_a_forged_event_appended_with_a_valid_hash_is_found(app: Flask, leave_api: ApiClient,
-                                                            trail: dict[str, int]) -> None:
-    instance_id = trail["running"]
+def forge_tail(app: Flask, instance_id: int, *, key: bytes | None, move_head: bool) -> int:
+    """Append an approval, hashed by the published rule (``key`` None: plain SHA-256) or
+    under a guessed key, as someone with write access to the database could; ``move_head``
+    also moves the instance's recorded head onto it, so the chain looks whole. Its seq."""
     last = last_seq(app, instance_id)
     head = event_row(app, instance_id, last)
     forged = {"instance_id": instance_id, "seq": last + 1, "kind": "task_completed",
               "at": head["at"], "actor_id": head["actor_id"], "task_name": "approve_leader",
-              "payload": {"task_id": 1, "data": {"leader_approved": True}},
-              "prev_hash": head["hash"]}
-    forged["hash"] = event_hash(**{k: v for k, v in forged.items() if k != "prev_hash"},
-                                prev_hash=head["hash"])
-    sql(app, EVENTS.insert().values(**forged))
+              "payload": {"task_id": 1, "data": {"leader_approved": True}}}
+    forged["hash"] = event_hash(**forged, prev_hash=head["hash"], key=key)
+    sql(app, EVENTS.insert().values(**forged, prev_hash=head["hash"],
+                                    hash_version=UNKEYED if key is None else KEYED))
+    if move_head:
+        sql(app, "UPDATE process_instance SET last_event_seq = :s, last_event_hash = :h "
+                 "WHERE id = :i", s=last + 1, h=forged["hash"], i=instance_id)
+    return last + 1
+
+
+def test_a_forged_event_appended_with_a_valid_hash_is_found(app: Flask, leave_api: ApiClient,
+                                                            trail: dict[str, int]) -> None:
+    instance_id = trail["running"]
+    seq = forge_tail(app, instance_id, key=None, move_head=False)
     broken = first_broken(leave_api)
-    assert (broken["instance_id"], broken["seq"]) == (instance_id, last + 1)
-    assert "appended" in broken["problem"]
+    assert (broken["instance_id"], broken["seq"]) == (instance_id, seq)
+    assert "without the chain key" in broken["problem"]
+
+
+@pytest.mark.parametrize("key", [None, chain_key("a key guessed by whoever forges events")],
+                         ids=["published rule", "guessed key"])
+def test_a_forged_tail_with_its_head_moved_after_the_last_anchor_is_found(
+        app: Flask, leave_api: ApiClient, trail: dict[str, int], key: bytes | None) -> None:
+    """The chain and its head agree, as the hash rule is public; only the key is missing."""
+    instance_id = trail["running"]
+    seq = forge_tail(app, instance_id, key=key, move_head=True)
+    broken = first_broken(leave_api)  # and, being broken, the forgery is not anchored
+    assert (broken["scope"], broken["instance_id"], broken["seq"]) == (
+        "instance", instance_id, seq)
+    assert ("without the chain key" if key is None else "altered") in broken["problem"]
+    timeline = leave_api.get(f"/api/v1/audit/instances/{instance_id}/timeline",
+                             as_="auditor").get_json()
+    assert timeline["chain"]["intact"] is False
+    assert timeline["chain"]["first_broken"]["seq"] == seq
+
+
+def test_an_export_of_a_forged_tail_fails_the_offline_verifier(
+        tmp_path: Path, app: Flask, settings: Any, leave_api: ApiClient,
+        trail: dict[str, int]) -> None:
+    seq = forge_tail(app, trail["running"], key=None, move_head=True)
+    content = export(leave_api, instance_id=trail["running"])
+    result = verify_offline(tmp_path, content, settings.audit_signing_key)
+    assert result.returncode == 1, result.stdout
+    assert f"seq {seq} is unkeyed" in result.stdout
+
+
+def rewrite_unkeyed(app: Flask) -> None:
+    """Every chain rehashed as certflow wrote events before chains were keyed (and no anchor
+    written since), as a database upgraded from that version holds them."""
+    with app.app_context(), db.engine.begin() as connection:
+        rows = connection.execute(sa.select(EVENTS).order_by(
+            EVENTS.c.instance_id.is_not(None), EVENTS.c.instance_id, EVENTS.c.seq)).all()
+        prev: dict[int | None, str] = {}
+        for row in rows:
+            link = prev.get(row.instance_id, GENESIS)
+            digest = event_hash(instance_id=row.instance_id, seq=row.seq, kind=row.kind,
+                                at=row.at, actor_id=row.actor_id, task_name=row.task_name,
+                                payload=row.payload, prev_hash=link, key=None)
+            connection.execute(EVENTS.update().where(EVENTS.c.id == row.id).values(
+                prev_hash=link, hash=digest, hash_version=UNKEYED))
+            prev[row.instance_id] = digest
+        instances = ProcessInstance.__table__
+        for instance_id, head in prev.items():
+            if instance_id is not None:
+                connection.execute(instances.update().where(instances.c.id == instance_id)
+                                   .values(last_event_hash=head))
+
+
+def test_history_from_before_keyed_chains_is_adopted_once_and_then_closed(
+        app: Flask, leave_api: ApiClient) -> None:
+    older, newer = (request_leave(leave_api, days)["id"] for days in (1, 4))
+    rewrite_unkeyed(app)
+    adopted = verify(leave_api)  # no keyed anchor yet: unkeyed events are accepted ...
+    assert adopted["ok"] is True, adopted["first_broken"]
+    assert adopted["new_anchor"]["id"] == 1  # ... and the first keyed anchor adopts them
+    # The adopted chains go on with keyed events.
+    approve_current(leave_api, older)
+    assert verify(leave_api)["ok"] is True
+    # An unkeyed event appended to a chain with no keyed event yet is no longer adopted.
+    seq = forge_tail(app, newer, key=None, move_head=True)
+    broken = first_broken(leave_api)
+    assert (broken["instance_id"], broken["seq"]) == (newer, seq)
+    assert "without the chain key" in broken["problem"]
 
 
 def test_an_instance_deleted_whole_is_found_by_the_anchor(app: Flask, leave_api: ApiClient,
@@ -228,7 +306,7 @@ def test_an_anchor_rewritten_without_the_key_fails_its_signature(
         digest = anchor_hash(created_at=anchor.created_at, created_by=anchor.created_by,
                              entries=entries, definitions_head=anchor.definitions_head,
                              instance_count=anchor.instance_count - 1,
-                             prev_hash=anchor.prev_hash)
+                             prev_hash=anchor.prev_hash, chain_version=anchor.chain_version)
         db.session.remove()
     anchors = AuditAnchor.__table__
     sql(app, anchors.update().where(anchors.c.id == 1).values(

@@ -28,7 +28,7 @@ from models import Base, ProcessEvent, ProcessInstance, db
 from tests.api_client import ApiClient
 from tests.conftest import ROOT
 from tests.keys import AUDIT_KEY, key_env
-from workflows.core.history import verify_instance_chain
+from workflows.core.history import chain_key, verify_instance_chain
 from workflows.definitions import spec_cache
 from workflows.identity.users import seed_users
 
@@ -66,7 +66,8 @@ def chains(database_url: str) -> dict[int, list[str]]:
             for instance_id in session.scalars(sa.select(ProcessInstance.id)):
                 events = list(session.scalars(sa.select(ProcessEvent).where(
                     ProcessEvent.instance_id == instance_id).order_by(ProcessEvent.seq)))
-                assert verify_instance_chain(events) is None, instance_id
+                assert verify_instance_chain(events, key=chain_key(AUDIT_KEY)) is None, \
+                    instance_id
                 found[instance_id] = [event.hash for event in events]
             return found
     finally:
@@ -95,7 +96,7 @@ def backup_restore_verify(source_url: str, restored_url: str, backup: Path) -> N
     assert chains(restored_url) == original
     # The check can fail: an edited event no longer verifies, and restore says so.
     tamper(restored_url)
-    report = verify_chains(restored_url)
+    report = verify_chains(restored_url, key=chain_key(AUDIT_KEY))
     assert not report.ok and "chain breaks at seq" in report.broken[0]
     again = run_cli(restored_url, "backup", str(backup.with_suffix(".tampered")))
     assert again.exit_code == 0

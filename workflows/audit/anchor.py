@@ -24,26 +24,53 @@ from sqlalchemy.orm import Session
 
 from models import AuditAnchor, ProcessEvent, ProcessInstance
 from workflows.core.errors import Conflict
-from workflows.core.history import GENESIS
+from workflows.core.history import GENESIS, KEYED
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """The unkeyed events the first keyed anchor attests (``docs/audit.md``, keyed chains):
+    each chain's unkeyed events up to these seqs are accepted, none after them."""
+
+    anchor_id: int
+    instances: dict[int, int]
+    definitions: int
+
+    def unkeyed_until(self, instance_id: int | None) -> int:
+        if instance_id is None:
+            return self.definitions
+        return self.instances.get(instance_id, 0)
 
 
 @dataclass
 class AnchoredHeads:
-    """What the anchors attest, folded: instance id -> (seq, hash, anchor id)."""
+    """What the anchors attest, folded: instance id -> (seq, hash, anchor id).
+
+    ``adoption`` is None while no anchor has been written since chains were keyed: unkeyed
+    events are then accepted as they were before (the next anchor adopts them).
+    """
 
     instances: dict[int, tuple[int, str, int]]
     definitions: tuple[int, str, int] | None
     instance_count: int
     last: AuditAnchor | None
+    adoption: Adoption | None = None
+
+    def unkeyed_until(self, instance_id: int | None) -> int | None:
+        return self.adoption.unkeyed_until(instance_id) if self.adoption else None
 
 
 def anchor_hash(*, created_at: datetime, created_by: str, entries: list[Any],
-                definitions_head: list[Any] | None, instance_count: int, prev_hash: str) -> str:
-    canonical = json.dumps({
+                definitions_head: list[Any] | None, instance_count: int, prev_hash: str,
+                chain_version: int = 1) -> str:
+    content = {
         "created_at": created_at.isoformat(), "created_by": created_by, "entries": entries,
         "definitions_head": definitions_head, "instance_count": instance_count,
         "prev": prev_hash,
-    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    }
+    if chain_version >= KEYED:  # anchors written before keeping their hashes as they were
+        content["chain_version"] = chain_version
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -54,7 +81,8 @@ def sign(key: str, digest: str) -> str:
 def expected_hash(anchor: AuditAnchor) -> str:
     return anchor_hash(created_at=anchor.created_at, created_by=anchor.created_by,
                        entries=anchor.entries, definitions_head=anchor.definitions_head,
-                       instance_count=anchor.instance_count, prev_hash=anchor.prev_hash)
+                       instance_count=anchor.instance_count, prev_hash=anchor.prev_hash,
+                       chain_version=anchor.chain_version)
 
 
 def anchors_in_order(session: Session) -> list[AuditAnchor]:
@@ -66,6 +94,7 @@ def fold(anchors: list[AuditAnchor]) -> AnchoredHeads:
     heads: dict[int, tuple[int, str, int]] = {}
     definitions = None
     count = 0
+    adoption = None
     for anchor in anchors:
         for instance_id, seq, digest in anchor.entries or []:
             heads[int(instance_id)] = (int(seq), str(digest), anchor.id)
@@ -73,7 +102,20 @@ def fold(anchors: list[AuditAnchor]) -> AnchoredHeads:
             seq, digest = anchor.definitions_head
             definitions = (int(seq), str(digest), anchor.id)
         count = anchor.instance_count
-    return AnchoredHeads(heads, definitions, count, anchors[-1] if anchors else None)
+        if adoption is None and anchor.chain_version >= KEYED:
+            adoption = Adoption(anchor.id, {key: head[0] for key, head in heads.items()},
+                                definitions[0] if definitions else 0)
+    return AnchoredHeads(heads, definitions, count, anchors[-1] if anchors else None, adoption)
+
+
+def adoption_of(session: Session) -> Adoption | None:
+    """The adoption alone, reading anchors only up to the first keyed one (a timeline)."""
+    first_keyed = session.scalar(sa.select(sa.func.min(AuditAnchor.id))
+                                 .where(AuditAnchor.chain_version >= KEYED))
+    if first_keyed is None:
+        return None
+    return fold(list(session.scalars(sa.select(AuditAnchor).where(AuditAnchor.id <= first_keyed)
+                                     .order_by(AuditAnchor.id)))).adoption
 
 
 def current_heads(session: Session) -> dict[int, tuple[int, str]]:
@@ -104,14 +146,17 @@ def add_anchor(session: Session, *, key: str, created_by: str, now: datetime,
     entries = [[instance_id, seq, digest] for instance_id, (seq, digest) in sorted(heads.items())
                if anchored.instances.get(instance_id, (None, None))[:2] != (seq, digest)]
     old_defs = list(anchored.definitions[:2]) if anchored.definitions else None
-    if not entries and definitions == old_defs and anchored.last is not None:
+    # The first keyed anchor is written even when nothing moved: it closes adoption.
+    if not entries and definitions == old_defs and anchored.adoption is not None:
         return None
     prev = anchored.last.hash if anchored.last is not None else GENESIS
     digest = anchor_hash(created_at=now, created_by=created_by, entries=entries,
-                         definitions_head=definitions, instance_count=len(heads), prev_hash=prev)
+                         definitions_head=definitions, instance_count=len(heads), prev_hash=prev,
+                         chain_version=KEYED)
     anchor = AuditAnchor(created_at=now, created_by=created_by, entries=entries,
                          definitions_head=definitions, instance_count=len(heads),
-                         prev_hash=prev, hash=digest, signature=sign(key, digest))
+                         prev_hash=prev, hash=digest, signature=sign(key, digest),
+                         chain_version=KEYED)
     session.add(anchor)
     try:
         session.flush()

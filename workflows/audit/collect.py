@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from models import AuditAnchor, ProcessDefinition, ProcessEvent, ProcessInstance, User
 from workflows.audit import export_format as audit_export
+from workflows.audit.anchor import Adoption, adoption_of
 from workflows.audit.verify import chain_problem
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, NotFound
+from workflows.core.history import chain_key
 
 MAX_EVENTS = 200_000
 
@@ -63,12 +65,16 @@ def build_export(session: Session, *, exporter: Actor, key: str, now: datetime,
         "actors.jsonl": audit_export.jsonl(_actors(session, events, instances.values())),
         "definitions.jsonl": audit_export.jsonl(_definitions(session, instances.values())),
     }
+    adoption = adoption_of(session)
     manifest = {
         "created_at": now.isoformat(), "scope": scope, "event_count": len(events),
         "instance_count": len(instance_ids),
         "exporter": {"id": exporter.id, "username": exporter.username,
                      "display_name": exporter.display_name, "role": exporter.role},
-        "chains": _chains(events, instances), "latest_anchor": _latest_anchor(session),
+        "chains": _chains(events, instances, chain_key(key), adoption),
+        "latest_anchor": _latest_anchor(session),
+        # The anchor that adopted the unkeyed events (null: none yet, unkeyed still accepted).
+        "keyed_since_anchor": adoption.anchor_id if adoption else None,
     }
     content = audit_export.pack(files, manifest, key)
     label = f"instance-{instance_id}" if instance_id is not None else "range"
@@ -80,7 +86,8 @@ def _event_row(event: ProcessEvent) -> dict[str, Any]:
     return {"instance_id": event.instance_id, "seq": event.seq, "kind": event.kind,
             "at": event.at.isoformat(), "actor_id": event.actor_id,
             "task_name": event.task_name, "payload": event.payload,
-            "prev_hash": event.prev_hash, "hash": event.hash}
+            "prev_hash": event.prev_hash, "hash": event.hash,
+            "hash_version": event.hash_version}
 
 
 def _instance_row(instance: ProcessInstance) -> dict[str, Any]:
@@ -93,22 +100,26 @@ def _instance_row(instance: ProcessInstance) -> dict[str, Any]:
             "last_event_hash": instance.last_event_hash}
 
 
-def _chains(events: list[ProcessEvent], instances: dict[int, ProcessInstance]
-            ) -> list[dict[str, Any]]:
-    """Per chain: the exported span, the stored head, and whether the span verified here."""
+def _chains(events: list[ProcessEvent], instances: dict[int, ProcessInstance], key: bytes,
+            adoption: Adoption | None) -> list[dict[str, Any]]:
+    """Per chain: the exported span, the stored head, whether the span verified here, and up
+    to which seq unkeyed events are accepted (signed with the manifest, for the verifier)."""
     spans: dict[int | None, list[ProcessEvent]] = {}
     for event in events:
         spans.setdefault(event.instance_id, []).append(event)
     chains = []
     for chain_id, span in spans.items():
         instance = instances.get(chain_id) if chain_id is not None else None
-        broken = chain_problem(span, first_seq=span[0].seq, prev=span[0].prev_hash)
+        unkeyed_until = adoption.unkeyed_until(chain_id) if adoption else None
+        broken = chain_problem(span, key=key, unkeyed_until=unkeyed_until,
+                               first_seq=span[0].seq, prev=span[0].prev_hash)
         chains.append({
             "chain": "definitions" if chain_id is None else str(chain_id),
             "first_seq": span[0].seq, "first_prev_hash": span[0].prev_hash,
             "last_seq": span[-1].seq, "last_hash": span[-1].hash,
             "head_seq": instance.last_event_seq if instance else None,
             "head_hash": instance.last_event_hash if instance else None,
+            "unkeyed_until": unkeyed_until,
             "verified_at_export": broken is None,
             "problem_at_export": None if broken is None else {"seq": broken[0],
                                                               "problem": broken[1]},

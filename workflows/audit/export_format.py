@@ -8,7 +8,9 @@ under the audit signing key). Verifying needs the file and the key, nothing else
     CERTFLOW_AUDIT_SIGNING_KEY=... python -m workflows.audit.export_format verify export.zip
 
 It checks the signature, every file's hash, and recomputes every event's hash and chain link,
-so any edited, removed, reordered or added line, or an edited manifest, fails.
+so any edited, removed, reordered or added line, or an edited manifest, fails. Event hashes are
+keyed (format 2): an HMAC under a key derived from the audit signing key, so an event appended
+to the database by someone without the key fails here too.
 This module must not import the database layer: auditors run it on their own machine.
 """
 
@@ -26,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-FORMAT = "certflow-audit-export/1"
+FORMAT = "certflow-audit-export/2"  # /1 (unkeyed chains only) is still verified
 GENESIS = "0" * 64
 # Keys once shipped as defaults (the same set as ``config.settings.PUBLISHED_KEYS``, repeated
 # so this file stays standard-library only): anyone can sign with them, so a signature under
@@ -38,11 +40,15 @@ PUBLISHED_KEYS = frozenset({
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 EVENTS = "events.jsonl"
+KEYED = 2
 HASH_RULE = (
-    "hash = sha256(canonical JSON of {instance_id, seq, kind, at, actor_id, task_name, payload, "
-    "prev}), canonical = keys sorted, separators ',' and ':', UTF-8, non-ASCII kept; prev is the "
-    "previous event's hash in the same chain (one chain per instance, one for definitions; the "
-    "first event's prev is 64 zeros)")
+    "hash_version 2: hash = HMAC-SHA256(chain key, canonical JSON of {instance_id, seq, kind, "
+    "at, actor_id, task_name, payload, prev}), chain key = HMAC-SHA256(audit signing key, "
+    "'certflow event chain'); hash_version 1 (events written before chains were keyed): hash "
+    "= SHA-256(the same canonical JSON), accepted only up to the chain's unkeyed_until in the "
+    "manifest and never after a version 2 event; canonical = keys sorted, separators ',' and "
+    "':', UTF-8, non-ASCII kept; prev is the previous event's hash in the same chain (one chain "
+    "per instance, one for definitions; the first event's prev is 64 zeros)")
 README = f"""certflow audit export ({FORMAT})
 
 Files: {EVENTS} (one history event per line, in chain order), instances.jsonl (the instances
@@ -62,14 +68,22 @@ def jsonl(rows: Iterable[dict[str, Any]]) -> bytes:
                     for row in rows)
 
 
-def event_hash(event: dict[str, Any], prev_hash: str) -> str:
-    """The same rule as ``workflows.core.history.event_hash``, on an exported (plain) event."""
+def chain_key(signing_key: str) -> bytes:
+    """The same derivation as ``workflows.core.history.chain_key``."""
+    return hmac.digest(signing_key.encode(), b"certflow event chain", "sha256")
+
+
+def event_hash(event: dict[str, Any], prev_hash: str, key: bytes) -> str:
+    """The same rule as ``workflows.core.history.event_hash``, on an exported (plain) event:
+    keyed for ``hash_version`` 2, plain SHA-256 for 1 (and for exports of format 1)."""
     canonical = json.dumps({
         "instance_id": event["instance_id"], "seq": event["seq"], "kind": event["kind"],
         "at": event["at"], "actor_id": event["actor_id"], "task_name": event["task_name"],
         "payload": event["payload"], "prev": prev_hash,
-    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    if event.get("hash_version", 1) == KEYED:
+        return hmac.digest(key, canonical, "sha256").hex()
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def sign(key: str, data: bytes) -> str:
@@ -122,11 +136,11 @@ def verify(archive_bytes: bytes, key: str) -> tuple[list[str], dict[str, Any]]:
     for name in sorted(set(contents) - set(listed) - {MANIFEST, SIGNATURE}):
         problems.append(f"{name} is not listed in the manifest")
     if EVENTS in contents:
-        problems += _check_events(contents[EVENTS], manifest)
+        problems += _check_events(contents[EVENTS], manifest, chain_key(key))
     return problems, manifest
 
 
-def _check_events(data: bytes, manifest: dict[str, Any]) -> list[str]:
+def _check_events(data: bytes, manifest: dict[str, Any], key: bytes) -> list[str]:
     problems: list[str] = []
     try:
         events = [json.loads(line) for line in data.decode().splitlines() if line.strip()]
@@ -135,34 +149,49 @@ def _check_events(data: bytes, manifest: dict[str, Any]) -> list[str]:
     if len(events) != manifest.get("event_count"):
         problems.append(f"{EVENTS} holds {len(events)} events, the manifest says "
                         f"{manifest.get('event_count')}")
+    declared = {str(c["chain"]): c for c in manifest.get("chains", [])}
     chains: dict[str, dict[str, Any]] = {}
     for number, event in enumerate(events, start=1):
-        chain_key = "definitions" if event["instance_id"] is None else str(event["instance_id"])
-        chain = chains.get(chain_key)
+        name = "definitions" if event["instance_id"] is None else str(event["instance_id"])
+        chain = chains.get(name)
         prev = chain["last_hash"] if chain else event["prev_hash"]
         if chain and event["seq"] != chain["last_seq"] + 1:
-            problems.append(f"line {number}: chain {chain_key} jumps from seq "
+            problems.append(f"line {number}: chain {name} jumps from seq "
                             f"{chain['last_seq']} to {event['seq']}")
         if event["prev_hash"] != prev or (event["seq"] == 1 and prev != GENESIS):
-            problems.append(f"line {number}: chain {chain_key} seq {event['seq']} does not link "
+            problems.append(f"line {number}: chain {name} seq {event['seq']} does not link "
                             "to the previous event")
-        if event_hash(event, event["prev_hash"]) != event["hash"]:
-            problems.append(f"line {number}: chain {chain_key} seq {event['seq']} does not "
-                            "match its hash")
+        if event.get("hash_version", 1) not in (1, KEYED):
+            problems.append(f"line {number}: chain {name} seq {event['seq']} has an unknown "
+                            f"hash_version {event.get('hash_version')}")
+        elif event_hash(event, event["prev_hash"], key) != event["hash"]:
+            problems.append(f"line {number}: chain {name} seq {event['seq']} does not "
+                            "match its hash (altered, or hashed without the chain key)")
+        elif event.get("hash_version", 1) != KEYED and (
+                (chain or {}).get("keyed") or _past_adoption(event, declared.get(name))):
+            problems.append(f"line {number}: chain {name} seq {event['seq']} is unkeyed where "
+                            "only keyed events are accepted (written without the chain key)")
         if chain is None:
-            chain = chains[chain_key] = {"first_seq": event["seq"],
-                                         "first_prev_hash": event["prev_hash"]}
-        chain.update(last_seq=event["seq"], last_hash=event["hash"])
-    declared = {str(c["chain"]): c for c in manifest.get("chains", [])}
-    for chain_key in sorted(set(declared) | set(chains)):
-        found, said = chains.get(chain_key), declared.get(chain_key)
+            chain = chains[name] = {"first_seq": event["seq"],
+                                    "first_prev_hash": event["prev_hash"], "keyed": False}
+        chain.update(last_seq=event["seq"], last_hash=event["hash"],
+                     keyed=chain["keyed"] or event.get("hash_version", 1) == KEYED)
+    for name in sorted(set(declared) | set(chains)):
+        found, said = chains.get(name), declared.get(name)
         if found is None or said is None:
-            problems.append(f"chain {chain_key} is in only one of {EVENTS} and the manifest")
+            problems.append(f"chain {name} is in only one of {EVENTS} and the manifest")
             continue
         for field in ("first_seq", "first_prev_hash", "last_seq", "last_hash"):
             if found[field] != said.get(field):
-                problems.append(f"chain {chain_key}: {field} differs from the manifest")
+                problems.append(f"chain {name}: {field} differs from the manifest")
     return problems
+
+
+def _past_adoption(event: dict[str, Any], chain: dict[str, Any] | None) -> bool:
+    """Whether an unkeyed event lies past what the adopting anchor attested for its chain
+    (``unkeyed_until`` null or absent: no anchor had adopted the unkeyed events yet)."""
+    limit = (chain or {}).get("unkeyed_until")
+    return limit is not None and event["seq"] > limit
 
 
 def main(argv: list[str] | None = None) -> int:

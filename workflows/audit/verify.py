@@ -3,7 +3,8 @@
 Checks, in this order (so "first" is well defined):
 1. anchors: each links to its predecessor, its content matches its hash, its signature holds;
 2. the definition chain (events with no instance): links, content, and the anchored head;
-3. each instance, by id: its events are seq 1..n with unbroken links and matching content,
+3. each instance, by id: its events are seq 1..n with unbroken links and matching content
+   (keyed hashes; unkeyed ones only where the adopting anchor vouches for them, docs/audit.md),
    the last one is the head stored on the instance row, and every head an anchor attested is
    still there with the same hash; events of no existing instance are reported too;
 4. every instance an anchor attested still exists.
@@ -27,20 +28,21 @@ from models import ProcessEvent, ProcessInstance
 from workflows.audit.anchor import (
     AnchoredHeads,
     add_anchor,
+    adoption_of,
     anchor_summary,
     anchors_in_order,
     expected_hash,
     fold,
     sign,
 )
-from workflows.core.history import GENESIS, event_hash
+from workflows.core.history import GENESIS, KEYED, UNKEYED, chain_key, stored_event_hash
 from workflows.core.runtime import UnitOfWorkFactory
 
 BATCH = 500
 MAX_FINDINGS = 1000
 _EVENT_COLUMNS = (ProcessEvent.instance_id, ProcessEvent.seq, ProcessEvent.kind, ProcessEvent.at,
                   ProcessEvent.actor_id, ProcessEvent.task_name, ProcessEvent.payload,
-                  ProcessEvent.prev_hash, ProcessEvent.hash)
+                  ProcessEvent.prev_hash, ProcessEvent.hash, ProcessEvent.hash_version)
 
 
 @dataclass
@@ -85,8 +87,9 @@ def verify_trail(*, key: str, uows: UnitOfWorkFactory,
         anchors = anchors_in_order(session)
         anchored = fold(anchors)
         _check_anchors(report, anchors, key)
-        definitions = _check_definitions(session, report, anchored)
-        heads = _check_instances(session, report, anchored)
+        events_key = chain_key(key)
+        definitions = _check_definitions(session, report, anchored, events_key)
+        heads = _check_instances(session, report, anchored, events_key)
         report.latest_anchor = anchor_summary(anchored.last)
     if report.ok and anchor_as is not None:
         with uows() as uow:
@@ -98,20 +101,46 @@ def verify_trail(*, key: str, uows: UnitOfWorkFactory,
     return report
 
 
-def chain_problem(events: list[Any], *, first_seq: int = 1, prev: str = GENESIS
-                  ) -> tuple[int, str] | None:
-    """(seq, problem) of the first event that does not verify, or None if the chain holds."""
+def adopt_unkeyed_history(*, key: str, uows: UnitOfWorkFactory) -> VerifyReport | None:
+    """Once, right after the upgrade that keyed event chains: verify the trail and write the
+    first keyed anchor, which adopts the unkeyed events it attests (None: already done).
+
+    Until that anchor exists unkeyed events are accepted as before; writing it at upgrade time
+    leaves no window in which someone without the key could add unkeyed events to be adopted.
+    """
+    with uows(write=False) as uow:
+        if adoption_of(uow.session) is not None:
+            return None
+    return verify_trail(key=key, uows=uows, anchor_as="upgrade")
+
+
+def chain_problem(events: list[Any], *, key: bytes, unkeyed_until: int | None,
+                  first_seq: int = 1, prev: str = GENESIS) -> tuple[int, str] | None:
+    """(seq, problem) of the first event that does not verify, or None if the chain holds.
+
+    ``key`` is the chain key; ``unkeyed_until`` the last seq of this chain whose unkeyed
+    (plain SHA-256) event the adopting anchor attested (None: no keyed anchor yet, so unkeyed
+    events are still accepted). An unkeyed event after a keyed one is never accepted: the
+    service writes keyed events only, so it was written by someone without the key.
+    """
+    keyed = False
     for expected_seq, event in enumerate(events, start=first_seq):
         if event.seq != expected_seq:
             what = "missing" if event.seq > expected_seq else "out of order or duplicated"
             return expected_seq, f"event {expected_seq} is {what} (found seq {event.seq} there)"
         if event.prev_hash != prev:
             return event.seq, "prev_hash does not link to the previous event's hash"
-        digest = event_hash(instance_id=event.instance_id, seq=event.seq, kind=event.kind,
-                            at=event.at, actor_id=event.actor_id, task_name=event.task_name,
-                            payload=event.payload, prev_hash=prev)
+        if event.hash_version == UNKEYED and (
+                keyed or (unkeyed_until is not None and event.seq > unkeyed_until)):
+            return event.seq, ("an unkeyed event (plain SHA-256) where only keyed ones are "
+                               "accepted: written without the chain key (forged)")
+        digest = stored_event_hash(event, prev_hash=prev, key=key)
+        if digest is None:
+            return event.seq, f"unknown hash version {event.hash_version}"
         if event.hash != digest:
-            return event.seq, "content does not match its hash (the event was altered)"
+            return event.seq, ("content does not match its hash (the event was altered, or "
+                               "hashed without the chain key)")
+        keyed = keyed or event.hash_version == KEYED
         prev = event.hash
     return None
 
@@ -132,14 +161,14 @@ def _check_anchors(report: VerifyReport, anchors: list[Any], key: str) -> None:
         prev = anchor.hash
 
 
-def _check_definitions(session: Session, report: VerifyReport, anchored: AnchoredHeads
-                       ) -> list[Any] | None:
+def _check_definitions(session: Session, report: VerifyReport, anchored: AnchoredHeads,
+                       key: bytes) -> list[Any] | None:
     """Check the definition chain; returns its head ``[seq, hash]`` (None if empty)."""
     events = list(session.execute(sa.select(*_EVENT_COLUMNS)
                                   .where(ProcessEvent.instance_id.is_(None))
                                   .order_by(ProcessEvent.seq)))
     report.events_checked += len(events)
-    broken = chain_problem(events)
+    broken = chain_problem(events, key=key, unkeyed_until=anchored.unkeyed_until(None))
     if broken:
         report.add("definitions", broken[1], seq=broken[0])
     if anchored.definitions:
@@ -150,8 +179,8 @@ def _check_definitions(session: Session, report: VerifyReport, anchored: Anchore
     return [events[-1].seq, events[-1].hash] if events else None
 
 
-def _check_instances(session: Session, report: VerifyReport, anchored: AnchoredHeads
-                     ) -> dict[int, tuple[int, str]]:
+def _check_instances(session: Session, report: VerifyReport, anchored: AnchoredHeads,
+                     key: bytes) -> dict[int, tuple[int, str]]:
     """Check every instance chain, batch by batch; returns the verified heads."""
     expected = dict(anchored.instances)
     verified: dict[int, tuple[int, str]] = {}
@@ -170,7 +199,9 @@ def _check_instances(session: Session, report: VerifyReport, anchored: AnchoredH
         by_instance = {key: list(group) for key, group in groupby(events, lambda e: e.instance_id)}
         for head in heads:
             verified[head.id] = (head.last_event_seq, head.last_event_hash)
-            _check_instance(report, head, by_instance.pop(head.id, []), expected.pop(head.id, None))
+            _check_instance(report, head, by_instance.pop(head.id, []),
+                            expected.pop(head.id, None), key=key,
+                            unkeyed_until=anchored.unkeyed_until(head.id))
         for orphan in sorted(by_instance):
             report.add("instance", "events exist for an instance that does not",
                        instance_id=orphan, seq=by_instance[orphan][0].seq)
@@ -189,11 +220,12 @@ def _check_instances(session: Session, report: VerifyReport, anchored: AnchoredH
 
 
 def _check_instance(report: VerifyReport, head: Any, events: list[Any],
-                    attested: tuple[int, str, int] | None) -> None:
+                    attested: tuple[int, str, int] | None, *, key: bytes,
+                    unkeyed_until: int | None) -> None:
     report.instances_checked += 1
     report.events_checked += len(events)
     where = {"instance_id": head.id}
-    broken = chain_problem(events)
+    broken = chain_problem(events, key=key, unkeyed_until=unkeyed_until)
     if broken:
         report.add("instance", broken[1], **where, seq=broken[0])
     last_seq, last_hash = (events[-1].seq, events[-1].hash) if events else (0, "")

@@ -21,12 +21,13 @@ from models import (
     ProcessInstance,
     User,
 )
+from workflows.audit.anchor import adoption_of
 from workflows.audit.data_diff import json_diff
 from workflows.audit.replay import replay_instance
 from workflows.audit.replayer import Snapshot
 from workflows.audit.verify import chain_problem
 from workflows.core.errors import InvalidInput, NotFound
-from workflows.core.history import EventKind
+from workflows.core.history import UNKEYED, EventKind
 from workflows.core.runtime import RunContext
 from workflows.definitions import spec_cache
 from workflows.engine import element_names
@@ -59,8 +60,9 @@ def instance_summary(instance: ProcessInstance, users: dict[int, User],
             "last_event_seq": instance.last_event_seq}
 
 
-def timeline(session: Session, instance_id: int) -> dict[str, Any]:
-    """Every event in order with who did it, what task, what was submitted or decided."""
+def timeline(session: Session, instance_id: int, *, key: bytes) -> dict[str, Any]:
+    """Every event in order with who did it, what task, what was submitted or decided; and
+    whether the chain holds under the chain ``key``."""
     instance = _instance(session, instance_id)
     definition = session.get(ProcessDefinition, instance.definition_id)
     events = list(session.scalars(sa.select(ProcessEvent).where(
@@ -69,7 +71,10 @@ def timeline(session: Session, instance_id: int) -> dict[str, Any]:
     row_titles = dict(session.execute(sa.select(HumanTask.id, HumanTask.title)
                                       .where(HumanTask.instance_id == instance_id)).all())
     titles = _element_titles(definition)
-    broken = chain_problem(events)
+    adoption = (adoption_of(session) if any(e.hash_version == UNKEYED for e in events)
+                else None)
+    broken = chain_problem(events, key=key, unkeyed_until=adoption.unkeyed_until(instance_id)
+                           if adoption else None)
     return {
         "instance": instance_summary(instance, users, definition.version if definition else None),
         "chain": {"intact": broken is None and bool(events)

@@ -1,8 +1,17 @@
-"""Append-only, hash-chained history of everything that happens to an instance."""
+"""Append-only, hash-chained history of everything that happens to an instance.
+
+Each event's hash covers its content and its predecessor's hash. Since chains are keyed
+(``KEYED``, the version every new event is written with) that hash is an HMAC-SHA256 under the
+chain key, derived from the audit signing key, which the database does not hold: someone who
+can write to the database but lacks the key cannot append an event that verifies. Events
+written before (``UNKEYED``) keep their plain SHA-256; ``docs/audit.md`` says which of them the
+audit verification still accepts.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import datetime
 from enum import StrEnum
@@ -44,31 +53,55 @@ class EventKind(StrEnum):
     INSTANCE_TERMINATED = "instance_terminated"
 
 
+UNKEYED = 1  # plain SHA-256, the rule before chains were keyed
+KEYED = 2  # HMAC-SHA256 under the chain key
+
+
+def chain_key(audit_signing_key: str) -> bytes:
+    """The key of event hashes: derived from the audit signing key, so one secret kept outside
+    the database serves anchors, exports and chains, and each use has its own key."""
+    return hmac.digest(audit_signing_key.encode(), b"certflow event chain", "sha256")
+
+
 def event_hash(*, instance_id: int | None, seq: int, kind: str, at: datetime,
                actor_id: int | None, task_name: str | None, payload: dict[str, Any],
-               prev_hash: str) -> str:
-    """SHA-256 over the canonical JSON of an event and its predecessor's hash."""
+               prev_hash: str, key: bytes | None) -> str:
+    """The hash of an event: HMAC-SHA256 under ``key`` of the canonical JSON of the event and
+    its predecessor's hash (``KEYED``), or its plain SHA-256 without a key (``UNKEYED``)."""
     canonical = json.dumps({
         "instance_id": instance_id, "seq": seq, "kind": kind, "at": at.isoformat(),
         "actor_id": actor_id, "task_name": task_name, "payload": payload, "prev": prev_hash,
-    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    if key is None:
+        return hashlib.sha256(canonical).hexdigest()
+    return hmac.digest(key, canonical, "sha256").hex()
+
+
+def stored_event_hash(event: Any, *, prev_hash: str, key: bytes) -> str | None:
+    """What a stored event's hash must be under its ``hash_version`` (None: unknown version)."""
+    if event.hash_version not in (UNKEYED, KEYED):
+        return None
+    return event_hash(instance_id=event.instance_id, seq=event.seq, kind=event.kind,
+                      at=event.at, actor_id=event.actor_id, task_name=event.task_name,
+                      payload=event.payload, prev_hash=prev_hash,
+                      key=key if event.hash_version == KEYED else None)
 
 
 def _event_values(kind: EventKind, *, instance_id: int | None, seq: int, prev: str,
                   actor_id: int | None, task_name: str | None,
-                  payload: dict[str, Any] | None, at: datetime) -> dict[str, Any]:
-    """An event's column values, its hash linking it to ``prev``."""
+                  payload: dict[str, Any] | None, at: datetime, key: bytes) -> dict[str, Any]:
+    """An event's column values, its keyed hash linking it to ``prev``."""
     payload = payload or {}
     digest = event_hash(instance_id=instance_id, seq=seq, kind=kind.value, at=at,
-                        actor_id=actor_id, task_name=task_name, payload=payload, prev_hash=prev)
+                        actor_id=actor_id, task_name=task_name, payload=payload, prev_hash=prev,
+                        key=key)
     return {"instance_id": instance_id, "seq": seq, "kind": kind.value, "at": at,
             "actor_id": actor_id, "task_name": task_name, "payload": payload,
-            "prev_hash": prev, "hash": digest}
+            "prev_hash": prev, "hash": digest, "hash_version": KEYED}
 
 
 def next_event(kind: EventKind, *, instance: ProcessInstance, actor_id: int | None,
-               at: datetime, task_name: str | None = None,
+               at: datetime, key: bytes, task_name: str | None = None,
                payload: dict[str, Any] | None = None) -> dict[str, Any]:
     """The instance's next event as column values, linked to the chain head (which moves).
 
@@ -76,13 +109,13 @@ def next_event(kind: EventKind, *, instance: ProcessInstance, actor_id: int | No
     """
     values = _event_values(kind, instance_id=instance.id, seq=instance.last_event_seq + 1,
                            prev=instance.last_event_hash or GENESIS, actor_id=actor_id,
-                           task_name=task_name, payload=payload, at=at)
+                           task_name=task_name, payload=payload, at=at, key=key)
     instance.last_event_seq, instance.last_event_hash = values["seq"], values["hash"]
     return values
 
 
 def append_unscoped_event(session: Session, kind: EventKind, *, actor_id: int | None,
-                          at: datetime, task_name: str | None = None,
+                          at: datetime, key: bytes, task_name: str | None = None,
                           payload: dict[str, Any] | None = None) -> ProcessEvent:
     """Add an event of no instance (a definition deployed), chained on the newest such event."""
     last = session.execute(
@@ -93,7 +126,7 @@ def append_unscoped_event(session: Session, kind: EventKind, *, actor_id: int | 
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     event = ProcessEvent(**_event_values(kind, instance_id=None, seq=seq, prev=prev,
                                          actor_id=actor_id, task_name=task_name,
-                                         payload=payload, at=at))
+                                         payload=payload, at=at, key=key))
     session.add(event)
     return event
 
@@ -108,14 +141,18 @@ def list_events(session: Session, instance_id: int) -> list[ProcessEvent]:
     ))
 
 
-def verify_instance_chain(events: list[ProcessEvent]) -> int | None:
-    """Seq of the first event whose link or content does not verify, or None if intact."""
-    prev = GENESIS
+def verify_instance_chain(events: list[ProcessEvent], *, key: bytes) -> int | None:
+    """Seq of the first event whose link or content does not verify, or None if intact.
+
+    The quick check of a restore: links and hashes, and no unkeyed event after a keyed one.
+    ``certflow audit verify`` also holds unkeyed events to the anchors (``docs/audit.md``).
+    """
+    prev, keyed = GENESIS, False
     for expected_seq, event in enumerate(events, start=1):
-        digest = event_hash(instance_id=event.instance_id, seq=event.seq, kind=event.kind,
-                            at=event.at, actor_id=event.actor_id, task_name=event.task_name,
-                            payload=event.payload, prev_hash=prev)
-        if event.seq != expected_seq or event.prev_hash != prev or event.hash != digest:
+        digest = stored_event_hash(event, prev_hash=prev, key=key)
+        keyed = keyed or event.hash_version == KEYED
+        if (event.seq != expected_seq or event.prev_hash != prev or event.hash != digest
+                or (keyed and event.hash_version != KEYED)):
             return event.seq
         prev = event.hash
     return None

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from workflows.core.history import chain_key
 from workflows.core.jobs import JobDispatch
 from workflows.core.working_days import WorkCalendar, load_calendar
 
@@ -81,6 +82,8 @@ class Runtime:
     def __init__(self, *, settings: Settings, passwords: PasswordHashing, services: Any,
                  clock: Clock = system_clock) -> None:
         self.settings = settings
+        # Keys event hashes (workflows/core/history.py); derived from the audit signing key.
+        self.chain_key = chain_key(settings.audit_signing_key)
         # Tests move time by putting a FrozenClock here (never a sleep).
         self.clock: Clock = clock
         self.calendar_source = Calendar(settings.holidays_file)

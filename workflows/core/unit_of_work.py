@@ -156,10 +156,10 @@ class UnitOfWork:
     def record(self, kind: EventKind, instance: ProcessInstance | None, *,
                actor_id: int | None, task_name: str | None = None,
                payload: dict[str, Any] | None = None) -> None:
-        at = self.runtime.clock()
+        at, key = self.runtime.clock(), self.runtime.chain_key
         if instance is None:
             append_unscoped_event(self.session, kind, actor_id=actor_id, task_name=task_name,
-                                  payload=payload, at=at)
+                                  payload=payload, at=at, key=key)
             return
         self._events.append(next_event(kind, instance=instance, actor_id=actor_id, at=at,
-                                       task_name=task_name, payload=payload))
+                                       key=key, task_name=task_name, payload=payload))
