@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import ProcessDefinition, ProcessInstance, ServiceJob
+from models import ProcessInstance, ServiceJob
 from workflows.automation import service_registry
 from workflows.automation.incidents import raise_incident, record_failed_attempt
 from workflows.automation.notifications import apply_notification
@@ -94,7 +94,7 @@ def _prepare(job_id: int, time_limit_s: float) -> _Prepared | JobOutcome:
         instance = uow.session.get(ProcessInstance, job.instance_id)
         if instance.status == "suspended":  # stays queued; resuming sends it again
             return JobOutcome("skipped")
-        definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+        definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          time_limit_s=time_limit_s)
         try:
@@ -122,7 +122,7 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
         job = uow.session.get(ServiceJob, job_id, populate_existing=True)
         if job is None or job.status != "queued" or instance.status == "suspended":
             return JobOutcome("skipped")  # suspended meanwhile: the job runs again on resume
-        definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+        definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          time_limit_s=time_limit_s)
         now = clock.utcnow()

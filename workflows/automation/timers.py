@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import HumanTask, ProcessDefinition, ProcessInstance, Timer
+from models import HumanTask, ProcessInstance, Timer
 from workflows.core import clock
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
@@ -169,7 +169,7 @@ def _fire(timer_id: int, token: str, time_limit_s: float) -> FireOutcome:
                                    Timer.status.in_(("pending", "claimed")),
                                    Timer.due_at <= max(now, target.due_at))
             .order_by(Timer.due_at, Timer.id).execution_options(populate_existing=True)))
-        definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+        definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          time_limit_s=time_limit_s)
         fired = []
