@@ -80,7 +80,7 @@ def _authenticate() -> tuple[Actor, dict[str, Any]]:
         raise NotAuthenticated("the token has expired; sign in again") from None
     except (jwt.InvalidTokenError, ValueError, TypeError):
         raise NotAuthenticated("the token is invalid") from None
-    actor = actor_for_token(db.session, user_id=user_id, jti=jti, issued_at=issued_at)
+    actor = actor_for_token(db.session(), user_id=user_id, jti=jti, issued_at=issued_at)
     return actor, claims
 
 

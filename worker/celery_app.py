@@ -21,17 +21,17 @@ from workflows.core import jobs as background
 from workflows.core import working_days
 
 
-def celery_init_app(app: Flask) -> Celery:
+def celery_init_app(app: Flask) -> Celery[Any]:
     """Create the Celery app bound to a Flask app (tasks run inside its app context)."""
     settings = app.config["CERTFLOW_SETTINGS"]
 
-    class FlaskTask(Task):
+    class FlaskTask(Task[Any, Any]):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
     embedded = not settings.broker_url
-    celery = Celery(app.name, task_cls=FlaskTask)
+    celery: Celery[Any] = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
         broker_url=settings.broker_url or "memory://",
         task_always_eager=embedded,
@@ -57,8 +57,11 @@ def celery_init_app(app: Flask) -> Celery:
     working_days.configure(settings.holidays_file)
     service_registry.load_modules(settings.service_modules)
     run_service_task = tasks["certflow.run_service_task"]
-    background.set_dispatcher(
-        lambda job_id: run_service_task.apply_async(args=[job_id], queue=settings.queue_name))
+
+    def dispatch(job_id: int) -> None:
+        run_service_task.apply_async(args=(job_id,), queue=settings.queue_name)
+
+    background.set_dispatcher(dispatch)
     return celery
 
 

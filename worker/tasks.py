@@ -31,7 +31,7 @@ def backoff_seconds(retries: int, *, base: float, cap: float) -> float:
     return min(cap, base * (2 ** retries)) * (0.5 + random.random() / 2)
 
 
-def register_tasks(celery: Celery, settings: Settings) -> dict[str, Task]:
+def register_tasks(celery: Celery[Any], settings: Settings) -> dict[str, Task[Any, Any]]:
     @celery.task(name="certflow.fire_due_timers")
     def fire_due_timers(batch_size: int | None = None,
                         max_batches: int | None = None) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def register_tasks(celery: Celery, settings: Settings) -> dict[str, Task]:
 
     @celery.task(name="certflow.run_service_task", bind=True,
                  max_retries=settings.service_task_max_retries)
-    def run_service_task(self: Task, job_id: int) -> str:
+    def run_service_task(self: Task[Any, Any], job_id: int) -> str:
         retries = self.request.retries or 0
         while True:
             outcome = service_tasks.run_service_job(

@@ -91,7 +91,7 @@ def _prepare(job_id: int, time_limit_s: float) -> _Prepared | JobOutcome:
         job = uow.session.get(ServiceJob, job_id)
         if job is None or job.status != "queued":
             return JobOutcome("skipped")
-        instance = uow.session.get(ProcessInstance, job.instance_id)
+        instance = uow.session.get_one(ProcessInstance, job.instance_id)
         if instance.status == "suspended":  # stays queued; resuming sends it again
             return JobOutcome("skipped")
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)

@@ -22,7 +22,7 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -58,7 +58,7 @@ def fire_due_timers(*, batch_size: int = 100, max_batches: int | None = None,
     """Claim and fire every timer due by now (certflow's clock); safe to run concurrently."""
     report = FireReport()
     release_stale_claims()
-    batches, failed = 0, set()
+    batches, failed = 0, set[int]()
     while max_batches is None or batches < max_batches:
         token = worker_token()
         ids = claim_due(token, limit=batch_size, exclude=failed)
@@ -114,12 +114,11 @@ def claim_one(timer_id: int, token: str) -> bool:
     """Claim one timer by id (the ``certflow.fire_timer`` task); False if not pending."""
     uow = UnitOfWork()
     with uow:
-        result = uow.session.execute(
+        claimed = _updated(uow,
             sa.update(Timer).where(Timer.id == timer_id, Timer.status == "pending")
-            .values(status="claimed", claimed_by=token, claimed_at=clock.utcnow())
-            .execution_options(synchronize_session=False))
+            .values(status="claimed", claimed_by=token, claimed_at=clock.utcnow()))
         uow.commit()
-    return result.rowcount == 1
+    return claimed == 1
 
 
 @dataclass(frozen=True)
@@ -250,12 +249,17 @@ def release_stale_claims(*, older_than: timedelta = STALE_CLAIM) -> int:
     cutoff = clock.utcnow() - older_than
     uow = UnitOfWork()
     with uow:
-        result = uow.session.execute(
+        released = _updated(uow,
             sa.update(Timer).where(Timer.status == "claimed", Timer.claimed_at < cutoff)
-            .values(status="pending", claimed_by=None, claimed_at=None)
-            .execution_options(synchronize_session=False))
+            .values(status="pending", claimed_by=None, claimed_at=None))
         uow.commit()
-    return result.rowcount or 0
+    return released
+
+
+def _updated(uow: UnitOfWork, statement: sa.Update) -> int:
+    """Run a bulk UPDATE (loaded objects left as they are); how many rows it changed."""
+    result = uow.session.execute(statement.execution_options(synchronize_session=False))
+    return cast("sa.CursorResult[Any]", result).rowcount or 0
 
 
 def list_timers(session: sa.orm.Session, *, instance_id: int | None = None,

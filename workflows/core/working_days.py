@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "holidays_cn.json"
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "config" / "holidays_cn.json"
 WORKING_DAYS = re.compile(r"^P(\d{1,4})WD$", re.IGNORECASE)
 _SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
