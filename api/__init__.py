@@ -1,4 +1,5 @@
-"""The composition root: ``create_app`` wires settings, database, API and error handling."""
+"""The composition root of the service: ``create_app`` wires settings, the runtime, database,
+API and error handling; nothing it builds outlives the app or is shared with another one."""
 
 from __future__ import annotations
 
@@ -11,25 +12,24 @@ from api.errors import CertflowApi, register_error_handlers
 from api.masking import install_log_masking
 from api.openapi import install_safe_converters
 from config import Settings, load_settings
-from models import db
-from models.database import configure_engine
-from workflows.identity.users import configure_hashing
+from models.database import init_database
+from workflows.bootstrap import bootstrap
+from workflows.core.runtime import EXTENSION
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    """Build a fully wired app; tests, the CLI and the worker pass their own Settings."""
+    """Build a fully wired app; tests and the CLI pass their own Settings.
+
+    The runtime (``workflows.bootstrap``) is built once and kept in ``app.extensions``; use
+    cases reach it through their unit of work (``api.context.unit_of_work()``).
+    """
     settings = settings or load_settings()
     app = Flask("certflow")
     app.config.from_mapping(settings.as_flask_config())
     trust_proxies(app, settings.trusted_proxy_count)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    if settings.is_sqlite:
-        _ensure_sqlite_folder(settings.database_url)
-    db.init_app(app)
-    with app.app_context():
-        configure_engine(db.engine)
-    configure_hashing(time_cost=settings.password_time_cost,
-                      memory_cost_kib=settings.password_memory_cost_kib)
+    init_database(app, settings.database_url)
+    app.extensions[EXTENSION] = bootstrap(settings)
     install_docs_ui(app)  # Swagger UI at /api/docs, assets served locally (no CDN)
     api = CertflowApi(app)
     api.spec.components.security_scheme(
@@ -49,11 +49,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     for module in (messages, notifications, incidents, timers):  # background work (worker/)
         api.register_blueprint(module.bp)
     from api.blueprints import batch, certificates, reports
-    from workflows.certification import register as certificate_register
 
     for module in (certificates, batch, reports):  # skill-level certification
         api.register_blueprint(module.bp)
-    certificate_register.configure(settings.certificate_issuer_code)
     register_audit_hooks(app)  # auditors change nothing; their reads are logged
     register_error_handlers(app, api)
     from api.web_ui import register_web_ui
@@ -63,7 +61,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     celery_init_app(app)
     logging.getLogger("certflow").setLevel(logging.INFO)
-    install_log_masking()  # ID and phone numbers never reach a log in clear
+    # Logging belongs to the process, not to an app: one masking record factory, installed
+    # once, the same for every app (ID and phone numbers never reach a log in clear).
+    install_log_masking()
     return app
 
 
@@ -76,10 +76,3 @@ def trust_proxies(app: Flask, count: int) -> None:
         proxied = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
         app.wsgi_app = proxied  # type: ignore[method-assign]
 
-
-def _ensure_sqlite_folder(url: str) -> None:
-    from pathlib import Path
-
-    path = url.removeprefix("sqlite:///")
-    if path and path != ":memory:" and not url.startswith("sqlite:///:memory:"):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)

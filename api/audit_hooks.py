@@ -12,12 +12,12 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from api.auth import _actor_from_request
+from api.context import unit_of_work
 from api.errors import problem
 from models import HumanTask, db
 from workflows.audit.access_log import LOGGED_ROLES, record_access
 from workflows.core.actors import Actor
 from workflows.core.errors import CertflowError
-from workflows.core.unit_of_work import UnitOfWork
 
 log = logging.getLogger("certflow.audit")
 
@@ -72,7 +72,7 @@ def _record_personal_data_reads(response: Response) -> Response:
             task = db.session.get(HumanTask, args["task_id"])
             instance_id = task.instance_id if task is not None else None
         record_access(actor, action=request.endpoint or "", resource=request.full_path.rstrip("?"),
-                      instance_id=instance_id, uow=UnitOfWork(),
+                      instance_id=instance_id, uow=unit_of_work(),
                       detail={"status": response.status_code})
     except Exception:
         log.exception("could not record an auditor's read; withholding the data")

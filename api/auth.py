@@ -9,12 +9,13 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 import jwt
-from flask import current_app, g, request
+from flask import g, request
 
+from api import context
+from api.context import runtime
 from api.openapi import problems
 from config import Settings
 from models import db
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotAuthenticated
 from workflows.identity.tokens import actor_for_token
@@ -24,12 +25,12 @@ ALGORITHM = "HS256"
 
 
 def settings() -> Settings:
-    return current_app.config["CERTFLOW_SETTINGS"]
+    return runtime().settings
 
 
 def issue_token(actor: Actor) -> tuple[str, Any]:
     """A signed token for the actor and its expiry time."""
-    now = clock.utcnow()
+    now = context.now()
     expires = now + timedelta(seconds=settings().token_ttl_seconds)
     # ``iat`` keeps sub-second precision: "revoke all" refuses tokens issued before it, and a
     # token issued later in the same second must still work.
@@ -73,7 +74,7 @@ def _authenticate() -> tuple[Actor, dict[str, Any]]:
                                      "verify_exp": False,
                                      "verify_iat": False, "verify_nbf": False})
         # The token's own expiry is checked against our clock, so tests can move time.
-        if int(claims["exp"]) <= int(clock.utcnow().timestamp()):
+        if int(claims["exp"]) <= int(context.now().timestamp()):
             raise jwt.ExpiredSignatureError
         user_id, jti, issued_at = int(claims["sub"]), str(claims["jti"]), float(claims["iat"])
     except jwt.ExpiredSignatureError:

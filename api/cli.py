@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,10 +13,21 @@ from api import create_app
 from api.cli_audit import audit
 from api.cli_backup import backup, restore
 from api.cli_demo import seed_demo
-from config import load_settings
+from config import SettingsError, load_settings
 
 
-@click.group()
+class _Commands(click.Group):
+    """Settings a command must not start with end it (status 2) with the variables to set."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as error:
+            click.echo(str(error), err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """certflow: certification workflows on SpiffWorkflow."""
 
@@ -35,13 +47,13 @@ def init_db() -> None:
 @click.option("--file", "seed_file", type=click.Path(exists=True, path_type=Path))
 def seed(seed_file: Path | None) -> None:
     """Create the demo users and groups (idempotent)."""
-    from workflows.core.unit_of_work import UnitOfWork
+    from api.context import unit_of_work
     from workflows.identity.users import seed_users
 
     settings = load_settings()
     app = create_app(settings)
     with app.app_context():
-        added = seed_users(seed_file or settings.seed_file, uow=UnitOfWork())
+        added = seed_users(seed_file or settings.seed_file, uow=unit_of_work())
     click.echo(f"seeded {added} new user(s)")
 
 
@@ -50,8 +62,8 @@ def seed(seed_file: Path | None) -> None:
 @click.option("--process-id", help="the process to deploy when a file holds several")
 def deploy(paths: tuple[Path, ...], process_id: str | None) -> None:
     """Deploy a .bpmn file with its DMN tables and forms (found beside it), or explicit files."""
+    from api.context import unit_of_work
     from workflows.core.errors import InvalidDefinition
-    from workflows.core.unit_of_work import UnitOfWork
     from workflows.definitions.bundles import collect_bundle
     from workflows.definitions.deploy import deploy_definition
 
@@ -62,7 +74,7 @@ def deploy(paths: tuple[Path, ...], process_id: str | None) -> None:
     app = create_app()
     with app.app_context():
         try:
-            result = deploy_definition(files, actor=None, uow=UnitOfWork(), process_id=process_id)
+            result = deploy_definition(files, actor=None, uow=unit_of_work(), process_id=process_id)
         except InvalidDefinition as error:
             click.echo(f"error: {error.detail}", err=True)
             for problem in error.problems:
@@ -76,7 +88,7 @@ def deploy(paths: tuple[Path, ...], process_id: str | None) -> None:
 @main.command("deploy-bundled")
 def deploy_bundled() -> None:
     """Deploy every diagram shipped in bpmn/ (identical content is skipped)."""
-    from workflows.core.unit_of_work import UnitOfWork
+    from api.context import unit_of_work
     from workflows.definitions.bundles import bundled_diagrams, collect_bundle
     from workflows.definitions.deploy import deploy_definition
 
@@ -84,7 +96,7 @@ def deploy_bundled() -> None:
     app = create_app(settings)
     with app.app_context():
         for path in bundled_diagrams(settings.bpmn_dir):
-            result = deploy_definition(collect_bundle(path), actor=None, uow=UnitOfWork())
+            result = deploy_definition(collect_bundle(path), actor=None, uow=unit_of_work())
             click.echo(f"{path.name}: {result.definition.process_id} "
                        f"v{result.definition.version}{'' if result.created else ' (unchanged)'}")
 
@@ -93,14 +105,22 @@ def deploy_bundled() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--demo", is_flag=True, help="demo mode (CERTFLOW_DEMO=1): keys made up if unset")
+def serve(host: str, port: int, workers: int, demo: bool) -> None:
     """Serve the API with gunicorn (threads; SQLite-friendly defaults).
 
     Embedded mode (no ``BROKER_URL``): a daemon thread in the serving process fires due timers
     every few seconds (``worker/gunicorn_hooks.py``); scaled out, ``celery -A worker.main beat``
-    schedules that job for the workers instead.
+    schedules that job for the workers instead. Settings are checked here first, so a missing
+    key ends the command with its name rather than a worker that fails to boot.
     """
+    import os
+
     from gunicorn.app.wsgiapp import run
+
+    if demo:
+        os.environ["CERTFLOW_DEMO"] = "1"  # the serving processes read the same environment
+    load_settings()
 
     sys.argv = ["gunicorn", "--config", "python:worker.gunicorn_hooks",
                 "--bind", f"{host}:{port}", "--workers", str(workers),

@@ -57,10 +57,12 @@ def verify_export(file: Path, key_file: Path | None) -> None:
 
 def _verify(*, anchor_as: str | None) -> VerifyReport:
     from workflows.audit.verify import verify_trail
+    from workflows.core.runtime import runtime_of
 
     app, settings = load_app()
     with app.app_context():
-        return verify_trail(key=settings.audit_signing_key, anchor_as=anchor_as)
+        return verify_trail(key=settings.audit_signing_key, uows=runtime_of(app).unit_of_work,
+                            anchor_as=anchor_as)
 
 
 def load_app() -> tuple[Flask, Settings]:

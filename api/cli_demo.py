@@ -10,16 +10,20 @@ from config import load_settings
 
 @click.command("seed-demo")
 def seed_demo() -> None:
-    """Seed users, deploy the certification diagrams and create ~36 demo cases (idempotent)."""
+    """Seed users, deploy the certification diagrams and create ~36 demo cases (idempotent).
+
+    Runs in demo mode (``CERTFLOW_DEMO=1``): keys that are not set come from the demo's own
+    random key file, the one ``certflow serve --demo`` signs with.
+    """
+    from api.context import unit_of_work
     from api.demo_seed import PASSWORD
     from api.demo_seed import seed_demo as run
-    from workflows.core.unit_of_work import UnitOfWork
     from workflows.identity.users import seed_users
 
-    settings = load_settings()
+    settings = load_settings(demo=True)  # demo data: the demo's own keys unless set
     app = create_app(settings)
     with app.app_context():
-        seed_users(settings.seed_file, uow=UnitOfWork())
+        seed_users(settings.seed_file, uow=unit_of_work())
         summary = run(settings.bpmn_dir)
     if not summary.created:
         click.echo("demo cases exist already; nothing to do")

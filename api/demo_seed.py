@@ -18,14 +18,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from api.context import runtime, unit_of_work
 from models import Group, HumanTask, Membership, ProcessInstance, User
 from workflows.automation import messages, timers
-from workflows.core import clock
+from workflows.core.clock import FrozenClock
 from workflows.core.id_numbers import check_character
-from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions.bundles import collect_bundle
 from workflows.definitions.deploy import deploy_definition
-from workflows.identity.users import hash_password, load_actor
+from workflows.identity.users import load_actor
 from workflows.instances import lifecycle as instances
 from workflows.tasks import actions as human_tasks
 
@@ -51,28 +51,28 @@ class DemoSummary:
 def seed_demo(bpmn_dir: Path, *, now: datetime | None = None) -> DemoSummary:
     """Deploy the certification diagrams if needed and create the demo cases once."""
     for name in PROCESSES:
-        deploy_definition(collect_bundle(bpmn_dir / f"{name}.bpmn"), actor=None, uow=UnitOfWork())
-    uow = UnitOfWork(write=False)
+        deploy_definition(collect_bundle(bpmn_dir / f"{name}.bpmn"), actor=None, uow=unit_of_work())
+    uow = unit_of_work(write=False)
     with uow:
         exists = uow.session.scalar(sa.select(ProcessInstance.id).where(
             ProcessInstance.business_key.like(f"{KEY_PREFIX}%")).limit(1))
     if exists is not None:
         return DemoSummary(created=False)
-    end = now or clock.utcnow()
-    frozen = clock.FrozenClock(end - timedelta(days=45))
-    clock.set_clock(frozen)
+    end = now or runtime().now()
+    frozen = FrozenClock(end - timedelta(days=45))
+    wall, runtime().clock = runtime().clock, frozen  # the story moves this app's clock
     try:
         story = _Story(frozen, end)
         story.play()
     finally:
-        clock.set_clock(None)
+        runtime().clock = wall
     return DemoSummary(True, len(story.applicants), len(story.cases), story.states())
 
 
 class _Story:
     """Six weeks of one school's certification work, day by day."""
 
-    def __init__(self, frozen: clock.FrozenClock, end: datetime) -> None:
+    def __init__(self, frozen: FrozenClock, end: datetime) -> None:
         self.clock, self.end, self.start = frozen, end, frozen.now
         self.applicants = _create_applicants()
         self.cases: list[int] = []
@@ -139,7 +139,7 @@ class _Story:
         self.do(a[4], "approve_results", "xu", results_approved=True)  # in notice at the end
         self.late_cases()
         self.clock.now = self.end
-        timers.fire_due_timers()
+        timers.fire_due_timers(uows=runtime().unit_of_work)
         certified = [case for case in a[:4] if self._case(case).data.get("certificate_no")]
         if len(certified) >= 2:  # 补发 one certificate, revoke another
             self.reissue(certified[0])
@@ -170,7 +170,7 @@ class _Story:
     # --- steps ------------------------------------------------------------------------
     def day(self, number: int) -> None:
         self.clock.now = self.start + timedelta(days=number, hours=1 + self._next % 7)
-        timers.fire_due_timers()
+        timers.fire_due_timers(uows=runtime().unit_of_work)
 
     def apply(self, index: int, **overrides: Any) -> int:
         user = self.applicants[index]
@@ -184,11 +184,11 @@ class _Story:
                       **data: Any) -> int:
         self._next += 1
         view = instances.start_instance(process_id, business_key=key or f"DEMO-{self._next:05d}",
-                                        data=data, actor=self.actor(username), uow=UnitOfWork())
+                                        data=data, actor=self.actor(username), uow=unit_of_work())
         return view.instance.id
 
     def do(self, case: int, task_name: str, username: str, **data: Any) -> None:
-        uow = UnitOfWork(write=False)
+        uow = unit_of_work(write=False)
         with uow:
             task_id = uow.session.scalar(sa.select(HumanTask.id).where(
                 HumanTask.instance_id == case, HumanTask.task_name == task_name,
@@ -196,7 +196,7 @@ class _Story:
         if task_id is None:
             raise RuntimeError(f"demo: case {case} has no open task {task_name}")
         human_tasks.complete_task(task_id, data=data, actor=self.actor(username),
-                                  uow=UnitOfWork(), claim_if_ready=True)
+                                  uow=unit_of_work(), claim_if_ready=True)
 
     def schedule(self, case: int, session: str, *, exam_day: int) -> None:
         day = (self.start + timedelta(days=exam_day)).date().isoformat()
@@ -206,7 +206,7 @@ class _Story:
     def objection(self, case: int, reason: str) -> None:
         messages.deliver_message("cert_objection", business_key=self.key(case),
                                  payload={"objector": "同场考生（实名）", "reason": reason},
-                                 actor=self.actor("xu"), uow=UnitOfWork())
+                                 actor=self.actor("xu"), uow=unit_of_work())
 
     def reissue(self, case: int) -> None:
         number, name, id_number = self.certificate_of(case)
@@ -226,13 +226,13 @@ class _Story:
 
     # --- lookups ----------------------------------------------------------------------
     def actor(self, username: str) -> Any:
-        uow = UnitOfWork(write=False)
+        uow = unit_of_work(write=False)
         with uow:
             user_id = uow.session.scalar(sa.select(User.id).where(User.username == username))
             return load_actor(uow.session, user_id)
 
     def _case(self, case: int) -> ProcessInstance:
-        uow = UnitOfWork(write=False)
+        uow = unit_of_work(write=False)
         with uow:
             return uow.session.get_one(ProcessInstance, case)
 
@@ -241,7 +241,7 @@ class _Story:
 
     def owner(self, case: int) -> str:
         instance = self._case(case)
-        uow = UnitOfWork(write=False)
+        uow = unit_of_work(write=False)
         with uow:
             return uow.session.get_one(User, instance.started_by).username
 
@@ -250,7 +250,7 @@ class _Story:
         return data["certificate_no"], data["applicant_name"], data["id_number"]
 
     def states(self) -> dict[str, int]:
-        uow = UnitOfWork(write=False)
+        uow = unit_of_work(write=False)
         with uow:
             rows = uow.session.execute(sa.select(ProcessInstance.status, ProcessInstance.data)
                                        .where(ProcessInstance.id.in_(self.cases)))
@@ -264,19 +264,19 @@ class _Story:
 def _create_applicants(count: int = 36) -> list[str]:
     """``stu01`` … ``stu36`` (password ``demo123``) in four classes; existing ones are kept."""
     names = []
-    uow = UnitOfWork()
+    uow = unit_of_work()
     with uow:
         session = uow.session
         if session.get(Group, "applicant") is None:
             session.add(Group(id="applicant", name="申报人"))
-        password = hash_password(PASSWORD)
+        password = uow.runtime.passwords.hash(PASSWORD)
         for index in range(count):
             username = f"stu{index + 1:02d}"
             names.append(username)
             if session.scalar(sa.select(User.id).where(User.username == username)):
                 continue
             user = User(username=username, display_name=_name(index), password_hash=password,
-                        role="applicant", active=True, created_at=clock.utcnow(),
+                        role="applicant", active=True, created_at=uow.runtime.now(),
                         class_name=CLASSES[index % len(CLASSES)] if index % 6 else None)
             session.add(user)
             session.flush()

@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import RateLimitWindow
-from workflows.core import clock
 from workflows.core.errors import TooManyAttempts
 from workflows.core.unit_of_work import UnitOfWork
 
@@ -43,7 +42,7 @@ def hit(scope: str, client: str, *, limit: int, window_s: int, uow: UnitOfWork) 
     """
     if limit <= 0:
         return 0
-    now = clock.utcnow()
+    now = uow.runtime.now()
     start = window_start(now, window_s)
     key = (scope[:32], (client or "unknown")[:64])
     try:

@@ -7,7 +7,6 @@ restart, and the API keeps working when Node was never installed (``/`` then say
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Flask, Response, json, request, send_from_directory
@@ -15,6 +14,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import PathConverter
 
 from config.settings import PROJECT_ROOT
+from workflows.core.runtime import runtime_of
 
 DEFAULT_DIST = PROJECT_ROOT / "ui" / "dist"
 # Hashed file names never change content: cache them for a year. index.html is revalidated.
@@ -38,7 +38,7 @@ class NotApiPath(PathConverter):
 
 
 def dist_dir(app: Flask) -> Path:
-    configured = app.config.get("CERTFLOW_UI_DIST") or os.environ.get("CERTFLOW_UI_DIST")
+    configured = runtime_of(app).settings.ui_dist
     return Path(configured) if configured else DEFAULT_DIST
 
 

@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api import create_app  # noqa: E402
+from api.context import unit_of_work  # noqa: E402
+from bench.server import KEYS  # noqa: E402
 from config import Settings  # noqa: E402
 from models import Base, db  # noqa: E402
 from tests.api_client import ApiClient  # noqa: E402
@@ -32,7 +34,6 @@ from tests.e2e.test_hostile_uploads import (  # noqa: E402
     post_large,
     xxe_variants,
 )
-from workflows.core.unit_of_work import UnitOfWork  # noqa: E402
 from workflows.identity.users import seed_users  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "bpmn-miwg"
@@ -73,12 +74,12 @@ def measure(action: Callable[[], Any]) -> tuple[Any, dict[str, float | None]]:
 def build_api(tmp: Path) -> tuple[Any, ApiClient]:
     settings = Settings(database_url=os.environ.get("DATABASE_URL")
                         or f"sqlite:///{tmp / 'bench.sqlite3'}",
-                        password_time_cost=1, password_memory_cost_kib=1024)
+                        **KEYS, password_time_cost=1, password_memory_cost_kib=1024)
     app = create_app(settings)
     with app.app_context():
         Base.metadata.drop_all(db.engine)
         Base.metadata.create_all(db.engine)
-        seed_users(settings.seed_file, uow=UnitOfWork())
+        seed_users(settings.seed_file, uow=unit_of_work())
         db.session.remove()
     api = ApiClient(app.test_client())
     api.token("admin")

@@ -61,15 +61,15 @@ class CrashConfig:
 def deploy_crash_flow(url: str) -> None:
     """A fresh database with the leave process, the bench diagrams and the crash flow."""
     import bench.crash_services  # noqa: F401  (registers bench.crash_call for validation)
+    from api.context import unit_of_work
     from bench.crash_checks import app_for
     from models import db
-    from workflows.core.unit_of_work import UnitOfWork
     from workflows.definitions.bundles import collect_bundle
     from workflows.definitions.deploy import deploy_definition
 
     prepare_database(url)
     with app_for(url).app_context():
-        deploy_definition(collect_bundle(DIAGRAM), actor=None, uow=UnitOfWork())
+        deploy_definition(collect_bundle(DIAGRAM), actor=None, uow=unit_of_work())
         db.session.remove()
 
 

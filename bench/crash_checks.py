@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from bench.server import SECRET
+from bench.server import KEYS
 
 # The input events that must exist at most once per thing they complete.
 ONCE_PER = {"task_completed": "task_id", "service_task_completed": "job_id",
@@ -33,7 +33,7 @@ def app_for(url: str) -> Flask:
     from api import create_app
     from config import Settings
 
-    return create_app(Settings(database_url=url, secret_key=SECRET, password_time_cost=1,
+    return create_app(Settings(database_url=url, **KEYS, password_time_cost=1,
                                password_memory_cost_kib=1024))
 
 
@@ -79,13 +79,16 @@ def status_counts(url: str, process_id: str | None = None) -> dict[str, int]:
 def audit_verify(url: str) -> dict[str, Any]:
     """``certflow audit verify``, in-process: chains, heads and anchors."""
     from workflows.audit.verify import verify_trail
+    from workflows.core.runtime import runtime_of
 
     app = app_for(url)
     with app.app_context():
         from models import db
 
         try:
-            report = verify_trail(key=app.config["CERTFLOW_SETTINGS"].audit_signing_key)
+            runtime = runtime_of(app)
+            report = verify_trail(key=runtime.settings.audit_signing_key,
+                                  uows=runtime.unit_of_work)
             return {"ok": report.ok, "findings": report.to_dict()["findings"][:5]}
         finally:
             db.session.remove()
@@ -95,6 +98,7 @@ def replay_all(url: str) -> dict[str, Any]:
     """Replay every instance and compare with what is stored (what tests/e2e does)."""
     from models import ProcessInstance, db
     from workflows.audit.replay import replay_instance
+    from workflows.core.runtime import RunContext
 
     started = time.perf_counter()
     mismatches: dict[int, Any] = {}
@@ -103,7 +107,8 @@ def replay_all(url: str) -> dict[str, Any]:
             ids = db.session.scalars(sa.select(ProcessInstance.id)
                                      .order_by(ProcessInstance.id)).all()
             for instance_id in ids:
-                result = replay_instance(db.session, instance_id, time_limit_s=5.0)
+                result = replay_instance(db.session, instance_id,
+                                         context=RunContext(time_limit_s=5.0))
                 if not result.integrity["matches"]:
                     mismatches[instance_id] = result.integrity["differences"][:3]
                 db.session.expunge_all()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from bench.server import ROOT, SECRET, free_port
+from bench.server import KEY_ENV, ROOT, free_port
 
 DEFAULT_BROKER = "redis://127.0.0.1:6379/11"
 
@@ -62,7 +62,7 @@ class Stack:
         self.mark_dir.mkdir(parents=True, exist_ok=True)
         self.env = {k: v for k, v in os.environ.items() if k != "BROKER_URL"}
         self.env.update({
-            "DATABASE_URL": database_url, "CERTFLOW_SECRET_KEY": SECRET, "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": database_url, **KEY_ENV, "PYTHONPATH": str(ROOT),
             "CERTFLOW_QUEUE": self.queue, "CERTFLOW_SERVICE_MODULES": "bench.crash_services",
             "CRASH_MARK_DIR": str(self.mark_dir), "CERTFLOW_SERVICE_TASK_BACKOFF": "0.2",
             **(extra_env or {})})

@@ -68,9 +68,9 @@ def cancel_leftovers(engine: sa.Engine) -> int:
 
 def fill_open_tasks(engine: sa.Engine, target: int, user_ids: dict[str, int]) -> dict[str, Any]:
     """Top the open tasks up to ``target`` with one bulk statement; returns how long it took."""
-    from workflows.core import clock
+    from workflows.core.clock import system_clock
 
-    now = clock.utcnow()
+    now = system_clock()
     pg = engine.dialect.name == "postgresql"
     with engine.begin() as connection:
         current = connection.scalar(sa.text(

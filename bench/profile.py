@@ -20,7 +20,7 @@ from typing import Any
 from bench.client import APPROVE, LEAVE_3_DAYS
 from bench.load import USERS
 from bench.report import RESULTS
-from bench.server import SECRET, database_url, prepare_database
+from bench.server import KEYS, database_url, prepare_database
 from bench.timers import Buckets
 
 ROOT_BUCKET = "Flask, werkzeug, routing, other"
@@ -33,7 +33,7 @@ class InProcess:
         from api import create_app
         from config import Settings
 
-        self.app = create_app(Settings(database_url=url, secret_key=SECRET))
+        self.app = create_app(Settings(database_url=url, **KEYS))
         self.client = self.app.test_client()
         self.headers = {}
         for user, password in USERS.items():

@@ -59,7 +59,8 @@ def row(name: str, events: int, samples: tuple[list[float], list[float]]) -> dic
 
 def build(app: Any, rounds: int) -> tuple[int, int]:
     """The loop instance (``rounds`` rounds) and a finished 3-tier leave approval."""
-    from workflows.core.unit_of_work import UnitOfWork
+    from api.context import unit_of_work
+    from workflows.core.runtime import runtime_of
     from workflows.definitions.bundles import collect_bundle
     from workflows.definitions.deploy import deploy_definition
     from workflows.identity.users import load_actor, seed_users
@@ -67,31 +68,31 @@ def build(app: Any, rounds: int) -> tuple[int, int]:
     from workflows.tasks.actions import claim_task, complete_task
 
     with app.app_context():
-        settings = app.config["CERTFLOW_SETTINGS"]
-        seed_users(settings.seed_file, uow=UnitOfWork())
+        settings = runtime_of(app).settings
+        seed_users(settings.seed_file, uow=unit_of_work())
         from models import User, db
 
         actors = {u.username: load_actor(db.session, u.id)
                   for u in db.session.query(User).all()}
-        deploy_definition({LOOP.name: LOOP.read_bytes()}, actor=None, uow=UnitOfWork())
-        deploy_definition(collect_bundle(LEAVE), actor=None, uow=UnitOfWork())
+        deploy_definition({LOOP.name: LOOP.read_bytes()}, actor=None, uow=unit_of_work())
+        deploy_definition(collect_bundle(LEAVE), actor=None, uow=unit_of_work())
         loop = start_instance("review_loop", business_key="BENCH-LOOP", data={"target": rounds},
-                              actor=actors["zhang"], uow=UnitOfWork())
+                              actor=actors["zhang"], uow=unit_of_work())
         for number in range(rounds):
             task = loop.open_tasks[0]
-            claim_task(task.id, actor=actors["zhang"], uow=UnitOfWork())
+            claim_task(task.id, actor=actors["zhang"], uow=unit_of_work())
             loop = complete_task(task.id, data={"note": f"round {number + 1}"},
-                                 actor=actors["zhang"], uow=UnitOfWork())
+                                 actor=actors["zhang"], uow=unit_of_work())
         leave = start_instance("leave_approval", business_key="BENCH-LEAVE", data={
             "days": 4, "leave_type": "personal", "reason": "家中有事需要处理"},
-            actor=actors["xiaoming"], uow=UnitOfWork())
+            actor=actors["xiaoming"], uow=unit_of_work())
         for user, data in (("li", {"office_approved": True, "office_comment": "同意"}),
                            ("zhao", {"leader_approved": True, "leader_comment": "同意"}),
                            ("xiaoming", {"returned_on": "2026-11-10", "return_note": "已返校"})):
             task = leave.open_tasks[0]
             if task.status != "claimed":
-                claim_task(task.id, actor=actors[user], uow=UnitOfWork())
-            leave = complete_task(task.id, data=data, actor=actors[user], uow=UnitOfWork())
+                claim_task(task.id, actor=actors[user], uow=unit_of_work())
+            leave = complete_task(task.id, data=data, actor=actors[user], uow=unit_of_work())
         return loop.instance.id, leave.instance.id
 
 
@@ -142,12 +143,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     from api import create_app
+    from bench.server import KEYS
     from config import Settings
     from models import Base, db
 
     url = os.environ.get("DATABASE_URL") or (
         f"sqlite:///{tempfile.mkdtemp(prefix='certflow-bench-replay-')}/bench.sqlite3")
-    app = create_app(Settings(database_url=url, password_time_cost=1,
+    app = create_app(Settings(database_url=url, **KEYS, password_time_cost=1,
                               password_memory_cost_kib=1024))
     with app.app_context():
         Base.metadata.drop_all(db.engine)

@@ -167,10 +167,10 @@ def _engine_curves(specs: Specs, mode: Mode) -> dict[str, list[float]]:
 def _inbox(ctx: scenarios.Context, engine: sa.Engine, ids: dict[str, int], url: str,
            levels: tuple[int, ...]) -> dict[str, Any]:
     from api import create_app
-    from bench.server import SECRET
+    from bench.server import KEYS
     from config import Settings
 
-    app = create_app(Settings(database_url=url, secret_key=SECRET))
+    app = create_app(Settings(database_url=url, **KEYS))
     out: dict[str, Any] = {"leftover_open_tasks_cancelled": inbox.cancel_leftovers(engine)}
     for level in levels:
         _step(f"item 5 inbox at {level:,} open tasks")

@@ -25,6 +25,9 @@ DIAGRAMS = [ROOT / "bpmn" / "leave_approval.bpmn",
             ROOT / "bench" / "diagrams" / "rework_loop.bpmn",
             ROOT / "bench" / "diagrams" / "review_chain.bpmn"]
 SECRET = "bench-secret-key-with-at-least-32-bytes-0123456789"
+AUDIT_KEY = "bench-audit-signing-key-with-at-least-32-bytes-0123"
+KEYS = {"secret_key": SECRET, "audit_signing_key": AUDIT_KEY}  # set explicitly, as everywhere
+KEY_ENV = {"CERTFLOW_SECRET_KEY": SECRET, "CERTFLOW_AUDIT_SIGNING_KEY": AUDIT_KEY}
 PG_URL = os.environ.get("BENCH_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/certflow_bench")
 
@@ -49,9 +52,9 @@ def ensure_pg_database(url: str) -> None:
 def prepare_database(url: str) -> None:
     """Empty database + schema + demo users + the leave process and the bench diagrams."""
     from api import create_app
+    from api.context import unit_of_work
     from config import Settings
     from models import Base, db
-    from workflows.core.unit_of_work import UnitOfWork
     from workflows.definitions import spec_cache
     from workflows.definitions.bundles import collect_bundle
     from workflows.definitions.deploy import deploy_definition
@@ -59,7 +62,7 @@ def prepare_database(url: str) -> None:
 
     if url.startswith("postgresql"):
         ensure_pg_database(url)
-    settings = Settings(database_url=url, secret_key=SECRET, password_time_cost=1,
+    settings = Settings(database_url=url, **KEYS, password_time_cost=1,
                         password_memory_cost_kib=1024)
     app = create_app(settings)
     with app.app_context():
@@ -68,9 +71,9 @@ def prepare_database(url: str) -> None:
                 connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         Base.metadata.create_all(db.engine)
         spec_cache.clear()
-        seed_users(settings.seed_file, uow=UnitOfWork())
+        seed_users(settings.seed_file, uow=unit_of_work())
         for path in DIAGRAMS:
-            deploy_definition(collect_bundle(path), actor=None, uow=UnitOfWork())
+            deploy_definition(collect_bundle(path), actor=None, uow=unit_of_work())
         db.session.remove()
         db.engine.dispose()
 
@@ -91,7 +94,7 @@ class Gunicorn:
         self.app, self.workers, self.threads, self.ready_path = app, workers, threads, ready_path
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DATABASE_URL": database_url, "CERTFLOW_SECRET_KEY": SECRET,
+        self.env = {**os.environ, "DATABASE_URL": database_url, **KEY_ENV,
                     "PYTHONPATH": str(ROOT)}
         self.log_path = log_dir / f"gunicorn-{app.replace(':', '_')}-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None

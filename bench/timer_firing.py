@@ -66,10 +66,11 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 
 def make_app(database_url: str) -> Any:
     from api import create_app
+    from bench.server import KEYS
     from config import Settings
     from models import Base, db
 
-    app = create_app(Settings(database_url=database_url, password_time_cost=1,
+    app = create_app(Settings(database_url=database_url, **KEYS, password_time_cost=1,
                               password_memory_cost_kib=1024))
     with app.app_context():
         Base.metadata.drop_all(db.engine)
@@ -81,9 +82,10 @@ def build(app: Any, scenario: str, instances: int) -> int:
     """One real instance, then ``instances - 1`` copies of its rows; returns timers waiting."""
     import sqlalchemy as sa
 
+    from api.context import unit_of_work
     from models import Base, HumanTask, ProcessInstance, Timer, User, db
-    from workflows.core import clock
-    from workflows.core.unit_of_work import UnitOfWork
+    from workflows.core.clock import FrozenClock
+    from workflows.core.runtime import runtime_of
     from workflows.definitions import spec_cache
     from workflows.definitions.bundles import collect_bundle
     from workflows.definitions.deploy import deploy_definition
@@ -96,14 +98,14 @@ def build(app: Any, scenario: str, instances: int) -> int:
             db.session.execute(table.delete())
         db.session.commit()
         spec_cache.clear()
-        clock.set_clock(clock.FrozenClock(START))
-        seed_users(app.config["CERTFLOW_SETTINGS"].seed_file, uow=UnitOfWork())
+        runtime_of(app).clock = FrozenClock(START)
+        seed_users(runtime_of(app).settings.seed_file, uow=unit_of_work())
         files = (collect_bundle(LEAVE) if scenario == "leave_escalation"
                  else {"bench_timer.bpmn": INTERMEDIATE.encode()})
-        deploy_definition(files, actor=None, uow=UnitOfWork())
+        deploy_definition(files, actor=None, uow=unit_of_work())
         user = db.session.scalar(sa.select(User).where(User.username == "xiaoming"))
         view = start_instance(case["process"], business_key="BENCH-0", data=case["data"],
-                              actor=load_actor(db.session, user.id), uow=UnitOfWork())
+                              actor=load_actor(db.session, user.id), uow=unit_of_work())
         template = view.instance
         columns = [c.key for c in ProcessInstance.__table__.columns if c.key != "id"]
         base = {c: getattr(template, c) for c in columns}
@@ -131,6 +133,7 @@ def build(app: Any, scenario: str, instances: int) -> int:
 def fire(app: Any, firers: int, batch_size: int) -> tuple[float, float, int, int]:
     from models import db
     from workflows.automation import timers
+    from workflows.core.runtime import runtime_of
 
     reports: list[Any] = []
     barrier = threading.Barrier(firers)
@@ -138,7 +141,8 @@ def fire(app: Any, firers: int, batch_size: int) -> tuple[float, float, int, int
     def job() -> None:
         with app.app_context():
             barrier.wait()
-            reports.append(timers.fire_due_timers(batch_size=batch_size))
+            reports.append(timers.fire_due_timers(uows=runtime_of(app).unit_of_work,
+                                                  batch_size=batch_size))
             db.session.remove()
 
     threads = [threading.Thread(target=job) for _ in range(firers)]
@@ -153,7 +157,8 @@ def fire(app: Any, firers: int, batch_size: int) -> tuple[float, float, int, int
 
 def run(database_url: str, label: str, timers_wanted: int, firers_list: list[int],
         batch_size: int) -> list[dict[str, Any]]:
-    from workflows.core import clock
+    from workflows.core.clock import FrozenClock, system_clock
+    from workflows.core.runtime import runtime_of
 
     app = make_app(database_url)
     rows = []
@@ -161,9 +166,9 @@ def run(database_url: str, label: str, timers_wanted: int, firers_list: list[int
         for firers in firers_list:
             instances = max(1, timers_wanted // case["timers_per_instance"])
             waiting = build(app, scenario, instances)
-            clock.set_clock(clock.FrozenClock(START + case["advance"]))
+            runtime_of(app).clock = FrozenClock(START + case["advance"])
             elapsed, cpu, fired, errors = fire(app, firers, batch_size)
-            clock.set_clock(None)
+            runtime_of(app).clock = system_clock
             assert fired == waiting and errors == 0, (fired, waiting, errors)
             rows.append({"database": label, "scenario": scenario, "firers": firers,
                          "timers": fired, "seconds": round(elapsed, 2),

@@ -1,5 +1,5 @@
-"""Settings read from the environment; no logic beyond defaults."""
+"""Settings read from the environment, declared and validated once (config/settings.py)."""
 
-from config.settings import Settings, load_settings
+from config.settings import Settings, SettingsError, load_settings
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["Settings", "SettingsError", "load_settings"]

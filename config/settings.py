@@ -1,89 +1,172 @@
-"""Every setting certflow reads, with its default and why it exists.
+"""Every setting certflow reads: declared once, each with the environment variable that sets it,
+its default and why it exists; validated when a process starts.
 
-Read once at start-up (``load_settings``); tests build their own ``Settings``.
+``load_settings()`` reads the environment (the service, the worker and the CLI); tests build
+``Settings(...)`` from explicit values only, so a variable set in the shell never leaks into them.
+A bad value is refused with a ``SettingsError`` naming its variable. The two signing keys have no
+usable default: outside the demo mode (``CERTFLOW_DEMO=1``) a missing, published or short key is
+refused, with how to make one.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+import secrets
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_KEY_BYTES = 32
+MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+# Keys that were once shipped as defaults: anyone can sign with them, so they are refused.
+PUBLISHED_KEYS = frozenset({
+    "dev-only-secret-change-me-in-production-0123456789",
+    "dev-only-audit-signing-key-change-me-0123456789",
+})
+KEY_VARIABLES = {"secret_key": "CERTFLOW_SECRET_KEY",
+                 "audit_signing_key": "CERTFLOW_AUDIT_SIGNING_KEY"}
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+class SettingsError(Exception):
+    """Settings a process must not start with; the message names each variable to fix."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Runtime configuration; frozen so nothing mutates it after the app is built."""
+def _var(name: str, default: Any, doc: str, **constraints: Any) -> Any:
+    """A field set by the environment variable ``name``."""
+    return Field(default, validation_alias=name, description=doc, **constraints)
 
-    # SQLite file by default: a new user needs nothing but Python.
-    database_url: str = f"sqlite:///{PROJECT_ROOT / 'instance' / 'certflow.sqlite3'}"
-    # Signs bearer tokens; the default is only fit for the embedded demo.
-    secret_key: str = "dev-only-secret-change-me-in-production-0123456789"
-    token_ttl_seconds: int = 8 * 3600
-    # Where bundled diagrams, DMN tables and forms live.
-    bpmn_dir: Path = PROJECT_ROOT / "bpmn"
-    # Demo users/groups seeded by `certflow seed`.
-    seed_file: Path = PROJECT_ROOT / "config" / "demo_users.json"
-    # Empty: background work runs in-process (embedded). Set to redis:// or amqp:// to scale out.
-    broker_url: str = ""
-    # Argon2 cost; tests lower it so hashing does not dominate the suite.
-    password_time_cost: int = 3
-    password_memory_cost_kib: int = 65536
-    # Wall-clock limit for one script/condition evaluation in a diagram.
-    script_time_limit_s: float = 1.0
-    # Largest accepted upload (a deploy bundle) in bytes.
-    max_upload_bytes: int = 5 * 1024 * 1024
-    page_size_max: int = 200
-    # HMAC-SHA256 key that signs audit anchors and audit exports; auditors verify exports
-    # offline with it. The default is only fit for the embedded demo.
-    audit_signing_key: str = "dev-only-audit-signing-key-change-me-0123456789"
-    # --- background work (worker/): timers, service tasks ------------------------------
-    # Celery queue the API enqueues to and workers consume (one per deployment/test run).
-    queue_name: str = "certflow"
-    # Beat (or the embedded thread) looks for due timers this often.
-    timer_poll_seconds: float = 5.0
-    # Timers one claim takes; a worker fires its claim before taking more.
-    timer_batch_size: int = 100
-    # Retries of a failing service task before it becomes an incident; backoff doubles
-    # from the base (seconds) up to the cap.
-    service_task_max_retries: int = 3
-    service_task_backoff_s: float = 2.0
-    service_task_backoff_max_s: float = 300.0
-    # Leases for work a crashed worker leaves behind (SIGKILL, power loss): the sweep returns
-    # timer claims older than this to pending, and re-sends service jobs still queued this
-    # long after their last dispatch. Long enough that a live worker is never overtaken.
-    claim_lease_seconds: float = 300.0
-    service_job_lease_seconds: float = 600.0
-    # How often beat schedules that sweep.
-    sweep_seconds: float = 60.0
-    # How often beat (or the embedded thread) verifies the whole audit trail and, when it is
-    # intact, signs an anchor of the chain heads (docs/audit.md); 0 turns it off.
-    audit_anchor_seconds: float = 3600.0
-    # Extra modules that register service-task functions (comma-separated in the env).
-    service_modules: tuple[str, ...] = ()
-    # Public holidays and 调休 workdays for ``P<n>WD`` durations (and its time zone).
-    holidays_file: Path = PROJECT_ROOT / "config" / "holidays_cn.json"
-    # Issuing body code that starts every certificate number (docs/certificates.md).
-    certificate_issuer_code: str = "CF3201"
-    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (docs/operations.md).
-    # 0: those headers are ignored, the socket's peer is the client (anyone could forge them).
-    trusted_proxy_count: int = 0
-    # Public certificate verification: requests per client address and window (0: no limit).
-    verify_rate_limit: int = 30
-    verify_rate_window_s: int = 60
-    extra: dict[str, object] = field(default_factory=dict)
+
+class Settings(BaseSettings):
+    """Runtime configuration; frozen so nothing mutates it after a process has started."""
+
+    model_config = SettingsConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True,
+                                      extra="forbid", case_sensitive=True)
+
+    demo: bool = _var("CERTFLOW_DEMO", False,
+                      "demo mode: missing signing keys are made up (never for real data)")
+    database_url: str = _var(
+        "DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'instance' / 'certflow.sqlite3'}",
+        "SQLAlchemy URL; a SQLite file by default, so a new user needs nothing but Python",
+        min_length=1)
+    secret_key: str = _var("CERTFLOW_SECRET_KEY", "",
+                           "signs bearer tokens (at least 32 bytes, random)")
+    audit_signing_key: str = _var(
+        "CERTFLOW_AUDIT_SIGNING_KEY", "",
+        "HMAC key of audit anchors and exports; auditors verify exports with it (32+ bytes)")
+    token_ttl_seconds: int = _var("CERTFLOW_TOKEN_TTL", 8 * 3600,
+                                  "lifetime of a bearer token, seconds", gt=0)
+    bpmn_dir: Path = _var("CERTFLOW_BPMN_DIR", PROJECT_ROOT / "bpmn",
+                          "bundled diagrams, DMN tables and forms (certflow deploy-bundled)")
+    seed_file: Path = _var("CERTFLOW_SEED_FILE", PROJECT_ROOT / "config" / "demo_users.json",
+                           "users and groups created by certflow seed")
+    broker_url: str = _var("BROKER_URL", "",
+                           "empty: background work runs in-process (embedded); redis:// or "
+                           "amqp:// to scale out")
+    password_time_cost: int = _var("CERTFLOW_PASSWORD_TIME_COST", 3,
+                                   "Argon2 passes per password hash", ge=1)
+    password_memory_cost_kib: int = _var("CERTFLOW_PASSWORD_MEMORY_COST_KIB", 65536,
+                                         "Argon2 memory per password hash, KiB", ge=32)
+    script_time_limit_s: float = _var("CERTFLOW_SCRIPT_TIME_LIMIT", 1.0,
+                                      "wall-clock limit of one script/condition, seconds", gt=0)
+    max_upload_bytes: int = _var("CERTFLOW_MAX_UPLOAD_BYTES", 5 * 1024 * 1024,
+                                 "largest accepted request body (a deploy bundle), bytes", gt=0)
+    # --- background work (worker/): timers, service tasks, sweeps, anchors --------------------
+    queue_name: str = _var("CERTFLOW_QUEUE", "certflow",
+                           "Celery queue the API sends to and workers consume", min_length=1)
+    timer_poll_seconds: float = _var("CERTFLOW_TIMER_POLL_SECONDS", 5.0,
+                                     "how often due timers are looked for", gt=0)
+    timer_batch_size: int = _var("CERTFLOW_TIMER_BATCH_SIZE", 100,
+                                 "timers one claim takes", ge=1)
+    service_task_max_retries: int = _var("CERTFLOW_SERVICE_TASK_MAX_RETRIES", 3,
+                                         "retries of a failing service task before an incident",
+                                         ge=0)
+    service_task_backoff_s: float = _var("CERTFLOW_SERVICE_TASK_BACKOFF", 2.0,
+                                         "first retry delay; doubles each retry", gt=0)
+    service_task_backoff_max_s: float = _var("CERTFLOW_SERVICE_TASK_BACKOFF_MAX", 300.0,
+                                             "longest retry delay, seconds", gt=0)
+    # Leases for work a crashed worker leaves behind: long enough that a live worker is never
+    # overtaken (docs/operations.md).
+    claim_lease_seconds: float = _var("CERTFLOW_CLAIM_LEASE_SECONDS", 300.0,
+                                      "a timer claim older than this returns to pending", gt=0)
+    service_job_lease_seconds: float = _var(
+        "CERTFLOW_SERVICE_JOB_LEASE_SECONDS", 600.0,
+        "a service job still queued this long after its dispatch is sent again", gt=0)
+    sweep_seconds: float = _var("CERTFLOW_SWEEP_SECONDS", 60.0,
+                                "how often the sweep hands back what a dead worker held", gt=0)
+    audit_anchor_seconds: float = _var("CERTFLOW_AUDIT_ANCHOR_SECONDS", 3600.0,
+                                       "how often the audit trail is verified and anchored; "
+                                       "0 turns it off", ge=0)
+    service_modules: Annotated[tuple[str, ...], NoDecode] = _var(
+        "CERTFLOW_SERVICE_MODULES", (),
+        "comma-separated modules of a deployment's own service-task functions")
+    holidays_file: Path = _var("CERTFLOW_HOLIDAYS_FILE",
+                               PROJECT_ROOT / "config" / "holidays_cn.json",
+                               "public holidays and 调休 workdays for P<n>WD durations")
+    certificate_issuer_code: str = _var("CERTFLOW_CERT_ISSUER", "CF3201",
+                                        "issuing body code that starts every certificate "
+                                        "number: 6 upper-case letters or digits",
+                                        pattern=r"^[A-Z0-9]{6}$")
+    trusted_proxy_count: int = _var("CERTFLOW_TRUSTED_PROXY_COUNT", 0,
+                                    "reverse proxies that set X-Forwarded-For/-Proto; 0 ignores "
+                                    "those headers", ge=0)
+    verify_rate_limit: int = _var("CERTFLOW_VERIFY_RATE_LIMIT", 30,
+                                  "public certificate checks per client and window; 0: no limit",
+                                  ge=0)
+    verify_rate_window_s: int = _var("CERTFLOW_VERIFY_RATE_WINDOW", 60,
+                                     "window of that limit, seconds", gt=0)
+    ui_dist: Path | None = _var("CERTFLOW_UI_DIST", None,
+                                "the built web app served at / (default: ui/dist)")
+
+    @classmethod
+    def settings_customise_sources(
+            cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Explicit values only; ``load_settings`` adds the environment."""
+        return (init_settings,)
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise SettingsError(describe(error)) from None
+
+    @field_validator("service_modules", mode="before")
+    @classmethod
+    def _split_modules(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("secret_key", "audit_signing_key")
+    @classmethod
+    def _usable_key(cls, value: str, info: ValidationInfo) -> str:
+        if not value and info.data.get("demo"):
+            return secrets.token_urlsafe(48)  # this process only; the demo keeps its own
+        problem = key_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some values changed, validated like the original."""
+        return Settings(**{**self.model_dump(), **changes})
+
     def as_flask_config(self) -> dict[str, object]:
-        """The subset Flask and its extensions read, plus the settings object itself."""
+        """The subset Flask and its extensions read (the settings live on the runtime)."""
         # No pool_pre_ping: it costs a round trip every time a request checks a connection out.
         # Connections are recycled before a server or proxy would drop them idle, and a
         # connection that died anyway fails one request and invalidates the pool (SQLAlchemy
@@ -102,50 +185,67 @@ class Settings:
             "OPENAPI_URL_PREFIX": "/api",
             "OPENAPI_JSON_PATH": "openapi.json",
             "OPENAPI_SWAGGER_UI_PATH": None,
-            "CERTFLOW_SETTINGS": self,
-            **self.extra,
         }
 
     def to_dict(self) -> dict[str, object]:
-        return {k: str(v) for k, v in asdict(self).items()
-                if k not in ("secret_key", "audit_signing_key")}
+        return {k: str(v) for k, v in self.model_dump().items() if k not in KEY_VARIABLES}
 
 
-def load_settings() -> Settings:
-    """Build settings from ``CERTFLOW_*``/standard environment variables."""
-    defaults = Settings()
-    return Settings(
-        database_url=_env("DATABASE_URL", defaults.database_url),
-        secret_key=_env("CERTFLOW_SECRET_KEY", defaults.secret_key),
-        token_ttl_seconds=int(_env("CERTFLOW_TOKEN_TTL", str(defaults.token_ttl_seconds))),
-        bpmn_dir=Path(_env("CERTFLOW_BPMN_DIR", str(defaults.bpmn_dir))),
-        seed_file=Path(_env("CERTFLOW_SEED_FILE", str(defaults.seed_file))),
-        broker_url=_env("BROKER_URL", defaults.broker_url),
-        script_time_limit_s=float(_env("CERTFLOW_SCRIPT_TIME_LIMIT", "1.0")),
-        audit_signing_key=_env("CERTFLOW_AUDIT_SIGNING_KEY", defaults.audit_signing_key),
-        queue_name=_env("CERTFLOW_QUEUE", defaults.queue_name),
-        timer_poll_seconds=float(_env("CERTFLOW_TIMER_POLL_SECONDS",
-                                      str(defaults.timer_poll_seconds))),
-        timer_batch_size=int(_env("CERTFLOW_TIMER_BATCH_SIZE", str(defaults.timer_batch_size))),
-        service_task_max_retries=int(_env("CERTFLOW_SERVICE_TASK_MAX_RETRIES",
-                                          str(defaults.service_task_max_retries))),
-        service_task_backoff_s=float(_env("CERTFLOW_SERVICE_TASK_BACKOFF",
-                                          str(defaults.service_task_backoff_s))),
-        claim_lease_seconds=float(_env("CERTFLOW_CLAIM_LEASE_SECONDS",
-                                       str(defaults.claim_lease_seconds))),
-        service_job_lease_seconds=float(_env("CERTFLOW_SERVICE_JOB_LEASE_SECONDS",
-                                             str(defaults.service_job_lease_seconds))),
-        sweep_seconds=float(_env("CERTFLOW_SWEEP_SECONDS", str(defaults.sweep_seconds))),
-        audit_anchor_seconds=float(_env("CERTFLOW_AUDIT_ANCHOR_SECONDS",
-                                        str(defaults.audit_anchor_seconds))),
-        holidays_file=Path(_env("CERTFLOW_HOLIDAYS_FILE", str(defaults.holidays_file))),
-        certificate_issuer_code=_env("CERTFLOW_CERT_ISSUER", defaults.certificate_issuer_code),
-        trusted_proxy_count=int(_env("CERTFLOW_TRUSTED_PROXY_COUNT",
-                                     str(defaults.trusted_proxy_count))),
-        verify_rate_limit=int(_env("CERTFLOW_VERIFY_RATE_LIMIT",
-                                   str(defaults.verify_rate_limit))),
-        verify_rate_window_s=int(_env("CERTFLOW_VERIFY_RATE_WINDOW",
-                                      str(defaults.verify_rate_window_s))),
-        service_modules=tuple(m.strip() for m in _env("CERTFLOW_SERVICE_MODULES", "").split(",")
-                              if m.strip()),
-    )
+class _FromEnvironment(Settings):
+    """The same settings, read from the environment (explicit values still win)."""
+
+    @classmethod
+    def settings_customise_sources(
+            cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from ``DATABASE_URL``, ``BROKER_URL`` and the ``CERTFLOW_*`` variables.
+
+    Raises ``SettingsError`` naming every variable that is missing or wrong. In demo mode a key
+    that is not set comes from the demo's own key file (``config/demo_keys.py``), so every demo
+    command and restart signs with the same random keys.
+    """
+    loaded = _FromEnvironment(**overrides)
+    missing = [field for field, variable in KEY_VARIABLES.items()
+               if field not in overrides and not os.environ.get(variable)]
+    if loaded.demo and missing:
+        from config.demo_keys import demo_keys
+
+        keys: dict[str, Any] = {field: demo_keys(loaded.database_url)[field] for field in missing}
+        loaded = _FromEnvironment(**overrides, **keys)
+    return Settings(**loaded.model_dump())
+
+
+def key_problem(value: str) -> str | None:
+    """Why ``value`` cannot sign anything, or None."""
+    if not value:
+        return "is not set"
+    if value in PUBLISHED_KEYS:
+        return "is the example key published with certflow; anyone could sign with it"
+    if len(value.encode()) < MIN_KEY_BYTES:
+        return f"is too short ({len(value.encode())} bytes; at least {MIN_KEY_BYTES})"
+    return None
+
+
+def describe(error: ValidationError) -> str:
+    """One line per bad setting, each naming its environment variable."""
+    variables = {name: field.validation_alias for name, field in Settings.model_fields.items()}
+    lines = []
+    for item in error.errors():
+        where = str(item["loc"][0]) if item["loc"] else ""
+        variable = variables.get(where, where)
+        message = item["msg"].removeprefix("Value error, ")
+        if where in KEY_VARIABLES or variable in KEY_VARIABLES.values():
+            lines.append(f"{variable} {message}. Set it to a random value of at least "
+                         f"{MIN_KEY_BYTES} bytes, for example the output of\n    {MAKE_A_KEY}\n"
+                         f"  (or set CERTFLOW_DEMO=1 to try certflow with throw-away keys)")
+        elif item["type"] == "extra_forbidden":
+            lines.append(f"{where}: no such setting")
+        else:
+            lines.append(f"{variable}={item.get('input')!r}: {message}")
+    return "certflow cannot start:\n  " + "\n  ".join(lines)

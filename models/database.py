@@ -33,3 +33,19 @@ def configure_engine(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_transaction.get() else "BEGIN")
+
+
+def init_database(app: Any, database_url: str) -> None:
+    """Bind ``models.db`` to a Flask app (the API's or the worker's) and configure its engine.
+
+    A SQLite file's folder is created first, so a new user needs nothing but Python.
+    """
+    from pathlib import Path
+
+    from models import db
+
+    if database_url.startswith("sqlite:///") and ":memory:" not in database_url:
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)

@@ -27,14 +27,15 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = f"sqlite:///{args.db}"
-    os.environ.setdefault("CERTFLOW_SECRET_KEY", "ui-test-secret-key-with-at-least-32-bytes")
+    # A throw-away database for the browser tests: demo mode, random keys kept beside it.
+    os.environ["CERTFLOW_DEMO"] = "1"
     from werkzeug.serving import make_server
 
     from api import create_app
+    from api.context import unit_of_work
     from config import load_settings
     from models import Base, db
     from workflows.core.errors import InvalidDefinition
-    from workflows.core.unit_of_work import UnitOfWork
     from workflows.definitions.bundles import bundled_diagrams, collect_bundle
     from workflows.definitions.deploy import deploy_definition
     from workflows.identity.users import seed_users
@@ -43,10 +44,10 @@ def main() -> None:
     app = create_app(settings)
     with app.app_context():
         Base.metadata.create_all(db.engine)
-        seed_users(settings.seed_file, uow=UnitOfWork())
+        seed_users(settings.seed_file, uow=unit_of_work())
         for path in bundled_diagrams(settings.bpmn_dir):
             try:
-                result = deploy_definition(collect_bundle(path), actor=None, uow=UnitOfWork())
+                result = deploy_definition(collect_bundle(path), actor=None, uow=unit_of_work())
                 print(f"deployed {result.definition.process_id} v{result.definition.version}",
                       flush=True)
             except InvalidDefinition as error:  # another team's diagram in progress
@@ -75,12 +76,11 @@ def seed_certificates() -> list[str]:
     """
     import sqlalchemy as sa
 
+    from api.context import unit_of_work
     from models import User, db
     from workflows.certification import register as certificates
-    from workflows.core import clock
     from workflows.core.errors import CertflowError
     from workflows.core.id_numbers import check_character
-    from workflows.core.unit_of_work import UnitOfWork
     from workflows.identity.users import load_actor
     from workflows.instances.lifecycle import start_instance
 
@@ -101,18 +101,18 @@ def seed_certificates() -> list[str]:
                                         "documents": ["doc://id-card", "doc://study-proof"],
                                         "applicant_type": "student", "school": "市职业技术学校",
                                         "class_name": class_name},
-                                  actor=actor, uow=UnitOfWork())
+                                  actor=actor, uow=unit_of_work())
         except CertflowError as error:  # e.g. the diagram is not deployed (another team at work)
             return [f"skipped certificates: {error}"]
-        with UnitOfWork() as uow:
-            now = clock.utcnow()
-            certificate, _ = certificates.issue(uow.session, certificates.NewCertificate(
+        with unit_of_work() as uow:
+            now = uow.runtime.now()
+            certificate, _ = certificates.issue(uow, certificates.NewCertificate(
                 holder_name=name, id_number=id_number, occupation="电工", level=5,
                 exam_session="2026-11-S01", scores={"theory": 78, "practical": 82},
                 holder_user_id=user_id), source_instance_id=case.instance.id,
                 business_key=f"UI-CERT-{username}", now=now)
             if revoked:
-                certificates.revoke(uow.session, certificate.certificate_no,
+                certificates.revoke(uow, certificate.certificate_no,
                                     reason="经查证明材料系伪造", instance_id=None, now=now)
             lines.append(f"certificate {certificate.certificate_no} {name} "
                          f"{'revoked' if revoked else 'valid'}")

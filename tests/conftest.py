@@ -18,9 +18,9 @@ from api import create_app
 from config import Settings
 from models import Base, db
 from tests.api_client import ApiClient
-from tests.process_globals import process_globals_kept
-from workflows.core import clock
-from workflows.core.unit_of_work import UnitOfWork
+from tests.keys import AUDIT_KEY, SECRET_KEY
+from workflows.core.clock import FrozenClock, system_clock
+from workflows.core.runtime import Runtime, runtime_of
 from workflows.definitions import spec_cache
 from workflows.identity.users import seed_users
 
@@ -32,18 +32,12 @@ def _database_url(tmp_dir: Path) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
 
 
-@pytest.fixture(autouse=True)
-def _process_globals_kept() -> Iterator[None]:
-    """A test that builds its own app must not leave the suite's app dispatching to it."""
-    with process_globals_kept():
-        yield
-
-
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         database_url=_database_url(tmp_path_factory.mktemp("db")),
-        secret_key="test-secret-key-with-at-least-32-bytes!",
+        secret_key=SECRET_KEY,
+        audit_signing_key=AUDIT_KEY,
         password_time_cost=1,
         password_memory_cost_kib=1024,
         script_time_limit_s=0.5,
@@ -74,25 +68,32 @@ def _truncate_all() -> None:
                 connection.execute(sa.text(f"DELETE FROM {table}"))
 
 
+@pytest.fixture(scope="session")
+def runtime(app: Flask) -> Runtime:
+    """The suite app's runtime: its clock, job dispatch, service functions..."""
+    return runtime_of(app)
+
+
 @pytest.fixture()
-def clean_db(app: Flask, settings: Settings) -> Iterator[None]:
+def clean_db(app: Flask, settings: Settings, runtime: Runtime) -> Iterator[None]:
     """Empty tables and the demo users before each test."""
     with app.app_context():
         db.session.remove()
         _truncate_all()
         spec_cache.clear()
-        seed_users(settings.seed_file, uow=UnitOfWork())
+        seed_users(settings.seed_file, uow=runtime.unit_of_work())
         db.session.remove()
     yield
-    clock.set_clock(None)
+    runtime.clock = system_clock
 
 
 @pytest.fixture()
-def frozen_clock() -> Iterator[clock.FrozenClock]:
-    frozen = clock.FrozenClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # a Monday
-    clock.set_clock(frozen)
+def frozen_clock(runtime: Runtime) -> Iterator[FrozenClock]:
+    """The app's clock stopped on a Monday morning; tests move it (never sleep)."""
+    frozen = FrozenClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # a Monday
+    runtime.clock = frozen
     yield frozen
-    clock.set_clock(None)
+    runtime.clock = system_clock
 
 
 @pytest.fixture()

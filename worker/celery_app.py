@@ -1,11 +1,14 @@
-"""Celery configured from Settings.
+"""Celery configured from Settings, bound to one Flask app (the API's or the worker's own).
 
 Embedded (no ``BROKER_URL``): tasks run eagerly, in-process, right where they are sent — and
 certflow only sends them after the sending transaction commits — so the demo needs no broker;
-``certflow serve`` fires due timers from a daemon thread (``worker/embedded.py``).
+``certflow serve`` runs the periodic jobs from a daemon thread (``worker/embedded.py``).
 Scale-out (``BROKER_URL=redis://…`` or ``amqp://…``): any number of ``celery -A worker.main
 worker`` processes consume the queue, and one ``celery -A worker.main beat`` schedules the
-timer-firing and sweep jobs.
+periodic jobs of ``worker/schedule.py``.
+
+Nothing here is process-wide: the Celery app is neither made the default nor the current one,
+and the runtime's job dispatch is connected to this app's task.
 """
 
 from __future__ import annotations
@@ -16,14 +19,18 @@ from celery import Celery, Task
 from flask import Flask
 
 from config import Settings
-from workflows.automation import service_registry
-from workflows.core import jobs as background
-from workflows.core import working_days
+from models.database import init_database
+from worker.schedule import beat_schedule
+from workflows.bootstrap import bootstrap
+from workflows.core.runtime import EXTENSION, runtime_of
+
+__all__ = ["beat_schedule", "celery_init_app", "create_worker_app"]
 
 
-def celery_init_app(app: Flask) -> Celery[Any]:
+def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app bound to a Flask app (tasks run inside its app context)."""
-    settings = app.config["CERTFLOW_SETTINGS"]
+    runtime = runtime_of(app)
+    settings = runtime.settings
 
     class FlaskTask(Task[Any, Any]):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -31,7 +38,7 @@ def celery_init_app(app: Flask) -> Celery[Any]:
                 return self.run(*args, **kwargs)
 
     embedded = not settings.broker_url
-    celery: Celery[Any] = Celery(app.name, task_cls=FlaskTask)
+    celery: Celery = Celery(app.name, task_cls=FlaskTask, set_as_current=False)
     celery.conf.update(
         broker_url=settings.broker_url or "memory://",
         task_always_eager=embedded,
@@ -49,34 +56,28 @@ def celery_init_app(app: Flask) -> Celery[Any]:
         broker_connection_retry_on_startup=True,
         beat_schedule=beat_schedule(settings),
     )
-    from worker.tasks import register_tasks
+    from worker import tasks  # the shared tasks join this app when it is finalized
 
-    tasks = register_tasks(celery, settings)
-    celery.set_default()
+    celery.finalize()
     app.extensions["celery"] = celery
-    working_days.configure(settings.holidays_file)
-    service_registry.load_modules(settings.service_modules)
-    run_service_task = tasks["certflow.run_service_task"]
+    run_service_task = celery.tasks[tasks.RUN_SERVICE_TASK]
 
-    def dispatch(job_id: int) -> None:
+    def send(job_id: int) -> None:
         run_service_task.apply_async(args=(job_id,), queue=settings.queue_name)
 
-    background.set_dispatcher(dispatch)
+    runtime.jobs.connect(send)
     return celery
 
 
-def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """What ``celery -A worker.main beat`` sends, and how often."""
-    schedule: dict[str, dict[str, Any]] = {
-        "certflow-fire-due-timers": {
-            "task": "certflow.fire_due_timers", "schedule": settings.timer_poll_seconds,
-            # A tick nobody picked up in time is replaced by the next one.
-            "options": {"expires": max(settings.timer_poll_seconds * 2, 1.0)}},
-        "certflow-sweep": {"task": "certflow.sweep", "schedule": settings.sweep_seconds,
-                           "options": {"expires": settings.sweep_seconds}},
-    }
-    if settings.audit_anchor_seconds > 0:
-        schedule["certflow-audit-anchor"] = {
-            "task": "certflow.audit_anchor", "schedule": settings.audit_anchor_seconds,
-            "options": {"expires": settings.audit_anchor_seconds}}
-    return schedule
+def create_worker_app(settings: Settings) -> Flask:
+    """What ``celery -A worker.main`` runs with: database, runtime and Celery; no HTTP API,
+    no Swagger UI, no web app."""
+    from api.masking import install_log_masking
+
+    app = Flask("certflow")
+    app.config.from_mapping(settings.as_flask_config())
+    init_database(app, settings.database_url)
+    app.extensions[EXTENSION] = bootstrap(settings)
+    celery_init_app(app)
+    install_log_masking()  # the process's log records, as in the API (api/masking.py)
+    return app

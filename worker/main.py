@@ -1,11 +1,23 @@
-"""Entry point: ``celery -A worker.main worker`` / ``beat`` build the app through create_app()."""
+"""Entry point: ``celery -A worker.main worker`` / ``beat``.
+
+Builds only what a worker needs (``create_worker_app``: settings, database, runtime, Celery);
+settings it must not start with end the process with the variables to set.
+"""
+
+import sys
 
 from celery.signals import worker_process_init
 
-from api import create_app
+from config import SettingsError, load_settings
 from models import db
+from worker.celery_app import create_worker_app
 
-flask_app = create_app()
+try:
+    settings = load_settings()
+except SettingsError as error:  # refuse to start, naming the variables to set
+    sys.exit(str(error))
+
+flask_app = create_worker_app(settings)
 celery = flask_app.extensions["celery"]
 
 

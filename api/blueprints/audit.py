@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
+from api.context import runtime
 from api.openapi import problems
 from api.schemas.audit import (
     AccessLogPageSchema,
@@ -41,7 +42,7 @@ AUDIT_ROLES = ("auditor", "admin")
 
 
 def _settings() -> Settings:
-    return current_app.config["CERTFLOW_SETTINGS"]
+    return runtime().settings
 
 
 @bp.get("/audit/verify")
@@ -55,7 +56,7 @@ def verify(query: dict[str, Any]) -> dict[str, Any]:
     deleted whole later is detected.
     """
     actor = current_actor()
-    report = verify_trail(key=_settings().audit_signing_key,
+    report = verify_trail(key=_settings().audit_signing_key, uows=runtime().unit_of_work,
                           anchor_as=f"user:{actor.username}" if query["anchor"] else None)
     return report.to_dict()
 
@@ -72,7 +73,7 @@ def replay(query: dict[str, Any], instance_id: int) -> dict[str, Any]:
     reported under ``integrity``.
     """
     result = replay_instance(db.session(), instance_id, upto=query.get("upto"),
-                             time_limit_s=_settings().script_time_limit_s)
+                             context=runtime().run_context())
     return replay_payload(result)
 
 
@@ -118,7 +119,7 @@ def timeline(instance_id: int) -> dict[str, Any]:
 def diff(query: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """How the process data changed between two events (both points rebuilt by replay)."""
     return audit_views.data_diff(db.session(), instance_id, query["from_"], query["to"],
-                                 time_limit_s=_settings().script_time_limit_s)
+                                 context=runtime().run_context())
 
 
 @bp.get("/audit/users/<int:user_id>/activity")
@@ -157,7 +158,7 @@ def export(query: dict[str, Any]) -> Response:
     Verify with ``python -m workflows.audit.export_format verify <file> --key-file <key>``.
     """
     result = build_export(db.session(), exporter=current_actor(),
-                          key=_settings().audit_signing_key,
+                          key=_settings().audit_signing_key, now=runtime().now(),
                           instance_id=query.get("instance_id"), since=query.get("from_"),
                           until=query.get("to"))
     response = Response(result.content, mimetype="application/zip")

@@ -6,11 +6,11 @@ from typing import Any
 from flask import request
 
 from api.auth import current_actor, current_token_claims, issue_token, login_required
+from api.context import unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.auth import ActorSchema, TokenRequestSchema, TokenResponseSchema
 from models import db
 from workflows.core.actors import Actor
-from workflows.core.unit_of_work import UnitOfWork
 from workflows.identity import tokens
 from workflows.identity.sign_in import sign_in as sign_in_use_case
 
@@ -34,7 +34,7 @@ def sign_in(body: dict[str, str]) -> dict[str, Any]:
     ``Retry-After``).
     """
     actor = sign_in_use_case(body["username"], body["password"],
-                             client=request.remote_addr or "unknown", uow=UnitOfWork())
+                             client=request.remote_addr or "unknown", uow=unit_of_work())
     db.session.rollback()
     token, expires = issue_token(actor)
     return {"access_token": token, "token_type": "Bearer", "expires_at": expires,
@@ -47,9 +47,9 @@ def sign_in(body: dict[str, str]) -> dict[str, Any]:
 def logout() -> None:
     """Revoke the token this request was made with; it is refused from now on."""
     claims = current_token_claims()
-    tokens.revoke_token(jti=str(claims["jti"]), user_id=current_actor().id,
+    tokens.revoke_token(str(claims["jti"]),
                         expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
-                        uow=UnitOfWork())
+                        actor=current_actor(), uow=unit_of_work())
 
 
 @bp.post("/auth/users/<int:user_id>/revoke-tokens")
@@ -58,7 +58,7 @@ def logout() -> None:
 @problems(404)
 def revoke_user_tokens(user_id: int) -> None:
     """Revoke every token a user holds now (administrators); they must sign in again."""
-    tokens.revoke_all_tokens(user_id, actor=current_actor(), uow=UnitOfWork())
+    tokens.revoke_all_tokens(user_id, actor=current_actor(), uow=unit_of_work())
 
 
 @bp.get("/me")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
+from api.context import runtime
 from api.errors import STATUS_BY_ERROR
 from api.masking import mask_text, mask_value
 from api.openapi import problems
@@ -62,8 +62,8 @@ def complete(body: dict[str, Any]) -> dict[str, Any]:
     task with the problem the single call would give, and changes nothing for it."""
     items = [batch.BatchItem(item["task_id"], item["data"]) for item in body["items"]]
     results = batch.complete_many(
-        items, actor=current_actor(), common=body["data"], claim=body["claim"],
-        script_time_limit_s=current_app.config["CERTFLOW_SETTINGS"].script_time_limit_s)
+        items, actor=current_actor(), uows=runtime().unit_of_work, common=body["data"],
+        claim=body["claim"])
     shaped = []
     for result in results:
         status, problem = _problem(result.error) if result.error else (200, None)

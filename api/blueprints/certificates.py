@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_smorest import Blueprint
 
 from api import rate_limits
 from api.auth import current_actor, login_required
+from api.context import runtime, unit_of_work
 from api.openapi import problems
 from api.schemas.certification import (
     CertificateDetailSchema,
@@ -19,7 +20,6 @@ from api.schemas.certification import (
 )
 from models import Certificate, db
 from workflows.certification import register as certificates
-from workflows.core.unit_of_work import UnitOfWork
 
 bp = Blueprint("certificates", __name__, url_prefix="/api/v1",
                description="Certificate register and public verification")
@@ -37,10 +37,10 @@ def verify(query: dict[str, str]) -> dict[str, Any]:
     occupation, level and issue date (no ID number, no scores). Limited per client address
     (default 30 a minute): past it, 429 with ``Retry-After``.
     """
-    settings = current_app.config["CERTFLOW_SETTINGS"]
+    settings = runtime().settings
     rate_limits.hit("certificate_verify", request.remote_addr or "unknown",
                     limit=settings.verify_rate_limit, window_s=settings.verify_rate_window_s,
-                    uow=UnitOfWork())
+                    uow=unit_of_work())
     result = certificates.verify(db.session(), query["certificate_no"], query["holder_name"])
     db.session.rollback()
     return result

@@ -6,6 +6,7 @@ from flask import Response
 from werkzeug.datastructures import FileStorage
 
 from api.auth import current_actor, login_required
+from api.context import unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.definitions import (
     DefinitionListQuerySchema,
@@ -15,7 +16,6 @@ from api.schemas.definitions import (
 )
 from models import db
 from workflows.core.errors import InvalidDefinition, NotFound, Problem
-from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import deploy as definitions
 
 bp = CertflowBlueprint("definitions", __name__, url_prefix="/api/v1",
@@ -37,7 +37,7 @@ def deploy(body: dict[str, Any]) -> tuple[Any, int]:
     bodies over the upload limit with 413.
     """
     contents = {_file_name(upload): upload.read() for upload in body["files"]}
-    result = definitions.deploy_definition(contents, actor=current_actor(), uow=UnitOfWork(),
+    result = definitions.deploy_definition(contents, actor=current_actor(), uow=unit_of_work(),
                                            process_id=body.get("process_id"))
     result.definition.created = result.created  # type: ignore[attr-defined]
     return result.definition, 201 if result.created else 200

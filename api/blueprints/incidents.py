@@ -7,11 +7,11 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
+from api.context import unit_of_work
 from api.openapi import problems
 from api.schemas.background import IncidentPageSchema, IncidentQuerySchema, IncidentSchema
 from models import db
 from workflows.automation import incidents
-from workflows.core.unit_of_work import UnitOfWork
 
 bp = Blueprint("incidents", __name__, url_prefix="/api/v1",
                description="Failed background steps (incidents)")
@@ -45,4 +45,4 @@ def get(incident_id: int) -> Any:
 @problems(404, 409)
 def retry(incident_id: int) -> Any:
     """Re-queue the failed service task after a fix; the retry is recorded in the history."""
-    return incidents.retry_incident(incident_id, actor=current_actor(), uow=UnitOfWork())
+    return incidents.retry_incident(incident_id, actor=current_actor(), uow=unit_of_work())

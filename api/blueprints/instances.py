@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
 from api.auth import current_actor, login_required
+from api.context import unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.instances import (
     EventSchema,
@@ -18,7 +17,6 @@ from api.schemas.instances import (
 )
 from models import db
 from workflows.core import history
-from workflows.core.unit_of_work import UnitOfWork
 from workflows.instances import control as instance_control
 from workflows.instances import lifecycle as instances
 
@@ -35,8 +33,7 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
     """Start an instance and run it until it waits on people."""
     view = instances.start_instance(
         body["process_id"], business_key=body["business_key"], data=body["data"],
-        version=body.get("version"), actor=current_actor(), uow=UnitOfWork(),
-        script_time_limit_s=current_app.config["CERTFLOW_SETTINGS"].script_time_limit_s)
+        version=body.get("version"), actor=current_actor(), uow=unit_of_work())
     return instance_payload(view)
 
 
@@ -81,7 +78,7 @@ def events(instance_id: int) -> list[Any]:
 def suspend(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """Stop the instance moving on (claims, completions, timers, service jobs) until resumed."""
     return instance_payload(instance_control.suspend_instance(
-        instance_id, reason=body.get("reason"), actor=current_actor(), uow=UnitOfWork()))
+        instance_id, reason=body.get("reason"), actor=current_actor(), uow=unit_of_work()))
 
 
 @bp.post("/instances/<int:instance_id>/resume")
@@ -92,7 +89,7 @@ def suspend(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
 def resume(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """Let a suspended instance continue; timers that fell due meanwhile fire on the next sweep."""
     return instance_payload(instance_control.resume_instance(
-        instance_id, reason=body.get("reason"), actor=current_actor(), uow=UnitOfWork()))
+        instance_id, reason=body.get("reason"), actor=current_actor(), uow=unit_of_work()))
 
 
 @bp.post("/instances/<int:instance_id>/terminate")
@@ -103,4 +100,4 @@ def resume(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
 def terminate(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """Cancel the instance for good, closing its tasks, timers and jobs; a reason is required."""
     return instance_payload(instance_control.terminate_instance(
-        instance_id, reason=body["reason"], actor=current_actor(), uow=UnitOfWork()))
+        instance_id, reason=body["reason"], actor=current_actor(), uow=unit_of_work()))

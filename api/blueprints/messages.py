@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
+from api.context import unit_of_work
 from api.openapi import problems
 from api.schemas.background import (
     DeliverySchema,
@@ -17,7 +17,6 @@ from api.schemas.background import (
 )
 from models import db
 from workflows.automation import messages
-from workflows.core.unit_of_work import UnitOfWork
 
 bp = Blueprint("messages", __name__, url_prefix="/api/v1",
                description="Messages correlated to waiting instances by business key")
@@ -37,8 +36,7 @@ def send(body: dict[str, Any]) -> Any:
     """
     return messages.deliver_message(
         body["name"], business_key=body["business_key"], payload=body["payload"],
-        actor=current_actor(), uow=UnitOfWork(),
-        script_time_limit_s=current_app.config["CERTFLOW_SETTINGS"].script_time_limit_s)
+        actor=current_actor(), uow=unit_of_work())
 
 
 @bp.get("/messages/unmatched")

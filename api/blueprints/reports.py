@@ -8,11 +8,11 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
+from api.context import now
 from api.openapi import problems
 from api.schemas.certification import CaseCountSchema, OverdueSchema, SessionRateSchema
 from models import db
 from workflows.certification import reports
-from workflows.core import clock
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Certification reports")
 
@@ -69,7 +69,7 @@ def sessions_csv() -> Response:
 @bp.response(200, OverdueSchema(many=True))
 def overdue() -> list[dict[str, Any]]:
     """Open tasks past their due time, per candidate group and process."""
-    return reports.overdue_tasks(db.session(), current_actor(), now=clock.utcnow())
+    return reports.overdue_tasks(db.session(), current_actor(), now=now())
 
 
 @bp.get("/reports/tasks/overdue.csv")
@@ -78,5 +78,5 @@ def overdue() -> list[dict[str, Any]]:
 @bp.doc(**CSV_DOC)
 def overdue_csv() -> Response:
     """Overdue tasks per group as CSV."""
-    rows = reports.overdue_tasks(db.session(), current_actor(), now=clock.utcnow())
+    rows = reports.overdue_tasks(db.session(), current_actor(), now=now())
     return _csv(rows, reports.OVERDUE_COLUMNS, "overdue-tasks")

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 
 from api.auth import current_actor, login_required
+from api.context import now, unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.instances import InstanceSchema, instance_payload
 from api.schemas.tasks import (
@@ -16,8 +17,6 @@ from api.schemas.tasks import (
     inbox_items,
 )
 from models import HumanTask, db
-from workflows.core import clock
-from workflows.core.unit_of_work import UnitOfWork
 from workflows.tasks import actions as human_tasks
 from workflows.tasks.inbox import InboxFilter, list_inbox
 
@@ -35,11 +34,12 @@ def inbox(query: dict[str, Any]) -> Response:
     filters = InboxFilter(process_id=query.get("process_id"), group=query.get("group"),
                           status=query.get("status"), business_key=query.get("business_key"),
                           overdue=query.get("overdue"), sort=query["sort"])
-    page = list_inbox(db.session(), current_actor(), filters, page=query["page"],
+    at = now()
+    page = list_inbox(db.session(), current_actor(), filters, now=at, page=query["page"],
                       per_page=query["per_page"])
     # Already serialized (the schema above documents it): see inbox_items.
     return jsonify({
-        "items": inbox_items(page.tasks, clock.utcnow()), "total": page.total,
+        "items": inbox_items(page.tasks, at), "total": page.total,
         "total_is_exact": page.total_is_exact, "page": page.page, "per_page": page.per_page})
 
 
@@ -61,7 +61,7 @@ def get(task_id: int) -> dict[str, Any]:
 @problems(403, 404, 409)
 def claim(task_id: int) -> Any:
     """Claim an unclaimed task of one of my groups."""
-    return human_tasks.claim_task(task_id, actor=current_actor(), uow=UnitOfWork())
+    return human_tasks.claim_task(task_id, actor=current_actor(), uow=unit_of_work())
 
 
 @bp.post("/tasks/<int:task_id>/release")
@@ -70,7 +70,7 @@ def claim(task_id: int) -> Any:
 @problems(403, 404, 409)
 def release(task_id: int) -> Any:
     """Give a task I claimed back to its group."""
-    return human_tasks.release_task(task_id, actor=current_actor(), uow=UnitOfWork())
+    return human_tasks.release_task(task_id, actor=current_actor(), uow=unit_of_work())
 
 
 @bp.post("/tasks/<int:task_id>/complete")
@@ -81,6 +81,5 @@ def release(task_id: int) -> Any:
 def complete(body: dict[str, Any], task_id: int) -> dict[str, Any]:
     """Complete a task I claimed with its form data; returns the instance afterwards."""
     view = human_tasks.complete_task(
-        task_id, data=body["data"], actor=current_actor(), uow=UnitOfWork(),
-        script_time_limit_s=current_app.config["CERTFLOW_SETTINGS"].script_time_limit_s)
+        task_id, data=body["data"], actor=current_actor(), uow=unit_of_work())
     return instance_payload(view)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
+from api.context import runtime
 from api.openapi import problems
 from api.schemas.background import FireReportSchema, TimerQuerySchema, TimerSchema
 from models import db
@@ -38,6 +39,7 @@ def list_all(query: dict[str, Any]) -> Any:
 @bp.response(200, FireReportSchema)
 def fire_due() -> Any:
     """Fire every timer due now (what the periodic job does), e.g. after downtime."""
-    settings = current_app.config["CERTFLOW_SETTINGS"]
-    return timers.fire_due_timers(batch_size=settings.timer_batch_size,
-                                  script_time_limit_s=settings.script_time_limit_s)
+    settings = runtime().settings
+    return timers.fire_due_timers(uows=runtime().unit_of_work,
+                                  batch_size=settings.timer_batch_size,
+                                  claim_lease=timedelta(seconds=settings.claim_lease_seconds))

@@ -6,10 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from api.context import now
 from api.masking import mask_text
 from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
 from models.human_task import OPEN_STATUSES
-from workflows.core import clock
 
 
 def is_overdue(due_at: datetime | None, status: str, now: datetime) -> bool:
@@ -37,7 +37,7 @@ class TaskSchema(Schema):
 
     def _overdue(self, task: object) -> bool:
         return is_overdue(getattr(task, "due_at", None), getattr(task, "status", ""),
-                          clock.utcnow())
+                          now())
 
 
 class TaskDetailSchema(TaskSchema):

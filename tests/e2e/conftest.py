@@ -17,17 +17,18 @@ import sqlalchemy as sa
 
 from models import ProcessInstance, db
 from workflows.audit.replay import replay_instance
+from workflows.core.runtime import RunContext, runtime_of
 
 REPLAYED: dict[str, float] = {"instances": 0, "events": 0, "seconds": 0.0}
 
 
-def replay_all_instances(time_limit_s: float) -> dict[int, list[dict[str, Any]]]:
+def replay_all_instances(context: RunContext) -> dict[int, list[dict[str, Any]]]:
     """Replay every stored instance; the differences of those that do not match."""
     started = time.perf_counter()
     mismatches: dict[int, list[dict[str, Any]]] = {}
     ids = db.session.scalars(sa.select(ProcessInstance.id).order_by(ProcessInstance.id)).all()
     for instance_id in ids:
-        result = replay_instance(db.session, instance_id, time_limit_s=time_limit_s)
+        result = replay_instance(db.session, instance_id, context=context)
         REPLAYED["instances"] += 1
         REPLAYED["events"] += result.upto
         if not result.integrity["matches"]:
@@ -42,11 +43,10 @@ def replay_equals_stored_state(request: pytest.FixtureRequest) -> Iterator[None]
     if "clean_db" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
-    settings = request.getfixturevalue("settings")
     with app.app_context():
         db.session.remove()
         try:
-            mismatches = replay_all_instances(settings.script_time_limit_s)
+            mismatches = replay_all_instances(runtime_of(app).run_context())
         finally:
             db.session.remove()
     assert not mismatches, f"replay differs from stored state: {mismatches}"

@@ -26,15 +26,17 @@ def xiaomings_certificate(scene: Any) -> None:
     """A valid certificate held by xiaoming; its number in ``certificate_no``."""
     from models import User, db
     from workflows.certification import register as certificates
-    from workflows.core import clock
+    from workflows.core.runtime import runtime_of
 
-    with _app(scene).app_context():
+    app = _app(scene)
+    with app.app_context():
         holder = db.session.query(User).filter_by(username="xiaoming").one().id
-        certificate, _ = certificates.issue(db.session, certificates.NewCertificate(
+        uow = runtime_of(app).unit_of_work()
+        certificate, _ = certificates.issue(uow, certificates.NewCertificate(
             holder_name=HOLDER, id_number="32010220050312123X", occupation="电工", level=5,
             exam_session="2026-11-A01", scores={"theory_score": 80, "practical_score": 75},
             holder_user_id=holder), source_instance_id=None, business_key=None,
-            now=clock.utcnow())
+            now=uow.runtime.now())
         db.session.commit()
         scene.ids.update(certificate_no=certificate.certificate_no, holder_name=HOLDER)
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 import jwt
 
 from tests.api_client import ApiClient
-from workflows.core import clock
 
 
 def test_health_needs_no_sign_in(api: ApiClient) -> None:
@@ -63,7 +62,7 @@ def test_expired_and_forged_tokens_are_refused(api: ApiClient, frozen_clock) -> 
     expired = api.client.get("/api/v1/me", headers=headers)
     assert expired.status_code == 401
     assert "expired" in expired.get_json()["detail"]
-    claims = {"sub": "1", "exp": int((clock.utcnow() + timedelta(hours=1)).timestamp())}
+    claims = {"sub": "1", "exp": int((frozen_clock() + timedelta(hours=1)).timestamp())}
     forged = jwt.encode(claims, "a-wrong-key-that-is-long-enough-for-hs256", algorithm="HS256")
     response = api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401

@@ -14,8 +14,8 @@ from tests.background_support import deploy_fixture, fire_due, kinds, move_to, t
 from tests.e2e.test_leave_approval import request_leave
 from tests.e2e.test_service_tasks import CALLS, service_api  # noqa: F401  (fixture)
 from workflows.automation.service_jobs import run_service_job
-from workflows.core import jobs as background
 from workflows.core.clock import FrozenClock
+from workflows.core.runtime import Runtime
 
 
 def control(api: ApiClient, instance_id: int, action: str, *, as_: str = "admin",
@@ -169,23 +169,24 @@ def test_terminate_needs_a_reason(leave_api: ApiClient) -> None:
 
 
 def test_a_service_job_of_a_suspended_instance_waits_and_runs_on_resume(
-        service_api: ApiClient) -> None:  # noqa: F811
-    embedded = background.get_dispatcher()
+        service_api: ApiClient, runtime: Runtime) -> None:  # noqa: F811
+    embedded = runtime.jobs.sender
     sent: list[int] = []
-    background.set_dispatcher(sent.append)  # the job is sent, nobody runs it yet
+    runtime.jobs.connect(sent.append)  # the job is sent, nobody runs it yet
     try:
         instance = service_api.start("service_call", as_="xiaoming", holder="小红",
                                      level=2).get_json()
         ok(control(service_api, instance["id"], "suspend", reason="外部系统维护"))
         with service_api.client.application.app_context():
             assert embedded is not None
-            outcome = run_service_job(sent[0], attempt=1, final=False)
+            outcome = run_service_job(sent[0], attempt=1, final=False,
+                                      uows=runtime.unit_of_work)
         assert outcome.status == "skipped"
         assert CALLS == []  # the function never ran while suspended
-        background.set_dispatcher(embedded)
+        runtime.jobs.connect(embedded)
         ok(control(service_api, instance["id"], "resume"))  # sends the queued job again
     finally:
-        background.set_dispatcher(embedded)
+        runtime.jobs.connect(embedded)
     assert [c["holder"] for c in CALLS] == ["小红"]
     view = service_api.instance(instance["id"])
     assert view["status"] == "running"

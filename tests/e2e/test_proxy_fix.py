@@ -4,7 +4,6 @@ X-Forwarded-For/-Proto; without that setting those headers are ignored, as anyon
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 import pytest
@@ -25,7 +24,7 @@ def app_behind(settings: Settings, clean_db: None) -> Callable[[int], Flask]:
     """A second app on the test database, trusting ``count`` proxies, with a probe route."""
 
     def build(count: int) -> Flask:
-        app = create_app(dataclasses.replace(settings, trusted_proxy_count=count))
+        app = create_app(settings.replace(trusted_proxy_count=count))
 
         @app.get("/_probe")
         def probe() -> dict[str, str | None]:

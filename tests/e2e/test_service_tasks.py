@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from models import ServiceJob, db
 from tests.api_client import ApiClient
 from tests.background_support import deploy_fixture, kinds
-from workflows.automation import service_registry
-from workflows.automation.service_registry import Param, ServiceContext
+from workflows.automation.service_registry import Param, ServiceContext, service
+from workflows.core.runtime import Runtime
 
 CALLS: list[dict[str, Any]] = []
 BEHAVIOUR: dict[str, Any] = {"fail": 0, "error": RuntimeError}
@@ -33,14 +33,15 @@ def lookup_certificate(ctx: ServiceContext, *, holder: str, level: int) -> dict[
 
 
 @pytest.fixture()
-def service_api(api: ApiClient) -> Iterator[ApiClient]:
+def service_api(api: ApiClient, runtime: Runtime) -> Iterator[ApiClient]:
     CALLS.clear()
     BEHAVIOUR.update(fail=0, error=RuntimeError)
-    service_registry.service("tests.lookup_certificate",
-                             params={"holder": "str", "level": Param("int")})(lookup_certificate)
+    runtime.services.add(service("tests.lookup_certificate",
+                                 params={"holder": "str", "level": Param("int")})(
+        lookup_certificate))
     deploy_fixture(api, "service_call.bpmn")
     yield api
-    service_registry.unregister("tests.lookup_certificate")
+    runtime.services.remove("tests.lookup_certificate")
 
 
 def start(api: ApiClient, **data: Any) -> dict[str, Any]:
@@ -109,7 +110,7 @@ def test_failures_are_retried_then_an_incident_that_an_admin_retries_after_a_fix
 
 
 def test_wrong_inputs_are_an_incident_at_once_and_a_fixed_function_is_retried(
-        service_api: ApiClient) -> None:
+        service_api: ApiClient, runtime: Runtime) -> None:
     instance = start(service_api, holder="小明", level="三级")  # level must be an int
     assert CALLS == []  # refused before the function runs, and never retried
     [incident] = service_api.get("/api/v1/incidents", as_="admin").get_json()["items"]
@@ -120,21 +121,21 @@ def test_wrong_inputs_are_an_incident_at_once_and_a_fixed_function_is_retried(
     assert service_api.get("/api/v1/incidents", as_="xiaoming").status_code == 403
 
     # The fix: a new release of the function that also accepts written levels.
-    service_registry.service("tests.lookup_certificate",
-                             params={"holder": "str", "level": "any"})(lookup_certificate)
+    runtime.services.add(service("tests.lookup_certificate",
+                                 params={"holder": "str", "level": "any"})(lookup_certificate))
     service_api.post(f"/api/v1/incidents/{incident['id']}/retry", as_="admin")
     after = service_api.instance(instance["id"])
     assert after["status"] == "running"
     assert after["data"]["certificate"]["number"] == "CERT-三级-小明"
 
 
-def test_an_unknown_operation_is_an_incident(service_api: ApiClient) -> None:
-    service_registry.unregister("tests.lookup_certificate")
+def test_an_unknown_operation_is_an_incident(service_api: ApiClient, runtime: Runtime) -> None:
+    runtime.services.remove("tests.lookup_certificate")
     instance = start(service_api, holder="小明", level=3)
     view = service_api.instance(instance["id"])
     assert view["status"] == "incident"
     assert "no service function is registered" in view["error"]["message"]
-    service_registry.service("tests.lookup_certificate",
-                             params={"holder": "str", "level": "int"})(lookup_certificate)
+    runtime.services.add(service("tests.lookup_certificate",
+                                 params={"holder": "str", "level": "int"})(lookup_certificate))
     service_api.post(f"/api/v1/incidents/{view['error']['incident_id']}/retry", as_="admin")
     assert service_api.instance(instance["id"])["status"] == "running"

@@ -6,7 +6,6 @@ it. Time moves with the frozen clock: windows are fixed minutes (09:00:00 is a w
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from api import create_app
 from config import Settings
 from tests.api_client import ApiClient
 from workflows.core.clock import FrozenClock
+from workflows.core.runtime import runtime_of
 
 URL = "/api/v1/certificates/verify"
 QUERY = {"certificate_no": "CF320120265000001", "holder_name": "小明"}
@@ -31,9 +31,15 @@ def _verify(client: FlaskClient, address: str = "203.0.113.7") -> TestResponse:
 @pytest.fixture()
 def limited(settings: Settings, clean_db: None, frozen_clock: FrozenClock
             ) -> Callable[[], Flask]:
-    """Apps ("processes") on the test database allowing 3 verifications a minute."""
-    return lambda: create_app(dataclasses.replace(settings, verify_rate_limit=3,
-                                                  verify_rate_window_s=60))
+    """Apps ("processes") on the test database allowing 3 verifications a minute, each at the
+    frozen time."""
+
+    def make() -> Flask:
+        app = create_app(settings.replace(verify_rate_limit=3, verify_rate_window_s=60))
+        runtime_of(app).clock = frozen_clock
+        return app
+
+    return make
 
 
 def _assert_limited(response: TestResponse, retry_after: int) -> dict[str, Any]:

@@ -10,14 +10,15 @@ from flask import Flask
 
 from api import create_app
 from config import Settings
+from tests.keys import AUDIT_KEY, SECRET_KEY
 
 INDEX = "<!doctype html><html><body><div id=\"root\"></div></body></html>"
 
 
 def _app(tmp_path: Path, dist: Path) -> Iterator[Flask]:
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'ui.sqlite3'}",
-                              secret_key="test-secret-key-with-at-least-32-bytes!",
-                              extra={"CERTFLOW_UI_DIST": str(dist)}))
+                              secret_key=SECRET_KEY, audit_signing_key=AUDIT_KEY,
+                              ui_dist=dist))
     yield app
     from models import db
 

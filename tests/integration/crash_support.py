@@ -9,9 +9,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from tests.process_globals import process_globals_kept
-
-__all__ = ["BROKER_URL", "DATABASE_URL", "own_database", "process_globals_kept", "requirements"]
+__all__ = ["BROKER_URL", "DATABASE_URL", "own_database", "requirements"]
 
 BROKER_URL = os.environ.get("BROKER_URL", "")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")

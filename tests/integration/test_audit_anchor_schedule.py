@@ -7,8 +7,6 @@ and reports its first broken link.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import sqlalchemy as sa
 from flask import Flask
 
@@ -16,6 +14,7 @@ from models import AuditAnchor, ProcessEvent, db
 from tests.api_client import ApiClient
 from tests.e2e.test_leave_approval import request_leave
 from worker.celery_app import beat_schedule
+from workflows.core.runtime import runtime_of
 
 
 def run_anchor_task(app: Flask) -> dict:
@@ -29,11 +28,11 @@ def anchor_count(app: Flask) -> int:
 
 
 def test_beat_schedules_the_anchor_at_the_configured_interval(app: Flask) -> None:
-    settings = app.config["CERTFLOW_SETTINGS"]
+    settings = runtime_of(app).settings
     entry = app.extensions["celery"].conf.beat_schedule["certflow-audit-anchor"]
     assert entry["task"] == "certflow.audit_anchor"
     assert entry["schedule"] == settings.audit_anchor_seconds == 3600
-    assert "certflow-audit-anchor" not in beat_schedule(replace(settings, audit_anchor_seconds=0))
+    assert "certflow-audit-anchor" not in beat_schedule(settings.replace(audit_anchor_seconds=0))
 
 
 def test_the_scheduled_task_anchors_an_intact_trail_and_refuses_a_broken_one(

@@ -22,18 +22,19 @@ from sqlalchemy.orm import Session
 from api import create_app
 from api.backup import verify_chains
 from api.cli import main as certflow
+from api.context import unit_of_work
 from config import Settings
 from models import Base, ProcessEvent, ProcessInstance, db
 from tests.api_client import ApiClient
 from tests.conftest import ROOT
+from tests.keys import AUDIT_KEY, key_env
 from workflows.core.history import verify_instance_chain
-from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import spec_cache
 from workflows.identity.users import seed_users
 
 
 def run_cli(database_url: str, *args: str) -> Result:
-    return CliRunner().invoke(certflow, list(args), env={"DATABASE_URL": database_url},
+    return CliRunner().invoke(certflow, list(args), env={"DATABASE_URL": database_url, **key_env()},
                               catch_exceptions=False)
 
 
@@ -109,12 +110,13 @@ def sqlite_app(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
     """An app on its own SQLite file, whatever database the rest of the suite uses."""
     url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
     settings = Settings(database_url=url, secret_key="backup-test-secret-key-32-bytes!!",
+                        audit_signing_key=AUDIT_KEY,
                         password_time_cost=1, password_memory_cost_kib=1024)
     app = create_app(settings)
     spec_cache.clear()  # definition ids of this database differ from the suite's
     with app.app_context():
         Base.metadata.create_all(db.engine)
-        seed_users(settings.seed_file, uow=UnitOfWork())
+        seed_users(settings.seed_file, uow=unit_of_work())
         db.session.remove()
     yield app, url
     with app.app_context():

@@ -11,12 +11,7 @@ from typing import Any
 import pytest
 
 from bench.crash import CrashConfig, run_crash
-from tests.integration.crash_support import (
-    BROKER_URL,
-    own_database,
-    process_globals_kept,
-    requirements,
-)
+from tests.integration.crash_support import BROKER_URL, own_database, requirements
 
 pytestmark = requirements()
 
@@ -25,8 +20,7 @@ pytestmark = requirements()
 def crash_result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     config = CrashConfig(database_url=own_database("crash"), broker_url=BROKER_URL,
                          api_kills=5, worker_kills=6, clients=3, lease_s=5.0, sweep_s=1.0)
-    with process_globals_kept():
-        return run_crash(config, Path(tmp_path_factory.mktemp("crash")))
+    return run_crash(config, Path(tmp_path_factory.mktemp("crash")))
 
 
 def test_every_kill_hit_work_in_flight(crash_result: dict[str, Any]) -> None:

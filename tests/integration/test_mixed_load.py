@@ -12,7 +12,6 @@ from bench.mixed_load import run_load, scale_out
 from tests.integration.crash_support import (
     BROKER_URL,
     own_database,
-    process_globals_kept,
     requirements,
 )
 
@@ -32,18 +31,16 @@ def assert_books_balance(result: dict[str, Any]) -> None:
 
 
 def test_eight_clients_of_mixed_load_lose_nothing(tmp_path: Path) -> None:
-    with process_globals_kept():
-        result = run_load(url=own_database("mixed"), log_dir=tmp_path, workload="mixed",
-                          clients=8, duration_s=30, api_workers=2)
+    result = run_load(url=own_database("mixed"), log_dir=tmp_path, workload="mixed",
+                      clients=8, duration_s=30, api_workers=2)
     assert set(result["ops"]) == {"start", "claim", "complete", "inbox", "events", "view"}
     assert result["books"]["completions"]["expected"] > 50
     assert_books_balance(result)
 
 
 def test_scaled_out_deployment_loses_nothing(tmp_path: Path) -> None:
-    with process_globals_kept():
-        result = scale_out(url=own_database("mixed"), broker_url=BROKER_URL, clients=4,
-                           duration_s=10)
+    result = scale_out(url=own_database("mixed"), broker_url=BROKER_URL, clients=4,
+                       duration_s=10)
     for run in result["runs"].values():
         assert run["books"]["completed_leaves"]["expected"] > 0
         assert_books_balance(run)

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask import Flask
 
 from api import rate_limits
+from api.context import unit_of_work
 from models import RateLimitWindow, db
 from workflows.core.clock import FrozenClock
-from workflows.core.unit_of_work import UnitOfWork
 
 THREADS, EACH = 4, 5
 
@@ -27,7 +27,7 @@ def test_concurrent_requests_are_each_counted_once(app: Flask, clean_db: None,
                 barrier.wait()
                 for _ in range(EACH):
                     rate_limits.hit("test", "203.0.113.7", limit=1000, window_s=60,
-                                    uow=UnitOfWork())
+                                    uow=unit_of_work())
             except Exception as error:  # reported below, not lost in the thread
                 errors.append(error)
             finally:
@@ -49,13 +49,13 @@ def test_a_new_window_forgets_the_ended_ones(app: Flask, clean_db: None,
                                              frozen_clock: FrozenClock) -> None:
     with app.app_context():
         for address in ("203.0.113.7", "203.0.113.8"):
-            rate_limits.hit("test", address, limit=2, window_s=60, uow=UnitOfWork())
+            rate_limits.hit("test", address, limit=2, window_s=60, uow=unit_of_work())
         frozen_clock.advance(seconds=60)
         assert rate_limits.hit("test", "203.0.113.7", limit=2, window_s=60,
-                               uow=UnitOfWork()) == 1
+                               uow=unit_of_work()) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RateLimitWindow)) == 1
         with pytest.raises(rate_limits.RateLimited) as refused:
             for _ in range(2):
-                rate_limits.hit("test", "203.0.113.7", limit=2, window_s=60, uow=UnitOfWork())
+                rate_limits.hit("test", "203.0.113.7", limit=2, window_s=60, uow=unit_of_work())
         assert refused.value.retry_after_s == 60
         db.session.remove()

@@ -7,29 +7,28 @@ back once older, and the leases come from the environment.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from celery import Celery
 from flask import Flask
 
 from config import Settings, load_settings
 from models import ServiceJob, Timer, db
 from tests.api_client import ApiClient, business_key
 from tests.background_support import advance, deploy_fixture
-from worker.tasks import register_tasks
+from tests.keys import AUDIT_KEY, SECRET_KEY, key_env
+from worker import jobs
 from workflows.automation import timers
-from workflows.core import jobs as background
 from workflows.core.clock import FrozenClock
+from workflows.core.runtime import runtime_of
 
 
 def sweep(app: Flask, settings: Settings, **leases: float) -> dict[str, int]:
-    tasks = register_tasks(Celery("sweep-test"), replace(settings, **leases))
+    """The sweep job (what beat's ``certflow.sweep`` and the embedded loop run) with leases."""
     with app.app_context():
         try:
-            return tasks["certflow.sweep"].run()
+            return jobs.sweep(runtime_of(app).unit_of_work, settings.replace(**leases))
         finally:
             db.session.remove()
 
@@ -46,10 +45,13 @@ def test_leases_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("CERTFLOW_CLAIM_LEASE_SECONDS", "7")
     monkeypatch.setenv("CERTFLOW_SERVICE_JOB_LEASE_SECONDS", "9")
     monkeypatch.setenv("CERTFLOW_SWEEP_SECONDS", "2")
+    for variable, value in key_env().items():
+        monkeypatch.setenv(variable, value)
     loaded = load_settings()
     assert (loaded.claim_lease_seconds, loaded.service_job_lease_seconds,
             loaded.sweep_seconds) == (7.0, 9.0, 2.0)
-    assert (Settings().claim_lease_seconds, Settings().service_job_lease_seconds) == (300, 600)
+    defaults = Settings(secret_key=SECRET_KEY, audit_signing_key=AUDIT_KEY)
+    assert (defaults.claim_lease_seconds, defaults.service_job_lease_seconds) == (300, 600)
 
 
 def test_a_dead_workers_timer_claim_returns_to_pending_after_the_lease(
@@ -58,7 +60,8 @@ def test_a_dead_workers_timer_claim_returns_to_pending_after_the_lease(
     api.start("public_notice", as_="admin", key=business_key("GS"))
     advance(api, frozen_clock, days=10)
     with app.app_context():
-        claimed = timers.claim_due("host:4242:dead", limit=10)
+        claimed = timers.claim_due("host:4242:dead", uows=runtime_of(app).unit_of_work,
+                                   limit=10)
         db.session.remove()
     assert len(claimed) == 1
     advance(api, frozen_clock, seconds=6)
@@ -72,15 +75,15 @@ def test_a_queued_service_job_is_sent_again_after_the_lease(
         app: Flask, api: ApiClient, settings: Settings, frozen_clock: FrozenClock) -> None:
     deploy_fixture(api, "service_call.bpmn")
     sent: list[int] = []
-    embedded = background.get_dispatcher()
-    background.set_dispatcher(sent.append)  # the message is "lost": nobody runs it
+    embedded = runtime_of(app).jobs.sender
+    runtime_of(app).jobs.connect(sent.append)  # the message is "lost": nobody runs it
     try:
         api.start("service_call", as_="xiaoming", holder="小明", level=3)
         advance(api, frozen_clock, seconds=6)
         assert sweep(app, settings, service_job_lease_seconds=10)["requeued_jobs"] == 0
         assert sweep(app, settings, service_job_lease_seconds=5)["requeued_jobs"] == 1
     finally:
-        background.set_dispatcher(embedded)
+        runtime_of(app).jobs.connect(embedded)
     job_id = rows(app, sa.select(ServiceJob.id, ServiceJob.status))[0]
     assert job_id[1] == "queued"
     assert sent == [job_id[0], job_id[0]]  # after the commit, then by the sweep

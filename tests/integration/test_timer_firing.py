@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from api.context import unit_of_work as uows
 from models import ProcessEvent, Timer, db
 from tests.api_client import ApiClient, business_key
 from tests.background_support import advance, deploy_fixture, timers
@@ -42,7 +43,7 @@ def test_two_concurrent_firing_jobs_fire_each_timer_exactly_once(
     def job() -> None:
         with app.app_context():
             barrier.wait()
-            reports.append(firing.fire_due_timers(batch_size=3))
+            reports.append(firing.fire_due_timers(uows=uows, batch_size=3))
             db.session.remove()
 
     threads = [threading.Thread(target=job) for _ in range(2)]
@@ -65,14 +66,14 @@ def test_a_task_completed_while_its_timer_is_claimed_wins(
     advance(leave_api, frozen_clock, days=10)
     token = firing.worker_token()
     with app.app_context():
-        claimed = firing.claim_due(token, limit=10)
+        claimed = firing.claim_due(token, uows=uows, limit=10)
         db.session.remove()
     assert len(claimed) == 2  # reminder and escalation, both due
     task = leave_api.open_task(instance["id"])
     leave_api.claim_and_complete(task["id"], as_="zhang", teacher_approved=True,
                                  teacher_comment="同意")
     with app.app_context():
-        outcomes = [firing.fire_claimed(timer_id, token).status for timer_id in claimed]
+        outcomes = [firing.fire_claimed(timer_id, token, uows=uows).status for timer_id in claimed]
         db.session.remove()
     assert outcomes == ["skipped", "skipped"]
     assert {t["status"] for t in timers(leave_api, instance["id"])} == {"cancelled"}
@@ -84,13 +85,15 @@ def test_a_claim_left_by_a_crashed_worker_is_released_and_fired_once(
     [instance_id] = start_notices(api, 1)
     advance(api, frozen_clock, days=8)
     with app.app_context():
-        assert len(firing.claim_due("crashed-worker", limit=10)) == 1
-        assert firing.fire_due_timers().claimed == 0  # someone else's claim is respected
+        assert len(firing.claim_due("crashed-worker", uows=uows, limit=10)) == 1
+        # someone else's claim is respected
+        assert firing.fire_due_timers(uows=uows).claimed == 0
         db.session.remove()
     advance(api, frozen_clock, minutes=6)
     with app.app_context():
-        report = firing.fire_due_timers()
-        assert firing.fire_claimed(report.fired_ids[0], "crashed-worker").status == "skipped"
+        report = firing.fire_due_timers(uows=uows)
+        again = firing.fire_claimed(report.fired_ids[0], "crashed-worker", uows=uows)
+        assert again.status == "skipped"
         db.session.remove()
     assert report.fired == 1
     assert fired_events(app) == Counter({instance_id: 1})
@@ -107,7 +110,7 @@ def test_an_unexpected_error_rolls_the_step_back_and_returns_the_claim(
 
     monkeypatch.setattr(Run, "fire_timer", broken)
     with app.app_context():
-        report = firing.fire_due_timers()
+        report = firing.fire_due_timers(uows=uows)
         db.session.remove()
     assert (report.fired, report.errors) == (0, 1)
     [timer] = timers(api, instance_id)
@@ -116,7 +119,7 @@ def test_an_unexpected_error_rolls_the_step_back_and_returns_the_claim(
     assert api.instance(instance_id)["status"] == "running"
     monkeypatch.undo()
     with app.app_context():
-        assert firing.fire_due_timers().fired == 1
+        assert firing.fire_due_timers(uows=uows).fired == 1
         db.session.remove()
     assert api.instance(instance_id)["status"] == "completed"
 
@@ -136,10 +139,10 @@ def test_timers_of_one_instance_fire_in_due_order_whoever_claimed_them(
                                reason="家中有事需要处理").get_json()
     advance(leave_api, frozen_clock, days=10)
     with app.app_context():
-        [remind] = firing.claim_due("worker-a", limit=1)  # earliest due: the reminder
-        [escalate] = firing.claim_due("worker-b", limit=1)
-        by_b = firing.fire_claimed(escalate, "worker-b")
-        by_a = firing.fire_claimed(remind, "worker-a")
+        [remind] = firing.claim_due("worker-a", uows=uows, limit=1)  # earliest due: the reminder
+        [escalate] = firing.claim_due("worker-b", uows=uows, limit=1)
+        by_b = firing.fire_claimed(escalate, "worker-b", uows=uows)
+        by_a = firing.fire_claimed(remind, "worker-a", uows=uows)
         db.session.remove()
     assert (by_b.status, by_b.fired_ids) == ("fired", (remind, escalate))
     assert (by_a.status, by_a.fired_ids) == ("skipped", ())

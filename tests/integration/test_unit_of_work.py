@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
+from api.context import unit_of_work
 from models import Group, db
 from tests.api_client import ApiClient
-from workflows.core.unit_of_work import UnitOfWork
 
 
 def _group_exists(app: Flask, group_id: str) -> bool:
@@ -27,7 +27,7 @@ def test_a_unit_of_work_never_commits_what_was_flushed_before_it_began(
     with app.app_context():
         db.session.add(Group(id="stray", name="written outside any unit of work"))
         db.session.flush()
-        uow = UnitOfWork()
+        uow = unit_of_work()
         with uow:
             uow.session.add(Group(id="mine", name="written by the use case"))
             uow.commit()
@@ -40,7 +40,7 @@ def test_a_unit_of_work_never_commits_a_statement_run_before_it_began(
         app: Flask, clean_db: None) -> None:
     with app.app_context():
         db.session.execute(sa.insert(Group).values(id="stray", name="bulk insert"))
-        uow = UnitOfWork()
+        uow = unit_of_work()
         with uow:
             uow.commit()
         db.session.remove()
@@ -54,7 +54,7 @@ def test_a_unit_of_work_after_a_read_sees_fresh_rows(app: Flask, clean_db: None)
         with db.engine.begin() as other:  # another request renames it meanwhile
             other.execute(sa.update(Group).where(Group.id == "class_teacher")
                           .values(name="renamed"))
-        uow = UnitOfWork()
+        uow = unit_of_work()
         with uow:
             assert uow.session.get(Group, "class_teacher").name == "renamed"
         db.session.remove()

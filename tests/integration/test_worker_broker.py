@@ -28,8 +28,8 @@ from config import Settings
 from models import ProcessEvent, Timer, db
 from tests.api_client import ApiClient, business_key
 from tests.background_support import deploy_fixture
-from workflows.core import clock
-from workflows.core import jobs as background
+from workflows.core.clock import FrozenClock, system_clock
+from workflows.core.runtime import Runtime
 
 BROKER_URL = os.environ.get("BROKER_URL", "")
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,9 @@ def workers(app: Flask, api: ApiClient, settings: Settings,
     queue = f"certflow-test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": settings.database_url, "BROKER_URL": BROKER_URL,
            "CERTFLOW_QUEUE": queue, "CERTFLOW_SERVICE_MODULES": "tests.broker_services",
-           "CERTFLOW_SERVICE_TASK_BACKOFF": "0.2", "PYTHONPATH": str(ROOT)}
+           "CERTFLOW_SERVICE_TASK_BACKOFF": "0.2", "PYTHONPATH": str(ROOT),
+           "CERTFLOW_SECRET_KEY": settings.secret_key,
+           "CERTFLOW_AUDIT_SIGNING_KEY": settings.audit_signing_key}
     logs, processes = [], []
     for index in range(2):
         log = tmp_path / f"worker{index}.log"
@@ -108,15 +110,15 @@ def query(app: Flask, statement: Any) -> list[Any]:
 
 
 @pytest.fixture()
-def past_clock() -> Iterator[clock.FrozenClock]:
-    frozen = clock.FrozenClock(datetime.now(UTC) - timedelta(days=30))
-    clock.set_clock(frozen)
+def past_clock(runtime: Runtime) -> Iterator[FrozenClock]:
+    frozen = FrozenClock(datetime.now(UTC) - timedelta(days=30))
+    runtime.clock = frozen
     yield frozen
-    clock.set_clock(None)
+    runtime.clock = system_clock
 
 
 def test_two_workers_fire_every_due_timer_exactly_once(
-        app: Flask, api: ApiClient, workers: Workers, past_clock: clock.FrozenClock) -> None:
+        app: Flask, api: ApiClient, workers: Workers, past_clock: FrozenClock) -> None:
     deploy_fixture(api, "public_notice.bpmn")
     ids = [api.start("public_notice", as_="admin", key=business_key("GS")).get_json()["id"]
            for _ in range(30)]
@@ -145,15 +147,14 @@ def test_two_workers_fire_every_due_timer_exactly_once(
 
 
 def test_a_service_task_is_retried_with_backoff_by_a_worker(
-        app: Flask, api: ApiClient, workers: Workers) -> None:
+        app: Flask, api: ApiClient, workers: Workers, runtime: Runtime) -> None:
     deploy_fixture(api, "service_call.bpmn")
-    embedded = background.get_dispatcher()  # this test process runs jobs eagerly
-    background.set_dispatcher(
-        lambda job_id: workers.send("certflow.run_service_task", job_id))
+    embedded = runtime.jobs.sender  # this test process runs jobs eagerly
+    runtime.jobs.connect(lambda job_id: workers.send("certflow.run_service_task", job_id))
     try:
         started = api.start("service_call", as_="xiaoming", holder="小明", level=3).get_json()
     finally:
-        background.set_dispatcher(embedded)
+        runtime.jobs.connect(embedded)
     assert started["open_tasks"] == []  # the call happens in a worker, not in the request
 
     def task_ready() -> bool:

@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from api.schemas.tasks import TaskListItemSchema, inbox_items
-from workflows.core import clock
+from workflows.core.clock import FrozenClock, system_clock
+from workflows.core.runtime import Runtime
 
 NOW = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 
@@ -42,13 +44,15 @@ def _row(**changes: Any) -> Row:
      "business_key": "mobile 13812345678"},
     {"status": "completed", "completed_at": NOW, "completed_by": 4, "business_key": "plain"},
 ])
-def test_inbox_items_match_the_documented_schema(changes: dict[str, Any]) -> None:
+def test_inbox_items_match_the_documented_schema(changes: dict[str, Any], app: Flask,
+                                                 runtime: Runtime) -> None:
     row = _row(**changes)
-    clock.set_clock(clock.FrozenClock(NOW))  # the schema's "overdue" reads the clock
+    runtime.clock = FrozenClock(NOW)  # the schema's "overdue" reads the app's clock
     try:
-        expected = TaskListItemSchema().dump(row)
+        with app.app_context():
+            expected = TaskListItemSchema().dump(row)
     finally:
-        clock.set_clock(None)
+        runtime.clock = system_clock
     assert inbox_items([row], NOW) == [expected]
 
 

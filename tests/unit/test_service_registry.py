@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from workflows.automation import service_registry
-from workflows.automation.service_registry import Param, ServiceCallRefused, bind
+from workflows.automation.service_registry import (
+    Param,
+    ServiceCallRefused,
+    ServiceRegistry,
+    bind,
+)
+from workflows.bootstrap import BUILTIN_SERVICE_MODULES
 
 
 @pytest.fixture()
@@ -17,8 +23,10 @@ def function() -> service_registry.ServiceFunction:
         """Probe."""
         return dict(kwargs)
 
-    yield service_registry.get("tests.registry_probe")
-    service_registry.unregister("tests.registry_probe")
+    registry = ServiceRegistry()
+    registry.add(probe)
+    yield registry.get("tests.registry_probe")
+    registry.remove("tests.registry_probe")
 
 
 def test_declared_parameters_are_checked_and_defaults_filled(function) -> None:
@@ -39,8 +47,9 @@ def test_wrong_calls_are_refused(function, given: dict, message: str) -> None:
 
 
 def test_builtins_are_registered_and_unknown_names_refused() -> None:
-    assert {"certflow.notify", "certflow.remind_task"} <= set(service_registry.names())
+    registry = ServiceRegistry(BUILTIN_SERVICE_MODULES)
+    assert {"certflow.notify", "certflow.remind_task"} <= set(registry.names())
     with pytest.raises(ServiceCallRefused, match="no service function"):
-        service_registry.get("nope")
+        registry.get("nope")
     with pytest.raises(ValueError, match="unknown type"):
         service_registry.service("tests.bad", params={"x": "uuid"})(lambda ctx: None)

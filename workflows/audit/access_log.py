@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from models import AuditAccessLog
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.unit_of_work import UnitOfWork
 
@@ -20,6 +19,6 @@ def record_access(actor: Actor, *, action: str, resource: str, instance_id: int 
         return
     with uow:
         uow.session.add(AuditAccessLog(
-            at=clock.utcnow(), actor_id=actor.id, role=actor.role, action=action,
+            at=uow.runtime.now(), actor_id=actor.id, role=actor.role, action=action,
             resource=resource[:512], instance_id=instance_id, detail=detail or {}))
         uow.commit()

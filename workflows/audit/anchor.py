@@ -23,7 +23,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import AuditAnchor, ProcessEvent, ProcessInstance
-from workflows.core import clock
 from workflows.core.errors import Conflict
 from workflows.core.history import GENESIS
 
@@ -90,7 +89,7 @@ def definitions_head(session: Session) -> list[Any] | None:
     return [row.seq, row.hash] if row else None
 
 
-def add_anchor(session: Session, *, key: str, created_by: str,
+def add_anchor(session: Session, *, key: str, created_by: str, now: datetime,
                heads: dict[int, tuple[int, str]] | None = None,
                definitions: list[Any] | None = None) -> AuditAnchor | None:
     """Add an anchor for the heads that moved since the last one; None if nothing moved.
@@ -108,7 +107,6 @@ def add_anchor(session: Session, *, key: str, created_by: str,
     if not entries and definitions == old_defs and anchored.last is not None:
         return None
     prev = anchored.last.hash if anchored.last is not None else GENESIS
-    now = clock.utcnow()
     digest = anchor_hash(created_at=now, created_by=created_by, entries=entries,
                          definitions_head=definitions, instance_count=len(heads), prev_hash=prev)
     anchor = AuditAnchor(created_at=now, created_by=created_by, entries=entries,

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from models import AuditAnchor, ProcessDefinition, ProcessEvent, ProcessInstance, User
 from workflows.audit import export_format as audit_export
 from workflows.audit.verify import chain_problem
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, NotFound
 
@@ -27,9 +26,11 @@ class Export:
     instance_ids: list[int]
 
 
-def build_export(session: Session, *, exporter: Actor, key: str, instance_id: int | None = None,
-                 since: datetime | None = None, until: datetime | None = None) -> Export:
-    """A zip an auditor can verify offline (see ``workflows.audit.export_format``)."""
+def build_export(session: Session, *, exporter: Actor, key: str, now: datetime,
+                 instance_id: int | None = None, since: datetime | None = None,
+                 until: datetime | None = None) -> Export:
+    """A zip an auditor can verify offline (see ``workflows.audit.export_format``), made
+    ``now``."""
     if (instance_id is None) == (since is None and until is None):
         raise InvalidInput("export either one instance (instance_id) or a time range "
                            "(from/to), not both and not neither")
@@ -62,7 +63,6 @@ def build_export(session: Session, *, exporter: Actor, key: str, instance_id: in
         "actors.jsonl": audit_export.jsonl(_actors(session, events, instances.values())),
         "definitions.jsonl": audit_export.jsonl(_definitions(session, instances.values())),
     }
-    now = clock.utcnow()
     manifest = {
         "created_at": now.isoformat(), "scope": scope, "event_count": len(events),
         "instance_count": len(instance_ids),

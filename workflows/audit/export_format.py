@@ -28,6 +28,13 @@ from typing import Any
 
 FORMAT = "certflow-audit-export/1"
 GENESIS = "0" * 64
+# Keys once shipped as defaults (the same set as ``config.settings.PUBLISHED_KEYS``, repeated
+# so this file stays standard-library only): anyone can sign with them, so a signature under
+# one proves nothing and the verifier refuses to use them.
+PUBLISHED_KEYS = frozenset({
+    "dev-only-secret-change-me-in-production-0123456789",
+    "dev-only-audit-signing-key-change-me-0123456789",
+})
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 EVENTS = "events.jsonl"
@@ -172,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
                        else os.environ.get("CERTFLOW_AUDIT_SIGNING_KEY", ""))
     if not key:
         print("no key: pass --key-file or set CERTFLOW_AUDIT_SIGNING_KEY", file=sys.stderr)
+        return 2
+    if key in PUBLISHED_KEYS:
+        print("refused: this key was published with certflow, so anyone could have signed the "
+              "export; ask for the deployment's CERTFLOW_AUDIT_SIGNING_KEY", file=sys.stderr)
         return 2
     problems, manifest = verify(Path(args.file).read_bytes(), key)
     for problem in problems:

@@ -25,6 +25,7 @@ from workflows.audit.replayer import (
     replay,
 )
 from workflows.core.errors import InvalidInput, NotFound
+from workflows.core.runtime import RunContext
 from workflows.definitions import spec_cache
 from workflows.engine import Run
 
@@ -50,7 +51,7 @@ def load_events(session: Session, instance_id: int, upto: int | None = None
 
 
 def replay_instance(session: Session, instance_id: int, *, upto: int | None = None,
-                    snapshots_at: tuple[int, ...] = (), time_limit_s: float = 1.0
+                    snapshots_at: tuple[int, ...] = (), context: RunContext | None = None
                     ) -> InstanceReplay:
     """Replay up to ``upto`` (default: the last event); check integrity when at the end."""
     instance = session.get(ProcessInstance, instance_id)
@@ -66,7 +67,7 @@ def replay_instance(session: Session, instance_id: int, *, upto: int | None = No
         raise NotFound(f"definition {instance.definition_id} of instance {instance_id} is gone")
     events = load_events(session, instance_id)
     result = replay(spec_cache.get(definition), events, upto=upto, snapshots_at=snapshots_at,
-                    time_limit_s=time_limit_s)
+                    context=context)
     if upto == last:
         integrity = check_integrity(session, instance, definition, events, result)
     else:
@@ -118,7 +119,8 @@ def _tree_differences(instance: ProcessInstance, definition: ProcessDefinition,
         return []
     cached = spec_cache.get(definition)
     try:
-        stored_run = Run.resume(instance.state, cached.spec, cached.subprocess_specs)
+        stored_run = Run.resume(instance.state, cached.spec, cached.subprocess_specs,
+                                context=replayer.context)
         stored = stored_run.task_state_counts()
     except Exception as error:  # an unreadable state is itself the finding
         return [{"kind": "engine_state", "detail": f"stored state cannot be loaded: {error}"}]

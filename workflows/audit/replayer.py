@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from workflows.core.history import EventKind
+from workflows.core.runtime import RunContext
 from workflows.definitions.spec_cache import CachedDefinition
 from workflows.engine import EngineFailure, PathRecorder, Run
 
@@ -94,9 +95,10 @@ def input_kind(kind: str) -> Callable[[InputApplier], InputApplier]:
 class Replayer:
     """Applies recorded events one by one to a fresh run of the pinned definition."""
 
-    def __init__(self, definition: CachedDefinition, *, time_limit_s: float = 1.0) -> None:
+    def __init__(self, definition: CachedDefinition, *,
+                 context: RunContext | None = None) -> None:
         self.definition = definition
-        self.time_limit_s = time_limit_s
+        self.context = context
         self.run: Run | None = None
         self.seq = 0
         self.failure: dict[str, Any] | None = None
@@ -211,7 +213,7 @@ def _started(replayer: Replayer, event: RecordedEvent) -> None:
     definition = replayer.definition
     replayer.run = Run.start(definition.spec, definition.subprocess_specs,
                              dict(event.payload.get("data") or {}),
-                             time_limit_s=replayer.time_limit_s)
+                             context=replayer.context)
     replayer.drive(lambda: None)
 
 
@@ -243,9 +245,11 @@ class ReplayResult:
 
 def replay(definition: CachedDefinition, events: Iterable[RecordedEvent], *,
            upto: int | None = None, snapshots_at: Iterable[int] = (),
-           time_limit_s: float = 1.0) -> ReplayResult:
-    """Replay ``events`` (in seq order) up to ``upto``; also snapshot at ``snapshots_at``."""
-    replayer = Replayer(definition, time_limit_s=time_limit_s)
+           context: RunContext | None = None) -> ReplayResult:
+    """Replay ``events`` (in seq order) up to ``upto``; also snapshot at ``snapshots_at``.
+
+    ``context``: the runtime's script limit, clock and calendar (default: certflow's own)."""
+    replayer = Replayer(definition, context=context)
     wanted = sorted(set(snapshots_at))
     taken: dict[int, Snapshot] = {}
     for event in events:

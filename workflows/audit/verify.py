@@ -34,7 +34,7 @@ from workflows.audit.anchor import (
     sign,
 )
 from workflows.core.history import GENESIS, event_hash
-from workflows.core.unit_of_work import UnitOfWork
+from workflows.core.runtime import UnitOfWorkFactory
 
 BATCH = 500
 MAX_FINDINGS = 1000
@@ -69,14 +69,15 @@ class VerifyReport:
                 "new_anchor": self.new_anchor}
 
 
-def verify_trail(*, key: str, anchor_as: str | None = None) -> VerifyReport:
+def verify_trail(*, key: str, uows: UnitOfWorkFactory,
+                 anchor_as: str | None = None) -> VerifyReport:
     """Verify everything; if intact and ``anchor_as`` is given, anchor the verified heads.
 
     The walk is a read transaction (on SQLite a write transaction would block every writer
     for its length); the anchor is a short write transaction of its own that attests exactly
     the heads the walk verified, linked to whatever anchor is newest by then.
     """
-    with UnitOfWork(write=False) as uow:
+    with uows(write=False) as uow:
         session = uow.session
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -88,9 +89,9 @@ def verify_trail(*, key: str, anchor_as: str | None = None) -> VerifyReport:
         heads = _check_instances(session, report, anchored)
         report.latest_anchor = anchor_summary(anchored.last)
     if report.ok and anchor_as is not None:
-        with UnitOfWork() as uow:
-            anchor = add_anchor(uow.session, key=key, created_by=anchor_as, heads=heads,
-                                definitions=definitions)
+        with uows() as uow:
+            anchor = add_anchor(uow.session, key=key, created_by=anchor_as,
+                                now=uow.runtime.now(), heads=heads, definitions=definitions)
             if anchor is not None:
                 report.new_anchor = report.latest_anchor = anchor_summary(anchor)
                 uow.commit()

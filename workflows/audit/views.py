@@ -27,6 +27,7 @@ from workflows.audit.replayer import Snapshot
 from workflows.audit.verify import chain_problem
 from workflows.core.errors import InvalidInput, NotFound
 from workflows.core.history import EventKind
+from workflows.core.runtime import RunContext
 from workflows.definitions import spec_cache
 from workflows.engine import element_names
 
@@ -104,12 +105,12 @@ def _entry(event: ProcessEvent, users: dict[int, User], row_titles: dict[int, st
 
 
 def data_diff(session: Session, instance_id: int, from_seq: int, to_seq: int, *,
-              time_limit_s: float = 1.0) -> dict[str, Any]:
+              context: RunContext | None = None) -> dict[str, Any]:
     """How the process data changed between two points, each rebuilt by replay."""
     if from_seq > to_seq:
         raise InvalidInput("'from' must not be after 'to'")
     result = replay_instance(session, instance_id, upto=to_seq, snapshots_at=(from_seq, to_seq),
-                             time_limit_s=time_limit_s)
+                             context=context)
     before, after = result.snapshots[from_seq], result.snapshots[to_seq]
     return {"instance_id": instance_id, "from": _point(before), "to": _point(after),
             "changes": json_diff(before.data, after.data),

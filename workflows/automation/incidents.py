@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import Incident, ProcessInstance, ServiceJob
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -39,16 +38,16 @@ def _error_payload(error: BaseException) -> dict[str, Any]:
     return {"error_type": type(error).__name__, "message": str(error)[:2000]}
 
 
-def record_failed_attempt(job_id: int, error: BaseException, *, attempt: int) -> None:
+def record_failed_attempt(job_id: int, error: BaseException, *, attempt: int,
+                          uow: UnitOfWork) -> None:
     """Count a failed attempt that will be retried; the history shows each one."""
-    uow = UnitOfWork()
     with uow:
         job, instance = _lock_job(uow, job_id)
         if job.status != "queued":
             return
         job.attempts += 1
         job.last_error = f"{type(error).__name__}: {error}"[:2000]
-        job.updated_at = clock.utcnow()
+        job.updated_at = uow.runtime.now()
         uow.record(EventKind.SERVICE_TASK_FAILED, instance, actor_id=None,
                    task_name=job.task_name, payload={
                        "job_id": job.id, "operation": job.operation, "attempt": attempt,
@@ -56,15 +55,14 @@ def record_failed_attempt(job_id: int, error: BaseException, *, attempt: int) ->
         uow.commit()
 
 
-def raise_incident(job_id: int, error: BaseException, *, attempt: int,
-                   permanent: bool) -> Incident | None:
+def raise_incident(job_id: int, error: BaseException, *, attempt: int, permanent: bool,
+                   uow: UnitOfWork) -> Incident | None:
     """The job failed for good: open an incident and flag the instance."""
-    uow = UnitOfWork()
     with uow:
         job, instance = _lock_job(uow, job_id)
         if job.status != "queued":
             return None
-        now = clock.utcnow()
+        now = uow.runtime.now()
         job.attempts += 1
         job.status, job.updated_at = "incident", now
         job.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -105,7 +103,7 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
         if incident.status != "open":
             raise Conflict(f"incident {incident_id} is {incident.status}, not open")
         job = uow.session.get_one(ServiceJob, incident.job_id, populate_existing=True)
-        now = clock.utcnow()
+        now = uow.runtime.now()
         incident.status, incident.retried_at, incident.retried_by = "retried", now, actor.id
         job.status, job.updated_at = "queued", now
         others = uow.session.scalar(sa.select(sa.func.count(Incident.id)).where(

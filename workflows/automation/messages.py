@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import MessageSubscription, UnmatchedMessage
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -44,8 +43,7 @@ class Delivery:
 
 
 def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], actor: Actor,
-                    uow: UnitOfWork, script_time_limit_s: float = 1.0,
-                    by_service: bool = False) -> Delivery:
+                    uow: UnitOfWork, by_service: bool = False) -> Delivery:
     """Hand the message to every waiting instance of the key; 404 (recorded) if none waits.
 
     ``by_service``: a service task delivers it, which alone may send ``SERVICE_ONLY_MESSAGES``.
@@ -63,12 +61,12 @@ def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], ac
             MessageSubscription.status == "waiting").order_by(
             MessageSubscription.instance_id, MessageSubscription.id)))
         for instance_id in sorted({s.instance_id for s in waiting}):
-            if _deliver_to(uow, instance_id, name, payload, actor, script_time_limit_s):
+            if _deliver_to(uow, instance_id, name, payload, actor):
                 delivered.append(instance_id)
         if not delivered:
             unmatched = UnmatchedMessage(message_name=name, business_key=business_key,
                                          payload=payload, sent_by=actor.id,
-                                         received_at=clock.utcnow())
+                                         received_at=uow.runtime.now())
             uow.session.add(unmatched)
             uow.session.flush()
             uow.commit()
@@ -80,7 +78,7 @@ def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], ac
 
 
 def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str, Any],
-                actor: Actor, time_limit_s: float) -> bool:
+                actor: Actor) -> bool:
     instance = uow.lock_instance(instance_id)
     if instance.status not in ("running", "incident") or not may_view(uow.session, instance,
                                                                        actor):
@@ -96,7 +94,7 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
         return False
     definition = spec_cache.get_by_id(uow.session, instance.definition_id)
     run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
-                     time_limit_s=time_limit_s)
+                     context=uow.runtime.run_context())
     failure = None
     try:
         run.deliver_message(subscription.spiff_task_id, name, payload)
@@ -105,7 +103,7 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
         return False
     except EngineFailure as error:
         failure = error
-    now = clock.utcnow()
+    now = uow.runtime.now()
     subscription.status, subscription.delivered_at = "delivered", now
     uow.record(EventKind.MESSAGE_RECEIVED, instance, actor_id=actor.id,
                task_name=subscription.task_name, payload={

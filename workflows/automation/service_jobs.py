@@ -9,6 +9,9 @@ A failure in 2 or 3 changes nothing but the job's attempt count and a ``service_
 event; the worker retries with backoff, and the last failure becomes an incident
 (``workflows/automation/incidents.py``). A job that is not ``queued`` (done, cancelled, in
 incident) is skipped, so a re-delivered message is harmless.
+
+Background work: each function takes a unit-of-work factory (``uows``, the runtime's
+``unit_of_work``); the runtime also holds the service functions and the job dispatch.
 """
 
 from __future__ import annotations
@@ -22,18 +25,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import ProcessInstance, ServiceJob
-from workflows.automation import service_registry
 from workflows.automation.incidents import raise_incident, record_failed_attempt
 from workflows.automation.notifications import apply_notification
 from workflows.automation.service_registry import (
     PermanentServiceError,
     ServiceCallRefused,
     ServiceContext,
+    bind,
 )
-from workflows.core import clock
 from workflows.core.history import EventKind
-from workflows.core.jobs import dispatch_now
-from workflows.core.unit_of_work import UnitOfWork
+from workflows.core.runtime import UnitOfWorkFactory
 from workflows.definitions import spec_cache
 from workflows.engine import EngineFailure, Run
 from workflows.instances.run_store import store_progress
@@ -60,33 +61,34 @@ class _Prepared:
 
 
 def run_service_job(job_id: int, *, attempt: int, final: bool,
-                    script_time_limit_s: float = 1.0) -> JobOutcome:
+                    uows: UnitOfWorkFactory) -> JobOutcome:
     """One attempt at a job; ``final`` turns a failure into an incident instead of a retry."""
-    prepared = _prepare(job_id, script_time_limit_s)
+    prepared = _prepare(job_id, uows)
     if isinstance(prepared, JobOutcome):
         return prepared
+    runtime = uows(write=False).runtime  # the factory's runtime: services and clock
     ctx = ServiceContext(instance_id=prepared.instance_id, process_id=prepared.process_id,
                          business_key=prepared.business_key, task_name=prepared.task_name,
-                         now=clock.utcnow(), attempt=attempt)
+                         now=runtime.now(), attempt=attempt, unit_of_work=uows)
     try:
-        function = service_registry.get(prepared.operation)
-        result = _json(function.fn(ctx, **service_registry.bind(function, prepared.params)))
-        return _apply(job_id, prepared, ctx, result, attempt, script_time_limit_s)
+        function = runtime.services.get(prepared.operation)
+        result = _json(function.fn(ctx, **bind(function, prepared.params)))
+        return _apply(job_id, prepared, ctx, result, attempt, uows)
     except (ServiceCallRefused, PermanentServiceError) as error:
-        raise_incident(job_id, error, attempt=attempt, permanent=True)
+        raise_incident(job_id, error, attempt=attempt, permanent=True, uow=uows())
         return JobOutcome("incident", str(error))
     except Exception as error:
         log.warning("service job %s attempt %s failed: %s", job_id, attempt, error)
         if final:
-            raise_incident(job_id, error, attempt=attempt, permanent=False)
+            raise_incident(job_id, error, attempt=attempt, permanent=False, uow=uows())
             return JobOutcome("incident", str(error))
-        record_failed_attempt(job_id, error, attempt=attempt)
+        record_failed_attempt(job_id, error, attempt=attempt, uow=uows())
         return JobOutcome("retry", str(error))
 
 
-def _prepare(job_id: int, time_limit_s: float) -> _Prepared | JobOutcome:
+def _prepare(job_id: int, uows: UnitOfWorkFactory) -> _Prepared | JobOutcome:
     refused: ServiceCallRefused | None = None
-    uow = UnitOfWork(write=False)
+    uow = uows(write=False)
     with uow:
         job = uow.session.get(ServiceJob, job_id)
         if job is None or job.status != "queued":
@@ -96,7 +98,7 @@ def _prepare(job_id: int, time_limit_s: float) -> _Prepared | JobOutcome:
             return JobOutcome("skipped")
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
-                         time_limit_s=time_limit_s)
+                         context=uow.runtime.run_context())
         try:
             call = run.service_call(job.spiff_task_id)
         except LookupError:
@@ -109,14 +111,14 @@ def _prepare(job_id: int, time_limit_s: float) -> _Prepared | JobOutcome:
                              job.spiff_task_id, call.task_name, call.element_id,
                              call.operation, call.params)
     if refused is not None:
-        raise_incident(job_id, refused, attempt=1, permanent=True)
+        raise_incident(job_id, refused, attempt=1, permanent=True, uow=uows())
         return JobOutcome("incident", str(refused))
-    return _cancel(job_id)
+    return _cancel(job_id, uows)
 
 
 def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, attempt: int,
-           time_limit_s: float) -> JobOutcome:
-    uow = UnitOfWork()
+           uows: UnitOfWorkFactory) -> JobOutcome:
+    uow = uows()
     with uow:
         instance = uow.lock_instance(prepared.instance_id)
         job = uow.session.get(ServiceJob, job_id, populate_existing=True)
@@ -124,8 +126,8 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
             return JobOutcome("skipped")  # suspended meanwhile: the job runs again on resume
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
-                         time_limit_s=time_limit_s)
-        now = clock.utcnow()
+                         context=uow.runtime.run_context())
+        now = uow.runtime.now()
         failure = None
         try:
             run.complete_service_task(prepared.spiff_task_id, result)
@@ -152,13 +154,13 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
     return JobOutcome("completed")
 
 
-def _cancel(job_id: int) -> JobOutcome:
+def _cancel(job_id: int, uows: UnitOfWorkFactory) -> JobOutcome:
     """The engine no longer waits on this task (e.g. a boundary event interrupted it)."""
-    uow = UnitOfWork()
+    uow = uows()
     with uow:
         job = uow.session.get(ServiceJob, job_id)
         if job is not None and job.status == "queued":
-            job.status, job.updated_at = "cancelled", clock.utcnow()
+            job.status, job.updated_at = "cancelled", uow.runtime.now()
         uow.commit()
     return JobOutcome("cancelled")
 
@@ -171,18 +173,20 @@ def _json(result: Any) -> Any:
         raise PermanentServiceError(f"the function returned a non-JSON result: {error}") from error
 
 
-def requeue_stale_jobs(*, older_than_s: float = 600.0, limit: int = 100) -> int:
+def requeue_stale_jobs(*, uows: UnitOfWorkFactory, older_than_s: float = 600.0,
+                       limit: int = 100) -> int:
     """Re-send queued jobs nobody finished (a lost message, a crashed worker); returns count."""
-    cutoff = clock.utcnow() - timedelta(seconds=older_than_s)
-    uow = UnitOfWork()
+    uow = uows()
     with uow:
+        now = uow.runtime.now()
+        cutoff = now - timedelta(seconds=older_than_s)
         jobs = list(uow.session.scalars(
             sa.select(ServiceJob).where(ServiceJob.status == "queued",
                                         ServiceJob.updated_at < cutoff)
             .order_by(ServiceJob.id).limit(limit)))
         for job in jobs:
-            job.updated_at = clock.utcnow()
+            job.updated_at = now
         uow.commit()
     for job in jobs:
-        dispatch_now(job.id)
+        uow.runtime.jobs.send(job.id)
     return len(jobs)

@@ -21,15 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from workflows.core.runtime import UnitOfWorkFactory
+
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "list": (list,),
     "dict": (dict,), "any": (object,),
 }
 _MISSING = object()
-# Modules whose import registers the built-in functions.
-BUILTIN_MODULES = ("workflows.automation.notifications",
-                   # the certification diagrams' register and appeal functions
-                   "workflows.certification.services", "workflows.certification.appeals")
 
 
 class ServiceCallRefused(Exception):
@@ -66,6 +64,8 @@ class ServiceContext:
     task_name: str
     now: datetime
     attempt: int
+    # Units of work of the calling runtime, for functions that read or keep a register.
+    unit_of_work: UnitOfWorkFactory
     effects: list[dict[str, Any]] = field(default_factory=list)
 
     def add_effect(self, effect: str, **values: Any) -> None:
@@ -74,45 +74,65 @@ class ServiceContext:
         self.effects.append({"effect": effect, **values})
 
 
-_registry: dict[str, ServiceFunction] = {}
-_lock = threading.Lock()
-_builtins_loaded = False
+MARK = "__certflow_service__"
 
 
 def service(name: str, *, params: dict[str, Param | str] | None = None,
             description: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``fn(ctx, **params)`` under ``name``; a ``str`` param is a required type."""
+    """Declare ``fn(ctx, **params)`` as the service function ``name``; a ``str`` param is a
+    required type. Declaring registers nothing: each runtime's ``ServiceRegistry`` collects the
+    declared functions of the modules it loads."""
 
-    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def declare(fn: Callable[..., Any]) -> Callable[..., Any]:
         declared = {k: Param(type=v) if isinstance(v, str) else v
                     for k, v in (params or {}).items()}
         for key, param in declared.items():
             if param.type not in _TYPES:
                 raise ValueError(f"{name}: parameter {key} has unknown type {param.type!r}")
-        with _lock:
-            _registry[name] = ServiceFunction(name, fn, declared, description or
-                                              (fn.__doc__ or "").strip().split("\n")[0])
+        setattr(fn, MARK, ServiceFunction(name, fn, declared, description or
+                                          (fn.__doc__ or "").strip().split("\n")[0]))
         return fn
 
-    return register
+    return declare
 
 
-def unregister(name: str) -> None:
-    with _lock:
-        _registry.pop(name, None)
+class ServiceRegistry:
+    """The service functions one runtime may call: those declared in ``modules`` (certflow's
+    own and a deployment's, setting ``service_modules``; ``workflows.bootstrap`` names them)."""
 
+    def __init__(self, modules: tuple[str, ...] | list[str] = ()) -> None:
+        self._functions: dict[str, ServiceFunction] = {}
+        self._lock = threading.Lock()
+        for module in modules:
+            self.load_module(module)
 
-def get(name: str) -> ServiceFunction:
-    _load_builtins()
-    function = _registry.get(name)
-    if function is None:
-        raise ServiceCallRefused(f"no service function is registered as {name!r}")
-    return function
+    def load_module(self, name: str) -> None:
+        """Add every function the module declares with ``@service``."""
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            declared = getattr(value, MARK, None)
+            if isinstance(declared, ServiceFunction):
+                self.add(value)
 
+    def add(self, fn: Callable[..., Any]) -> ServiceFunction:
+        """Register a function declared with ``@service`` (a newer one replaces its name)."""
+        declared: ServiceFunction = getattr(fn, MARK)
+        with self._lock:
+            self._functions[declared.name] = declared
+        return declared
 
-def names() -> list[str]:
-    _load_builtins()
-    return sorted(_registry)
+    def remove(self, name: str) -> None:
+        with self._lock:
+            self._functions.pop(name, None)
+
+    def get(self, name: str) -> ServiceFunction:
+        function = self._functions.get(name)
+        if function is None:
+            raise ServiceCallRefused(f"no service function is registered as {name!r}")
+        return function
+
+    def names(self) -> list[str]:
+        return sorted(self._functions)
 
 
 def bind(function: ServiceFunction, given: dict[str, Any]) -> dict[str, Any]:
@@ -135,17 +155,3 @@ def bind(function: ServiceFunction, given: dict[str, Any]) -> dict[str, Any]:
                                      f" got {type(value).__name__}")
         bound[key] = value
     return bound
-
-
-def load_modules(modules: tuple[str, ...] | list[str]) -> None:
-    """Import a deployment's own modules of service functions (``CERTFLOW_SERVICE_MODULES``)."""
-    for module in modules:
-        importlib.import_module(module)
-
-
-def _load_builtins() -> None:
-    global _builtins_loaded
-    if not _builtins_loaded:
-        for module in BUILTIN_MODULES:
-            importlib.import_module(module)
-        _builtins_loaded = True

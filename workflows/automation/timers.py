@@ -11,7 +11,10 @@
    the timer in the same locked section. Then make the engine's timer task fire, advance,
    record ``timer_fired`` (and ``task_escalated`` for an ``escalatesTo`` timer) and store
    progress; commit. Anything unexpected rolls the step back and returns the claim.
-3. Claims older than ``STALE_CLAIM`` (a worker died between 1 and 2) go back to pending.
+3. Claims older than the claim lease (a worker died between 1 and 2) go back to pending.
+
+Background work: each function takes a unit-of-work factory (``uows``, the runtime's
+``unit_of_work``) and opens one short transaction per step.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from models import HumanTask, ProcessInstance, Timer
-from workflows.core import clock
 from workflows.core.history import EventKind
+from workflows.core.runtime import UnitOfWorkFactory
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import spec_cache
 from workflows.engine import EngineFailure, Run
@@ -53,21 +56,22 @@ def worker_token() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def fire_due_timers(*, batch_size: int = 100, max_batches: int | None = None,
-                    script_time_limit_s: float = 1.0) -> FireReport:
-    """Claim and fire every timer due by now (certflow's clock); safe to run concurrently."""
+def fire_due_timers(*, uows: UnitOfWorkFactory, batch_size: int = 100,
+                    max_batches: int | None = None,
+                    claim_lease: timedelta = STALE_CLAIM) -> FireReport:
+    """Claim and fire every timer due by now (the runtime's clock); safe to run concurrently."""
     report = FireReport()
-    release_stale_claims()
+    release_stale_claims(uows=uows, older_than=claim_lease)
     batches, failed = 0, set[int]()
     while max_batches is None or batches < max_batches:
         token = worker_token()
-        ids = claim_due(token, limit=batch_size, exclude=failed)
+        ids = claim_due(token, uows=uows, limit=batch_size, exclude=failed)
         if not ids:
             break
         batches += 1
         report.claimed += len(ids)
         for timer_id in ids:
-            outcome = fire_claimed(timer_id, token, script_time_limit_s=script_time_limit_s)
+            outcome = fire_claimed(timer_id, token, uows=uows)
             report.fired += len(outcome.fired_ids)
             report.fired_ids.extend(outcome.fired_ids)
             if outcome.status == "error":  # returned to pending; the next run tries again
@@ -78,16 +82,16 @@ def fire_due_timers(*, batch_size: int = 100, max_batches: int | None = None,
     return report
 
 
-def claim_due(token: str, *, limit: int, now: datetime | None = None,
+def claim_due(token: str, *, uows: UnitOfWorkFactory, limit: int,
               exclude: set[int] | None = None) -> list[int]:
     """Lock up to ``limit`` due pending timers nobody else holds, mark them mine, commit.
 
     Two statements on purpose: PostgreSQL may re-run an ``IN (SELECT … LIMIT … SKIP LOCKED)``
     subquery per row and claim more than ``limit``; selecting first keeps the batch exact.
     """
-    now = now or clock.utcnow()
-    uow = UnitOfWork()
+    uow = uows()
     with uow:
+        now = uow.runtime.now()
         due = sa.select(Timer.id).where(Timer.status == "pending", Timer.due_at <= now,
                                         ~_of_suspended_instance())
         if exclude:
@@ -110,13 +114,13 @@ def _of_suspended_instance() -> sa.ColumnElement[bool]:
                              ProcessInstance.status == "suspended")
 
 
-def claim_one(timer_id: int, token: str) -> bool:
+def claim_one(timer_id: int, token: str, *, uows: UnitOfWorkFactory) -> bool:
     """Claim one timer by id (the ``certflow.fire_timer`` task); False if not pending."""
-    uow = UnitOfWork()
+    uow = uows()
     with uow:
         claimed = _updated(uow,
             sa.update(Timer).where(Timer.id == timer_id, Timer.status == "pending")
-            .values(status="claimed", claimed_by=token, claimed_at=clock.utcnow()))
+            .values(status="claimed", claimed_by=token, claimed_at=uow.runtime.now()))
         uow.commit()
     return claimed == 1
 
@@ -127,25 +131,23 @@ class FireOutcome:
     fired_ids: tuple[int, ...] = ()
 
 
-def fire_claimed(timer_id: int, token: str, *, script_time_limit_s: float = 1.0
-                 ) -> FireOutcome:
+def fire_claimed(timer_id: int, token: str, *, uows: UnitOfWorkFactory) -> FireOutcome:
     """Fire one timer I claimed — after any earlier-due timer of the same instance."""
     try:
-        return _fire(timer_id, token, script_time_limit_s)
+        return _fire(timer_id, token, uows())
     except Exception as error:
         log.exception("firing timer %s failed; the claim is returned", timer_id)
-        _return_claim(timer_id, token, error)
+        _return_claim(timer_id, token, error, uow=uows())
         return FireOutcome("error")
 
 
-def _fire(timer_id: int, token: str, time_limit_s: float) -> FireOutcome:
+def _fire(timer_id: int, token: str, uow: UnitOfWork) -> FireOutcome:
     """Under the instance lock, fire every due timer of the instance in due order.
 
     Two workers may hold claims on two timers of one instance (a reminder and an escalation):
     whoever locks the instance first fires both, in due order, so a reminder never comes after
     the escalation that cancels it; the other worker then finds its claim fired and skips it.
     """
-    uow = UnitOfWork()
     with uow:
         instance_id = uow.session.scalar(sa.select(Timer.instance_id).where(Timer.id == timer_id))
         if instance_id is None:
@@ -162,7 +164,7 @@ def _fire(timer_id: int, token: str, time_limit_s: float) -> FireOutcome:
             target.status = "cancelled"
             uow.commit()
             return FireOutcome("skipped")
-        now = clock.utcnow()
+        now = uow.runtime.now()
         due = list(uow.session.scalars(
             sa.select(Timer).where(Timer.instance_id == instance.id,
                                    Timer.status.in_(("pending", "claimed")),
@@ -170,7 +172,7 @@ def _fire(timer_id: int, token: str, time_limit_s: float) -> FireOutcome:
             .order_by(Timer.due_at, Timer.id).execution_options(populate_existing=True)))
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
-                         time_limit_s=time_limit_s)
+                         context=uow.runtime.run_context())
         fired = []
         for timer in due:
             if timer.status not in ("pending", "claimed") or instance.status == "failed":
@@ -231,8 +233,8 @@ def _record_escalation(uow: UnitOfWork, instance: ProcessInstance, timer: Timer,
                    "to_task_ids": [t.id for t in after]})
 
 
-def _return_claim(timer_id: int, token: str, error: BaseException) -> None:
-    uow = UnitOfWork()
+def _return_claim(timer_id: int, token: str, error: BaseException, *,
+                  uow: UnitOfWork) -> None:
     with uow:
         timer = uow.session.get(Timer, timer_id)
         if timer is not None and timer.status == "claimed" and timer.claimed_by == token:
@@ -243,12 +245,13 @@ def _return_claim(timer_id: int, token: str, error: BaseException) -> None:
         uow.commit()
 
 
-def release_stale_claims(*, older_than: timedelta = STALE_CLAIM) -> int:
+def release_stale_claims(*, uows: UnitOfWorkFactory,
+                         older_than: timedelta = STALE_CLAIM) -> int:
     """Claims a crashed worker left behind become pending again (at-least-once → exactly once
     still holds: firing re-checks the claim under the instance lock)."""
-    cutoff = clock.utcnow() - older_than
-    uow = UnitOfWork()
+    uow = uows()
     with uow:
+        cutoff = uow.runtime.now() - older_than
         released = _updated(uow,
             sa.update(Timer).where(Timer.status == "claimed", Timer.claimed_at < cutoff)
             .values(status="pending", claimed_by=None, claimed_at=None))

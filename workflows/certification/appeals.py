@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from models import HumanTask, ProcessInstance
 from workflows.automation.messages import MessageNotCorrelated, deliver_message
 from workflows.automation.service_registry import Param, ServiceContext, service
-from workflows.core.unit_of_work import UnitOfWork
 from workflows.identity.users import load_actor
 
 CASE_PROCESS = "certification_application"
@@ -73,7 +72,7 @@ def _refused(reason: str) -> dict[str, Any]:
 @service("cert.open_appeal", params={"certification_key": "str", "reason": "str"})
 def open_appeal(ctx: ServiceContext, *, certification_key: str, reason: str) -> dict[str, Any]:
     """File the re-check with the candidate's case, if its re-check window is open."""
-    uow = UnitOfWork(write=False)
+    uow = ctx.unit_of_work(write=False)
     with uow:
         candidate_id = _starter(uow.session, ctx.instance_id)
         case = _case(uow.session, certification_key, candidate_id)
@@ -86,11 +85,11 @@ def open_appeal(ctx: ServiceContext, *, certification_key: str, reason: str) -> 
         deliver_message("cert_appeal_filed", business_key=certification_key, actor=actor,
                         payload={"appeal_instance_id": ctx.instance_id,
                                  "appeal_key": ctx.business_key, "reason": reason,
-                                 "filed_at": ctx.now.isoformat()}, uow=UnitOfWork(),
+                                 "filed_at": ctx.now.isoformat()}, uow=ctx.unit_of_work(),
                         by_service=True)
     except MessageNotCorrelated:
         return _refused("不在成绩复查申请期限内（成绩尚未公布、复查期已过或已申请过复查）")
-    uow = UnitOfWork(write=False)
+    uow = ctx.unit_of_work(write=False)
     with uow:
         return _accepted(uow.session, uow.session.get_one(ProcessInstance, case.id))
 
@@ -107,7 +106,7 @@ def report_recheck(ctx: ServiceContext, *, certification_key: str,
                    theory_score: float | None, practical_score: float | None,
                    comprehensive_score: float | None) -> dict[str, Any]:
     """Hand the re-check outcome back to the case, which judges the result again."""
-    uow = UnitOfWork(write=False)
+    uow = ctx.unit_of_work(write=False)
     with uow:
         case = uow.session.get(ProcessInstance, certification_instance_id)
         if case is None:
@@ -122,7 +121,7 @@ def report_recheck(ctx: ServiceContext, *, certification_key: str,
                "decided_at": ctx.now.isoformat()}
     try:
         deliver_message("cert_appeal_decided", business_key=certification_key, actor=actor,
-                        payload=payload, uow=UnitOfWork(), by_service=True)
+                        payload=payload, uow=ctx.unit_of_work(), by_service=True)
     except MessageNotCorrelated:
         return {"delivered": False, "reason": "认定申报已不在等待复查结论"}
     return {"delivered": True, "reason": None}

@@ -9,8 +9,9 @@ The sequence counts per issuing body, year and level and is allocated under a ro
 (``certificate_sequence``), and ``certificate_no`` is unique, so a number is never handed out
 twice. Every change appends a ``certificate_event``; rows are never deleted.
 
-Functions here work inside the caller's unit of work; the BPMN service tasks that call them are
-in ``workflows/certification/services.py``.
+Functions here work inside the caller's unit of work, whose runtime gives the issuing body
+code (setting ``certificate_issuer_code``) and the calendar's time zone (which year a number
+belongs to); the BPMN service tasks that call them are in ``workflows/certification/services.py``.
 """
 
 from __future__ import annotations
@@ -19,39 +20,26 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import Certificate, CertificateEvent, CertificateSequence
-from workflows.core import working_days
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, NotFound, Problem
+from workflows.core.unit_of_work import UnitOfWork
 
 LEVEL_NAMES = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师",
                1: "一级/高级技师"}
-DEFAULT_ISSUER = "CF3201"
 NUMBER = re.compile(r"^(?P<issuer>[A-Z0-9]{6})(?P<year>\d{4})(?P<level>[1-5])(?P<seq>\d{6})$")
 # Groups that keep the register and may read all of it; others see their own certificates.
 REGISTER_READERS = frozenset({"certificate_officer", "quality_supervisor", "leading_group"})
 _ISSUER = re.compile(r"^[A-Z0-9]{6}$")
-_issuer_code = DEFAULT_ISSUER
 
 
 class RegistryRefusal(Exception):
     """The register cannot do what was asked (unknown number, wrong status): a business answer."""
-
-
-def configure(issuer_code: str) -> None:
-    """Set the issuing body code (settings ``certificate_issuer_code``)."""
-    global _issuer_code
-    if not _ISSUER.match(issuer_code):
-        raise ValueError(f"issuer code {issuer_code!r} must be 6 upper-case letters or digits")
-    _issuer_code = issuer_code
-
-
-def issuer_code() -> str:
-    return _issuer_code
 
 
 def format_number(issuer: str, year: int, level: int, sequence: int) -> str:
@@ -69,22 +57,23 @@ def parse_number(number: str) -> dict[str, Any] | None:
             "sequence": int(match["seq"])}
 
 
-def allocate_number(session: Session, *, level: int, at: datetime) -> tuple[str, int, int]:
+def allocate_number(session: Session, *, issuer: str, level: int, at: datetime,
+                    zone: ZoneInfo) -> tuple[str, int, int]:
     """The next number for this body, the local year of ``at`` and ``level`` (locked)."""
-    year = at.astimezone(working_days.local_zone()).year
-    key = (CertificateSequence.issuer_code == _issuer_code, CertificateSequence.year == year,
+    year = at.astimezone(zone).year
+    key = (CertificateSequence.issuer_code == issuer, CertificateSequence.year == year,
            CertificateSequence.level == level)
     query = sa.select(CertificateSequence).where(*key).execution_options(populate_existing=True)
     if session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update()
     row = session.scalars(query).first()
     if row is None:
-        row = CertificateSequence(issuer_code=_issuer_code, year=year, level=level,
+        row = CertificateSequence(issuer_code=issuer, year=year, level=level,
                                   last_sequence=0)
         session.add(row)
     row.last_sequence += 1
     session.flush()
-    return format_number(_issuer_code, year, level, row.last_sequence), year, row.last_sequence
+    return format_number(issuer, year, level, row.last_sequence), year, row.last_sequence
 
 
 @dataclass(frozen=True)
@@ -98,21 +87,23 @@ class NewCertificate:
     holder_user_id: int | None
 
 
-def issue(session: Session, new: NewCertificate, *, source_instance_id: int,
+def issue(uow: UnitOfWork, new: NewCertificate, *, source_instance_id: int | None,
           business_key: str | None, now: datetime) -> tuple[Certificate, bool]:
     """Register a certificate for a case; the same case gets the same certificate back."""
-    existing = by_source(session, source_instance_id)
+    session = uow.session
+    existing = by_source(session, source_instance_id) if source_instance_id else None
     if existing is not None:
         return existing, False
-    certificate = _create(session, new, source_instance_id, business_key, now)
+    certificate = _create(uow, new, source_instance_id, business_key, now)
     _event(session, certificate, "issued", now, source_instance_id, {
         "business_key": business_key})
     return certificate, True
 
 
-def reissue(session: Session, old_number: str, *, source_instance_id: int, now: datetime
+def reissue(uow: UnitOfWork, old_number: str, *, source_instance_id: int, now: datetime
             ) -> tuple[Certificate, bool]:
     """Replace a lost valid certificate: the old number becomes ``reissued``, linked to new."""
+    session = uow.session
     existing = by_source(session, source_instance_id)
     if existing is not None:
         return existing, False
@@ -121,7 +112,7 @@ def reissue(session: Session, old_number: str, *, source_instance_id: int, now: 
         raise RegistryRefusal(f"证书编号 {old_number} 不存在")
     if old.status != "valid":
         raise RegistryRefusal(f"证书 {old.certificate_no} 状态为 {old.status}，不能补发")
-    new = _create(session, NewCertificate(
+    new = _create(uow, NewCertificate(
         old.holder_name, old.id_number, old.occupation, old.level, old.exam_session,
         dict(old.scores or {}), old.holder_user_id), source_instance_id, old.business_key, now)
     new.replaces_id = old.id
@@ -131,9 +122,10 @@ def reissue(session: Session, old_number: str, *, source_instance_id: int, now: 
     return new, True
 
 
-def revoke(session: Session, number: str, *, reason: str, instance_id: int | None,
+def revoke(uow: UnitOfWork, number: str, *, reason: str, instance_id: int | None,
            now: datetime) -> list[str]:
     """Revoke a certificate and every reissue of it (fraud voids the qualification)."""
+    session = uow.session
     certificate = find(session, number)
     if certificate is None:
         raise RegistryRefusal(f"证书编号 {number} 不存在")
@@ -156,15 +148,17 @@ def _lineage(session: Session, certificate: Certificate) -> list[Certificate]:
     return chain
 
 
-def _create(session: Session, new: NewCertificate, source_instance_id: int,
+def _create(uow: UnitOfWork, new: NewCertificate, source_instance_id: int | None,
             business_key: str | None, now: datetime) -> Certificate:
-    number, year, sequence = allocate_number(session, level=new.level, at=now)
+    session, issuer, zone = uow.session, uow.runtime.issuer_code, uow.runtime.calendar.zone
+    number, year, sequence = allocate_number(session, issuer=issuer, level=new.level, at=now,
+                                             zone=zone)
     certificate = Certificate(
-        certificate_no=number, issuer_code=_issuer_code, year=year, level=new.level,
+        certificate_no=number, issuer_code=issuer, year=year, level=new.level,
         sequence=sequence, holder_name=new.holder_name.strip(),
         id_number=new.id_number.strip().upper(), holder_user_id=new.holder_user_id,
         occupation=new.occupation, exam_session=new.exam_session, scores=new.scores,
-        issued_on=now.astimezone(working_days.local_zone()).date(), issued_at=now,
+        issued_on=now.astimezone(zone).date(), issued_at=now,
         status="valid", source_instance_id=source_instance_id, business_key=business_key)
     session.add(certificate)
     session.flush()

@@ -21,7 +21,6 @@ from workflows.automation.service_registry import Param, ServiceContext, service
 from workflows.certification import register as certificates
 from workflows.certification.register import NewCertificate, RegistryRefusal
 from workflows.core import id_numbers
-from workflows.core.unit_of_work import UnitOfWork
 
 
 def _initiator(session: Any, instance_id: int) -> User | None:
@@ -36,7 +35,7 @@ def _initiator(session: Any, instance_id: int) -> User | None:
 })
 def notify_candidate(ctx: ServiceContext, *, subject: str, body: str) -> dict[str, Any]:
     """Notify the applicant who started the case (e.g. of the exam arrangements)."""
-    uow = UnitOfWork(write=False)
+    uow = ctx.unit_of_work(write=False)
     with uow:
         user = _initiator(uow.session, ctx.instance_id)
         username = user.username if user else None
@@ -67,10 +66,10 @@ def issue_certificate(ctx: ServiceContext, *, holder_name: str, id_number: str,
     """Number and register the certificate of a certified case (once per case)."""
     scores = {k: v for k, v in {"theory": theory_score, "practical": practical_score,
                                 "comprehensive": comprehensive_score}.items() if v is not None}
-    uow = UnitOfWork()
+    uow = ctx.unit_of_work()
     with uow:
         holder = _initiator(uow.session, ctx.instance_id)
-        certificate, _ = certificates.issue(uow.session, NewCertificate(
+        certificate, _ = certificates.issue(uow, NewCertificate(
             holder_name, id_numbers.normalize(id_number), occupation, level, exam_session,
             scores, holder.id if holder else None), source_instance_id=ctx.instance_id,
             business_key=ctx.business_key, now=ctx.now)
@@ -87,7 +86,7 @@ def issue_certificate(ctx: ServiceContext, *, holder_name: str, id_number: str,
 def lookup_certificate(ctx: ServiceContext, *, certificate_no: str, holder_name: str | None,
                        id_number: str | None) -> dict[str, Any]:
     """What the register says about a number, and whether the given holder data match it."""
-    uow = UnitOfWork(write=False)
+    uow = ctx.unit_of_work(write=False)
     with uow:
         certificate = certificates.find(uow.session, certificate_no)
         if certificate is None:
@@ -107,10 +106,10 @@ def lookup_certificate(ctx: ServiceContext, *, certificate_no: str, holder_name:
 @service("cert.reissue_certificate", params={"certificate_no": "str"})
 def reissue_certificate(ctx: ServiceContext, *, certificate_no: str) -> dict[str, Any]:
     """Replace a lost certificate (补发); refused for numbers that are not valid."""
-    uow = UnitOfWork()
+    uow = ctx.unit_of_work()
     with uow:
         try:
-            new, _ = certificates.reissue(uow.session, certificate_no,
+            new, _ = certificates.reissue(uow, certificate_no,
                                           source_instance_id=ctx.instance_id, now=ctx.now)
         except RegistryRefusal as refusal:
             return {"reissued": False, "reason": str(refusal)}
@@ -125,10 +124,10 @@ def reissue_certificate(ctx: ServiceContext, *, certificate_no: str) -> dict[str
 def revoke_certificate(ctx: ServiceContext, *, certificate_no: str,
                        reason: str) -> dict[str, Any]:
     """Revoke a certificate obtained by fraud, with every reissue of it."""
-    uow = UnitOfWork()
+    uow = ctx.unit_of_work()
     with uow:
         try:
-            numbers = certificates.revoke(uow.session, certificate_no, reason=reason,
+            numbers = certificates.revoke(uow, certificate_no, reason=reason,
                                           instance_id=ctx.instance_id, now=ctx.now)
         except RegistryRefusal as refusal:
             return {"revoked": False, "reason": str(refusal), "numbers": []}

@@ -1,22 +1,17 @@
-"""The one source of "now", so tests move time instead of sleeping."""
+"""Time for tests: a clock they move by hand instead of sleeping.
+
+Each runtime has its own clock (``Runtime.clock``, the wall clock by default); use cases read it
+through their unit of work (``uow.runtime.now()``), so two apps in one process can live at two
+different times.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-_now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
+from workflows.core.runtime import system_clock
 
-
-def utcnow() -> datetime:
-    """Current time as an aware UTC datetime."""
-    return _now()
-
-
-def set_clock(now: Callable[[], datetime] | None) -> None:
-    """Replace the clock (tests); ``None`` restores the wall clock."""
-    global _now
-    _now = now or (lambda: datetime.now(UTC))
+__all__ = ["FrozenClock", "system_clock"]
 
 
 class FrozenClock:

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import ProcessEvent, ProcessInstance
-from workflows.core import clock
 from workflows.core.errors import NotFound
 
 GENESIS = "0" * 64
@@ -58,10 +57,9 @@ def event_hash(*, instance_id: int | None, seq: int, kind: str, at: datetime,
 
 def _event_values(kind: EventKind, *, instance_id: int | None, seq: int, prev: str,
                   actor_id: int | None, task_name: str | None,
-                  payload: dict[str, Any] | None) -> dict[str, Any]:
+                  payload: dict[str, Any] | None, at: datetime) -> dict[str, Any]:
     """An event's column values, its hash linking it to ``prev``."""
     payload = payload or {}
-    at = clock.utcnow()
     digest = event_hash(instance_id=instance_id, seq=seq, kind=kind.value, at=at,
                         actor_id=actor_id, task_name=task_name, payload=payload, prev_hash=prev)
     return {"instance_id": instance_id, "seq": seq, "kind": kind.value, "at": at,
@@ -70,7 +68,7 @@ def _event_values(kind: EventKind, *, instance_id: int | None, seq: int, prev: s
 
 
 def next_event(kind: EventKind, *, instance: ProcessInstance, actor_id: int | None,
-               task_name: str | None = None,
+               at: datetime, task_name: str | None = None,
                payload: dict[str, Any] | None = None) -> dict[str, Any]:
     """The instance's next event as column values, linked to the chain head (which moves).
 
@@ -78,13 +76,13 @@ def next_event(kind: EventKind, *, instance: ProcessInstance, actor_id: int | No
     """
     values = _event_values(kind, instance_id=instance.id, seq=instance.last_event_seq + 1,
                            prev=instance.last_event_hash or GENESIS, actor_id=actor_id,
-                           task_name=task_name, payload=payload)
+                           task_name=task_name, payload=payload, at=at)
     instance.last_event_seq, instance.last_event_hash = values["seq"], values["hash"]
     return values
 
 
 def append_unscoped_event(session: Session, kind: EventKind, *, actor_id: int | None,
-                          task_name: str | None = None,
+                          at: datetime, task_name: str | None = None,
                           payload: dict[str, Any] | None = None) -> ProcessEvent:
     """Add an event of no instance (a definition deployed), chained on the newest such event."""
     last = session.execute(
@@ -95,7 +93,7 @@ def append_unscoped_event(session: Session, kind: EventKind, *, actor_id: int | 
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     event = ProcessEvent(**_event_values(kind, instance_id=None, seq=seq, prev=prev,
                                          actor_id=actor_id, task_name=task_name,
-                                         payload=payload))
+                                         payload=payload, at=at))
     session.add(event)
     return event
 

@@ -1,42 +1,49 @@
 """The seam between use cases and whatever runs background work (Celery, or nothing).
 
-``workflows/`` never imports Celery; the worker installs a dispatcher at start-up. Use cases
-call ``dispatch_after_commit`` so a job is only ever sent once the rows it reads are durable —
-and in embedded mode (Celery eager) it then runs right there, after the request's commit.
+``workflows/`` never imports Celery; each runtime has a ``JobDispatch`` that the worker's
+wiring connects to its Celery app (``worker/celery_app.py``). Use cases call
+``dispatch_after_commit`` so a job is only ever sent once the rows it reads are durable — and in
+embedded mode (Celery eager) it then runs right there, after the request's commit.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from workflows.core.unit_of_work import UnitOfWork
+if TYPE_CHECKING:
+    from workflows.core.unit_of_work import UnitOfWork
 
 log = logging.getLogger("certflow.background")
 
-_dispatch: Callable[[int], None] | None = None
 
+class JobDispatch:
+    """How one runtime hands a service job id to a worker; unconnected, jobs wait for a sweep."""
 
-def set_dispatcher(dispatch: Callable[[int], None] | None) -> None:
-    """Install how a service job id is handed to a worker (``None``: jobs wait for a sweep)."""
-    global _dispatch
-    _dispatch = dispatch
+    def __init__(self) -> None:
+        self._send: Callable[[int], None] | None = None
 
+    def connect(self, send: Callable[[int], None] | None) -> None:
+        """Install the sender (the Celery wiring does, once per app)."""
+        self._send = send
 
-def get_dispatcher() -> Callable[[int], None] | None:
-    return _dispatch
+    @property
+    def sender(self) -> Callable[[int], None] | None:
+        return self._send
+
+    def send(self, job_id: int) -> None:
+        """Send one job; a failure to send is logged, the periodic sweep re-sends queued jobs."""
+        if self._send is None:
+            log.warning("no background dispatcher installed; service job %s stays queued",
+                        job_id)
+            return
+        try:
+            self._send(job_id)
+        except Exception:
+            log.exception("could not dispatch service job %s; the sweep will retry", job_id)
 
 
 def dispatch_after_commit(uow: UnitOfWork, job_id: int) -> None:
-    uow.after_commit(lambda: dispatch_now(job_id))
-
-
-def dispatch_now(job_id: int) -> None:
-    """Send one job; a failure to send is logged, the periodic sweep re-sends queued jobs."""
-    if _dispatch is None:
-        log.warning("no background dispatcher installed; service job %s stays queued", job_id)
-        return
-    try:
-        _dispatch(job_id)
-    except Exception:
-        log.exception("could not dispatch service job %s; the sweep will retry", job_id)
+    jobs = uow.runtime.jobs
+    uow.after_commit(lambda: jobs.send(job_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVarTuple
+from typing import TYPE_CHECKING, Any, TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,6 +14,9 @@ from models import HumanTask, ProcessEvent, ProcessInstance, db
 from models.database import write_transaction
 from workflows.core.errors import InstanceBusy, NotFound
 from workflows.core.history import EventKind, append_unscoped_event, next_event
+
+if TYPE_CHECKING:
+    from workflows.core.runtime import Runtime
 
 # Set in ``session.info`` while the session's transaction holds writes (flushed or executed);
 # a unit of work then rolls back before starting rather than adopting that transaction.
@@ -39,9 +42,15 @@ def _clear_mark(session: Session, transaction: Any) -> None:
 
 
 class UnitOfWork:
-    """Wraps the session: rolls back on exit unless committed; runs hooks after commit."""
+    """Wraps the session: rolls back on exit unless committed; runs hooks after commit.
 
-    def __init__(self, session: Session | None = None, *, write: bool = True) -> None:
+    ``runtime`` is what the use case runs with (clock, calendar, limits, job dispatch...): use
+    cases read it here, never from module globals. ``runtime.unit_of_work()`` makes one.
+    """
+
+    def __init__(self, runtime: Runtime, session: Session | None = None, *,
+                 write: bool = True) -> None:
+        self.runtime = runtime
         self._session = session
         self.write = write
         self._after_commit: list[Callable[[], None]] = []
@@ -147,9 +156,10 @@ class UnitOfWork:
     def record(self, kind: EventKind, instance: ProcessInstance | None, *,
                actor_id: int | None, task_name: str | None = None,
                payload: dict[str, Any] | None = None) -> None:
+        at = self.runtime.clock()
         if instance is None:
             append_unscoped_event(self.session, kind, actor_id=actor_id, task_name=task_name,
-                                  payload=payload)
+                                  payload=payload, at=at)
             return
-        self._events.append(next_event(kind, instance=instance, actor_id=actor_id,
+        self._events.append(next_event(kind, instance=instance, actor_id=actor_id, at=at,
                                        task_name=task_name, payload=payload))

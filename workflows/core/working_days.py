@@ -11,6 +11,7 @@ Regenerate the file with ``python -m workflows.core.working_days 2024 2026``.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -86,9 +87,9 @@ def parse_working_days(expression: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def local_zone() -> ZoneInfo:
+def local_zone(calendar: WorkCalendar | None = None) -> ZoneInfo:
     """The zone naive dates in diagrams are read in (the calendar's, not the server's)."""
-    return default_calendar().zone
+    return (calendar or default_calendar()).zone
 
 
 def load_calendar(path: Path) -> WorkCalendar:
@@ -103,24 +104,16 @@ def load_calendar(path: Path) -> WorkCalendar:
 
 
 _lock = threading.RLock()
-_calendar: WorkCalendar | None = None
-_path: Path = DEFAULT_FILE
 
 
-def configure(path: Path | None = None) -> None:
-    """Point at another calendar file (settings); it is loaded on first use."""
-    global _calendar, _path
-    with _lock:
-        _path, _calendar = (path or DEFAULT_FILE), None
-
-
+@functools.cache
 def default_calendar() -> WorkCalendar:
-    global _calendar
-    if _calendar is None:
-        with _lock:
-            if _calendar is None:
-                _calendar = load_calendar(_path)
-    return _calendar
+    """The calendar shipped with certflow (``config/holidays_cn.json``), read once.
+
+    A runtime reads its own (setting ``holidays_file``, ``Runtime.calendar``); this one serves
+    deploy-time checks and tools that have no runtime.
+    """
+    return load_calendar(DEFAULT_FILE)
 
 
 def build_calendar_file(years: list[int]) -> dict[str, object]:

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from models import ProcessDefinition
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -44,7 +43,7 @@ def deploy_definition(files: dict[str, bytes], *, actor: Actor | None, uow: Unit
         definition = ProcessDefinition(
             process_id=bundle.process_id, version=latest + 1, name=bundle.name,
             content_hash=bundle.content_hash, files=bundle.files, bpmn_file=bundle.bpmn_file,
-            task_meta=bundle.task_meta, deployed_at=clock.utcnow(),
+            task_meta=bundle.task_meta, deployed_at=uow.runtime.now(),
             deployed_by=actor.id if actor else None,
         )
         uow.session.add(definition)
@@ -57,8 +56,8 @@ def deploy_definition(files: dict[str, bytes], *, actor: Actor | None, uow: Unit
                    payload={"definition_id": definition.id, "process_id": bundle.process_id,
                             "version": definition.version, "content_hash": bundle.content_hash})
         uow.commit()
-    spec_cache.put(definition.id, definition.process_id, bundle.spec, bundle.subprocess_specs,
-                   bundle.task_meta, bundle.files, definition.version)
+    spec_cache.put(uow.session, definition.id, definition.process_id, bundle.spec,
+                   bundle.subprocess_specs, bundle.task_meta, bundle.files, definition.version)
     return DeployResult(definition, created=True)
 
 

@@ -1,7 +1,9 @@
 """Parsed specs per deployed definition, parsed once per process and reused by every instance.
 
 Deployed definitions are immutable, so an entry never goes stale; the cache is bounded only by
-the number of deployed versions in use.
+the number of deployed versions in use. Entries are kept per database (its URL): two apps of
+one process on two databases, where the same id names two different definitions, never see
+each other's specs.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from models import ProcessDefinition
 from workflows.core.errors import NotFound
@@ -37,13 +39,25 @@ class CachedDefinition:
         return json.loads(self.files[form_name])
 
 
-_cache: dict[int, CachedDefinition] = {}
+_caches: dict[Any, dict[int, CachedDefinition]] = {}
 _lock = threading.Lock()
+
+
+def _cache_of(session: Session) -> dict[int, CachedDefinition]:
+    """The entries of the session's database."""
+    url = session.get_bind().engine.url
+    cache = _caches.get(url)
+    if cache is None:
+        with _lock:
+            cache = _caches.setdefault(url, {})
+    return cache
 
 
 def get(definition: ProcessDefinition) -> CachedDefinition:
     """The parsed definition for a stored row, parsing it on first use."""
-    cached = _cache.get(definition.id)
+    session = object_session(definition)
+    cache = _cache_of(session) if session is not None else {}
+    cached = cache.get(definition.id)
     if cached is not None:
         return cached
     spec, subprocess_specs = load_specs(definition.files, definition.bpmn_file,
@@ -51,7 +65,7 @@ def get(definition: ProcessDefinition) -> CachedDefinition:
     cached = CachedDefinition(definition.id, definition.process_id, spec, subprocess_specs,
                               definition.task_meta, dict(definition.files), definition.version)
     with _lock:
-        return _cache.setdefault(definition.id, cached)
+        return cache.setdefault(definition.id, cached)
 
 
 def get_by_id(session: Session, definition_id: int) -> CachedDefinition:
@@ -60,7 +74,7 @@ def get_by_id(session: Session, definition_id: int) -> CachedDefinition:
     Deployed definitions never change, so the row (its ~70 KB of files included) is read only
     on the first use of a version in this process.
     """
-    cached = _cache.get(definition_id)
+    cached = _cache_of(session).get(definition_id)
     if cached is not None:
         return cached
     definition = session.get(ProcessDefinition, definition_id)
@@ -72,7 +86,7 @@ def get_by_id(session: Session, definition_id: int) -> CachedDefinition:
 def version_of(session: Session, definition_id: int) -> int:
     """A definition's version number: from the cache when parsed, else one small query (an
     instance view needs no parsed spec)."""
-    cached = _cache.get(definition_id)
+    cached = _cache_of(session).get(definition_id)
     if cached is not None:
         return cached.version
     version = session.scalar(sa.select(ProcessDefinition.version)
@@ -80,16 +94,18 @@ def version_of(session: Session, definition_id: int) -> int:
     return version or 0
 
 
-def put(definition_id: int, process_id: str, spec: Any, subprocess_specs: dict[str, Any],
-        task_meta: dict[str, dict[str, Any]], files: dict[str, str], version: int = 0) -> None:
+def put(session: Session, definition_id: int, process_id: str, spec: Any,
+        subprocess_specs: dict[str, Any], task_meta: dict[str, dict[str, Any]],
+        files: dict[str, str], version: int = 0) -> None:
     """Seed the cache right after a deploy so the first instance does not re-parse."""
+    cache = _cache_of(session)
     with _lock:
-        _cache[definition_id] = CachedDefinition(definition_id, process_id, spec,
-                                                 subprocess_specs, task_meta, dict(files),
-                                                 version)
+        cache[definition_id] = CachedDefinition(definition_id, process_id, spec,
+                                                subprocess_specs, task_meta, dict(files),
+                                                version)
 
 
 def clear() -> None:
     """Forget everything (tests that recreate the database reuse ids)."""
     with _lock:
-        _cache.clear()
+        _caches.clear()

@@ -4,8 +4,8 @@ SpiffWorkflow compares timers with the wall clock (``datetime.now``) and reads n
 server's local zone; it also runs service tasks inline, inside whatever request reached them.
 certflow swaps, once per parsed spec, the classes of those spec objects for subclasses that
 
-- compute a timer's due time once, with certflow's injectable clock, its working-day extension
-  (``P<n>WD``) and the calendar's time zone, and then fire **only** when certflow says so
+- compute a timer's due time once, with the runtime's clock (``RunContext``), its working-day
+  extension (``P<n>WD``) and the calendar's time zone, and then fire **only** when certflow says so
   (``event_fired`` set by the firing job) — the ``timer`` table is the source of truth for when;
 - park a service task in STARTED until the worker hands it a result.
 
@@ -29,23 +29,25 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.task import Task as SpiffTask
 
-from workflows.core import clock, working_days
+from workflows.core import working_days
+from workflows.core.runtime import RunContext
 from workflows.engine.timing import add_iso_duration
 
 SERVICE_RESULT = "certflow_service_result"
 
 
-def timer_due(value: str, *, start: datetime) -> datetime:
+def timer_due(value: str, *, start: datetime,
+              calendar: working_days.WorkCalendar | None = None) -> datetime:
     """When a timer expression's value is due: ``P<n>WD``, an ISO 8601 duration or a date."""
     text = str(value).strip()
     days = working_days.parse_working_days(text)
     if days is not None:
-        return working_days.add_working_days(start, days)
+        return working_days.add_working_days(start, days, calendar)
     if text.upper().startswith("P"):
         return add_iso_duration(start, text)
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:  # naive dates are read in the calendar's zone, not the server's
-        moment = moment.replace(tzinfo=working_days.local_zone())
+        moment = moment.replace(tzinfo=working_days.local_zone(calendar))
     return moment.astimezone(UTC)
 
 
@@ -74,9 +76,11 @@ def ensure_due(definition: Any, my_task: SpiffTask) -> datetime:
     """The timer's due time, stored in the task's ``event_value`` on first sight."""
     stored = my_task._get_internal_data("event_value")
     if stored is None:
-        value = my_task.workflow.script_engine.evaluate(my_task, definition.expression)
+        engine = my_task.workflow.script_engine
+        value = engine.evaluate(my_task, definition.expression)
+        context = getattr(engine, "certflow_context", None) or RunContext()
         try:
-            due = timer_due(str(value), start=clock.utcnow())
+            due = timer_due(str(value), start=context.now(), calendar=context.calendar)
         except Exception as exc:
             raise WorkflowTaskException(
                 f"timer expression {value!r} is not an ISO 8601 duration, date or P<n>WD",

@@ -16,6 +16,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
+from workflows.core.runtime import RunContext
 from workflows.engine import deferred, waits
 from workflows.engine.script_env import ScriptError, make_script_engine
 from workflows.engine.serialization import dump_state, load_state, to_plain
@@ -78,10 +79,11 @@ class Run:
 
     @classmethod
     def start(cls, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
-              data: dict[str, Any], *, time_limit_s: float = 1.0) -> Run:
+              data: dict[str, Any], *, context: RunContext | None = None) -> Run:
+        """A new workflow; ``context`` (the runtime's limits, clock, calendar) runs with it."""
         kinds = deferred.install(spec, subprocess_specs)
         workflow = BpmnWorkflow(spec, subprocess_specs,
-                                script_engine=make_script_engine(time_limit_s=time_limit_s))
+                                script_engine=make_script_engine(context=context))
         run = cls(workflow, kinds)
         run.stored_before = False
         workflow.task_tree.data.update(data)
@@ -91,11 +93,11 @@ class Run:
 
     @classmethod
     def resume(cls, state: str, spec: BpmnProcessSpec,
-               subprocess_specs: dict[str, BpmnProcessSpec], *, time_limit_s: float = 1.0
-               ) -> Run:
+               subprocess_specs: dict[str, BpmnProcessSpec], *,
+               context: RunContext | None = None) -> Run:
         kinds = deferred.install(spec, subprocess_specs)
         workflow = load_state(state, spec, subprocess_specs)
-        workflow.script_engine = make_script_engine(time_limit_s=time_limit_s)
+        workflow.script_engine = make_script_engine(context=context)
         run = cls(workflow, kinds)
         if "service" in kinds:
             run.parked_when_synced = frozenset(

@@ -27,6 +27,7 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from workflows.core.runtime import RunContext
 from workflows.engine.sandbox.errors import ErrorKind, ScriptError, script_line
 from workflows.engine.sandbox.guards import MAX_DATA_UNITS, MAX_INT_DIGITS, data_units
 from workflows.engine.sandbox.namespace import hooks
@@ -198,10 +199,16 @@ def _chain_cause(error: BaseException) -> None:
         error.__cause__ = cause
 
 
-def make_script_engine(*, time_limit_s: float = 1.0) -> PythonScriptEngine:
+def make_script_engine(*, time_limit_s: float = 1.0,
+                       context: RunContext | None = None) -> PythonScriptEngine:
     """The script engine every workflow must use: sandboxed, with a per-evaluation limit.
 
     On failure SpiffWorkflow raises WorkflowTaskException; ``exc.__cause__`` is the
-    ScriptError with ``kind``, ``message`` and ``line``.
+    ScriptError with ``kind``, ``message`` and ``line``. ``context`` (its limit wins over
+    ``time_limit_s``) travels with the engine to the timers, which read its clock and calendar.
     """
-    return _SandboxedScriptEngine(environment=RestrictedEnvironment(time_limit_s=time_limit_s))
+    context = context or RunContext(time_limit_s=time_limit_s)
+    engine = _SandboxedScriptEngine(
+        environment=RestrictedEnvironment(time_limit_s=context.time_limit_s))
+    engine.certflow_context = context
+    return engine

@@ -15,9 +15,10 @@ def add_iso_duration(start: datetime, expression: str) -> datetime:
     return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)
 
 
-def add_duration(start: datetime, expression: str) -> datetime:
+def add_duration(start: datetime, expression: str,
+                 calendar: working_days.WorkCalendar | None = None) -> datetime:
     """``start`` plus ``P<n>WD`` working days (the holiday calendar) or an ISO 8601 duration."""
     days = working_days.parse_working_days(expression.strip())
     if days is not None:
-        return working_days.add_working_days(start, days)
+        return working_days.add_working_days(start, days, calendar)
     return add_iso_duration(start, expression)

@@ -4,7 +4,7 @@ Failures are counted per (user name, client address) in ``sign_in_attempt``. The
 ``FREE_FAILURES`` cost nothing; each further failure locks the pair for twice as long as the
 previous one (30 s, 1 min, 2 min ... up to 15 min). While locked, sign-in is refused with
 ``TooManyAttempts`` before the password is even checked, so guessing costs the attacker time
-and us no hashing. Time comes from ``workflows.core.clock``, so tests move it instead of sleeping.
+and us no hashing. Time comes from the runtime's clock, so tests move it instead of sleeping.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from models import SignInAttempt
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAuthenticated, TooManyAttempts
 from workflows.core.unit_of_work import UnitOfWork
@@ -39,7 +38,7 @@ def lockout_after(failures: int) -> timedelta | None:
 def sign_in(username: str, password: str, *, client: str, uow: UnitOfWork) -> Actor:
     """The actor for valid credentials, unless this user name is locked for this client."""
     key = (username[:64], (client or "unknown")[:64])
-    now = clock.utcnow()
+    now = uow.runtime.now()
     # Read outside the write transaction: the password check is slow and must not hold it.
     uow.session.rollback()
     attempt = uow.session.get(SignInAttempt, key)
@@ -48,7 +47,7 @@ def sign_in(username: str, password: str, *, client: str, uow: UnitOfWork) -> Ac
             "too many failed sign-ins for this user name; try again later",
             retry_after_s=max(1, math.ceil((attempt.locked_until - now).total_seconds())))
     try:
-        actor = authenticate(uow.session, username, password)
+        actor = authenticate(uow.session, username, password, passwords=uow.runtime.passwords)
     except NotAuthenticated:
         _record_failure(key, now, uow=uow)
         raise

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import Membership, RevokedToken, User
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotAuthenticated, NotFound
 from workflows.core.unit_of_work import UnitOfWork
@@ -50,10 +49,11 @@ def actor_for_token(session: Session, *, user_id: int, jti: str, issued_at: floa
     return Actor(user.id, user.username, user.display_name, user.role, groups)
 
 
-def revoke_token(*, jti: str, user_id: int, expires_at: datetime, uow: UnitOfWork) -> None:
-    """Refuse this token from now on (sign out); forget revocations that have expired."""
+def revoke_token(jti: str, *, expires_at: datetime, actor: Actor, uow: UnitOfWork) -> None:
+    """Refuse the actor's token ``jti`` from now on (sign out); forget expired revocations."""
+    user_id = actor.id
     with uow:
-        now = clock.utcnow()
+        now = uow.runtime.now()
         uow.session.execute(sa.delete(RevokedToken).where(RevokedToken.expires_at < now))
         if uow.session.get(RevokedToken, jti) is None:
             uow.session.add(RevokedToken(jti=jti, user_id=user_id, expires_at=expires_at,
@@ -69,6 +69,6 @@ def revoke_all_tokens(user_id: int, *, actor: Actor, uow: UnitOfWork) -> None:
         user = uow.session.get(User, user_id)
         if user is None:
             raise NotFound(f"user {user_id} does not exist")
-        user.tokens_valid_after = clock.utcnow()
+        user.tokens_valid_after = uow.runtime.now()
         uow.commit()
     log.info("all tokens of user %s revoked by %s", user_id, actor.username)

@@ -6,39 +6,21 @@ import json
 from pathlib import Path
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from models import Group, Membership, User
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAuthenticated
+from workflows.core.runtime import PasswordHashing
 from workflows.core.unit_of_work import UnitOfWork
 
-_hasher = PasswordHasher()
-# Verifying against this keeps "no such user" as slow as "wrong password".
-_DUMMY_HASH = _hasher.hash("certflow-timing-equaliser")
 
-
-def configure_hashing(*, time_cost: int, memory_cost_kib: int) -> None:
-    """Set the Argon2 cost (lowered in tests, where hashing would dominate)."""
-    global _hasher, _DUMMY_HASH
-    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib)
-    _DUMMY_HASH = _hasher.hash("certflow-timing-equaliser")
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def authenticate(session: Session, username: str, password: str) -> Actor:
+def authenticate(session: Session, username: str, password: str, *,
+                 passwords: PasswordHashing) -> Actor:
     """The actor for valid credentials; one vague error for every failure."""
     user = session.scalar(sa.select(User).where(User.username == username))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        raise NotAuthenticated("unknown user name or wrong password") from None
+    if not passwords.verify(user.password_hash if user else None, password):
+        raise NotAuthenticated("unknown user name or wrong password")
     if user is None or not user.active:
         raise NotAuthenticated("unknown user name or wrong password")
     return load_actor(session, user.id)
@@ -67,8 +49,8 @@ def seed_users(seed_file: Path, *, uow: UnitOfWork) -> int:
             if session.scalar(sa.select(User.id).where(User.username == entry["username"])):
                 continue
             user = User(username=entry["username"], display_name=entry["display_name"],
-                        password_hash=hash_password(entry["password"]), role=entry["role"],
-                        active=True, created_at=clock.utcnow(),
+                        password_hash=uow.runtime.passwords.hash(entry["password"]),
+                        role=entry["role"], active=True, created_at=uow.runtime.now(),
                         class_name=entry.get("class_name"))
             session.add(user)
             session.flush()

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 
 from models import HumanTask, Incident, MessageSubscription, ProcessInstance, ServiceJob, Timer
 from models.human_task import OPEN_STATUSES
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, InvalidInput, NotAllowed
 from workflows.core.history import EventKind
@@ -93,7 +92,7 @@ def terminate_instance(instance_id: int, *, reason: str, actor: Actor,
         if instance.status not in TERMINABLE:
             raise Conflict(f"instance {instance_id} is already {instance.status}; only an "
                            "instance that has not ended can be terminated")
-        now = clock.utcnow()
+        now = uow.runtime.now()
         previous = instance.status
         instance.status, instance.ended_at = "cancelled", now
         uow.record(EventKind.INSTANCE_TERMINATED, instance, actor_id=actor.id,

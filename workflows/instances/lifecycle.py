@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask, ProcessInstance
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -31,8 +30,7 @@ class InstanceView:
 
 
 def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], actor: Actor,
-                   uow: UnitOfWork, version: int | None = None,
-                   script_time_limit_s: float = 1.0) -> InstanceView:
+                   uow: UnitOfWork, version: int | None = None) -> InstanceView:
     """Start the latest (or a named) version and run it until it waits on people."""
     if actor.is_auditor:
         raise NotAllowed("auditors cannot start processes")
@@ -42,7 +40,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         start_meta = definition.task_meta.get(START_FORM_KEY, {})
         forms.validate(definition.form_schema(start_meta.get("form")), data,
                        where=f"starting '{process_id}'")
-        now = clock.utcnow()
+        now = uow.runtime.now()
         instance = ProcessInstance(
             definition_id=definition_row.id, process_id=process_id, business_key=business_key,
             status="running", state="", serializer_version="", data={}, started_by=actor.id,
@@ -54,7 +52,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
             "definition_id": definition_row.id, "version": definition_row.version,
             "business_key": business_key, "data": data})
         run = Run.start(definition.spec, definition.subprocess_specs, data,
-                        time_limit_s=script_time_limit_s)
+                        context=uow.runtime.run_context())
         failure = _advance(run)
         tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
                                failure=failure, all_tasks=True)

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 
 from models import HumanTask, ProcessInstance
 from models.human_task import OPEN_STATUSES
-from workflows.core import clock
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions.spec_cache import CachedDefinition
@@ -58,7 +57,7 @@ def _store(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: Cac
         uow.record(EventKind(step.kind), instance, actor_id=None, task_name=step.task_name,
                    payload=step.payload)
     run.steps.clear()
-    now = clock.utcnow()
+    now = uow.runtime.now()
     rows = _task_rows(uow, instance.id, all_tasks=all_tasks) if run.stored_before else []
     if failure is not None:
         instance.status = "failed"
@@ -132,7 +131,8 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[Re
             business_key=instance.business_key, candidate_group=group, assignee_id=assignee,
             status="claimed" if assignee else "ready", form_ref=meta.get("form"),
             definition_id=definition.definition_id,
-            due_at=add_duration(now, due_in) if due_in else None, created_at=now,
+            due_at=add_duration(now, due_in, uow.runtime.calendar) if due_in else None,
+            created_at=now,
             claimed_at=now if assignee else None,
         ))
     if not values:
@@ -157,6 +157,6 @@ def _cancel_open_tasks(uow: UnitOfWork, instance: ProcessInstance, *, keep: set[
         if row.spiff_task_id in keep or row.status not in OPEN_STATUSES:
             continue
         row.status = "cancelled"
-        row.completed_at = clock.utcnow()
+        row.completed_at = uow.runtime.now()
         uow.record(EventKind.TASK_CANCELLED, instance, actor_id=actor_id,
                    task_name=row.task_name, payload={"task_id": row.id})

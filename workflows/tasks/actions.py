@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import HumanTask, ProcessInstance, User
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound, TaskAlreadyClaimed, TaskNotOpen
 from workflows.core.history import EventKind
@@ -54,7 +53,7 @@ def _claim(uow: UnitOfWork, task: HumanTask, instance: ProcessInstance, actor: A
     if not actor.in_group(task.candidate_group):
         raise NotAllowed(f"only members of group '{task.candidate_group}' may claim this task")
     duties.enforce(uow.session, task, instance, actor)  # separation of duties (403)
-    task.status, task.assignee_id, task.claimed_at = "claimed", actor.id, clock.utcnow()
+    task.status, task.assignee_id, task.claimed_at = "claimed", actor.id, uow.runtime.now()
     uow.record(EventKind.TASK_CLAIMED, instance, actor_id=actor.id, task_name=task.task_name,
                payload={"task_id": task.id})
 
@@ -79,8 +78,7 @@ def release_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
 
 
 def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: UnitOfWork,
-                  script_time_limit_s: float = 1.0, claim_if_ready: bool = False
-                  ) -> InstanceView:
+                  claim_if_ready: bool = False) -> InstanceView:
     """Finish a task I claimed and run the process until it waits on people again.
 
     ``claim_if_ready`` (bulk work) claims an unclaimed task in the same transaction first, so
@@ -101,8 +99,8 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         forms.validate(definition.form_schema(task.form_ref), data, where=f"task '{task.title}'")
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
-                         time_limit_s=script_time_limit_s)
-        now = clock.utcnow()
+                         context=uow.runtime.run_context())
+        now = uow.runtime.now()
         task.status, task.completed_at, task.completed_by = "completed", now, actor.id
         uow.record(EventKind.TASK_COMPLETED, instance, actor_id=actor.id,
                    task_name=task.task_name, payload={"task_id": task.id, "data": data})

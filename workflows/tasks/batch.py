@@ -9,7 +9,6 @@ unclaimed). The caller gets one result per task, in request order.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from models import HumanTask, ProcessInstance
 from workflows.core.actors import Actor
 from workflows.core.errors import CertflowError, InvalidInput, Problem
-from workflows.core.unit_of_work import UnitOfWork
+from workflows.core.runtime import UnitOfWorkFactory
 from workflows.tasks import actions as human_tasks
 
 log = logging.getLogger("certflow.batch")
@@ -54,17 +53,16 @@ class BatchTaskFilter:
     level: int | None = None
 
 
-def complete_many(items: list[BatchItem], *, actor: Actor, common: dict[str, Any] | None = None,
-                  claim: bool = True, new_uow: Callable[[], UnitOfWork] = UnitOfWork,
-                  script_time_limit_s: float = 1.0) -> list[ItemResult]:
-    """Complete each task with ``common`` data overlaid by its own; one transaction per task."""
+def complete_many(items: list[BatchItem], *, actor: Actor, uows: UnitOfWorkFactory,
+                  common: dict[str, Any] | None = None, claim: bool = True) -> list[ItemResult]:
+    """Complete each task with ``common`` data overlaid by its own; one transaction per task
+    (``uows`` makes each unit of work)."""
     _check(items)
     results = []
     for item in items:
         data = {**(common or {}), **item.data}
         try:
-            view = human_tasks.complete_task(item.task_id, data=data, actor=actor, uow=new_uow(),
-                                             script_time_limit_s=script_time_limit_s,
+            view = human_tasks.complete_task(item.task_id, data=data, actor=actor, uow=uows(),
                                              claim_if_ready=claim)
         except CertflowError as error:
             results.append(ItemResult(item.task_id, False, error=error))

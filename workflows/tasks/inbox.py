@@ -9,13 +9,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask
-from workflows.core import clock
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, Problem
 
@@ -42,9 +42,10 @@ class InboxPage:
     per_page: int
 
 
-def list_inbox(session: Session, actor: Actor, filters: InboxFilter, *, page: int = 1,
-               per_page: int = 50) -> InboxPage:
-    """Tasks the actor can act on: unclaimed in their groups, or claimed by them."""
+def list_inbox(session: Session, actor: Actor, filters: InboxFilter, *, now: datetime,
+               page: int = 1, per_page: int = 50) -> InboxPage:
+    """Tasks the actor can act on: unclaimed in their groups, or claimed by them (``now``
+    decides which are overdue)."""
     if filters.group is not None and filters.group not in actor.groups:
         raise InvalidInput("you can only filter by one of your own groups", problems=[
             Problem(f"not a member of group '{filters.group}'", pointer="/group")])
@@ -57,7 +58,7 @@ def list_inbox(session: Session, actor: Actor, filters: InboxFilter, *, page: in
                    overdue=filters.overdue, sort=filters.sort)
     params: dict[str, Any] = {f"group_{i}": group for i, group in enumerate(groups)}
     params.update(actor_id=actor.id, group=filters.group, process_id=filters.process_id,
-                  business_key=filters.business_key, now=clock.utcnow(),
+                  business_key=filters.business_key, now=now,
                   limit=page * per_page, per_page=per_page, offset=(page - 1) * per_page,
                   cap=COUNT_CAP + 1)
     # Plain rows through the connection, not ORM objects: the page is only read and dumped.

@@ -1,0 +1,32 @@
+"""The composition root of the core: ``bootstrap(settings)`` builds a ``Runtime`` once.
+
+The API (``api.create_app``) and the worker (``worker.celery_app.create_worker_app``) call it and
+keep the result on their app (``app.extensions["certflow"]``); use cases reach it through their
+unit of work. Building one changes nothing outside it, so two apps in one process (tests, tools)
+each run with their own clock, calendar, hasher, issuer code, limits, job dispatch and service
+functions.
+"""
+
+from __future__ import annotations
+
+from config import Settings
+from workflows.automation.service_registry import ServiceRegistry
+from workflows.core.runtime import Runtime
+from workflows.identity.passwords import Argon2Passwords
+
+# Modules declaring certflow's own service functions (``@service``).
+BUILTIN_SERVICE_MODULES = (
+    "workflows.automation.notifications",
+    "workflows.certification.services",  # the certificate register's functions
+    "workflows.certification.appeals",  # score re-checks linked to their case
+)
+
+
+def bootstrap(settings: Settings) -> Runtime:
+    """Everything the use cases run with, from ``settings`` (validated when they were read)."""
+    return Runtime(
+        settings=settings,
+        passwords=Argon2Passwords(time_cost=settings.password_time_cost,
+                                  memory_cost_kib=settings.password_memory_cost_kib),
+        services=ServiceRegistry((*BUILTIN_SERVICE_MODULES, *settings.service_modules)),
+    )

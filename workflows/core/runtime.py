@@ -1,0 +1,120 @@
+"""What one certflow app runs with: built once by ``workflows.bootstrap.bootstrap(settings)``,
+kept on the app (``app.extensions["certflow"]``) and reached by use cases through their unit of
+work (``uow.runtime``), never through module globals, so two apps in one process never see each
+other's clock, calendar, hasher, issuer, limits, job dispatch or service functions.
+
+The parts that live in higher layers (the password hasher of ``identity``, the service registry
+of ``automation``) are typed here by the little this package needs of them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from workflows.core.jobs import JobDispatch
+from workflows.core.working_days import WorkCalendar, load_calendar
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from config import Settings
+    from workflows.core.unit_of_work import UnitOfWork
+
+EXTENSION = "certflow"  # the key of the runtime in ``app.extensions``
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The wall clock, as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class PasswordHashing(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, stored: str | None, password: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class EngineLimits:
+    """Bounds of what diagrams may run: one script, condition or DMN cell's wall-clock time."""
+
+    script_time_limit_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What one engine run needs from its process: the script limit, the clock that timers
+    start from, and the calendar of ``P<n>WD`` (None: the calendar shipped with certflow)."""
+
+    time_limit_s: float = 1.0
+    now: Clock = system_clock
+    calendar: WorkCalendar | None = None
+
+
+class Calendar:
+    """The working-day calendar of ``holidays_file``, read on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._loaded: WorkCalendar | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> WorkCalendar:
+        loaded = self._loaded
+        if loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    self._loaded = load_calendar(self.path)
+                loaded = self._loaded
+        return loaded
+
+
+class Runtime:
+    """Everything a use case needs from its process besides the database session."""
+
+    def __init__(self, *, settings: Settings, passwords: PasswordHashing, services: Any,
+                 clock: Clock = system_clock) -> None:
+        self.settings = settings
+        # Tests move time by putting a FrozenClock here (never a sleep).
+        self.clock: Clock = clock
+        self.calendar_source = Calendar(settings.holidays_file)
+        self.passwords = passwords
+        self.issuer_code = settings.certificate_issuer_code
+        self.limits = EngineLimits(script_time_limit_s=settings.script_time_limit_s)
+        self.jobs = JobDispatch()
+        # workflows.automation.service_registry.ServiceRegistry (a higher part)
+        self.services = services
+
+    def now(self) -> datetime:
+        """Current time as an aware UTC datetime, from this runtime's clock."""
+        return self.clock()
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return self.calendar_source.get()
+
+    def run_context(self) -> RunContext:
+        """What an engine run of this runtime needs (its clock is read when a timer starts)."""
+        return RunContext(self.limits.script_time_limit_s, self.now, self.calendar)
+
+    def unit_of_work(self, *, write: bool = True, session: Session | None = None
+                     ) -> UnitOfWork:
+        """A fresh unit of work of this runtime; background use cases take this as a factory."""
+        from workflows.core.unit_of_work import UnitOfWork
+
+        return UnitOfWork(self, session, write=write)
+
+
+UnitOfWorkFactory = Callable[..., "UnitOfWork"]
+
+
+def runtime_of(app: Any) -> Runtime:
+    """The runtime an app was built with (``app`` is a Flask app; duck-typed here)."""
+    runtime: Runtime = app.extensions[EXTENSION]
+    return runtime
