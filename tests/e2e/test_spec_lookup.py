@@ -18,8 +18,9 @@ from flask import Flask
 from models import db
 from tests.api_client import ApiClient, business_key
 from tests.background_support import deploy_fixture, fire_due, move_to, send_message
-from workflows.automation import service_registry
+from workflows.automation.service_registry import service
 from workflows.core.clock import FrozenClock
+from workflows.core.runtime import Runtime
 from workflows.definitions import spec_cache
 
 
@@ -64,15 +65,16 @@ def test_timers_messages_and_task_forms_read_no_definition_row_once_cached(
 
 
 def test_a_service_job_reads_no_definition_row_once_cached(
-        api: ApiClient, definition_reads: list[str]) -> None:
-    service_registry.service("tests.lookup_certificate", params={"holder": "str", "level": "int"})(
-        lambda ctx, *, holder, level: {"number": f"N-{level}", "level": level})
+        api: ApiClient, runtime: Runtime, definition_reads: list[str]) -> None:
+    runtime.services.add(service("tests.lookup_certificate",
+                                 params={"holder": "str", "level": "int"})(
+        lambda ctx, *, holder, level: {"number": f"N-{level}", "level": level}))
     try:
         deploy_fixture(api, "service_call.bpmn")
         definition_reads.clear()
         response = api.start("service_call", as_="xiaoming", holder="小明", level=3)
     finally:
-        service_registry.unregister("tests.lookup_certificate")
+        runtime.services.remove("tests.lookup_certificate")
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["data"]["certificate"] == {"number": "N-3", "level": 3}
     # Starting resolves the process id to its latest version (one query); the job reads none.
