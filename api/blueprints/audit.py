@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
 from api.context import runtime
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.audit import (
     AccessLogPageSchema,
     AccessLogQuerySchema,
@@ -37,7 +36,8 @@ from workflows.audit.collect import build_export
 from workflows.audit.replay import InstanceReplay, replay_instance
 from workflows.audit.verify import verify_trail
 
-bp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit trail (auditors)")
+bp = CertflowBlueprint("audit", __name__, url_prefix="/api/v1",
+                       description="Audit trail (auditors)")
 AUDIT_ROLES = ("auditor", "admin")
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 
 from api import rate_limits
 from api.auth import current_actor, login_required
 from api.context import runtime, unit_of_work
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.certification import (
     CertificateDetailSchema,
     CertificatePageSchema,
@@ -21,7 +20,7 @@ from api.schemas.certification import (
 from models import Certificate, db
 from workflows.certification import register as certificates
 
-bp = Blueprint("certificates", __name__, url_prefix="/api/v1",
+bp = CertflowBlueprint("certificates", __name__, url_prefix="/api/v1",
                description="Certificate register and public verification")
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from api.auth import current_actor, login_required
 from api.context import unit_of_work
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.background import IncidentPageSchema, IncidentQuerySchema, IncidentSchema
 from models import db
 from workflows.automation import incidents
 
-bp = Blueprint("incidents", __name__, url_prefix="/api/v1",
+bp = CertflowBlueprint("incidents", __name__, url_prefix="/api/v1",
                description="Failed background steps (incidents)")
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from api.auth import current_actor, login_required
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.background import NotificationPageSchema, NotificationQuerySchema
 from models import db
 from workflows.automation.notifications import list_notifications
 
-bp = Blueprint("notifications", __name__, url_prefix="/api/v1",
+bp = CertflowBlueprint("notifications", __name__, url_prefix="/api/v1",
                description="Notifications for the signed-in user")
 
 

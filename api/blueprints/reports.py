@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
 from api.context import now
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.certification import CaseCountSchema, OverdueSchema, SessionRateSchema
 from models import db
 from workflows.certification import reports
 
-bp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Certification reports")
+bp = CertflowBlueprint("reports", __name__, url_prefix="/api/v1",
+                       description="Certification reports")
 
 CSV_DOC = {"responses": {"200": {"description": "CSV with a header row (UTF-8 with BOM)",
                                  "content": {"text/csv": {"schema": {"type": "string"}}}}}}

@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from api.auth import current_actor, login_required
 from api.context import runtime
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.background import FireReportSchema, TimerQuerySchema, TimerSchema
 from models import db
 from workflows.automation import timers
 from workflows.instances.lifecycle import get_instance
 
-bp = Blueprint("timers", __name__, url_prefix="/api/v1", description="Durable timers")
+bp = CertflowBlueprint("timers", __name__, url_prefix="/api/v1", description="Durable timers")
 
 
 @bp.get("/timers")
