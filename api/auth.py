@@ -84,7 +84,7 @@ def _authenticate() -> tuple[Actor, dict[str, Any]]:
         raise NotAuthenticated(f"the token is not valid yet: {error}") from None
     except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError):
         raise NotAuthenticated("the token is invalid") from None
-    actor = actor_for_token(db.session, user_id=user_id, jti=jti, issued_at=issued_at)
+    actor = actor_for_token(db.session(), user_id=user_id, jti=jti, issued_at=issued_at)
     return actor, claims
 
 

@@ -128,8 +128,9 @@ class SafeJSONProvider(DefaultJSONProvider):
         dump_args: dict[str, Any] = {"default": self.default, "sort_keys": self.sort_keys}
         if self.compact is False or (self.compact is None and self._app.debug):
             dump_args["indent"] = 2
-        return self._app.response_class(encode_json(obj, **dump_args) + b"\n",
-                                        mimetype=self.mimetype)
+        # certflow keeps Flask's response class (the app's ``response_class`` is typed as
+        # werkzeug's body-less base, so it is named here).
+        return Response(encode_json(obj, **dump_args) + b"\n", mimetype=self.mimetype)
 
 
 def install_safe_json(app: Flask) -> None:

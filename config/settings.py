@@ -221,8 +221,8 @@ def load_settings(**overrides: Any) -> Settings:
     if loaded.demo and missing:
         from config.demo_keys import demo_keys
 
-        keys = demo_keys(loaded.database_url)
-        loaded = _FromEnvironment(**overrides, **{field: keys[field] for field in missing})
+        keys: dict[str, Any] = {field: demo_keys(loaded.database_url)[field] for field in missing}
+        loaded = _FromEnvironment(**overrides, **keys)
     return Settings(**loaded.model_dump())
 
 

@@ -33,7 +33,7 @@ def open_tasks(query: dict[str, Any]) -> dict[str, Any]:
         task_name=query["task_name"], process_id=query.get("process_id"),
         exam_session=query.get("exam_session"), occupation=query.get("occupation"),
         level=query.get("level"))
-    rows = batch.open_tasks(db.session, current_actor(), filters)
+    rows = batch.open_tasks(db.session(), current_actor(), filters)
     items = [{**{c.key: getattr(task, c.key) for c in task.__table__.columns}, "case": case}
              for task, case in rows]
     return {"items": items, "total": len(items)}

@@ -40,7 +40,7 @@ def verify(query: dict[str, str]) -> dict[str, Any]:
     rate_limits.hit("certificate_verify", request.remote_addr or "unknown",
                     limit=settings.verify_rate_limit, window_s=settings.verify_rate_window_s,
                     uow=unit_of_work())
-    result = certificates.verify(db.session, query["certificate_no"], query["holder_name"])
+    result = certificates.verify(db.session(), query["certificate_no"], query["holder_name"])
     db.session.rollback()
     return result
 
@@ -48,8 +48,8 @@ def verify(query: dict[str, str]) -> dict[str, Any]:
 def _entry(certificate: Certificate) -> dict[str, Any]:
     fields = {column.key: getattr(certificate, column.key)
               for column in Certificate.__table__.columns}
-    fields["replaces"] = certificates.number_of(db.session, certificate.replaces_id)
-    fields["replaced_by"] = certificates.number_of(db.session, certificate.replaced_by_id)
+    fields["replaces"] = certificates.number_of(db.session(), certificate.replaces_id)
+    fields["replaced_by"] = certificates.number_of(db.session(), certificate.replaced_by_id)
     return fields
 
 
@@ -65,7 +65,7 @@ def list_all(query: dict[str, Any]) -> dict[str, Any]:
         status=query.get("status"), occupation=query.get("occupation"),
         level=query.get("level"), holder_name=query.get("holder_name"),
         exam_session=query.get("exam_session"))
-    rows, total = certificates.list_certificates(db.session, current_actor(), filters,
+    rows, total = certificates.list_certificates(db.session(), current_actor(), filters,
                                                  page=query["page"], per_page=query["per_page"])
     return {"items": [_entry(row) for row in rows], "total": total, "page": query["page"],
             "per_page": query["per_page"]}
@@ -77,6 +77,6 @@ def list_all(query: dict[str, Any]) -> dict[str, Any]:
 @problems(404, 422)
 def get(certificate_no: str) -> dict[str, Any]:
     """One register entry with its history (issued, reissued, replaced, revoked)."""
-    certificate, events = certificates.get_certificate(db.session, certificate_no,
+    certificate, events = certificates.get_certificate(db.session(), certificate_no,
                                                        current_actor())
     return {**_entry(certificate), "events": events}

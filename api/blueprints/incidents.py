@@ -23,7 +23,7 @@ bp = CertflowBlueprint("incidents", __name__, url_prefix="/api/v1",
 def list_all(query: dict[str, Any]) -> dict[str, Any]:
     """Incidents, newest first (filters: ``status``, ``instance_id``)."""
     rows, total = incidents.list_incidents(
-        db.session, actor=current_actor(), status=query.get("status"),
+        db.session(), actor=current_actor(), status=query.get("status"),
         instance_id=query.get("instance_id"), page=query["page"], per_page=query["per_page"])
     return {"items": rows, "total": total, "page": query["page"], "per_page": query["per_page"]}
 
@@ -34,7 +34,7 @@ def list_all(query: dict[str, Any]) -> dict[str, Any]:
 @problems(404)
 def get(incident_id: int) -> Any:
     """One incident: error, stack summary, attempts."""
-    return incidents.get_incident(db.session, incident_id, actor=current_actor())
+    return incidents.get_incident(db.session(), incident_id, actor=current_actor())
 
 
 @bp.post("/incidents/<int:incident_id>/retry")

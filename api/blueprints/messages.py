@@ -43,5 +43,5 @@ def send(body: dict[str, Any]) -> Any:
 @bp.response(200, UnmatchedMessageSchema(many=True))
 def unmatched(query: dict[str, Any]) -> Any:
     """Messages nobody waited for, newest first (administrators and auditors)."""
-    return messages.list_unmatched(db.session, actor=current_actor(),
+    return messages.list_unmatched(db.session(), actor=current_actor(),
                                    business_key=query.get("business_key"))

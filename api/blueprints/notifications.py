@@ -21,7 +21,7 @@ bp = CertflowBlueprint("notifications", __name__, url_prefix="/api/v1",
 @problems(422)
 def mine(query: dict[str, Any]) -> dict[str, Any]:
     """Notifications addressed to me or to one of my groups, newest first."""
-    page = list_notifications(db.session, current_actor(), kind=query.get("kind"),
+    page = list_notifications(db.session(), current_actor(), kind=query.get("kind"),
                               instance_id=query.get("instance_id"), page=query["page"],
                               per_page=query["per_page"])
     return {"items": page.items, "total": page.total, "page": query["page"],

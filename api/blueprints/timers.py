@@ -28,8 +28,8 @@ def list_all(query: dict[str, Any]) -> Any:
     if not (actor.is_admin or actor.is_auditor):
         if instance_id is None:
             return []
-        get_instance(db.session, instance_id, actor=actor)  # 404 unless visible
-    return timers.list_timers(db.session, instance_id=instance_id, status=query.get("status"))
+        get_instance(db.session(), instance_id, actor=actor)  # 404 unless visible
+    return timers.list_timers(db.session(), instance_id=instance_id, status=query.get("status"))
 
 
 @bp.post("/timers/fire-due")
