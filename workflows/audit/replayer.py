@@ -141,10 +141,9 @@ class Replayer:
             self.run.advance()
         except EngineFailure as failure:
             self.failure = failure.to_dict()
-        for step in self.run.steps:
+        for step in self.run.take_steps():
             self.engine_steps.append({"kind": step.kind, "task_name": step.task_name,
                                       "payload": step.payload})
-        self.run.steps.clear()
         ready = self.run.ready_user_tasks()
         self._unlinked += [(t.spiff_task_id, t.task_name) for t in ready
                            if t.spiff_task_id not in self._ready_before]

@@ -115,7 +115,7 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
             run.advance()
         except EngineFailure as error:
             failure = error
-    store_progress(uow, instance, run, definition, actor_id=actor.id, failure=failure)
+    store_progress(uow, instance, run.result(failure), definition, actor_id=actor.id)
     return True
 
 

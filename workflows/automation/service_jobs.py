@@ -149,7 +149,7 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
         for effect in ctx.effects:
             if effect["effect"] == "notification":
                 apply_notification(uow.session, instance, prepared.task_name, effect, now=now)
-        store_progress(uow, instance, run, definition, actor_id=None, failure=failure)
+        store_progress(uow, instance, run.result(failure), definition, actor_id=None)
         uow.commit()
     return JobOutcome("completed")
 

@@ -203,7 +203,7 @@ def _fire_one(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: 
             run.advance()
         except EngineFailure as error:
             failure = error
-    store_progress(uow, instance, run, definition, actor_id=None, failure=failure)
+    store_progress(uow, instance, run.result(failure), definition, actor_id=None)
     if failure is None and escalates:
         _record_escalation(uow, instance, timer, before)
     return True

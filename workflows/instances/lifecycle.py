@@ -54,8 +54,8 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         run = Run.start(definition.spec, definition.subprocess_specs, data,
                         context=uow.runtime.run_context())
         failure = _advance(run)
-        tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
-                               failure=failure, all_tasks=True)
+        tasks = store_progress(uow, instance, run.result(failure), definition,
+                               actor_id=actor.id, new_instance=True, all_tasks=True)
         if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
             return view_from(instance, tasks, definition_row.version,
                              recent_steps=RECENT_STEPS)

@@ -110,8 +110,8 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
             run.advance()
         except EngineFailure as error:
             failure = error
-        tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
-                               failure=failure, all_tasks=True)
+        tasks = store_progress(uow, instance, run.result(failure), definition,
+                               actor_id=actor.id, all_tasks=True)
         if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
             return view_from(instance, tasks, definition.version,
                              recent_steps=RECENT_STEPS)
