@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import HumanTask, ProcessInstance
-from models.human_task import OPEN_STATUSES
+from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions.spec_cache import CachedDefinition
@@ -53,7 +53,7 @@ def _store(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
     rows = [] if new_instance else _task_rows(uow, instance.id, all_tasks=all_tasks)
     failure = result.failure
     if failure is not None:
-        instance.status = "failed"
+        instance.status = InstanceStatus.FAILED
         instance.error = failure.to_dict()
         instance.ended_at = None
         uow.record(EventKind.INSTANCE_FAILED, instance, actor_id=actor_id,
@@ -65,23 +65,23 @@ def _store(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
                                   actor_id=actor_id)
         in_incident = sync_waits(uow, instance, result, now=now, new_instance=new_instance)
         if result.completed:
-            instance.status = "completed"
+            instance.status = InstanceStatus.COMPLETED
             instance.ended_at = now
             uow.record(EventKind.INSTANCE_COMPLETED, instance, actor_id=actor_id,
                        payload={"outcome": result.data.get("outcome")})
         else:
             # An open incident keeps the instance flagged until an administrator retries it.
-            instance.status = "incident" if in_incident else "running"
+            instance.status = InstanceStatus.INCIDENT if in_incident else InstanceStatus.RUNNING
     instance.state = result.state
     instance.serializer_version = result.serializer_version
     instance.data = result.data
-    return rows if all_tasks else [row for row in rows if row.status in OPEN_STATUSES]
+    return rows if all_tasks else [row for row in rows if row.status in OPEN_TASK_STATUSES]
 
 
 def open_tasks(uow: UnitOfWork, instance_id: int) -> list[HumanTask]:
     return list(uow.session.scalars(
         sa.select(HumanTask).where(HumanTask.instance_id == instance_id,
-                                   HumanTask.status.in_(("ready", "claimed")))
+                                   HumanTask.status.in_(OPEN_TASK_STATUSES))
         .order_by(HumanTask.id)
     ))
 
@@ -91,10 +91,11 @@ def _task_rows(uow: UnitOfWork, instance_id: int, *, all_tasks: bool) -> list[Hu
     ``RECENT_STEPS + 1`` completed ones (one more than a response lists, to tell it the list
     was cut). A long-running instance's finished history stays out of the hot path: a
     completion's cost must not grow with the steps before it."""
-    where: sa.ColumnElement[bool] = HumanTask.status.in_(OPEN_STATUSES)
+    where: sa.ColumnElement[bool] = HumanTask.status.in_(OPEN_TASK_STATUSES)
     if all_tasks:
         recent = (sa.select(HumanTask.id)
-                  .where(HumanTask.instance_id == instance_id, HumanTask.status == "completed")
+                  .where(HumanTask.instance_id == instance_id,
+                         HumanTask.status == TaskStatus.COMPLETED)
                   .order_by(HumanTask.id.desc()).limit(RECENT_STEPS + 1))
         where = sa.or_(where, HumanTask.id.in_(recent))
     query = sa.select(HumanTask).where(HumanTask.instance_id == instance_id, where)
@@ -108,7 +109,7 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
     """Cancel open rows the engine no longer offers, insert the new ones; returns the new."""
     ready_ids = {task.spiff_task_id for task in ready}
     # In-memory status: the task completed in this transaction is not flushed yet.
-    existing = {row.spiff_task_id for row in rows if row.status in OPEN_STATUSES}
+    existing = {row.spiff_task_id for row in rows if row.status in OPEN_TASK_STATUSES}
     _cancel_open_tasks(uow, instance, keep=ready_ids, actor_id=actor_id, rows=rows)
     values = []
     for task in ready:
@@ -122,7 +123,7 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
             instance_id=instance.id, spiff_task_id=task.spiff_task_id, task_name=task.task_name,
             title=meta.get("title") or task.title, process_id=instance.process_id,
             business_key=instance.business_key, candidate_group=group, assignee_id=assignee,
-            status="claimed" if assignee else "ready", form_ref=meta.get("form"),
+            status=TaskStatus.CLAIMED if assignee else TaskStatus.READY, form_ref=meta.get("form"),
             definition_id=definition.definition_id,
             due_at=add_duration(now, due_in, uow.runtime.calendar) if due_in else None,
             created_at=now,
@@ -147,9 +148,9 @@ def _cancel_open_tasks(uow: UnitOfWork, instance: ProcessInstance, *, keep: set[
                        actor_id: int | None, rows: list[HumanTask] | None = None) -> None:
     """Open rows whose engine task is no longer ready (a boundary event, a failure)."""
     for row in open_tasks(uow, instance.id) if rows is None else rows:
-        if row.spiff_task_id in keep or row.status not in OPEN_STATUSES:
+        if row.spiff_task_id in keep or row.status not in OPEN_TASK_STATUSES:
             continue
-        row.status = "cancelled"
+        row.status = TaskStatus.CANCELLED
         row.completed_at = uow.runtime.now()
         uow.record(EventKind.TASK_CANCELLED, instance, actor_id=actor_id,
                    task_name=row.task_name, payload={"task_id": row.id})

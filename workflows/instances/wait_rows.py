@@ -14,13 +14,19 @@ from typing import TypeVar
 import sqlalchemy as sa
 
 from models import Incident, MessageSubscription, ProcessInstance, ServiceJob, Timer
+from models.statuses import (
+    OPEN_JOB_STATUSES,
+    OPEN_TIMER_STATUSES,
+    IncidentStatus,
+    JobStatus,
+    SubscriptionStatus,
+    TimerStatus,
+)
 from workflows.core.jobs import dispatch_after_commit
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.engine import RunResult
 
 T = TypeVar("T")
-OPEN_TIMER = ("pending", "claimed")
-OPEN_JOB = ("queued", "incident")
 
 
 def sync_waits(uow: UnitOfWork, instance: ProcessInstance, result: RunResult, *,
@@ -54,14 +60,14 @@ def _sync_timers(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
                  now: datetime, new_instance: bool) -> None:
     waiting = {t.spiff_task_id: t for t in result.timers}
     rows = _with_pending(uow, Timer, instance, sa.select(Timer).where(
-        Timer.instance_id == instance.id, Timer.status.in_(OPEN_TIMER)), new_instance)
+        Timer.instance_id == instance.id, Timer.status.in_(OPEN_TIMER_STATUSES)), new_instance)
     known = set()
     for row in rows:
-        if row.status not in OPEN_TIMER:
+        if row.status not in OPEN_TIMER_STATUSES:
             continue  # fired in this transaction, not flushed yet (store_progress: no autoflush)
         known.add(row.spiff_task_id)
         if row.spiff_task_id not in waiting:
-            row.status = "cancelled"
+            row.status = TimerStatus.CANCELLED
     for task_id, timer in waiting.items():
         if task_id in known:
             continue
@@ -69,7 +75,7 @@ def _sync_timers(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
             instance_id=instance.id, spiff_task_id=task_id, task_name=timer.task_name,
             element_id=timer.element_id, kind=timer.kind, interrupting=timer.interrupting,
             attached_to=timer.attached_to, escalates_to=timer.escalates_to,
-            expression=timer.expression, due_at=timer.due_at, status="pending",
+            expression=timer.expression, due_at=timer.due_at, status=TimerStatus.PENDING,
             created_at=now, attempts=0))
 
 
@@ -77,23 +83,23 @@ def _sync_messages(uow: UnitOfWork, instance: ProcessInstance, result: RunResult
                    now: datetime, new_instance: bool) -> None:
     waiting = {(m.spiff_task_id, m.message_name): m for m in result.messages}
     rows = _with_pending(uow, MessageSubscription, instance, sa.select(MessageSubscription).where(
-        MessageSubscription.instance_id == instance.id, MessageSubscription.status == "waiting"),
-        new_instance)
+        MessageSubscription.instance_id == instance.id,
+        MessageSubscription.status == SubscriptionStatus.WAITING), new_instance)
     known = set()
     for row in rows:
-        if row.status != "waiting":
+        if row.status != SubscriptionStatus.WAITING:
             continue  # delivered in this transaction, not flushed yet
         key = (row.spiff_task_id, row.message_name)
         known.add(key)
         if key not in waiting:
-            row.status = "cancelled"
+            row.status = SubscriptionStatus.CANCELLED
     for key, message in waiting.items():
         if key in known:
             continue
         uow.session.add(MessageSubscription(
             instance_id=instance.id, business_key=instance.business_key,
             message_name=message.message_name, spiff_task_id=message.spiff_task_id,
-            task_name=message.task_name, status="waiting", created_at=now))
+            task_name=message.task_name, status=SubscriptionStatus.WAITING, created_at=now))
 
 
 def _sync_jobs(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
@@ -104,26 +110,27 @@ def _sync_jobs(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
         # in step (the loaded state, or the previous result of this run): none then, none now.
         return False  # nothing to cancel, add or report
     rows = _with_pending(uow, ServiceJob, instance, sa.select(ServiceJob).where(
-        ServiceJob.instance_id == instance.id, ServiceJob.status.in_(OPEN_JOB)), new_instance)
+        ServiceJob.instance_id == instance.id, ServiceJob.status.in_(OPEN_JOB_STATUSES)),
+        new_instance)
     known, incident = set(), False
     for row in rows:
-        if row.status not in OPEN_JOB:
+        if row.status not in OPEN_JOB_STATUSES:
             continue  # finished in this transaction, not flushed yet
         known.add(row.spiff_task_id)
         if row.spiff_task_id not in parked:
-            if row.status == "incident":  # e.g. a boundary timer interrupted the failing task
+            if row.status == JobStatus.INCIDENT:  # a boundary timer interrupted the failing task
                 uow.session.execute(sa.update(Incident).where(
-                    Incident.job_id == row.id, Incident.status == "open").values(
-                    status="cancelled"))
-            row.status, row.updated_at = "cancelled", now
-        elif row.status == "incident":
+                    Incident.job_id == row.id, Incident.status == IncidentStatus.OPEN).values(
+                    status=IncidentStatus.CANCELLED))
+            row.status, row.updated_at = JobStatus.CANCELLED, now
+        elif row.status == JobStatus.INCIDENT:
             incident = True
     for task_id, task in parked.items():
         if task_id in known:
             continue
         job = ServiceJob(instance_id=instance.id, spiff_task_id=task_id,
-                         task_name=task.task_name, operation=task.operation, status="queued",
-                         attempts=0, created_at=now, updated_at=now)
+                         task_name=task.task_name, operation=task.operation,
+                         status=JobStatus.QUEUED, attempts=0, created_at=now, updated_at=now)
         uow.session.add(job)
         uow.session.flush()
         dispatch_after_commit(uow, job.id)
