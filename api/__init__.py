@@ -11,6 +11,7 @@ from api.docs_ui import install_docs_ui
 from api.errors import CertflowApi, register_error_handlers
 from api.masking import install_log_masking
 from api.openapi import install_safe_converters
+from api.safe_json import install_safe_json
 from config import Settings, load_settings
 from models.database import init_database
 from workflows.bootstrap import bootstrap
@@ -27,7 +28,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask("certflow")
     app.config.from_mapping(settings.as_flask_config())
     trust_proxies(app, settings.trusted_proxy_count)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    install_safe_json(app)  # answers always encode, whatever a stored row holds
     init_database(app, settings.database_url)
     app.extensions[EXTENSION] = bootstrap(settings)
     install_docs_ui(app)  # Swagger UI at /api/docs, assets served locally (no CDN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -22,6 +23,8 @@ from workflows.identity.tokens import actor_for_token
 
 F = TypeVar("F", bound=Callable[..., Any])
 ALGORITHM = "HS256"
+# How far apart the clocks of the hosts issuing and checking tokens may be.
+CLOCK_SKEW_S = 60
 
 
 def settings() -> Settings:
@@ -73,16 +76,47 @@ def _authenticate() -> tuple[Actor, dict[str, Any]]:
                             options={"require": ["exp", "sub", "jti", "iat"],
                                      "verify_exp": False,
                                      "verify_iat": False, "verify_nbf": False})
-        # The token's own expiry is checked against our clock, so tests can move time.
-        if int(claims["exp"]) <= int(context.now().timestamp()):
-            raise jwt.ExpiredSignatureError
-        user_id, jti, issued_at = int(claims["sub"]), str(claims["jti"]), float(claims["iat"])
+        user_id, jti = int(claims["sub"]), str(claims["jti"])
+        issued_at = _check_times(claims)
     except jwt.ExpiredSignatureError:
         raise NotAuthenticated("the token has expired; sign in again") from None
-    except (jwt.InvalidTokenError, ValueError, TypeError):
+    except jwt.ImmatureSignatureError as error:
+        raise NotAuthenticated(f"the token is not valid yet: {error}") from None
+    except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError):
         raise NotAuthenticated("the token is invalid") from None
-    actor = actor_for_token(db.session, user_id=user_id, jti=jti, issued_at=issued_at)
+    actor = actor_for_token(db.session(), user_id=user_id, jti=jti, issued_at=issued_at)
     return actor, claims
+
+
+def _check_times(claims: dict[str, Any]) -> float:
+    """Expiry, issue time and not-before against our clock (tests move it); returns ``iat``.
+
+    A token claiming to be issued in the future is refused: "revoke all tokens" refuses tokens
+    issued before its moment, and one dated years ahead would otherwise outlive every revocation.
+    Its lifetime may not exceed what this service issues either. ``CLOCK_SKEW_S`` allows for
+    hosts whose clocks differ a little.
+    """
+    now = context.now().timestamp()
+    expires, issued_at = _number(claims["exp"]), _number(claims["iat"])
+    if expires <= now:
+        raise jwt.ExpiredSignatureError
+    if issued_at > now + CLOCK_SKEW_S:
+        raise jwt.ImmatureSignatureError("it claims to be issued in the future")
+    if "nbf" in claims and _number(claims["nbf"]) > now + CLOCK_SKEW_S:
+        raise jwt.ImmatureSignatureError("its not-before time has not come")
+    if expires - issued_at > settings().token_ttl_seconds + CLOCK_SKEW_S:
+        raise jwt.InvalidTokenError("it lives longer than this service issues tokens for")
+    return issued_at
+
+
+def _number(value: Any) -> float:
+    """A finite JSON number (``true``, strings, NaN and infinities are not times)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("a time claim is not a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("a time claim is not finite")
+    return number
 
 
 def current_actor() -> Actor:

@@ -31,7 +31,7 @@ def anchor() -> None:
         sys.exit(1)
     new = report.new_anchor
     click.echo(f"anchor {new['id']} {new['hash']} ({new['instances_in_delta']} moved heads)"
-               if new else f"nothing moved since anchor {report.latest_anchor['id']}")
+               if new else f"nothing moved since anchor {(report.latest_anchor or {}).get('id')}")
 
 
 @audit.command()

@@ -234,7 +234,7 @@ class _Story:
     def _case(self, case: int) -> ProcessInstance:
         uow = unit_of_work(write=False)
         with uow:
-            return uow.session.get(ProcessInstance, case)
+            return uow.session.get_one(ProcessInstance, case)
 
     def key(self, case: int) -> str:
         return self._case(case).business_key
@@ -243,7 +243,7 @@ class _Story:
         instance = self._case(case)
         uow = unit_of_work(write=False)
         with uow:
-            return uow.session.get(User, instance.started_by).username
+            return uow.session.get_one(User, instance.started_by).username
 
     def certificate_of(self, case: int) -> tuple[str, str, str]:
         data = self._case(case).data

@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, send_from_directory
+from flask import Flask, Response, abort, send_from_directory
+
+from api.openapi import CertflowBlueprint
 
 DOCS_PATH = "docs"  # under OPENAPI_URL_PREFIX: /api/docs
 ASSETS_URL = "/api/docs/assets/"
@@ -34,7 +36,7 @@ def install_docs_ui(app: Flask) -> bool:
     app.config.update(OPENAPI_SWAGGER_UI_PATH=DOCS_PATH, OPENAPI_SWAGGER_UI_URL=ASSETS_URL)
     # No call home: Swagger UI's default badge asks validator.swagger.io about the document.
     app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"validatorUrl": None})
-    assets = Blueprint("docs_assets", __name__)
+    assets = CertflowBlueprint("docs_assets", __name__)
 
     @assets.get(f"{ASSETS_URL}<name>")
     def asset(name: str) -> Response:

@@ -6,13 +6,14 @@ import http
 import logging
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Response
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from api.masking import mask_text, mask_value
-from api.openapi import PROBLEM_CONTENT_TYPE
+from api.openapi import PROBLEM_CONTENT_TYPE, CertflowBlueprint
+from api.safe_json import encode_json
 from api.schemas.common import ProblemSchema
 from workflows.core.errors import (
     CertflowError,
@@ -38,8 +39,9 @@ STATUS_BY_ERROR: list[tuple[type[CertflowError], int]] = [
 _KEPT_HEADERS = ("Allow", "Retry-After")
 
 
-def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
-            *, slug: str | None = None, extra: dict[str, Any] | None = None) -> Response:
+def problem_body(status: int, title: str, detail: str,
+                 errors: list[dict[str, Any]] | None = None, *, slug: str | None = None,
+                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """A problem document; detail and errors are masked, as they may echo personal data."""
     body: dict[str, Any] = {
         "type": f"https://certflow.dev/problems/{slug or status}",
@@ -50,19 +52,36 @@ def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] |
     if errors:
         body["errors"] = mask_value(errors)
     body.update(mask_value(extra or {}))  # extension members (RFC 9457), e.g. ``claimed_by``
-    response = Response(json.dumps(body, ensure_ascii=False), status=status,
-                        mimetype=PROBLEM_CONTENT_TYPE)
+    return body
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
+            *, slug: str | None = None, extra: dict[str, Any] | None = None) -> Response:
+    """A problem answer (``problem_body`` as ``application/problem+json``)."""
+    body = problem_body(status, title, detail, errors, slug=slug, extra=extra)
+    response = Response(encode_json(body), status=status, mimetype=PROBLEM_CONTENT_TYPE)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="certflow"'
     return response
 
 
-def _domain_error(error: CertflowError) -> Response:
-    status = next(code for cls, code in STATUS_BY_ERROR if isinstance(error, cls))
+def domain_problem(error: CertflowError) -> tuple[int, dict[str, Any]]:
+    """The status and problem document of a domain error: the one rendering, whether it is
+    the whole answer or one item's result in a batch."""
+    # A bare ``CertflowError`` (a batch item that failed unexpectedly) is the server's fault.
+    status = next((code for cls, code in STATUS_BY_ERROR if isinstance(error, cls)), 500)
     slug = "-".join(part.lower() for part in _split_camel(type(error).__name__))
     claimed_by = getattr(error, "claimed_by", None)
-    response = problem(status, error.title, error.detail, [p.to_dict() for p in error.problems],
-                       slug=slug, extra={"claimed_by": claimed_by} if claimed_by else None)
+    return status, problem_body(status, error.title, error.detail,
+                                [p.to_dict() for p in error.problems], slug=slug,
+                                extra={"claimed_by": claimed_by} if claimed_by else None)
+
+
+def _domain_error(error: CertflowError) -> Response:
+    status, body = domain_problem(error)
+    response = Response(encode_json(body), status=status, mimetype=PROBLEM_CONTENT_TYPE)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="certflow"'
     if isinstance(error, TooManyAttempts):
         response.headers["Retry-After"] = str(error.retry_after_s)
     return response
@@ -117,6 +136,24 @@ class CertflowApi(Api):
         default = {"description": "Unexpected error", "schema": self.ERROR_SCHEMA}
         prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
+
+    def _register_doc_blueprint(self) -> None:
+        """flask-smorest's document blueprint (``/api/openapi.json``, the docs UI), built as a
+        ``CertflowBlueprint`` like every other blueprint of the app."""
+        prefix = self.config.get("OPENAPI_URL_PREFIX")
+        if prefix is None:
+            return
+        # The import name locates flask-smorest's templates, as its own blueprint does.
+        blueprint = CertflowBlueprint(self._make_doc_blueprint_name(), "flask_smorest.spec",
+                                      url_prefix="/" + prefix.lstrip("/"),
+                                      template_folder="./templates")
+        json_path = self.config.get("OPENAPI_JSON_PATH", "openapi.json")
+        blueprint.add_url_rule("/" + json_path.lstrip("/"), endpoint="openapi_json",
+                               view_func=self._openapi_json)
+        self._register_redoc_rule(blueprint)
+        self._register_swagger_ui_rule(blueprint)
+        self._register_rapidoc_rule(blueprint)
+        self._app.register_blueprint(blueprint)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         status = error.code or 500

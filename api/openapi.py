@@ -20,9 +20,12 @@ from flask_smorest.spec.plugins import (
     integerconverter2paramschema,
     unicodeconverter2paramschema,
 )
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
+
+from api.safe_json import UnsafeJson, load_request_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,25 +50,9 @@ def problems(*statuses: int) -> Callable[[F], F]:
     return decorate
 
 
-# Request JSON nested deeper than this is refused (422): no form needs it, and deep nesting
-# only serves to exhaust recursion in whatever walks the data next.
-MAX_JSON_DEPTH = 32
-
-
-def json_depth(value: Any) -> int:
-    """Nesting depth of parsed JSON (a scalar is 0), without recursion."""
-    deepest, stack = 0, [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth + 1)
-            stack.extend((child, depth + 1)
-                         for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
-
-
 class CertflowParser(FlaskParser):
-    """webargs' Flask parser, with bounded JSON nesting and a ``form_and_files`` location.
+    """webargs' Flask parser, with JSON bodies checked (``api/safe_json.py``) and a
+    ``form_and_files`` location.
 
     ``form_and_files``: webargs reads files and form fields as separate locations, which
     flask-smorest documents as two request bodies (only one survives); a multipart upload with
@@ -79,16 +66,13 @@ class CertflowParser(FlaskParser):
         return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
 
     def _raw_load_json(self, req: flask.Request) -> Any:
+        """The body through ``load_request_json``: what it refuses is a 422 naming why."""
+        if not is_json_request(req):
+            return missing
         try:
-            data = super()._raw_load_json(req)
-        except RecursionError:  # nested past the interpreter's limit: refuse, do not crash
-            data = None
-            depth = MAX_JSON_DEPTH + 1
-        else:
-            depth = json_depth(data)
-        if depth > MAX_JSON_DEPTH:
-            raise ma.ValidationError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
-        return data
+            return load_request_json(req.get_data(cache=True))
+        except UnsafeJson as error:
+            raise ma.ValidationError(str(error)) from None
 
 
 class CertflowBlueprint(Blueprint):

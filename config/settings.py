@@ -122,6 +122,11 @@ class Settings(BaseSettings):
                                   ge=0)
     verify_rate_window_s: int = _var("CERTFLOW_VERIFY_RATE_WINDOW", 60,
                                      "window of that limit, seconds", gt=0)
+    sign_in_address_limit: int = _var("CERTFLOW_SIGN_IN_ADDRESS_LIMIT", 30,
+                                      "unsuccessful sign-ins one client address may make per "
+                                      "window over all user names; 0: no limit", ge=0)
+    sign_in_address_window_s: int = _var("CERTFLOW_SIGN_IN_ADDRESS_WINDOW", 900,
+                                         "window of that limit, seconds", gt=0)
     ui_dist: Path | None = _var("CERTFLOW_UI_DIST", None,
                                 "the built web app served at / (default: ui/dist)")
 
@@ -216,8 +221,8 @@ def load_settings(**overrides: Any) -> Settings:
     if loaded.demo and missing:
         from config.demo_keys import demo_keys
 
-        keys = demo_keys(loaded.database_url)
-        loaded = _FromEnvironment(**overrides, **{field: keys[field] for field in missing})
+        keys: dict[str, Any] = {field: demo_keys(loaded.database_url)[field] for field in missing}
+        loaded = _FromEnvironment(**overrides, **keys)
     return Settings(**loaded.model_dump())
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up everything and run the whole test suite (lint, import contracts, then pytest).
+# Set up everything and run the whole test suite (lint, import contracts, types, then pytest).
 # DATABASE_URL=postgresql+psycopg://... runs the same suite against PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ echo "==> ruff"
 .venv/bin/ruff check .
 echo "==> import contracts (pyproject.toml [tool.importlinter])"
 .venv/bin/lint-imports --no-cache
+echo "==> mypy (pyproject.toml [tool.mypy]: api workflows models worker config)"
+.venv/bin/mypy
 echo "==> pytest (database: ${DATABASE_URL:-sqlite temp file})"
 set +e
 .venv/bin/python -m pytest "$@"

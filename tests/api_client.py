@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import itertools
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from workflows.core.runtime import runtime_of
 from workflows.definitions.bundles import collect_bundle
 
 _keys = itertools.count(1)
@@ -33,16 +35,20 @@ def business_key(prefix: str = "BK") -> str:
 class ApiClient:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
-        self._tokens: dict[str, str] = {}
+        self._tokens: dict[str, tuple[str, datetime]] = {}
 
     # --- auth ---------------------------------------------------------------------------
     def token(self, username: str) -> str:
-        if username not in self._tokens:
+        """A cached token; signed in again if a test set the clock back before its issue time
+        (the service refuses tokens issued in the future)."""
+        cached = self._tokens.get(username)
+        now = runtime_of(self.client.application).now()
+        if cached is None or now < cached[1]:
             response = self.client.post("/api/v1/auth/token", json={
                 "username": username, "password": PASSWORDS[username]})
             assert response.status_code == 200, response.get_json()
-            self._tokens[username] = response.get_json()["access_token"]
-        return self._tokens[username]
+            cached = self._tokens[username] = (response.get_json()["access_token"], now)
+        return cached[0]
 
     def headers(self, username: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(username)}"} if username else {}

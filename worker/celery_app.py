@@ -32,7 +32,7 @@ def celery_init_app(app: Flask) -> Celery:
     runtime = runtime_of(app)
     settings = runtime.settings
 
-    class FlaskTask(Task):
+    class FlaskTask(Task[Any, Any]):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)

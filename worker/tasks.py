@@ -51,7 +51,7 @@ def fire_timer(timer_id: int) -> str:
 
 
 @shared_task(name=RUN_SERVICE_TASK, bind=True, soft_time_limit=270, time_limit=300)
-def run_service_task(self: Task, job_id: int) -> str:
+def run_service_task(self: Task[Any, Any], job_id: int) -> str:
     runtime = _runtime()
     settings = runtime.settings
     retries = self.request.retries or 0

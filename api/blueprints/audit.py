@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
 from api.context import runtime
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.audit import (
     AccessLogPageSchema,
     AccessLogQuerySchema,
@@ -37,7 +36,8 @@ from workflows.audit.collect import build_export
 from workflows.audit.replay import InstanceReplay, replay_instance
 from workflows.audit.verify import verify_trail
 
-bp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Audit trail (auditors)")
+bp = CertflowBlueprint("audit", __name__, url_prefix="/api/v1",
+                       description="Audit trail (auditors)")
 AUDIT_ROLES = ("auditor", "admin")
 
 
@@ -72,7 +72,7 @@ def replay(query: dict[str, Any], instance_id: int) -> dict[str, Any]:
     At the last event the result is compared with the stored state; any difference is
     reported under ``integrity``.
     """
-    result = replay_instance(db.session, instance_id, upto=query.get("upto"),
+    result = replay_instance(db.session(), instance_id, upto=query.get("upto"),
                              context=runtime().run_context())
     return replay_payload(result)
 
@@ -96,7 +96,7 @@ def replay_payload(result: InstanceReplay) -> dict[str, Any]:
 def instances(query: dict[str, Any]) -> dict[str, Any]:
     """All instances by business key, applicant, process, status and start time."""
     return audit_views.search_instances(
-        db.session, business_key=query.get("business_key"), applicant=query.get("applicant"),
+        db.session(), business_key=query.get("business_key"), applicant=query.get("applicant"),
         process_id=query.get("process_id"), status=query.get("status"),
         started_from=query.get("started_from"), started_to=query.get("started_to"),
         page=query["page"], per_page=query["per_page"]).to_dict()
@@ -108,7 +108,7 @@ def instances(query: dict[str, Any]) -> dict[str, Any]:
 @problems(404)
 def timeline(instance_id: int) -> dict[str, Any]:
     """Every event in order: who, when, which task, what was submitted or decided."""
-    return audit_views.timeline(db.session, instance_id)
+    return audit_views.timeline(db.session(), instance_id)
 
 
 @bp.get("/audit/instances/<int:instance_id>/diff")
@@ -118,7 +118,7 @@ def timeline(instance_id: int) -> dict[str, Any]:
 @problems(404, 422)
 def diff(query: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """How the process data changed between two events (both points rebuilt by replay)."""
-    return audit_views.data_diff(db.session, instance_id, query["from_"], query["to"],
+    return audit_views.data_diff(db.session(), instance_id, query["from_"], query["to"],
                                  context=runtime().run_context())
 
 
@@ -129,7 +129,7 @@ def diff(query: dict[str, Any], instance_id: int) -> dict[str, Any]:
 @problems(404)
 def activity(query: dict[str, Any], user_id: int) -> dict[str, Any]:
     """Everything one person did, newest first, with the instance it was on."""
-    return audit_views.user_activity(db.session, user_id, since=query.get("from_"),
+    return audit_views.user_activity(db.session(), user_id, since=query.get("from_"),
                                      until=query.get("to"), page=query["page"],
                                      per_page=query["per_page"])
 
@@ -140,7 +140,7 @@ def activity(query: dict[str, Any], user_id: int) -> dict[str, Any]:
 @bp.response(200, AccessLogPageSchema)
 def access_log(query: dict[str, Any]) -> dict[str, Any]:
     """Auditors' recorded reads of personal data, newest first."""
-    return audit_views.access_log(db.session, actor_id=query.get("actor_id"),
+    return audit_views.access_log(db.session(), actor_id=query.get("actor_id"),
                                   instance_id=query.get("instance_id"), page=query["page"],
                                   per_page=query["per_page"]).to_dict()
 
@@ -157,7 +157,7 @@ def export(query: dict[str, Any]) -> Response:
 
     Verify with ``python -m workflows.audit.export_format verify <file> --key-file <key>``.
     """
-    result = build_export(db.session, exporter=current_actor(),
+    result = build_export(db.session(), exporter=current_actor(),
                           key=_settings().audit_signing_key, now=runtime().now(),
                           instance_id=query.get("instance_id"), since=query.get("from_"),
                           until=query.get("to"))

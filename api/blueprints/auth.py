@@ -6,12 +6,13 @@ from typing import Any
 from flask import request
 
 from api.auth import current_actor, current_token_claims, issue_token, login_required
-from api.context import unit_of_work
+from api.context import runtime, unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.auth import ActorSchema, TokenRequestSchema, TokenResponseSchema
 from models import db
 from workflows.core.actors import Actor
 from workflows.identity import tokens
+from workflows.identity.sign_in import AddressLimit
 from workflows.identity.sign_in import sign_in as sign_in_use_case
 
 bp = CertflowBlueprint("auth", __name__, url_prefix="/api/v1", description="Sign-in")
@@ -30,11 +31,15 @@ def _actor_dict(actor: Actor) -> dict[str, Any]:
 def sign_in(body: dict[str, str]) -> dict[str, Any]:
     """Exchange user name and password for a bearer token.
 
-    Repeated failures for one user name from one address lock it out for a while (429 with
+    Repeated failures for one user name from one address lock it out for a while, and too many
+    failures from one address over any user names lock the address out (429 with
     ``Retry-After``).
     """
+    config = runtime().settings
+    limit = AddressLimit(config.sign_in_address_limit, config.sign_in_address_window_s)
     actor = sign_in_use_case(body["username"], body["password"],
-                             client=request.remote_addr or "unknown", uow=unit_of_work())
+                             client=request.remote_addr or "unknown", uow=unit_of_work(),
+                             address_limit=limit)
     db.session.rollback()
     token, expires = issue_token(actor)
     return {"access_token": token, "token_type": "Bearer", "expires_at": expires,

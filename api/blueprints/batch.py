@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from api.auth import current_actor, login_required
 from api.context import runtime
-from api.errors import STATUS_BY_ERROR
-from api.masking import mask_text, mask_value
-from api.openapi import problems
+from api.errors import domain_problem
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.certification import (
     BatchCompleteSchema,
     BatchResultSchema,
@@ -19,10 +16,9 @@ from api.schemas.certification import (
     BatchTaskQuerySchema,
 )
 from models import db
-from workflows.core.errors import CertflowError
 from workflows.tasks import batch
 
-bp = Blueprint("batch", __name__, url_prefix="/api/v1", description="Bulk task work")
+bp = CertflowBlueprint("batch", __name__, url_prefix="/api/v1", description="Bulk task work")
 
 
 @bp.get("/batch/tasks")
@@ -37,18 +33,10 @@ def open_tasks(query: dict[str, Any]) -> dict[str, Any]:
         task_name=query["task_name"], process_id=query.get("process_id"),
         exam_session=query.get("exam_session"), occupation=query.get("occupation"),
         level=query.get("level"))
-    rows = batch.open_tasks(db.session, current_actor(), filters)
+    rows = batch.open_tasks(db.session(), current_actor(), filters)
     items = [{**{c.key: getattr(task, c.key) for c in task.__table__.columns}, "case": case}
              for task, case in rows]
     return {"items": items, "total": len(items)}
-
-
-def _problem(error: CertflowError) -> tuple[int, dict[str, Any]]:
-    status = next((code for cls, code in STATUS_BY_ERROR if isinstance(error, cls)), 500)
-    slug = type(error).__name__
-    return status, {"type": f"https://certflow.dev/problems/{slug}", "title": error.title,
-                    "status": status, "detail": mask_text(error.detail),
-                    "errors": mask_value([p.to_dict() for p in error.problems])}
 
 
 @bp.post("/batch/complete")
@@ -66,7 +54,7 @@ def complete(body: dict[str, Any]) -> dict[str, Any]:
         claim=body["claim"])
     shaped = []
     for result in results:
-        status, problem = _problem(result.error) if result.error else (200, None)
+        status, problem = domain_problem(result.error) if result.error else (200, None)
         shaped.append({"task_id": result.task_id, "ok": result.ok, "status": status,
                        "instance_id": result.instance_id,
                        "instance_status": result.instance_status, "problem": problem})

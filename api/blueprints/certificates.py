@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 
 from api import rate_limits
 from api.auth import current_actor, login_required
 from api.context import runtime, unit_of_work
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.certification import (
     CertificateDetailSchema,
     CertificatePageSchema,
@@ -21,7 +20,7 @@ from api.schemas.certification import (
 from models import Certificate, db
 from workflows.certification import register as certificates
 
-bp = Blueprint("certificates", __name__, url_prefix="/api/v1",
+bp = CertflowBlueprint("certificates", __name__, url_prefix="/api/v1",
                description="Certificate register and public verification")
 
 
@@ -41,7 +40,7 @@ def verify(query: dict[str, str]) -> dict[str, Any]:
     rate_limits.hit("certificate_verify", request.remote_addr or "unknown",
                     limit=settings.verify_rate_limit, window_s=settings.verify_rate_window_s,
                     uow=unit_of_work())
-    result = certificates.verify(db.session, query["certificate_no"], query["holder_name"])
+    result = certificates.verify(db.session(), query["certificate_no"], query["holder_name"])
     db.session.rollback()
     return result
 
@@ -49,8 +48,8 @@ def verify(query: dict[str, str]) -> dict[str, Any]:
 def _entry(certificate: Certificate) -> dict[str, Any]:
     fields = {column.key: getattr(certificate, column.key)
               for column in Certificate.__table__.columns}
-    fields["replaces"] = certificates.number_of(db.session, certificate.replaces_id)
-    fields["replaced_by"] = certificates.number_of(db.session, certificate.replaced_by_id)
+    fields["replaces"] = certificates.number_of(db.session(), certificate.replaces_id)
+    fields["replaced_by"] = certificates.number_of(db.session(), certificate.replaced_by_id)
     return fields
 
 
@@ -66,7 +65,7 @@ def list_all(query: dict[str, Any]) -> dict[str, Any]:
         status=query.get("status"), occupation=query.get("occupation"),
         level=query.get("level"), holder_name=query.get("holder_name"),
         exam_session=query.get("exam_session"))
-    rows, total = certificates.list_certificates(db.session, current_actor(), filters,
+    rows, total = certificates.list_certificates(db.session(), current_actor(), filters,
                                                  page=query["page"], per_page=query["per_page"])
     return {"items": [_entry(row) for row in rows], "total": total, "page": query["page"],
             "per_page": query["per_page"]}
@@ -78,6 +77,6 @@ def list_all(query: dict[str, Any]) -> dict[str, Any]:
 @problems(404, 422)
 def get(certificate_no: str) -> dict[str, Any]:
     """One register entry with its history (issued, reissued, replaced, revoked)."""
-    certificate, events = certificates.get_certificate(db.session, certificate_no,
+    certificate, events = certificates.get_certificate(db.session(), certificate_no,
                                                        current_actor())
     return {**_entry(certificate), "events": events}

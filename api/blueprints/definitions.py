@@ -76,7 +76,7 @@ def _file_name(upload: FileStorage) -> str:
 @bp.response(200, DefinitionSchema(many=True))
 def list_all(query: dict[str, Any]) -> list[Any]:
     """Latest version of each process, or every version of one process."""
-    return definitions.list_definitions(db.session, process_id=query.get("process_id"),
+    return definitions.list_definitions(db.session(), process_id=query.get("process_id"),
                                         all_versions=query["all_versions"])
 
 
@@ -86,7 +86,7 @@ def list_all(query: dict[str, Any]) -> list[Any]:
 @problems(404)
 def get_version(process_id: str, version: int) -> Any:
     """One deployed version."""
-    return definitions.get_definition(db.session, process_id, version)
+    return definitions.get_definition(db.session(), process_id, version)
 
 
 @bp.get("/definitions/<process_id>/versions/<int:version>/files/<name>")
@@ -97,7 +97,7 @@ def get_version(process_id: str, version: int) -> Any:
 @problems(404)
 def get_file(process_id: str, version: int, name: str) -> Response:
     """A file of a deployed bundle, as deployed (for viewers and editors)."""
-    definition = definitions.get_definition(db.session, process_id, version)
+    definition = definitions.get_definition(db.session(), process_id, version)
     if name not in definition.files:
         raise NotFound(f"version {version} of '{process_id}' has no file '{name}'")
     mimetype = "application/json" if name.endswith(".json") else "application/xml"

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from api.auth import current_actor, login_required
 from api.context import unit_of_work
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.background import IncidentPageSchema, IncidentQuerySchema, IncidentSchema
 from models import db
 from workflows.automation import incidents
 
-bp = Blueprint("incidents", __name__, url_prefix="/api/v1",
+bp = CertflowBlueprint("incidents", __name__, url_prefix="/api/v1",
                description="Failed background steps (incidents)")
 
 
@@ -25,7 +23,7 @@ bp = Blueprint("incidents", __name__, url_prefix="/api/v1",
 def list_all(query: dict[str, Any]) -> dict[str, Any]:
     """Incidents, newest first (filters: ``status``, ``instance_id``)."""
     rows, total = incidents.list_incidents(
-        db.session, actor=current_actor(), status=query.get("status"),
+        db.session(), actor=current_actor(), status=query.get("status"),
         instance_id=query.get("instance_id"), page=query["page"], per_page=query["per_page"])
     return {"items": rows, "total": total, "page": query["page"], "per_page": query["per_page"]}
 
@@ -36,7 +34,7 @@ def list_all(query: dict[str, Any]) -> dict[str, Any]:
 @problems(404)
 def get(incident_id: int) -> Any:
     """One incident: error, stack summary, attempts."""
-    return incidents.get_incident(db.session, incident_id, actor=current_actor())
+    return incidents.get_incident(db.session(), incident_id, actor=current_actor())
 
 
 @bp.post("/incidents/<int:incident_id>/retry")

@@ -44,7 +44,7 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
 def list_all(query: dict[str, Any]) -> dict[str, Any]:
     """Instances I may see, newest first."""
     rows, total = instances.list_instances(
-        db.session, actor=current_actor(), process_id=query.get("process_id"),
+        db.session(), actor=current_actor(), process_id=query.get("process_id"),
         business_key=query.get("business_key"), status=query.get("status"),
         page=query["page"], per_page=query["per_page"])
     return {"items": rows, "total": total, "page": query["page"], "per_page": query["per_page"]}
@@ -56,7 +56,7 @@ def list_all(query: dict[str, Any]) -> dict[str, Any]:
 @problems(404)
 def get(instance_id: int) -> dict[str, Any]:
     """Status, data, open tasks and completed steps of one instance."""
-    return instance_payload(instances.get_instance(db.session, instance_id,
+    return instance_payload(instances.get_instance(db.session(), instance_id,
                                                    actor=current_actor()))
 
 
@@ -66,8 +66,8 @@ def get(instance_id: int) -> dict[str, Any]:
 @problems(404)
 def events(instance_id: int) -> list[Any]:
     """The instance's history, in order."""
-    instances.get_instance(db.session, instance_id, actor=current_actor())  # visibility check
-    return history.list_events(db.session, instance_id)
+    instances.get_instance(db.session(), instance_id, actor=current_actor())  # visibility check
+    return history.list_events(db.session(), instance_id)
 
 
 @bp.post("/instances/<int:instance_id>/suspend")

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from api.auth import current_actor, login_required
 from api.context import unit_of_work
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.background import (
     DeliverySchema,
     MessageSendSchema,
@@ -18,7 +16,7 @@ from api.schemas.background import (
 from models import db
 from workflows.automation import messages
 
-bp = Blueprint("messages", __name__, url_prefix="/api/v1",
+bp = CertflowBlueprint("messages", __name__, url_prefix="/api/v1",
                description="Messages correlated to waiting instances by business key")
 
 
@@ -45,5 +43,5 @@ def send(body: dict[str, Any]) -> Any:
 @bp.response(200, UnmatchedMessageSchema(many=True))
 def unmatched(query: dict[str, Any]) -> Any:
     """Messages nobody waited for, newest first (administrators and auditors)."""
-    return messages.list_unmatched(db.session, actor=current_actor(),
+    return messages.list_unmatched(db.session(), actor=current_actor(),
                                    business_key=query.get("business_key"))

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from api.auth import current_actor, login_required
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.background import NotificationPageSchema, NotificationQuerySchema
 from models import db
 from workflows.automation.notifications import list_notifications
 
-bp = Blueprint("notifications", __name__, url_prefix="/api/v1",
+bp = CertflowBlueprint("notifications", __name__, url_prefix="/api/v1",
                description="Notifications for the signed-in user")
 
 
@@ -23,7 +21,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/api/v1",
 @problems(422)
 def mine(query: dict[str, Any]) -> dict[str, Any]:
     """Notifications addressed to me or to one of my groups, newest first."""
-    page = list_notifications(db.session, current_actor(), kind=query.get("kind"),
+    page = list_notifications(db.session(), current_actor(), kind=query.get("kind"),
                               instance_id=query.get("instance_id"), page=query["page"],
                               per_page=query["per_page"])
     return {"items": page.items, "total": page.total, "page": query["page"],

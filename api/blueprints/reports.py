@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from api.auth import current_actor, login_required
 from api.context import now
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.certification import CaseCountSchema, OverdueSchema, SessionRateSchema
 from models import db
 from workflows.certification import reports
 
-bp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Certification reports")
+bp = CertflowBlueprint("reports", __name__, url_prefix="/api/v1",
+                       description="Certification reports")
 
 CSV_DOC = {"responses": {"200": {"description": "CSV with a header row (UTF-8 with BOM)",
                                  "content": {"text/csv": {"schema": {"type": "string"}}}}}}
@@ -31,7 +31,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...], name: str) -> Res
 @bp.response(200, CaseCountSchema(many=True))
 def cases() -> list[dict[str, Any]]:
     """Certification cases counted by occupation, level and status (in_progress or outcome)."""
-    return reports.case_counts(db.session, current_actor())
+    return reports.case_counts(db.session(), current_actor())
 
 
 @bp.get("/reports/certification/cases.csv")
@@ -40,7 +40,7 @@ def cases() -> list[dict[str, Any]]:
 @bp.doc(**CSV_DOC)
 def cases_csv() -> Response:
     """The case counts as CSV."""
-    rows = reports.case_counts(db.session, current_actor())
+    rows = reports.case_counts(db.session(), current_actor())
     return _csv(rows, reports.CASE_COLUMNS, "certification-cases")
 
 
@@ -50,7 +50,7 @@ def cases_csv() -> Response:
 @bp.response(200, SessionRateSchema(many=True))
 def sessions() -> list[dict[str, Any]]:
     """Pass rate per exam session (passed / judged; absent candidates counted apart)."""
-    return reports.session_pass_rates(db.session, current_actor())
+    return reports.session_pass_rates(db.session(), current_actor())
 
 
 @bp.get("/reports/certification/sessions.csv")
@@ -59,7 +59,7 @@ def sessions() -> list[dict[str, Any]]:
 @bp.doc(**CSV_DOC)
 def sessions_csv() -> Response:
     """The pass rates per session as CSV."""
-    rows = reports.session_pass_rates(db.session, current_actor())
+    rows = reports.session_pass_rates(db.session(), current_actor())
     return _csv(rows, reports.SESSION_COLUMNS, "exam-sessions")
 
 
@@ -69,7 +69,7 @@ def sessions_csv() -> Response:
 @bp.response(200, OverdueSchema(many=True))
 def overdue() -> list[dict[str, Any]]:
     """Open tasks past their due time, per candidate group and process."""
-    return reports.overdue_tasks(db.session, current_actor(), now=now())
+    return reports.overdue_tasks(db.session(), current_actor(), now=now())
 
 
 @bp.get("/reports/tasks/overdue.csv")
@@ -78,5 +78,5 @@ def overdue() -> list[dict[str, Any]]:
 @bp.doc(**CSV_DOC)
 def overdue_csv() -> Response:
     """Overdue tasks per group as CSV."""
-    rows = reports.overdue_tasks(db.session, current_actor(), now=now())
+    rows = reports.overdue_tasks(db.session(), current_actor(), now=now())
     return _csv(rows, reports.OVERDUE_COLUMNS, "overdue-tasks")

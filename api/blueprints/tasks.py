@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, jsonify
 
 from api.auth import current_actor, login_required
 from api.context import now, unit_of_work
@@ -35,10 +35,10 @@ def inbox(query: dict[str, Any]) -> Response:
                           status=query.get("status"), business_key=query.get("business_key"),
                           overdue=query.get("overdue"), sort=query["sort"])
     at = now()
-    page = list_inbox(db.session, current_actor(), filters, now=at, page=query["page"],
+    page = list_inbox(db.session(), current_actor(), filters, now=at, page=query["page"],
                       per_page=query["per_page"])
     # Already serialized (the schema above documents it): see inbox_items.
-    return current_app.json.response({
+    return jsonify({
         "items": inbox_items(page.tasks, at), "total": page.total,
         "total_is_exact": page.total_is_exact, "page": page.page, "per_page": page.per_page})
 
@@ -49,9 +49,9 @@ def inbox(query: dict[str, Any]) -> Response:
 @problems(404)
 def get(task_id: int) -> dict[str, Any]:
     """One task with its form's JSON Schema."""
-    task = human_tasks.get_task(db.session, task_id, actor=current_actor())
+    task = human_tasks.get_task(db.session(), task_id, actor=current_actor())
     payload = {column.key: getattr(task, column.key) for column in HumanTask.__table__.columns}
-    payload["form_schema"] = human_tasks.task_form_schema(db.session, task)
+    payload["form_schema"] = human_tasks.task_form_schema(db.session(), task)
     return payload
 
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from api.auth import current_actor, login_required
 from api.context import runtime
-from api.openapi import problems
+from api.openapi import CertflowBlueprint, problems
 from api.schemas.background import FireReportSchema, TimerQuerySchema, TimerSchema
 from models import db
 from workflows.automation import timers
 from workflows.instances.lifecycle import get_instance
 
-bp = Blueprint("timers", __name__, url_prefix="/api/v1", description="Durable timers")
+bp = CertflowBlueprint("timers", __name__, url_prefix="/api/v1", description="Durable timers")
 
 
 @bp.get("/timers")
@@ -30,8 +28,8 @@ def list_all(query: dict[str, Any]) -> Any:
     if not (actor.is_admin or actor.is_auditor):
         if instance_id is None:
             return []
-        get_instance(db.session, instance_id, actor=actor)  # 404 unless visible
-    return timers.list_timers(db.session, instance_id=instance_id, status=query.get("status"))
+        get_instance(db.session(), instance_id, actor=actor)  # 404 unless visible
+    return timers.list_timers(db.session(), instance_id=instance_id, status=query.get("status"))
 
 
 @bp.post("/timers/fire-due")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
@@ -14,7 +15,7 @@ from api.schemas.common import PageQuerySchema, UserRefSchema
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
 
 
-def _utc(**kwargs: object) -> fields.AwareDateTime:
+def _utc(**kwargs: Any) -> fields.AwareDateTime:
     return fields.AwareDateTime(default_timezone=UTC, **kwargs)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
+from api.schemas.common import MaskedString, PageQuerySchema, ProblemSchema, RequestSchema
 
 LEVEL = validate.Range(min=1, max=5)
 
@@ -124,13 +124,9 @@ class BatchCompleteSchema(RequestSchema):
         "description": "claim unclaimed tasks of my groups in the same transaction"})
 
 
-class ItemProblemSchema(Schema):
+class ItemProblemSchema(ProblemSchema):
     """The problem document the single call would have answered (errors keep ``rule`` etc.)."""
 
-    type = fields.String(required=True)
-    title = fields.String(required=True)
-    status = fields.Integer(required=True)
-    detail = fields.String(required=True)
     errors = fields.List(fields.Dict())
 
 

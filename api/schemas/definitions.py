@@ -21,7 +21,7 @@ class UploadedFile(Upload):
 class DeployUploadSchema(RequestSchema):
     """One multipart body: the files of the bundle and, optionally, which process to deploy."""
 
-    files = fields.List(
+    files: fields.List[FileStorage] = fields.List(
         UploadedFile(), required=True, validate=validate.Length(min=1, max=100),
         metadata={"description": "the .bpmn file, its .dmn files and its JSON form schemas"})
     process_id = fields.String(validate=validate.Length(min=1, max=128),

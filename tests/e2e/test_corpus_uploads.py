@@ -7,21 +7,33 @@ refused with a 4xx problem document naming the file, the element and the reason 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.api_client import ApiClient
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "bpmn-miwg"
+# The corpus is shared by several checkouts, beside the repository (``../shared/corpus``), and
+# is not part of it: a fresh clone has none. ``CERTFLOW_CORPUS`` names it explicitly, and then
+# it must be there (CI sets it, so the corpus is never skipped silently).
+REQUIRED = os.environ.get("CERTFLOW_CORPUS", "")
+CORPUS = (Path(REQUIRED) if REQUIRED else
+          Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "bpmn-miwg")
 FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in (".bpmn", ".xml"))
+MISSING = (f"the BPMN MIWG corpus is not at {CORPUS} (set CERTFLOW_CORPUS to its folder; "
+           "`.ci/run` requires it)")
 
 
 def test_the_corpus_is_there() -> None:
-    assert len(FILES) >= 60, f"expected the BPMN MIWG corpus in {CORPUS}"
+    if not FILES and not REQUIRED:
+        pytest.skip(MISSING)
+    assert len(FILES) >= 60, MISSING
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.relative_to(CORPUS).as_posix() for p in FILES])
+@pytest.mark.skipif(not FILES, reason=MISSING)
+@pytest.mark.parametrize("path", FILES or [None],
+                         ids=[p.relative_to(CORPUS).as_posix() for p in FILES] or ["absent"])
 def test_corpus_file_deploys_or_is_refused_with_a_located_reason(api: ApiClient,
                                                                  path: Path) -> None:
     name = path.name if path.suffix == ".bpmn" else path.stem + ".bpmn"

@@ -3,6 +3,10 @@
 Every operation the document lists is exercised with generated valid and invalid requests; a
 5xx, an undocumented status, a wrong content type or a body that breaks its own schema fails
 for operations of ``HARDENED_BLUEPRINTS`` (others are reported as warnings until listed).
+Then each operation gets the hostile input classes of ``hostile_inputs.py`` (lone surrogates,
+NaN and infinities, ``1e400``, 401- and 5,000-digit numbers, JSON nested 10,000 deep) in
+generated slots of generated valid requests: never a 5xx, every error a problem document, and
+anything hostile in a JSON body a 4xx.
 Bounded (``MAX_EXAMPLES`` per operation and mode, derandomized) so it fits CI: the whole suite
 runs twice there, and the cost is about linear in cases (~15 ms each), so the budget is set to
 keep near 850 cases per role. An operation without parameters or body (a report, ``/me``)
@@ -20,6 +24,7 @@ import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -33,6 +38,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api_client import PASSWORDS, ApiClient
+from tests.e2e.hostile_inputs import HOSTILE, request_for, slots
 from tests.e2e.matrix_scenes import incident, waiting_for_objection, xiaomings_certificate
 from tests.hardening import HARDENED_BLUEPRINTS
 
@@ -44,6 +50,12 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance, negative_data_rejection,
           ignored_auth]
 ROLES = {"admin": "admin", "reviewer": "zhang", "applicant": "xiaoming", "auditor": "auditor"}
+# Generated requests per operation, each sent once per hostile input class.
+HOSTILE_EXAMPLES = 3
+# The run signs in from its own address: the sign-ins it fuzzes (from the test client's
+# default address) may use up that address's attempts.
+SIGN_IN_ADDRESS = {"REMOTE_ADDR": "10.99.0.1"}
+PROBLEM = "application/problem+json"
 
 
 def _seed_objects(api: ApiClient) -> None:
@@ -61,7 +73,7 @@ def _seed_objects(api: ApiClient) -> None:
 
 def _fresh_token(app: Flask, username: str) -> str:
     response = app.test_client().post("/api/v1/auth/token", json={
-        "username": username, "password": PASSWORDS[username]})
+        "username": username, "password": PASSWORDS[username]}, environ_base=SIGN_IN_ADDRESS)
     assert response.status_code == 200, response.get_json()
     return response.get_json()["access_token"]
 
@@ -110,6 +122,54 @@ def _fuzz(operation: Any, mode: GenerationMode, examples: int) -> tuple[int, str
     return ran, ""
 
 
+class _Token:
+    """The role's bearer token, renewed when a fuzzed logout or revocation ended it."""
+
+    def __init__(self, app: Flask, username: str) -> None:
+        self.app, self.username, self.value = app, username, _fresh_token(app, username)
+
+    def send(self, request: dict[str, Any]) -> Any:
+        client = self.app.test_client()
+        for _ in range(2):
+            response = client.open(headers={"Authorization": f"Bearer {self.value}"}, **request)
+            if response.status_code != 401:
+                break
+            self.value = _fresh_token(self.app, self.username)
+        return response
+
+
+def _fuzz_hostile(operation: Any, token: _Token) -> tuple[int, str]:
+    """Generated valid requests of one operation, each sent once per hostile input class with
+    that class in one generated slot; the number of requests sent and the failure, if any."""
+    ran = 0
+
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+           pick=st.integers(min_value=0, max_value=10**6))
+    @settings(max_examples=HOSTILE_EXAMPLES, derandomize=True, deadline=None, database=None,
+              phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck))
+    def run(case: Any, pick: int) -> None:
+        nonlocal ran
+        places = slots(case)
+        for offset, hostile in enumerate(HOSTILE):
+            ran += 1
+            # Offset by the class, so even the first (smallest) example spreads the classes
+            # over the slots; still a function of the generated values, so a failure shrinks.
+            slot = places[(pick + offset) % len(places)]
+            response = token.send(request_for(case, slot, hostile))
+            status, said = response.status_code, response.get_data(as_text=True)[:300]
+            where = f"{hostile.name} in {slot.location} {slot.name!r}: {status} {said}"
+            assert status < 500, where
+            assert status < 400 or response.mimetype == PROBLEM, where
+            if slot.location == "body":
+                assert 400 <= status < 500, where
+
+    try:
+        run()
+    except (Exception, BaseExceptionGroup) as error:
+        return ran, f"{operation.label} [hostile]: {error}"
+    return ran, ""
+
+
 def _describe(error: BaseException) -> str:
     """Each failure's title and message, plus the notes (the request that reproduces it)."""
     parts = [str(error)]
@@ -126,9 +186,11 @@ def test_no_operation_fails_its_own_contract(app: Flask, leave_api: ApiClient, r
     _seed_objects(leave_api)
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     _sign_in_each_case(schema, app, ROLES[role])
-    started, total, failures, pending = time.perf_counter(), 0, [], []
+    started, cpu_started = time.perf_counter(), time.process_time()
+    total, hostile_total, hostile_cpu, failures, pending = 0, 0, 0.0, [], []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations, "the OpenAPI document lists no operations"
+    token = _Token(app, ROLES[role])
     for operation in operations:
         hardened = set(schema.get_tags(operation) or ()) & set(HARDENED_BLUEPRINTS)
         budget = (PENDING_EXAMPLES if not hardened else
@@ -138,9 +200,16 @@ def test_no_operation_fails_its_own_contract(app: Flask, leave_api: ApiClient, r
             total += ran
             if failure:
                 (failures if hardened else pending).append(failure)
+        hostile_started = time.process_time()
+        ran, failure = _fuzz_hostile(operation, token)
+        hostile_cpu += time.process_time() - hostile_started
+        hostile_total += ran
+        if failure:
+            failures.append(failure)
     with capsys.disabled():
         print(f"\nschemathesis as {role}: {len(operations)} operations, {total} cases, "
-              f"{time.perf_counter() - started:.1f}s")
+              f"{hostile_total} with hostile input classes, {time.perf_counter() - started:.1f}s "
+              f"({time.process_time() - cpu_started:.1f}s CPU, hostile {hostile_cpu:.1f}s)")
     if pending:
         warnings.warn("schemathesis failures in blueprints not yet in HARDENED_BLUEPRINTS:\n"
                       + "\n\n".join(pending), stacklevel=1)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
+
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 
 from tests.api_client import ApiClient
+from workflows.core.runtime import runtime_of
 from workflows.identity import sign_in
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -111,3 +115,130 @@ def test_passwords_are_stored_with_argon2(app: Flask, api: ApiClient) -> None:
         stored = db.session.query(User).filter_by(username="zhang").one().password_hash
     assert stored.startswith("$argon2id$")
     assert PasswordHasher().verify(stored, "zhang123")
+
+
+# --- time claims: a token cannot be dated past a revocation -------------------------------
+
+def _minted(settings, **claims) -> str:
+    """A token signed with the service's own key (what a leaked key, or a bug, would allow)."""
+    import jwt
+
+    return jwt.encode({"jti": uuid.uuid4().hex, "role": "admin", **claims},
+                      settings.secret_key, algorithm="HS256")
+
+
+def _admin_id(api: ApiClient) -> int:
+    return api.get("/api/v1/me", as_="admin").get_json()["id"]
+
+
+def test_a_token_issued_years_ahead_is_refused_and_cannot_outlive_revocation(
+        api: ApiClient, settings, frozen_clock) -> None:
+    now = frozen_clock.now.timestamp()
+    admin_id = _admin_id(api)
+    ahead = _minted(settings, sub=str(admin_id), iat=now + 10 * 365 * 86400, exp=now + 3600)
+    refused = api.client.get("/api/v1/me", headers=bearer(ahead))
+    assert refused.status_code == 401
+    assert "future" in refused.get_json()["detail"]
+    # A token of the present works until "revoke all", and not after it.
+    present = _minted(settings, sub=str(admin_id), iat=now, exp=now + 3600)
+    assert api.client.get("/api/v1/me", headers=bearer(present)).status_code == 200
+    frozen_clock.advance(seconds=1)
+    assert api.post(f"/api/v1/auth/users/{admin_id}/revoke-tokens",
+                    as_="admin").status_code == 204
+    frozen_clock.advance(days=3650)  # even once its claimed issue time has come
+    for token in (present, ahead):
+        assert api.client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_not_before_is_honoured(api: ApiClient, settings, frozen_clock) -> None:
+    now = frozen_clock.now.timestamp()
+    token = _minted(settings, sub=str(_admin_id(api)), iat=now, nbf=now + 600, exp=now + 3600)
+    early = api.client.get("/api/v1/me", headers=bearer(token))
+    assert early.status_code == 401
+    assert "not valid yet" in early.get_json()["detail"]
+    frozen_clock.advance(seconds=601)
+    assert api.client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+
+
+@pytest.mark.parametrize("claims", [
+    {"iat": "now"}, {"iat": True}, {"iat": float("nan")}, {"exp": float("inf")},
+    {"nbf": "later"}, {"iat": 10**400},
+    {"exp_in": 30 * 86400},  # a lifetime this service never issues
+])
+def test_malformed_or_overlong_time_claims_are_refused(api: ApiClient, settings, frozen_clock,
+                                                       claims: dict) -> None:
+    now = frozen_clock.now.timestamp()
+    values = {"sub": str(_admin_id(api)), "iat": now, "exp": now + 3600}
+    if "exp_in" in claims:
+        values["exp"] = now + claims.pop("exp_in")
+    values.update(claims)
+    response = api.client.get("/api/v1/me", headers=bearer(_minted(settings, **values)))
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+
+
+# --- throttling under concurrency, and spraying many user names --------------------------
+
+def _simultaneous_sign_ins(app: Flask, bodies: list[dict], address: str = "10.1.1.1"
+                           ) -> list[int]:
+    """Send every body at the same moment, one thread and one client each; their statuses."""
+    barrier = threading.Barrier(len(bodies))
+    statuses: list[int] = [0] * len(bodies)
+
+    def attempt(index: int) -> None:
+        client = app.test_client()
+        barrier.wait()
+        statuses[index] = client.post(TOKEN_URL, json=bodies[index],
+                                      environ_base={"REMOTE_ADDR": address}).status_code
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def test_simultaneous_wrong_passwords_check_at_most_the_free_attempts(
+        app: Flask, api: ApiClient, frozen_clock) -> None:
+    statuses = _simultaneous_sign_ins(app, [{"username": "zhang", "password": f"guess{i}"}
+                                            for i in range(16)])
+    assert sorted(statuses) == [401] * sign_in.FREE_FAILURES + [429] * 11, statuses
+    right = api.client.post(TOKEN_URL, json={"username": "zhang", "password": "zhang123"},
+                            environ_base={"REMOTE_ADDR": "10.1.1.1"})
+    assert right.status_code == 429  # locked, though the right password came after
+
+
+def test_one_address_cannot_spray_many_user_names(app: Flask, api: ApiClient,
+                                                  frozen_clock) -> None:
+    from tests.api_client import PASSWORDS
+
+    limit = runtime_of(app).settings.sign_in_address_limit
+    here = {"REMOTE_ADDR": "10.2.2.2"}
+
+    def try_(username: str, password: str = "summer2026", where: dict = here) -> int:
+        return api.client.post(TOKEN_URL, json={"username": username, "password": password},
+                               environ_base=where).status_code
+
+    assert [try_(f"pupil{i:03d}") for i in range(limit - 1)] == [401] * (limit - 1)
+    # Pupils behind the same address who sign in correctly do not use up its attempts.
+    for name in ("xiaoming", "xiaohong", "zhang", "wang"):
+        assert try_(name, PASSWORDS[name]) == 200
+    assert try_("pupil998") == 401
+    sprayed = api.client.post(TOKEN_URL, json={"username": "pupil999", "password": "x"},
+                              environ_base=here)
+    assert sprayed.status_code == 429
+    assert "address" in sprayed.get_json()["detail"]
+    assert int(sprayed.headers["Retry-After"]) <= 900
+    assert try_("xiaoming", PASSWORDS["xiaoming"]) == 429  # the address waits, whoever it is
+    assert try_("xiaoming", PASSWORDS["xiaoming"], {"REMOTE_ADDR": "10.3.3.3"}) == 200
+    frozen_clock.advance(seconds=900)
+    assert try_("xiaoming", PASSWORDS["xiaoming"]) == 200
+
+
+def test_simultaneous_sprays_are_counted_exactly(app: Flask, api: ApiClient,
+                                                 frozen_clock) -> None:
+    limit = runtime_of(app).settings.sign_in_address_limit
+    statuses = _simultaneous_sign_ins(app, [{"username": f"name{i}", "password": "x"}
+                                            for i in range(limit + 6)])
+    assert sorted(statuses) == [401] * limit + [429] * 6, statuses

@@ -99,10 +99,10 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
         if instance_id is None:
             raise NotFound(f"incident {incident_id} does not exist")
         instance = uow.lock_instance(instance_id)
-        incident = uow.session.get(Incident, incident_id, populate_existing=True)
+        incident = uow.session.get_one(Incident, incident_id, populate_existing=True)
         if incident.status != "open":
             raise Conflict(f"incident {incident_id} is {incident.status}, not open")
-        job = uow.session.get(ServiceJob, incident.job_id, populate_existing=True)
+        job = uow.session.get_one(ServiceJob, incident.job_id, populate_existing=True)
         now = uow.runtime.now()
         incident.status, incident.retried_at, incident.retried_by = "retried", now, actor.id
         job.status, job.updated_at = "queued", now
@@ -155,5 +155,5 @@ def _lock_job(uow: UnitOfWork, job_id: int) -> tuple[ServiceJob, ProcessInstance
     if instance_id is None:
         raise NotFound(f"service job {job_id} does not exist")
     instance = uow.lock_instance(instance_id)
-    job = uow.session.get(ServiceJob, job_id, populate_existing=True)
+    job = uow.session.get_one(ServiceJob, job_id, populate_existing=True)
     return job, instance

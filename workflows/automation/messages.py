@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import MessageSubscription, ProcessDefinition, UnmatchedMessage
+from models import MessageSubscription, UnmatchedMessage
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -92,7 +92,7 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
         .execution_options(populate_existing=True)).first()
     if subscription is None:  # delivered concurrently, or no longer waiting
         return False
-    definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+    definition = spec_cache.get_by_id(uow.session, instance.definition_id)
     run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                      context=uow.runtime.run_context())
     failure = None

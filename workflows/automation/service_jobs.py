@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import ProcessDefinition, ProcessInstance, ServiceJob
+from models import ProcessInstance, ServiceJob
 from workflows.automation.incidents import raise_incident, record_failed_attempt
 from workflows.automation.notifications import apply_notification
 from workflows.automation.service_registry import (
@@ -93,10 +93,10 @@ def _prepare(job_id: int, uows: UnitOfWorkFactory) -> _Prepared | JobOutcome:
         job = uow.session.get(ServiceJob, job_id)
         if job is None or job.status != "queued":
             return JobOutcome("skipped")
-        instance = uow.session.get(ProcessInstance, job.instance_id)
+        instance = uow.session.get_one(ProcessInstance, job.instance_id)
         if instance.status == "suspended":  # stays queued; resuming sends it again
             return JobOutcome("skipped")
-        definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+        definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          context=uow.runtime.run_context())
         try:
@@ -124,7 +124,7 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
         job = uow.session.get(ServiceJob, job_id, populate_existing=True)
         if job is None or job.status != "queued" or instance.status == "suspended":
             return JobOutcome("skipped")  # suspended meanwhile: the job runs again on resume
-        definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+        definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          context=uow.runtime.run_context())
         now = uow.runtime.now()

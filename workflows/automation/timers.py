@@ -25,11 +25,11 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
-from models import HumanTask, ProcessDefinition, ProcessInstance, Timer
+from models import HumanTask, ProcessInstance, Timer
 from workflows.core.history import EventKind
 from workflows.core.runtime import UnitOfWorkFactory
 from workflows.core.unit_of_work import UnitOfWork
@@ -62,7 +62,7 @@ def fire_due_timers(*, uows: UnitOfWorkFactory, batch_size: int = 100,
     """Claim and fire every timer due by now (the runtime's clock); safe to run concurrently."""
     report = FireReport()
     release_stale_claims(uows=uows, older_than=claim_lease)
-    batches, failed = 0, set()
+    batches, failed = 0, set[int]()
     while max_batches is None or batches < max_batches:
         token = worker_token()
         ids = claim_due(token, uows=uows, limit=batch_size, exclude=failed)
@@ -118,12 +118,11 @@ def claim_one(timer_id: int, token: str, *, uows: UnitOfWorkFactory) -> bool:
     """Claim one timer by id (the ``certflow.fire_timer`` task); False if not pending."""
     uow = uows()
     with uow:
-        result = uow.session.execute(
+        claimed = _updated(uow,
             sa.update(Timer).where(Timer.id == timer_id, Timer.status == "pending")
-            .values(status="claimed", claimed_by=token, claimed_at=uow.runtime.now())
-            .execution_options(synchronize_session=False))
+            .values(status="claimed", claimed_by=token, claimed_at=uow.runtime.now()))
         uow.commit()
-    return result.rowcount == 1
+    return claimed == 1
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,7 @@ def _fire(timer_id: int, token: str, uow: UnitOfWork) -> FireOutcome:
                                    Timer.status.in_(("pending", "claimed")),
                                    Timer.due_at <= max(now, target.due_at))
             .order_by(Timer.due_at, Timer.id).execution_options(populate_existing=True)))
-        definition = spec_cache.get(uow.session.get(ProcessDefinition, instance.definition_id))
+        definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          context=uow.runtime.run_context())
         fired = []
@@ -253,12 +252,17 @@ def release_stale_claims(*, uows: UnitOfWorkFactory,
     uow = uows()
     with uow:
         cutoff = uow.runtime.now() - older_than
-        result = uow.session.execute(
+        released = _updated(uow,
             sa.update(Timer).where(Timer.status == "claimed", Timer.claimed_at < cutoff)
-            .values(status="pending", claimed_by=None, claimed_at=None)
-            .execution_options(synchronize_session=False))
+            .values(status="pending", claimed_by=None, claimed_at=None))
         uow.commit()
-    return result.rowcount or 0
+    return released
+
+
+def _updated(uow: UnitOfWork, statement: sa.Update) -> int:
+    """Run a bulk UPDATE (loaded objects left as they are); how many rows it changed."""
+    result = uow.session.execute(statement.execution_options(synchronize_session=False))
+    return cast("sa.CursorResult[Any]", result).rowcount or 0
 
 
 def list_timers(session: sa.orm.Session, *, instance_id: int | None = None,

@@ -91,7 +91,7 @@ def open_appeal(ctx: ServiceContext, *, certification_key: str, reason: str) -> 
         return _refused("不在成绩复查申请期限内（成绩尚未公布、复查期已过或已申请过复查）")
     uow = ctx.unit_of_work(write=False)
     with uow:
-        return _accepted(uow.session, uow.session.get(ProcessInstance, case.id))
+        return _accepted(uow.session, uow.session.get_one(ProcessInstance, case.id))
 
 
 @service("cert.report_recheck", params={

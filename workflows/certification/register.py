@@ -141,10 +141,10 @@ def _lineage(session: Session, certificate: Certificate) -> list[Certificate]:
     """The certificate, the ones it replaced and the ones that replaced it."""
     first = certificate
     while first.replaces_id is not None:
-        first = session.get(Certificate, first.replaces_id)
+        first = session.get_one(Certificate, first.replaces_id)
     chain = [first]
     while chain[-1].replaced_by_id is not None:
-        chain.append(session.get(Certificate, chain[-1].replaced_by_id))
+        chain.append(session.get_one(Certificate, chain[-1].replaced_by_id))
     return chain
 
 
@@ -192,7 +192,7 @@ def verify(session: Session, number: str, holder_name: str) -> dict[str, Any]:
         return {"certificate_no": number.strip().upper() if isinstance(number, str) else number,
                 "match": False, "valid": False, "status": None,
                 "message": "未查到与该证书编号和姓名相符的证书"}
-    replaced_by = (session.get(Certificate, certificate.replaced_by_id).certificate_no
+    replaced_by = (session.get_one(Certificate, certificate.replaced_by_id).certificate_no
                    if certificate.replaced_by_id else None)
     messages = {"valid": "证书有效", "revoked": "证书已撤销", "reissued": "证书已补发，原证书作废"}
     return {"certificate_no": certificate.certificate_no, "match": True,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVarTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import HumanTask, ProcessEvent, ProcessInstance, db
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # Set in ``session.info`` while the session's transaction holds writes (flushed or executed);
 # a unit of work then rolls back before starting rather than adopting that transaction.
 _WROTE = "certflow_wrote"
+Rows = TypeVarTuple("Rows")
 
 
 @sa.event.listens_for(Session, "after_flush")
@@ -61,7 +62,8 @@ class UnitOfWork:
 
     @property
     def session(self) -> Session:
-        return self._session if self._session is not None else db.session
+        # The request's (or thread's) session behind the ``db.session`` proxy.
+        return self._session if self._session is not None else db.session()
 
     def __enter__(self) -> UnitOfWork:
         self._token = write_transaction.set(self.write)
@@ -98,21 +100,19 @@ class UnitOfWork:
         """
         keep = keep_loaded and not self._after_commit
         session = self.session
-        # ``db.session`` is a scoped proxy; the flag lives on the real session.
-        target = session() if isinstance(session, scoped_session) else session
-        expire = target.expire_on_commit
-        target.expire_on_commit = expire and not keep
+        expire = session.expire_on_commit
+        session.expire_on_commit = expire and not keep
         events, self._events = self._events, []
         try:
             if events:
                 session.flush()  # the instance rows the events point to come first
-                session.connection().execute(ProcessEvent.__table__.insert(), events)
+                session.connection().execute(sa.insert(ProcessEvent), events)
             session.commit()
         except StaleDataError as error:
             session.rollback()
             raise InstanceBusy("the instance was changed by another request; retry") from error
         finally:
-            target.expire_on_commit = expire
+            session.expire_on_commit = expire
         self._committed = True
         hooks, self._after_commit = self._after_commit, []
         for hook in hooks:
@@ -145,7 +145,7 @@ class UnitOfWork:
         row = self.session.execute(self._locked(query)).first()
         return (row[0], row[1]) if row is not None else None
 
-    def _locked(self, query: sa.Select[Any]) -> sa.Select[Any]:
+    def _locked(self, query: sa.Select[*Rows]) -> sa.Select[*Rows]:
         """``query`` reading fresh rows and, except on SQLite (one writer at a time), locking
         them until commit."""
         query = query.execution_options(populate_existing=True)

@@ -13,6 +13,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session
 
 from models import ProcessDefinition
@@ -82,6 +83,17 @@ def get_by_id(session: Session, definition_id: int) -> CachedDefinition:
     if definition is None:
         raise NotFound(f"definition {definition_id} does not exist")
     return get(definition)
+
+
+def version_of(session: Session, definition_id: int) -> int:
+    """A definition's version number: from the cache when parsed, else one small query (an
+    instance view needs no parsed spec)."""
+    cached = _cache_of(session).get(definition_id)
+    if cached is not None:
+        return cached.version
+    version = session.scalar(sa.select(ProcessDefinition.version)
+                             .where(ProcessDefinition.id == definition_id))
+    return version or 0
 
 
 def put(session: Session, definition_id: int, process_id: str, spec: Any,

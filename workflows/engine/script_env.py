@@ -28,7 +28,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from workflows.core.runtime import RunContext
-from workflows.engine.sandbox.errors import ScriptError, script_line
+from workflows.engine.sandbox.errors import ErrorKind, ScriptError, script_line
 from workflows.engine.sandbox.guards import MAX_DATA_UNITS, MAX_INT_DIGITS, data_units
 from workflows.engine.sandbox.namespace import hooks
 from workflows.engine.sandbox.policy import compile_source
@@ -143,6 +143,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
     def _run(self, action: Callable[[], T]) -> T:
         limit = self.memory_limit_mb * 2**20 if self.memory_limit_mb else None
+        kind: ErrorKind
+        failure: Exception
         try:
             return run_limited(lambda: _with_bounded_decimals(action),
                                time_limit_s=self.time_limit_s, memory_limit_bytes=limit)
@@ -151,14 +153,11 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
                 error.line = script_line(error.__traceback__)
             raise
         except RecursionError as error:
-            kind, message = "resource", "The script recursed too deeply."
-            failure = error
+            kind, message, failure = "resource", "The script recursed too deeply.", error
         except MemoryError as error:
-            kind, message = "resource", "The script ran out of memory."
-            failure = error
+            kind, message, failure = "resource", "The script ran out of memory.", error
         except Exception as error:
-            kind, message = "runtime", _describe(error)
-            failure = error
+            kind, message, failure = "runtime", _describe(error), error
         # Keep the script's frames so SpiffWorkflow can point at the failing line too.
         raise ScriptError(kind, message, script_line(failure.__traceback__)).with_traceback(
             failure.__traceback__) from None

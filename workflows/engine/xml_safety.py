@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
 from workflows.core.errors import Problem
 
 # Uploaded files are untrusted: never resolve entities, load DTDs or touch the network.
-_PARSER_OPTIONS = {
+_PARSER_OPTIONS: dict[str, Any] = {
     "resolve_entities": False,
     "load_dtd": False,
     "no_network": True,

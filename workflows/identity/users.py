@@ -26,9 +26,9 @@ def authenticate(session: Session, username: str, password: str, *,
     return load_actor(session, user.id)
 
 
-def load_actor(session: Session, user_id: int) -> Actor:
-    """The acting user with their groups; NotAuthenticated if gone or deactivated."""
-    user = session.get(User, user_id)
+def load_actor(session: Session, user_id: int | None) -> Actor:
+    """The acting user with their groups; NotAuthenticated if none, gone or deactivated."""
+    user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active:
         raise NotAuthenticated("the account no longer exists or is disabled")
     groups = session.scalars(sa.select(Membership.group_id).where(Membership.user_id == user_id))

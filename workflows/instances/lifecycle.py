@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import HumanTask, ProcessDefinition, ProcessInstance
+from models import HumanTask, ProcessInstance
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -82,9 +82,7 @@ def get_instance(session: Session, instance_id: int, *, actor: Actor) -> Instanc
 def view_of(session: Session, instance: ProcessInstance) -> InstanceView:
     tasks = list(session.scalars(
         sa.select(HumanTask).where(HumanTask.instance_id == instance.id).order_by(HumanTask.id)))
-    version = session.scalar(sa.select(ProcessDefinition.version)
-                             .where(ProcessDefinition.id == instance.definition_id))
-    return view_from(instance, tasks, version or 0)
+    return view_from(instance, tasks, spec_cache.version_of(session, instance.definition_id))
 
 
 def view_from(instance: ProcessInstance, tasks: list[HumanTask], definition_version: int,

@@ -99,7 +99,7 @@ def _task_rows(uow: UnitOfWork, instance_id: int, *, all_tasks: bool) -> list[Hu
     ``RECENT_STEPS + 1`` completed ones (one more than a response lists, to tell it the list
     was cut). A long-running instance's finished history stays out of the hot path: a
     completion's cost must not grow with the steps before it."""
-    where = HumanTask.status.in_(OPEN_STATUSES)
+    where: sa.ColumnElement[bool] = HumanTask.status.in_(OPEN_STATUSES)
     if all_tasks:
         recent = (sa.select(HumanTask.id)
                   .where(HumanTask.instance_id == instance_id, HumanTask.status == "completed")

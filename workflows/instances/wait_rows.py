@@ -41,7 +41,7 @@ def sync_waits(uow: UnitOfWork, instance: ProcessInstance, run: Run, *, now: dat
 
 
 def _with_pending(uow: UnitOfWork, model: type[T], instance: ProcessInstance,
-                  query: sa.Select[tuple[T]], run_stored_before: bool) -> list[T]:
+                  query: sa.Select[T], run_stored_before: bool) -> list[T]:
     """The stored rows plus rows added earlier in this transaction (not flushed: no autoflush),
     e.g. by a previous timer fired in the same run."""
     if not run_stored_before:

@@ -12,7 +12,6 @@ from workflows.core.errors import Conflict, NotAllowed, NotFound, TaskAlreadyCla
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import forms, spec_cache
-from workflows.definitions.deploy import ProcessDefinition
 from workflows.engine import EngineFailure, Run
 from workflows.instances.control import ensure_not_suspended
 from workflows.instances.lifecycle import InstanceView, view_from, view_of
@@ -29,8 +28,7 @@ def get_task(session: Session, task_id: int, *, actor: Actor) -> HumanTask:
 
 
 def task_form_schema(session: Session, task: HumanTask) -> dict[str, Any] | None:
-    definition = session.get(ProcessDefinition, task.definition_id)
-    return spec_cache.get(definition).form_schema(task.form_ref) if definition else None
+    return spec_cache.get_by_id(session, task.definition_id).form_schema(task.form_ref)
 
 
 def claim_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:

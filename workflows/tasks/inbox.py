@@ -7,6 +7,7 @@ stays fast with a million open tasks, so each source is its own ordered, limited
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,7 +35,7 @@ class InboxFilter:
 
 @dataclass(frozen=True)
 class InboxPage:
-    tasks: list[sa.Row[Any]]  # read-only rows with HumanTask's column names as attributes
+    tasks: Sequence[sa.Row[Any]]  # read-only rows with HumanTask's column names as attributes
     total: int
     total_is_exact: bool
     page: int

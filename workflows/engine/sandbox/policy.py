@@ -104,7 +104,7 @@ class SandboxPolicy(RestrictingNodeTransformer):
             return _call("_sized_", [node], node)
         return node
 
-    visit_List = visit_Tuple = visit_Set = _starred_literal  # type: ignore[assignment]
+    visit_List = visit_Tuple = visit_Set = _starred_literal
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         target = node.target

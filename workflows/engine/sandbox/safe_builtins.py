@@ -80,7 +80,7 @@ class LazyRange:
 class SafeRange(metaclass=_StandIn):
     _real = (range, LazyRange)
 
-    def __new__(cls, *args: int) -> Any:  # type: ignore[misc]
+    def __new__(cls, *args: int) -> Any:
         values = range(*args)
         try:
             small = len(values) <= MAX_ITEMS
@@ -89,35 +89,35 @@ class SafeRange(metaclass=_StandIn):
         return values if small else LazyRange(values)
 
 
-class SafeList(list, metaclass=_StandIn):  # type: ignore[type-arg]
+class SafeList(list[Any], metaclass=_StandIn):
     _real = list
 
     def __new__(cls, values: Any = (), /) -> Any:
         return list(bounded(values))
 
 
-class SafeTuple(tuple, metaclass=_StandIn):  # type: ignore[type-arg]
+class SafeTuple(tuple[Any, ...], metaclass=_StandIn):
     _real = tuple
 
     def __new__(cls, values: Any = (), /) -> Any:
         return tuple(bounded(values))
 
 
-class SafeSet(set, metaclass=_StandIn):  # type: ignore[type-arg]
+class SafeSet(set[Any], metaclass=_StandIn):
     _real = set
 
     def __new__(cls, values: Any = (), /) -> Any:
         return set(bounded(values))
 
 
-class SafeFrozenset(frozenset, metaclass=_StandIn):  # type: ignore[type-arg]
+class SafeFrozenset(frozenset[Any], metaclass=_StandIn):
     _real = frozenset
 
     def __new__(cls, values: Any = (), /) -> Any:
         return frozenset(bounded(values))
 
 
-class SafeDict(dict, metaclass=_StandIn):  # type: ignore[type-arg]
+class SafeDict(dict[Any, Any], metaclass=_StandIn):
     _real = dict
 
     def __new__(cls, *source: Any, **items: Any) -> Any:
