@@ -118,6 +118,7 @@ def fill_open_tasks(engine: sa.Engine, target: int, user_ids: dict[str, int]) ->
 def explain(app: Any, reader_id: int) -> dict[str, Any]:
     """Run ``list_inbox`` in-process, capture its SQL, and EXPLAIN (ANALYZE) each statement."""
     from models import db
+    from workflows.core.runtime import runtime_of
     from workflows.identity.users import load_actor
     from workflows.tasks.inbox import InboxFilter, list_inbox
 
@@ -131,7 +132,7 @@ def explain(app: Any, reader_id: int) -> dict[str, Any]:
         db.session.rollback()
         sa.event.listen(db.engine, "before_cursor_execute", capture)
         try:
-            list_inbox(db.session, actor, InboxFilter())
+            list_inbox(db.session, actor, InboxFilter(), now=runtime_of(app).now())
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", capture)
         statements = [(s, p) for s, p in captured if "human_task" in s]

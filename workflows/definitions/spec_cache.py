@@ -1,7 +1,7 @@
 """Parsed specs per deployed definition, parsed once per process and reused by every instance.
 
 Deployed definitions are immutable, so an entry never goes stale; the cache is bounded only by
-the number of deployed versions in use. Entries are kept per database (its URL): two apps of
+the number of deployed versions in use. Entries are kept per database engine: two apps of
 one process on two databases, where the same id names two different definitions, never see
 each other's specs.
 """
@@ -9,6 +9,7 @@ each other's specs.
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,17 +40,18 @@ class CachedDefinition:
         return json.loads(self.files[form_name])
 
 
-_caches: dict[Any, dict[int, CachedDefinition]] = {}
+_caches: weakref.WeakKeyDictionary[Any, dict[int, CachedDefinition]] = (
+    weakref.WeakKeyDictionary())
 _lock = threading.Lock()
 
 
 def _cache_of(session: Session) -> dict[int, CachedDefinition]:
-    """The entries of the session's database."""
-    url = session.get_bind().engine.url
-    cache = _caches.get(url)
+    """The entries of the session's database engine (forgotten with the engine)."""
+    engine = session.get_bind().engine
+    cache = _caches.get(engine)
     if cache is None:
         with _lock:
-            cache = _caches.setdefault(url, {})
+            cache = _caches.setdefault(engine, {})
     return cache
 
 
