@@ -7,12 +7,14 @@ with DATABASE_URL set, on PostgreSQL.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.exc import SAWarning
 
 from models import AuditAnchor, Base, HumanTask, ProcessEvent, ProcessInstance, db
 from tests.api_client import ApiClient
@@ -313,6 +315,15 @@ def test_an_anchor_rewritten_without_the_key_fails_its_signature(
         entries=entries, instance_count=2, hash=digest, signature=sign("guessed-key", digest)))
     broken = first_broken(leave_api)
     assert broken["scope"] == "anchor" and "signature" in broken["problem"]
+
+
+def test_verification_reads_one_snapshot(app: Flask, leave_api: ApiClient,
+                                         trail: dict[str, int]) -> None:
+    """On PostgreSQL the walk runs REPEATABLE READ, so commits meanwhile never look like
+    tampering; SQLAlchemy warns (here: fails) when that level cannot be set any more."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SAWarning)
+        assert verify(leave_api)["ok"] is True
 
 
 def test_reviewers_and_applicants_may_not_verify(leave_api: ApiClient) -> None:

@@ -82,6 +82,9 @@ def verify_trail(*, key: str, uows: UnitOfWorkFactory,
     with uows(write=False) as uow:
         session = uow.session
         if session.get_bind().dialect.name == "postgresql":
+            # The request's token check may have begun a READ COMMITTED transaction, which the
+            # unit of work adopts; end it, or the snapshot level would be silently ignored.
+            session.rollback()
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         report = VerifyReport()
         anchors = anchors_in_order(session)
