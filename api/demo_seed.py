@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from api.context import runtime, unit_of_work
 from models import Group, HumanTask, Membership, ProcessInstance, User
+from models.statuses import OPEN_TASK_STATUSES, InstanceStatus
 from workflows.automation import messages, timers
 from workflows.core.clock import FrozenClock
 from workflows.core.id_numbers import check_character
@@ -192,7 +193,7 @@ class _Story:
         with uow:
             task_id = uow.session.scalar(sa.select(HumanTask.id).where(
                 HumanTask.instance_id == case, HumanTask.task_name == task_name,
-                HumanTask.status.in_(("ready", "claimed"))))
+                HumanTask.status.in_(OPEN_TASK_STATUSES)))
         if task_id is None:
             raise RuntimeError(f"demo: case {case} has no open task {task_name}")
         human_tasks.complete_task(task_id, data=data, actor=self.actor(username),
@@ -256,7 +257,8 @@ class _Story:
                                        .where(ProcessInstance.id.in_(self.cases)))
             counted: dict[str, int] = {}
             for status, data in rows:
-                state = (data or {}).get("outcome") if status == "completed" else status
+                state = ((data or {}).get("outcome") if status == InstanceStatus.COMPLETED
+                         else status)
                 counted[state or status] = counted.get(state or status, 0) + 1
         return dict(sorted(counted.items()))
 

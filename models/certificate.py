@@ -15,9 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
 
-# valid -> revoked (fraud proven) | reissued (lost; a new certificate replaces it)
-CERTIFICATE_STATUSES = ("valid", "revoked", "reissued")
-
 
 class Certificate(Base):
     __tablename__ = "certificate"

@@ -9,9 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
 
-OPEN_STATUSES = ("ready", "claimed")
-TASK_STATUSES = ("ready", "claimed", "completed", "cancelled")
-
 
 class HumanTask(Base):
     __tablename__ = "human_task"

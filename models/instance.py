@@ -10,10 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
 
-# "incident": a service task failed after every retry and waits for an administrator.
-# "suspended": an administrator stopped it moving on (tasks, timers, jobs) until resumed.
-INSTANCE_STATUSES = ("running", "completed", "failed", "cancelled", "incident", "suspended")
-
 
 class ProcessInstance(Base):
     __tablename__ = "process_instance"

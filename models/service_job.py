@@ -10,9 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
 
-# queued -> completed | cancelled (the engine stopped waiting) | incident (retries exhausted)
-JOB_STATUSES = ("queued", "completed", "cancelled", "incident")
-
 
 class ServiceJob(Base):
     __tablename__ = "service_job"

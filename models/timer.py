@@ -13,11 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
 
-# pending -> claimed (a worker took it) -> fired; pending/claimed -> cancelled (the engine
-# no longer waits on it, e.g. the user task finished before its boundary timer); failed after
-# repeated unexpected errors while firing (last_error says why).
-TIMER_STATUSES = ("pending", "claimed", "fired", "cancelled", "failed")
-
 
 class Timer(Base):
     __tablename__ = "timer"

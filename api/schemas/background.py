@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from api.openapi import MAX_ID
 from api.schemas.common import PageQuerySchema, RequestSchema
+from models.statuses import IncidentStatus, TimerStatus
 
 # Ids are database INTEGERs: anything outside is refused with 422, never sent to the database.
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
@@ -78,7 +79,7 @@ class IncidentSchema(Schema):
 
 
 class IncidentQuerySchema(PageQuerySchema):
-    status = fields.String(validate=validate.OneOf(["open", "retried", "cancelled"]))
+    status = fields.String(validate=validate.OneOf([str(s) for s in IncidentStatus]))
     instance_id = fields.Integer(validate=ID_RANGE)
 
 
@@ -108,8 +109,7 @@ class TimerSchema(Schema):
 
 class TimerQuerySchema(RequestSchema):
     instance_id = fields.Integer(validate=ID_RANGE)
-    status = fields.String(validate=validate.OneOf(
-        ["pending", "claimed", "fired", "cancelled", "failed"]))
+    status = fields.String(validate=validate.OneOf([str(s) for s in TimerStatus]))
 
 
 class FireReportSchema(Schema):

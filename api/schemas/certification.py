@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.schemas.common import MaskedString, PageQuerySchema, ProblemSchema, RequestSchema
+from models.statuses import CertificateStatus
 
 LEVEL = validate.Range(min=1, max=5)
 
@@ -33,7 +34,7 @@ class VerifyResultSchema(Schema):
 
 
 class CertificateQuerySchema(PageQuerySchema):
-    status = fields.String(validate=validate.OneOf(["valid", "revoked", "reissued"]))
+    status = fields.String(validate=validate.OneOf([str(s) for s in CertificateStatus]))
     occupation = fields.String(validate=validate.Length(max=64))
     level = fields.Integer(validate=LEVEL)
     holder_name = fields.String(validate=validate.Length(max=64))

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from api.openapi import MAX_ID
 from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
 from api.schemas.tasks import TaskSchema
+from models.statuses import InstanceStatus
 from workflows.instances.lifecycle import InstanceView
 
 
@@ -73,8 +74,7 @@ class InstanceSummarySchema(Schema):
 class InstanceListQuerySchema(PageQuerySchema):
     process_id = fields.String()
     business_key = fields.String()
-    status = fields.String(validate=validate.OneOf(["running", "completed", "failed",
-                                                    "cancelled", "incident", "suspended"]))
+    status = fields.String(validate=validate.OneOf([str(s) for s in InstanceStatus]))
 
 
 class InstancePageSchema(Schema):

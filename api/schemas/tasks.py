@@ -9,12 +9,12 @@ from marshmallow import Schema, fields, validate
 from api.context import now
 from api.masking import mask_text
 from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
-from models.human_task import OPEN_STATUSES
+from models.statuses import OPEN_TASK_STATUSES
 
 
 def is_overdue(due_at: datetime | None, status: str, now: datetime) -> bool:
     """An open task past its due time."""
-    return bool(due_at and status in OPEN_STATUSES and due_at < now)
+    return bool(due_at and status in OPEN_TASK_STATUSES and due_at < now)
 
 
 class TaskSchema(Schema):
@@ -47,7 +47,7 @@ class TaskDetailSchema(TaskSchema):
 class InboxQuerySchema(PageQuerySchema):
     process_id = fields.String()
     group = fields.String()
-    status = fields.String(validate=validate.OneOf(["ready", "claimed"]))
+    status = fields.String(validate=validate.OneOf([str(s) for s in OPEN_TASK_STATUSES]))
     business_key = fields.String()
     overdue = fields.Boolean()
     sort = fields.String(load_default="id", validate=validate.OneOf(["id", "due"]))

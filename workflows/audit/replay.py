@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 import workflows.audit.replay_inputs  # noqa: F401  (timer/message/service appliers register here)
 from models import HumanTask, ProcessDefinition, ProcessEvent, ProcessInstance
+from models.statuses import OPEN_TASK_STATUSES, InstanceStatus
 from workflows.audit.data_diff import json_diff
 from workflows.audit.replayer import (
     ENGINE_STEP_KINDS,
@@ -81,7 +82,8 @@ def replay_instance(session: Session, instance_id: int, *, upto: int | None = No
 # An instance in ``incident`` is running, its failed service task waiting for a retry: the
 # engine state is the same, and incidents are observed, not replayed (replay_inputs.py).
 # A suspended one is running too: suspension only stops people and workers moving it on.
-STATUS_AS_REPLAYED = {"incident": "running", "suspended": "running"}
+STATUS_AS_REPLAYED: dict[str, str] = {InstanceStatus.INCIDENT: InstanceStatus.RUNNING,
+                                      InstanceStatus.SUSPENDED: InstanceStatus.RUNNING}
 
 
 def check_integrity(session: Session, instance: ProcessInstance,
@@ -97,7 +99,7 @@ def check_integrity(session: Session, instance: ProcessInstance,
                     for change in json_diff(_plain(instance.data or {}), final.data)]
     stored_open = sorted(session.scalars(
         sa.select(HumanTask.task_name).where(HumanTask.instance_id == instance.id,
-                                             HumanTask.status.in_(("ready", "claimed")))))
+                                             HumanTask.status.in_(OPEN_TASK_STATUSES))))
     replayed_open = sorted(t.task_name for t in final.open_tasks)
     if stored_open != replayed_open:
         differences.append({"kind": "open_tasks", "stored": stored_open,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from models.statuses import InstanceStatus
 from workflows.core.history import EventKind
 from workflows.core.runtime import RunContext
 from workflows.definitions.spec_cache import CachedDefinition
@@ -119,7 +120,7 @@ class Replayer:
         if self.diverged:
             return
         if event.kind == EventKind.INSTANCE_TERMINATED:
-            self.ended_as = "cancelled"
+            self.ended_as = InstanceStatus.CANCELLED
         elif event.kind in INPUT_APPLIERS and self.ended_as is not None:
             self.finding(event, "an input was recorded after the instance was terminated")
         elif event.kind in INPUT_APPLIERS:
@@ -141,10 +142,9 @@ class Replayer:
             self.run.advance()
         except EngineFailure as failure:
             self.failure = failure.to_dict()
-        for step in self.run.steps:
+        for step in self.run.take_steps():
             self.engine_steps.append({"kind": step.kind, "task_name": step.task_name,
                                       "payload": step.payload})
-        self.run.steps.clear()
         ready = self.run.ready_user_tasks()
         self._unlinked += [(t.spiff_task_id, t.task_name) for t in ready
                            if t.spiff_task_id not in self._ready_before]
@@ -185,8 +185,8 @@ class Replayer:
         if run is None:
             return Snapshot(seq, "not_started", {}, [], [], None, list(self.engine_steps),
                             list(self.findings))
-        status = (self.ended_as or ("failed" if self.failure is not None
-                  else "completed" if run.completed else "running"))
+        status = (self.ended_as or (InstanceStatus.FAILED if self.failure is not None
+                  else InstanceStatus.COMPLETED if run.completed else InstanceStatus.RUNNING))
         open_tasks = [] if self.failure is not None or self.ended_as else [
             self._open_task(t.spiff_task_id, t.task_name, t.bpmn_id, t.title)
             for t in run.ready_user_tasks()]

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import Incident, ProcessInstance, ServiceJob
+from models.statuses import IncidentStatus, InstanceStatus, JobStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -43,7 +44,7 @@ def record_failed_attempt(job_id: int, error: BaseException, *, attempt: int,
     """Count a failed attempt that will be retried; the history shows each one."""
     with uow:
         job, instance = _lock_job(uow, job_id)
-        if job.status != "queued":
+        if job.status != JobStatus.QUEUED:
             return
         job.attempts += 1
         job.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -60,17 +61,17 @@ def raise_incident(job_id: int, error: BaseException, *, attempt: int, permanent
     """The job failed for good: open an incident and flag the instance."""
     with uow:
         job, instance = _lock_job(uow, job_id)
-        if job.status != "queued":
+        if job.status != JobStatus.QUEUED:
             return None
         now = uow.runtime.now()
         job.attempts += 1
-        job.status, job.updated_at = "incident", now
+        job.status, job.updated_at = JobStatus.INCIDENT, now
         job.last_error = f"{type(error).__name__}: {error}"[:2000]
         incident = Incident(
             instance_id=instance.id, job_id=job.id, task_name=job.task_name,
             operation=job.operation, error_type=type(error).__name__,
             message=str(error)[:2000], stack=stack_summary(error), attempts=job.attempts,
-            status="open", created_at=now)
+            status=IncidentStatus.OPEN, created_at=now)
         uow.session.add(incident)
         uow.session.flush()
         uow.record(EventKind.SERVICE_TASK_FAILED, instance, actor_id=None,
@@ -81,7 +82,7 @@ def raise_incident(job_id: int, error: BaseException, *, attempt: int, permanent
                    payload={"incident_id": incident.id, "job_id": job.id,
                             "operation": job.operation, "attempts": job.attempts,
                             **_error_payload(error)})
-        instance.status = "incident"
+        instance.status = InstanceStatus.INCIDENT
         instance.error = {"incident_id": incident.id, "task": job.task_name,
                           "operation": job.operation, "attempts": job.attempts,
                           "kind": "incident", **_error_payload(error)}
@@ -100,17 +101,19 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
             raise NotFound(f"incident {incident_id} does not exist")
         instance = uow.lock_instance(instance_id)
         incident = uow.session.get_one(Incident, incident_id, populate_existing=True)
-        if incident.status != "open":
+        if incident.status != IncidentStatus.OPEN:
             raise Conflict(f"incident {incident_id} is {incident.status}, not open")
         job = uow.session.get_one(ServiceJob, incident.job_id, populate_existing=True)
         now = uow.runtime.now()
-        incident.status, incident.retried_at, incident.retried_by = "retried", now, actor.id
-        job.status, job.updated_at = "queued", now
+        incident.status = IncidentStatus.RETRIED
+        incident.retried_at, incident.retried_by = now, actor.id
+        job.status, job.updated_at = JobStatus.QUEUED, now
         others = uow.session.scalar(sa.select(sa.func.count(Incident.id)).where(
-            Incident.instance_id == instance.id, Incident.status == "open",
+            Incident.instance_id == instance.id, Incident.status == IncidentStatus.OPEN,
             Incident.id != incident.id)) or 0
-        if not others and instance.status == "incident":  # a suspended one stays suspended
-            instance.status, instance.error = "running", None
+        # A suspended one stays suspended.
+        if not others and instance.status == InstanceStatus.INCIDENT:
+            instance.status, instance.error = InstanceStatus.RUNNING, None
         uow.record(EventKind.INCIDENT_RETRIED, instance, actor_id=actor.id,
                    task_name=incident.task_name, payload={
                        "incident_id": incident.id, "job_id": job.id,

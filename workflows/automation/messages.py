@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import MessageSubscription, UnmatchedMessage
+from models.statuses import InstanceStatus, SubscriptionStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -58,7 +59,7 @@ def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], ac
         waiting = list(uow.session.scalars(sa.select(MessageSubscription).where(
             MessageSubscription.business_key == business_key,
             MessageSubscription.message_name == name,
-            MessageSubscription.status == "waiting").order_by(
+            MessageSubscription.status == SubscriptionStatus.WAITING).order_by(
             MessageSubscription.instance_id, MessageSubscription.id)))
         for instance_id in sorted({s.instance_id for s in waiting}):
             if _deliver_to(uow, instance_id, name, payload, actor):
@@ -80,14 +81,14 @@ def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], ac
 def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str, Any],
                 actor: Actor) -> bool:
     instance = uow.lock_instance(instance_id)
-    if instance.status not in ("running", "incident") or not may_view(uow.session, instance,
-                                                                       actor):
+    moving = instance.status in (InstanceStatus.RUNNING, InstanceStatus.INCIDENT)
+    if not moving or not may_view(uow.session, instance, actor):
         return False
     subscription = uow.session.scalars(
         sa.select(MessageSubscription).where(
             MessageSubscription.instance_id == instance_id,
             MessageSubscription.message_name == name,
-            MessageSubscription.status == "waiting")
+            MessageSubscription.status == SubscriptionStatus.WAITING)
         .order_by(MessageSubscription.id).limit(1)
         .execution_options(populate_existing=True)).first()
     if subscription is None:  # delivered concurrently, or no longer waiting
@@ -99,12 +100,12 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
     try:
         run.deliver_message(subscription.spiff_task_id, name, payload)
     except LookupError:
-        subscription.status = "cancelled"
+        subscription.status = SubscriptionStatus.CANCELLED
         return False
     except EngineFailure as error:
         failure = error
     now = uow.runtime.now()
-    subscription.status, subscription.delivered_at = "delivered", now
+    subscription.status, subscription.delivered_at = SubscriptionStatus.DELIVERED, now
     uow.record(EventKind.MESSAGE_RECEIVED, instance, actor_id=actor.id,
                task_name=subscription.task_name, payload={
                    "message": name, "business_key": instance.business_key, "payload": payload,
@@ -115,7 +116,7 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
             run.advance()
         except EngineFailure as error:
             failure = error
-    store_progress(uow, instance, run, definition, actor_id=actor.id, failure=failure)
+    store_progress(uow, instance, run.result(failure), definition, actor_id=actor.id)
     return True
 
 

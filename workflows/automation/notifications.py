@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask, Notification, ProcessInstance, User
+from models.statuses import OPEN_TASK_STATUSES
 from workflows.automation.service_registry import (
     Param,
     PermanentServiceError,
@@ -71,7 +72,7 @@ def apply_notification(session: Session, instance: ProcessInstance, task_name: s
         holder = session.execute(sa.select(HumanTask.assignee_id, HumanTask.candidate_group)
                                  .where(HumanTask.instance_id == instance.id,
                                         HumanTask.task_name == effect["task"],
-                                        HumanTask.status.in_(("ready", "claimed")))
+                                        HumanTask.status.in_(OPEN_TASK_STATUSES))
                                  .order_by(HumanTask.id.desc()).limit(1)).first()
         if holder is None:
             return None

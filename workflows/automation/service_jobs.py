@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import ProcessInstance, ServiceJob
+from models.statuses import InstanceStatus, JobStatus
 from workflows.automation.incidents import raise_incident, record_failed_attempt
 from workflows.automation.notifications import apply_notification
 from workflows.automation.service_registry import (
@@ -91,10 +92,10 @@ def _prepare(job_id: int, uows: UnitOfWorkFactory) -> _Prepared | JobOutcome:
     uow = uows(write=False)
     with uow:
         job = uow.session.get(ServiceJob, job_id)
-        if job is None or job.status != "queued":
+        if job is None or job.status != JobStatus.QUEUED:
             return JobOutcome("skipped")
         instance = uow.session.get_one(ProcessInstance, job.instance_id)
-        if instance.status == "suspended":  # stays queued; resuming sends it again
+        if instance.status == InstanceStatus.SUSPENDED:  # stays queued; resuming sends it again
             return JobOutcome("skipped")
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
@@ -122,7 +123,8 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
     with uow:
         instance = uow.lock_instance(prepared.instance_id)
         job = uow.session.get(ServiceJob, job_id, populate_existing=True)
-        if job is None or job.status != "queued" or instance.status == "suspended":
+        if (job is None or job.status != JobStatus.QUEUED
+                or instance.status == InstanceStatus.SUSPENDED):
             return JobOutcome("skipped")  # suspended meanwhile: the job runs again on resume
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
@@ -133,12 +135,12 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
             run.complete_service_task(prepared.spiff_task_id, result)
             run.advance()
         except LookupError:
-            job.status, job.updated_at = "cancelled", now
+            job.status, job.updated_at = JobStatus.CANCELLED, now
             uow.commit()
             return JobOutcome("cancelled")
         except EngineFailure as error:
             failure = error
-        job.status, job.attempts = "completed", job.attempts + 1
+        job.status, job.attempts = JobStatus.COMPLETED, job.attempts + 1
         job.completed_at = job.updated_at = now
         uow.record(EventKind.SERVICE_TASK_COMPLETED, instance, actor_id=None,
                    task_name=prepared.task_name, payload={
@@ -149,7 +151,7 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
         for effect in ctx.effects:
             if effect["effect"] == "notification":
                 apply_notification(uow.session, instance, prepared.task_name, effect, now=now)
-        store_progress(uow, instance, run, definition, actor_id=None, failure=failure)
+        store_progress(uow, instance, run.result(failure), definition, actor_id=None)
         uow.commit()
     return JobOutcome("completed")
 
@@ -159,8 +161,8 @@ def _cancel(job_id: int, uows: UnitOfWorkFactory) -> JobOutcome:
     uow = uows()
     with uow:
         job = uow.session.get(ServiceJob, job_id)
-        if job is not None and job.status == "queued":
-            job.status, job.updated_at = "cancelled", uow.runtime.now()
+        if job is not None and job.status == JobStatus.QUEUED:
+            job.status, job.updated_at = JobStatus.CANCELLED, uow.runtime.now()
         uow.commit()
     return JobOutcome("cancelled")
 
@@ -181,7 +183,7 @@ def requeue_stale_jobs(*, uows: UnitOfWorkFactory, older_than_s: float = 600.0,
         now = uow.runtime.now()
         cutoff = now - timedelta(seconds=older_than_s)
         jobs = list(uow.session.scalars(
-            sa.select(ServiceJob).where(ServiceJob.status == "queued",
+            sa.select(ServiceJob).where(ServiceJob.status == JobStatus.QUEUED,
                                         ServiceJob.updated_at < cutoff)
             .order_by(ServiceJob.id).limit(limit)))
         for job in jobs:

@@ -30,6 +30,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from models import HumanTask, ProcessInstance, Timer
+from models.statuses import OPEN_TIMER_STATUSES, InstanceStatus, TimerStatus
 from workflows.core.history import EventKind
 from workflows.core.runtime import UnitOfWorkFactory
 from workflows.core.unit_of_work import UnitOfWork
@@ -92,7 +93,7 @@ def claim_due(token: str, *, uows: UnitOfWorkFactory, limit: int,
     uow = uows()
     with uow:
         now = uow.runtime.now()
-        due = sa.select(Timer.id).where(Timer.status == "pending", Timer.due_at <= now,
+        due = sa.select(Timer.id).where(Timer.status == TimerStatus.PENDING, Timer.due_at <= now,
                                         ~_of_suspended_instance())
         if exclude:
             due = due.where(Timer.id.not_in(sorted(exclude)))
@@ -100,8 +101,9 @@ def claim_due(token: str, *, uows: UnitOfWorkFactory, limit: int,
                                        .with_for_update(skip_locked=True)))
         if ids:
             uow.session.execute(sa.update(Timer).where(Timer.id.in_(ids),
-                                                       Timer.status == "pending")
-                                .values(status="claimed", claimed_by=token, claimed_at=now)
+                                                       Timer.status == TimerStatus.PENDING)
+                                .values(status=TimerStatus.CLAIMED, claimed_by=token,
+                                        claimed_at=now)
                                 .execution_options(synchronize_session=False))
         uow.commit()
     return ids
@@ -111,7 +113,7 @@ def _of_suspended_instance() -> sa.ColumnElement[bool]:
     """A suspended instance's timers stay pending (a subquery: FOR UPDATE locks timers only);
     they are due when it resumes, so the first sweep after that fires them."""
     return sa.exists().where(ProcessInstance.id == Timer.instance_id,
-                             ProcessInstance.status == "suspended")
+                             ProcessInstance.status == InstanceStatus.SUSPENDED)
 
 
 def claim_one(timer_id: int, token: str, *, uows: UnitOfWorkFactory) -> bool:
@@ -119,8 +121,8 @@ def claim_one(timer_id: int, token: str, *, uows: UnitOfWorkFactory) -> bool:
     uow = uows()
     with uow:
         claimed = _updated(uow,
-            sa.update(Timer).where(Timer.id == timer_id, Timer.status == "pending")
-            .values(status="claimed", claimed_by=token, claimed_at=uow.runtime.now()))
+            sa.update(Timer).where(Timer.id == timer_id, Timer.status == TimerStatus.PENDING)
+            .values(status=TimerStatus.CLAIMED, claimed_by=token, claimed_at=uow.runtime.now()))
         uow.commit()
     return claimed == 1
 
@@ -154,20 +156,20 @@ def _fire(timer_id: int, token: str, uow: UnitOfWork) -> FireOutcome:
             return FireOutcome("skipped")
         instance = uow.lock_instance(instance_id)
         target = uow.session.get(Timer, timer_id, populate_existing=True)
-        if target is None or target.status != "claimed" or target.claimed_by != token:
+        if target is None or target.status != TimerStatus.CLAIMED or target.claimed_by != token:
             return FireOutcome("skipped")
-        if instance.status == "suspended":  # suspended after the claim: wait for resume
-            target.status, target.claimed_by, target.claimed_at = "pending", None, None
+        if instance.status == InstanceStatus.SUSPENDED:  # suspended after the claim: wait
+            target.status, target.claimed_by, target.claimed_at = TimerStatus.PENDING, None, None
             uow.commit()
             return FireOutcome("skipped")
-        if instance.status not in ("running", "incident"):
-            target.status = "cancelled"
+        if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.INCIDENT):
+            target.status = TimerStatus.CANCELLED
             uow.commit()
             return FireOutcome("skipped")
         now = uow.runtime.now()
         due = list(uow.session.scalars(
             sa.select(Timer).where(Timer.instance_id == instance.id,
-                                   Timer.status.in_(("pending", "claimed")),
+                                   Timer.status.in_(OPEN_TIMER_STATUSES),
                                    Timer.due_at <= max(now, target.due_at))
             .order_by(Timer.due_at, Timer.id).execution_options(populate_existing=True)))
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
@@ -175,7 +177,7 @@ def _fire(timer_id: int, token: str, uow: UnitOfWork) -> FireOutcome:
                          context=uow.runtime.run_context())
         fired = []
         for timer in due:
-            if timer.status not in ("pending", "claimed") or instance.status == "failed":
+            if timer.status not in OPEN_TIMER_STATUSES or instance.status == InstanceStatus.FAILED:
                 continue  # cancelled by what an earlier timer did
             if _fire_one(uow, instance, run, definition, timer, now):
                 fired.append(timer.id)
@@ -191,11 +193,11 @@ def _fire_one(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: 
     try:
         run.fire_timer(timer.spiff_task_id)
     except LookupError:  # the engine stopped waiting on it
-        timer.status = "cancelled"
+        timer.status = TimerStatus.CANCELLED
         return False
     except EngineFailure as error:
         failure = error
-    timer.status, timer.fired_at = "fired", now
+    timer.status, timer.fired_at = TimerStatus.FIRED, now
     uow.record(EventKind.TIMER_FIRED, instance, actor_id=None, task_name=timer.task_name,
                payload=_fired_payload(timer))
     if failure is None:
@@ -203,7 +205,7 @@ def _fire_one(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: 
             run.advance()
         except EngineFailure as error:
             failure = error
-    store_progress(uow, instance, run, definition, actor_id=None, failure=failure)
+    store_progress(uow, instance, run.result(failure), definition, actor_id=None)
     if failure is None and escalates:
         _record_escalation(uow, instance, timer, before)
     return True
@@ -237,10 +239,11 @@ def _return_claim(timer_id: int, token: str, error: BaseException, *,
                   uow: UnitOfWork) -> None:
     with uow:
         timer = uow.session.get(Timer, timer_id)
-        if timer is not None and timer.status == "claimed" and timer.claimed_by == token:
+        if timer is not None and timer.status == TimerStatus.CLAIMED and timer.claimed_by == token:
             timer.attempts += 1
             timer.last_error = f"{type(error).__name__}: {error}"[:2000]
-            timer.status = "failed" if timer.attempts >= MAX_FIRE_ATTEMPTS else "pending"
+            timer.status = (TimerStatus.FAILED if timer.attempts >= MAX_FIRE_ATTEMPTS
+                            else TimerStatus.PENDING)
             timer.claimed_by = timer.claimed_at = None
         uow.commit()
 
@@ -253,8 +256,8 @@ def release_stale_claims(*, uows: UnitOfWorkFactory,
     with uow:
         cutoff = uow.runtime.now() - older_than
         released = _updated(uow,
-            sa.update(Timer).where(Timer.status == "claimed", Timer.claimed_at < cutoff)
-            .values(status="pending", claimed_by=None, claimed_at=None))
+            sa.update(Timer).where(Timer.status == TimerStatus.CLAIMED, Timer.claimed_at < cutoff)
+            .values(status=TimerStatus.PENDING, claimed_by=None, claimed_at=None))
         uow.commit()
     return released
 

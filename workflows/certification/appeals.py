@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask, ProcessInstance
+from models.statuses import TaskStatus
 from workflows.automation.messages import MessageNotCorrelated, deliver_message
 from workflows.automation.service_registry import Param, ServiceContext, service
 from workflows.identity.users import load_actor
@@ -46,7 +47,7 @@ def _starter(session: Session, instance_id: int) -> int | None:
 def _completers(session: Session, case_id: int, task_name: str) -> list[int]:
     return sorted(set(session.scalars(sa.select(HumanTask.completed_by).where(
         HumanTask.instance_id == case_id, HumanTask.task_name == task_name,
-        HumanTask.status == "completed", HumanTask.completed_by.is_not(None)))))
+        HumanTask.status == TaskStatus.COMPLETED, HumanTask.completed_by.is_not(None)))))
 
 
 def _accepted(session: Session, case: ProcessInstance) -> dict[str, Any]:

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import Certificate, CertificateEvent, CertificateSequence
+from models.statuses import CertificateStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, NotFound, Problem
 from workflows.core.unit_of_work import UnitOfWork
@@ -110,13 +111,13 @@ def reissue(uow: UnitOfWork, old_number: str, *, source_instance_id: int, now: d
     old = find(session, old_number)
     if old is None:
         raise RegistryRefusal(f"证书编号 {old_number} 不存在")
-    if old.status != "valid":
+    if old.status != CertificateStatus.VALID:
         raise RegistryRefusal(f"证书 {old.certificate_no} 状态为 {old.status}，不能补发")
     new = _create(uow, NewCertificate(
         old.holder_name, old.id_number, old.occupation, old.level, old.exam_session,
         dict(old.scores or {}), old.holder_user_id), source_instance_id, old.business_key, now)
     new.replaces_id = old.id
-    old.status, old.replaced_by_id = "reissued", new.id
+    old.status, old.replaced_by_id = CertificateStatus.REISSUED, new.id
     _event(session, old, "replaced", now, source_instance_id, {"by": new.certificate_no})
     _event(session, new, "reissued", now, source_instance_id, {"replaces": old.certificate_no})
     return new, True
@@ -131,8 +132,9 @@ def revoke(uow: UnitOfWork, number: str, *, reason: str, instance_id: int | None
         raise RegistryRefusal(f"证书编号 {number} 不存在")
     chain = _lineage(session, certificate)
     for item in chain:
-        if item.status != "revoked":  # a retried call changes nothing twice
-            item.status, item.revoked_at, item.revoked_reason = "revoked", now, reason
+        if item.status != CertificateStatus.REVOKED:  # a retried call changes nothing twice
+            item.status = CertificateStatus.REVOKED
+            item.revoked_at, item.revoked_reason = now, reason
             _event(session, item, "revoked", now, instance_id, {"reason": reason})
     return [item.certificate_no for item in chain]
 
@@ -159,7 +161,8 @@ def _create(uow: UnitOfWork, new: NewCertificate, source_instance_id: int | None
         id_number=new.id_number.strip().upper(), holder_user_id=new.holder_user_id,
         occupation=new.occupation, exam_session=new.exam_session, scores=new.scores,
         issued_on=now.astimezone(zone).date(), issued_at=now,
-        status="valid", source_instance_id=source_instance_id, business_key=business_key)
+        status=CertificateStatus.VALID, source_instance_id=source_instance_id,
+        business_key=business_key)
     session.add(certificate)
     session.flush()
     return certificate
@@ -196,7 +199,7 @@ def verify(session: Session, number: str, holder_name: str) -> dict[str, Any]:
                    if certificate.replaced_by_id else None)
     messages = {"valid": "证书有效", "revoked": "证书已撤销", "reissued": "证书已补发，原证书作废"}
     return {"certificate_no": certificate.certificate_no, "match": True,
-            "valid": certificate.status == "valid", "status": certificate.status,
+            "valid": certificate.status == CertificateStatus.VALID, "status": certificate.status,
             "message": messages[certificate.status], "holder_name": certificate.holder_name,
             "occupation": certificate.occupation, "level": certificate.level,
             "level_name": LEVEL_NAMES[certificate.level],

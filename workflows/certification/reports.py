@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask, ProcessInstance
+from models.statuses import OPEN_TASK_STATUSES, InstanceStatus
 from workflows.certification.register import LEVEL_NAMES
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed
@@ -25,8 +26,8 @@ from workflows.core.errors import NotAllowed
 CASE_PROCESS = "certification_application"
 READERS = frozenset({"leading_group", "quality_supervisor", "exam_admin"})
 # What a case's report status is while it is not finished (finished cases report ``outcome``).
-OPEN_STATUS = {"running": "in_progress", "incident": "incident", "failed": "error",
-               "cancelled": "cancelled"}
+OPEN_STATUS = {InstanceStatus.RUNNING: "in_progress", InstanceStatus.INCIDENT: "incident",
+               InstanceStatus.FAILED: "error", InstanceStatus.CANCELLED: "cancelled"}
 CASE_COLUMNS = ("occupation", "level", "level_name", "status", "count")
 SESSION_COLUMNS = ("exam_session", "candidates", "absent", "scored", "passed", "failed",
                    "pass_rate")
@@ -49,7 +50,7 @@ def _cases(session: Session) -> list[dict[str, Any]]:
     cases = []
     for status, occupation, level, outcome, exam_session, passed in rows:
         cases.append({
-            "status": (outcome or "completed") if status == "completed"
+            "status": (outcome or "completed") if status == InstanceStatus.COMPLETED
             else OPEN_STATUS.get(status, status),
             "occupation": occupation, "level": _int(level), "exam_session": exam_session,
             "passed": _bool(passed), "outcome": outcome})
@@ -106,7 +107,7 @@ def overdue_tasks(session: Session, actor: Actor, *, now: datetime) -> list[dict
     rows = session.execute(
         sa.select(HumanTask.candidate_group, HumanTask.process_id, sa.func.count(),
                   sa.func.min(HumanTask.due_at))
-        .where(HumanTask.status.in_(("ready", "claimed")), HumanTask.due_at < now)
+        .where(HumanTask.status.in_(OPEN_TASK_STATUSES), HumanTask.due_at < now)
         .group_by(HumanTask.candidate_group, HumanTask.process_id))
     found = [{"candidate_group": group, "process_id": process_id, "overdue": count,
               "oldest_due_at": oldest} for group, process_id, count, oldest in rows]

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import ProcessInstance, User
+from models.statuses import CertificateStatus
 from workflows.automation.service_registry import Param, ServiceContext, service
 from workflows.certification import register as certificates
 from workflows.certification.register import NewCertificate, RegistryRefusal
@@ -93,7 +94,7 @@ def lookup_certificate(ctx: ServiceContext, *, certificate_no: str, holder_name:
             return {"found": False, "status": None, "reason": f"证书编号 {certificate_no} 不存在"}
         return {
             "found": True, "status": certificate.status,
-            "reason": None if certificate.status == "valid"
+            "reason": None if certificate.status == CertificateStatus.VALID
             else f"证书状态为 {certificate.status}",
             "holder_matches": None if holder_name is None
             else "".join(holder_name.split()) == "".join(certificate.holder_name.split()),

@@ -7,6 +7,7 @@ this package.
 
 from workflows.engine.duty_rules import DutyRule, InvalidDutyRule, parse_rules
 from workflows.engine.parsing import ParsedBundle, content_hash, load_specs, parse_bundle
+from workflows.engine.result import RunResult
 from workflows.engine.runtime import EngineFailure, EngineStep, ReadyUserTask, Run
 from workflows.engine.serialization import SERIALIZER_VERSION
 from workflows.engine.task_meta import START_FORM_KEY
@@ -24,6 +25,7 @@ __all__ = [
     "PathRecorder",
     "ReadyUserTask",
     "Run",
+    "RunResult",
     "add_duration",
     "add_iso_duration",
     "content_hash",

@@ -18,8 +18,9 @@ from SpiffWorkflow.util.task import TaskState
 
 from workflows.core.runtime import RunContext
 from workflows.engine import deferred, waits
+from workflows.engine.result import RunResult
 from workflows.engine.script_env import ScriptError, make_script_engine
-from workflows.engine.serialization import dump_state, load_state, to_plain
+from workflows.engine.serialization import SERIALIZER_VERSION, dump_state, load_state, to_plain
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,9 @@ class Run:
                  ) -> None:
         self._workflow = workflow
         self._wait_kinds = wait_kinds
-        self.steps: list[EngineStep] = []
-        # Service tasks parked when the service-job rows were last brought in step (loaded
-        # state, or the last store): open job rows exist only for these, so when none was
-        # parked then and none is now, there is no row to look for
-        # (workflows/instances/wait_rows.py).
-        self.parked_when_synced: frozenset[str] = frozenset()
-        # False for a run that started a new instance and has not been stored yet: no task,
-        # timer, message or job row can exist for it, so storing needs no lookups.
-        self.stored_before = True
+        self._steps: list[EngineStep] = []
+        # Service tasks parked at load or at the previous result (see ``RunResult``).
+        self._parked: frozenset[str] = frozenset()
 
     @classmethod
     def start(cls, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
@@ -85,7 +80,6 @@ class Run:
         workflow = BpmnWorkflow(spec, subprocess_specs,
                                 script_engine=make_script_engine(context=context))
         run = cls(workflow, kinds)
-        run.stored_before = False
         workflow.task_tree.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
@@ -100,9 +94,40 @@ class Run:
         workflow.script_engine = make_script_engine(context=context)
         run = cls(workflow, kinds)
         if "service" in kinds:
-            run.parked_when_synced = frozenset(
+            run._parked = frozenset(
                 p.spiff_task_id for p in waits.parked_service_tasks(workflow))
         return run
+
+    # --- the outcome ---------------------------------------------------------------------
+    def result(self, failure: EngineFailure | None = None) -> RunResult:
+        """Everything the store needs, read once; ``failure``: the run stopped on it.
+
+        Serializing prunes finished history, so this ends the unit of work's use of the run
+        (another action may follow, e.g. the next due timer, then another result).
+        """
+        kinds = self._wait_kinds
+        ready: list[ReadyUserTask] = []
+        timers: list[waits.WaitingTimer] = []
+        messages: list[waits.WaitingMessage] = []
+        parked: list[waits.ParkedServiceTask] = []
+        if failure is None:
+            ready = self.ready_user_tasks()
+            timers = self.waiting_timers() if "timer" in kinds else []
+            messages = self.waiting_messages() if "message" in kinds else []
+            parked = self.parked_service_tasks() if "service" in kinds else []
+        parked_before, self._parked = self._parked, frozenset(p.spiff_task_id for p in parked)
+        completed = failure is None and self.completed
+        state = self.dump()
+        return RunResult(
+            steps=tuple(self.take_steps()), ready=tuple(ready), timers=tuple(timers),
+            messages=tuple(messages), parked=tuple(parked), parked_before=parked_before,
+            wait_kinds=kinds, completed=completed, state=state,
+            serializer_version=SERIALIZER_VERSION, data=self.data(), failure=failure)
+
+    def take_steps(self) -> list[EngineStep]:
+        """The decisions and gateway passes since the last call (history records them)."""
+        steps, self._steps = self._steps, []
+        return steps
 
     # --- reading -------------------------------------------------------------------------
     @property
@@ -191,13 +216,13 @@ class Run:
             before = set(task.internal_data.pop("certflow_before_keys", []))
             outputs = {o.name or o.label for o in table.outputs}
             result = {k: v for k, v in task.data.items() if k in outputs or k not in before}
-            self.steps.append(EngineStep("decision_taken", spec.name, {
+            self._steps.append(EngineStep("decision_taken", spec.name, {
                 "element_id": spec.bpmn_id, "decision": table.id, "outputs": to_plain(result)}))
         elif getattr(spec, "cond_task_specs", None):
             chosen = [c.task_spec.bpmn_id or c.task_spec.name for c in task.children
                       if c.has_state(TaskState.DEFINITE_MASK | TaskState.FINISHED_MASK)
                       and not c.has_state(TaskState.CANCELLED)]
-            self.steps.append(EngineStep("gateway_passed", spec.name, {
+            self._steps.append(EngineStep("gateway_passed", spec.name, {
                 "element_id": spec.bpmn_id, "taken": chosen}))
 
     def _guarded(self, action: Any) -> None:

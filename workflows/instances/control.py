@@ -16,7 +16,17 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from models import HumanTask, Incident, MessageSubscription, ProcessInstance, ServiceJob, Timer
-from models.human_task import OPEN_STATUSES
+from models.statuses import (
+    OPEN_JOB_STATUSES,
+    OPEN_TASK_STATUSES,
+    OPEN_TIMER_STATUSES,
+    IncidentStatus,
+    InstanceStatus,
+    JobStatus,
+    SubscriptionStatus,
+    TaskStatus,
+    TimerStatus,
+)
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, InvalidInput, NotAllowed
 from workflows.core.history import EventKind
@@ -24,8 +34,9 @@ from workflows.core.jobs import dispatch_after_commit
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.instances.lifecycle import InstanceView, view_of
 
-SUSPENDABLE = ("running", "incident")
-TERMINABLE = ("running", "suspended", "incident", "failed")
+SUSPENDABLE = (InstanceStatus.RUNNING, InstanceStatus.INCIDENT)
+TERMINABLE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED, InstanceStatus.INCIDENT,
+              InstanceStatus.FAILED)
 MAX_REASON = 1000
 
 
@@ -35,7 +46,7 @@ class InstanceSuspended(Conflict):
 
 def ensure_not_suspended(instance: ProcessInstance) -> None:
     """Called by the task use cases: a suspended instance's tasks wait for the resumption."""
-    if instance.status == "suspended":
+    if instance.status == InstanceStatus.SUSPENDED:
         raise InstanceSuspended(
             f"instance {instance.id} is suspended by an administrator; its tasks cannot be "
             "claimed or completed until it is resumed")
@@ -51,7 +62,7 @@ def suspend_instance(instance_id: int, *, reason: str | None, actor: Actor,
             raise Conflict(f"instance {instance_id} is {instance.status}; only a running "
                            "instance (or one with an incident) can be suspended")
         previous = instance.status
-        instance.status = "suspended"
+        instance.status = InstanceStatus.SUSPENDED
         uow.record(EventKind.INSTANCE_SUSPENDED, instance, actor_id=actor.id,
                    payload={"reason": _clean(reason), "previous_status": previous})
         uow.commit()
@@ -65,16 +76,16 @@ def resume_instance(instance_id: int, *, reason: str | None, actor: Actor,
     _ensure_admin(actor, "resume")
     with uow:
         instance = uow.lock_instance(instance_id)
-        if instance.status != "suspended":
+        if instance.status != InstanceStatus.SUSPENDED:
             raise Conflict(f"instance {instance_id} is {instance.status}, not suspended; only a "
                            "suspended instance can be resumed")
         open_incidents = uow.session.scalar(sa.select(sa.func.count(Incident.id)).where(
-            Incident.instance_id == instance.id, Incident.status == "open")) or 0
-        instance.status = "incident" if open_incidents else "running"
+            Incident.instance_id == instance.id, Incident.status == IncidentStatus.OPEN)) or 0
+        instance.status = InstanceStatus.INCIDENT if open_incidents else InstanceStatus.RUNNING
         uow.record(EventKind.INSTANCE_RESUMED, instance, actor_id=actor.id,
                    payload={"reason": _clean(reason), "status": instance.status})
         for job_id in uow.session.scalars(sa.select(ServiceJob.id).where(
-                ServiceJob.instance_id == instance.id, ServiceJob.status == "queued")):
+                ServiceJob.instance_id == instance.id, ServiceJob.status == JobStatus.QUEUED)):
             dispatch_after_commit(uow, job_id)
         uow.commit()
         return view_of(uow.session, instance)
@@ -94,7 +105,7 @@ def terminate_instance(instance_id: int, *, reason: str, actor: Actor,
                            "instance that has not ended can be terminated")
         now = uow.runtime.now()
         previous = instance.status
-        instance.status, instance.ended_at = "cancelled", now
+        instance.status, instance.ended_at = InstanceStatus.CANCELLED, now
         uow.record(EventKind.INSTANCE_TERMINATED, instance, actor_id=actor.id,
                    payload={"reason": cleaned, "previous_status": previous})
         _close_open_rows(uow, instance, actor_id=actor.id, now=now)
@@ -106,20 +117,21 @@ def _close_open_rows(uow: UnitOfWork, instance: ProcessInstance, *, actor_id: in
                      now: datetime) -> None:
     session = uow.session
     tasks = session.scalars(sa.select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status.in_(OPEN_STATUSES))
+        HumanTask.instance_id == instance.id, HumanTask.status.in_(OPEN_TASK_STATUSES))
         .order_by(HumanTask.id))
     for task in tasks:
-        task.status, task.completed_at = "cancelled", now
+        task.status, task.completed_at = TaskStatus.CANCELLED, now
         uow.record(EventKind.TASK_CANCELLED, instance, actor_id=actor_id,
                    task_name=task.task_name, payload={"task_id": task.id})
-    for model, column, open_statuses in (
-            (Timer, Timer.status, ("pending", "claimed")),
-            (MessageSubscription, MessageSubscription.status, ("waiting",)),
-            (ServiceJob, ServiceJob.status, ("queued", "incident")),
-            (Incident, Incident.status, ("open",))):
+    for model, column, open_statuses, cancelled in (
+            (Timer, Timer.status, OPEN_TIMER_STATUSES, TimerStatus.CANCELLED),
+            (MessageSubscription, MessageSubscription.status, (SubscriptionStatus.WAITING,),
+             SubscriptionStatus.CANCELLED),
+            (ServiceJob, ServiceJob.status, OPEN_JOB_STATUSES, JobStatus.CANCELLED),
+            (Incident, Incident.status, (IncidentStatus.OPEN,), IncidentStatus.CANCELLED)):
         session.execute(sa.update(model).where(model.instance_id == instance.id,
                                                column.in_(open_statuses))
-                        .values(status="cancelled")
+                        .values(status=cancelled)
                         .execution_options(synchronize_session=False))
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask, ProcessInstance
+from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -43,8 +44,8 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         now = uow.runtime.now()
         instance = ProcessInstance(
             definition_id=definition_row.id, process_id=process_id, business_key=business_key,
-            status="running", state="", serializer_version="", data={}, started_by=actor.id,
-            started_at=now, last_event_seq=0, last_event_hash="",
+            status=InstanceStatus.RUNNING, state="", serializer_version="", data={},
+            started_by=actor.id, started_at=now, last_event_seq=0, last_event_hash="",
         )
         uow.session.add(instance)
         uow.session.flush()
@@ -54,8 +55,8 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         run = Run.start(definition.spec, definition.subprocess_specs, data,
                         context=uow.runtime.run_context())
         failure = _advance(run)
-        tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
-                               failure=failure, all_tasks=True)
+        tasks = store_progress(uow, instance, run.result(failure), definition,
+                               actor_id=actor.id, new_instance=True, all_tasks=True)
         if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
             return view_from(instance, tasks, definition_row.version,
                              recent_steps=RECENT_STEPS)
@@ -89,11 +90,11 @@ def view_from(instance: ProcessInstance, tasks: list[HumanTask], definition_vers
               *, recent_steps: int | None = None) -> InstanceView:
     """The view from rows a use case already holds (its tasks, by id); ``recent_steps``
     keeps only that many of the newest completed steps."""
-    completed = [t for t in tasks if t.status == "completed"]
+    completed = [t for t in tasks if t.status == TaskStatus.COMPLETED]
     truncated = recent_steps is not None and len(completed) > recent_steps
     return InstanceView(
         instance=instance, definition_version=definition_version,
-        open_tasks=[t for t in tasks if t.status in ("ready", "claimed")],
+        open_tasks=[t for t in tasks if t.status in OPEN_TASK_STATUSES],
         completed_tasks=completed[-recent_steps:] if truncated and recent_steps else completed,
         completed_truncated=truncated,
     )

@@ -7,22 +7,17 @@ message and service-job rows (``workflows/instances/wait_rows.py``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from models import HumanTask, ProcessInstance
-from models.human_task import OPEN_STATUSES
+from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions.spec_cache import CachedDefinition
-from workflows.engine import (
-    SERIALIZER_VERSION,
-    EngineFailure,
-    ReadyUserTask,
-    Run,
-    add_duration,
-)
+from workflows.engine import ReadyUserTask, RunResult, add_duration
 from workflows.instances.wait_rows import sync_waits
 
 # Tasks in this lane belong to the person who started the instance (e.g. 销假), not a group.
@@ -31,65 +26,62 @@ INITIATOR_GROUP = "applicant"
 RECENT_STEPS = 50
 
 
-def store_progress(uow: UnitOfWork, instance: ProcessInstance, run: Run,
+def store_progress(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
                    definition: CachedDefinition, *, actor_id: int | None,
-                   failure: EngineFailure | None = None,
-                   all_tasks: bool = False) -> list[HumanTask]:
-    """Record engine decisions, sync human tasks, and save state/data/status.
+                   new_instance: bool = False, all_tasks: bool = False) -> list[HumanTask]:
+    """Record engine decisions, sync human tasks and waits, and save state/data/status.
 
-    Nothing is flushed in between (``no_autoflush``): the rows read here are filtered on their
-    in-memory status, new human tasks get their ids from one ``INSERT … RETURNING``, and the
-    instance row is written once, at commit. Returns the instance's open tasks (with
-    ``all_tasks``: also the newest completed ones, for a response that lists recent steps),
-    by id.
+    Reads only ``result`` (``Run.result``). A ``new_instance`` (started in this transaction)
+    has no task, timer, message or job rows yet, so none are looked for. Nothing is flushed
+    in between (``no_autoflush``): the rows read here are filtered on their in-memory status,
+    new human tasks get their ids from one ``INSERT … RETURNING``, and the instance row is
+    written once, at commit. Returns the instance's open tasks (with ``all_tasks``: also the
+    newest completed ones, for a response that lists recent steps), by id.
     """
     with uow.session.no_autoflush:
-        rows = _store(uow, instance, run, definition, actor_id=actor_id, failure=failure,
-                      all_tasks=all_tasks)
-    run.stored_before = True
-    return rows
+        return _store(uow, instance, result, definition, actor_id=actor_id,
+                      new_instance=new_instance, all_tasks=all_tasks)
 
 
-def _store(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: CachedDefinition,
-           *, actor_id: int | None, failure: EngineFailure | None,
+def _store(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
+           definition: CachedDefinition, *, actor_id: int | None, new_instance: bool,
            all_tasks: bool) -> list[HumanTask]:
-    for step in run.steps:
+    for step in result.steps:
         uow.record(EventKind(step.kind), instance, actor_id=None, task_name=step.task_name,
                    payload=step.payload)
-    run.steps.clear()
     now = uow.runtime.now()
-    rows = _task_rows(uow, instance.id, all_tasks=all_tasks) if run.stored_before else []
+    rows = [] if new_instance else _task_rows(uow, instance.id, all_tasks=all_tasks)
+    failure = result.failure
     if failure is not None:
-        instance.status = "failed"
+        instance.status = InstanceStatus.FAILED
         instance.error = failure.to_dict()
         instance.ended_at = None
         uow.record(EventKind.INSTANCE_FAILED, instance, actor_id=actor_id,
                    task_name=failure.task_name, payload={"error": failure.to_dict()})
         _cancel_open_tasks(uow, instance, keep=set(), actor_id=actor_id, rows=rows)
-        sync_waits(uow, instance, run, now=now, failed=True)
+        sync_waits(uow, instance, result, now=now, new_instance=new_instance)
     else:
-        ready = run.ready_user_tasks()
-        rows += _sync_human_tasks(uow, instance, ready, definition, rows, now=now,
+        rows += _sync_human_tasks(uow, instance, result.ready, definition, rows, now=now,
                                   actor_id=actor_id)
-        in_incident = sync_waits(uow, instance, run, now=now)
-        if run.completed:
-            instance.status = "completed"
+        in_incident = sync_waits(uow, instance, result, now=now, new_instance=new_instance)
+        if result.completed:
+            instance.status = InstanceStatus.COMPLETED
             instance.ended_at = now
             uow.record(EventKind.INSTANCE_COMPLETED, instance, actor_id=actor_id,
-                       payload={"outcome": run.data().get("outcome")})
+                       payload={"outcome": result.data.get("outcome")})
         else:
             # An open incident keeps the instance flagged until an administrator retries it.
-            instance.status = "incident" if in_incident else "running"
-    instance.state = run.dump()
-    instance.serializer_version = SERIALIZER_VERSION
-    instance.data = run.data()
-    return rows if all_tasks else [row for row in rows if row.status in OPEN_STATUSES]
+            instance.status = InstanceStatus.INCIDENT if in_incident else InstanceStatus.RUNNING
+    instance.state = result.state
+    instance.serializer_version = result.serializer_version
+    instance.data = result.data
+    return rows if all_tasks else [row for row in rows if row.status in OPEN_TASK_STATUSES]
 
 
 def open_tasks(uow: UnitOfWork, instance_id: int) -> list[HumanTask]:
     return list(uow.session.scalars(
         sa.select(HumanTask).where(HumanTask.instance_id == instance_id,
-                                   HumanTask.status.in_(("ready", "claimed")))
+                                   HumanTask.status.in_(OPEN_TASK_STATUSES))
         .order_by(HumanTask.id)
     ))
 
@@ -99,23 +91,25 @@ def _task_rows(uow: UnitOfWork, instance_id: int, *, all_tasks: bool) -> list[Hu
     ``RECENT_STEPS + 1`` completed ones (one more than a response lists, to tell it the list
     was cut). A long-running instance's finished history stays out of the hot path: a
     completion's cost must not grow with the steps before it."""
-    where: sa.ColumnElement[bool] = HumanTask.status.in_(OPEN_STATUSES)
+    where: sa.ColumnElement[bool] = HumanTask.status.in_(OPEN_TASK_STATUSES)
     if all_tasks:
         recent = (sa.select(HumanTask.id)
-                  .where(HumanTask.instance_id == instance_id, HumanTask.status == "completed")
+                  .where(HumanTask.instance_id == instance_id,
+                         HumanTask.status == TaskStatus.COMPLETED)
                   .order_by(HumanTask.id.desc()).limit(RECENT_STEPS + 1))
         where = sa.or_(where, HumanTask.id.in_(recent))
     query = sa.select(HumanTask).where(HumanTask.instance_id == instance_id, where)
     return list(uow.session.scalars(query.order_by(HumanTask.id)))
 
 
-def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[ReadyUserTask],
+def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
+                      ready: Sequence[ReadyUserTask],
                       definition: CachedDefinition, rows: list[HumanTask], *, now: Any,
                       actor_id: int | None) -> list[HumanTask]:
     """Cancel open rows the engine no longer offers, insert the new ones; returns the new."""
     ready_ids = {task.spiff_task_id for task in ready}
     # In-memory status: the task completed in this transaction is not flushed yet.
-    existing = {row.spiff_task_id for row in rows if row.status in OPEN_STATUSES}
+    existing = {row.spiff_task_id for row in rows if row.status in OPEN_TASK_STATUSES}
     _cancel_open_tasks(uow, instance, keep=ready_ids, actor_id=actor_id, rows=rows)
     values = []
     for task in ready:
@@ -129,7 +123,7 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance, ready: list[Re
             instance_id=instance.id, spiff_task_id=task.spiff_task_id, task_name=task.task_name,
             title=meta.get("title") or task.title, process_id=instance.process_id,
             business_key=instance.business_key, candidate_group=group, assignee_id=assignee,
-            status="claimed" if assignee else "ready", form_ref=meta.get("form"),
+            status=TaskStatus.CLAIMED if assignee else TaskStatus.READY, form_ref=meta.get("form"),
             definition_id=definition.definition_id,
             due_at=add_duration(now, due_in, uow.runtime.calendar) if due_in else None,
             created_at=now,
@@ -154,9 +148,9 @@ def _cancel_open_tasks(uow: UnitOfWork, instance: ProcessInstance, *, keep: set[
                        actor_id: int | None, rows: list[HumanTask] | None = None) -> None:
     """Open rows whose engine task is no longer ready (a boundary event, a failure)."""
     for row in open_tasks(uow, instance.id) if rows is None else rows:
-        if row.spiff_task_id in keep or row.status not in OPEN_STATUSES:
+        if row.spiff_task_id in keep or row.status not in OPEN_TASK_STATUSES:
             continue
-        row.status = "cancelled"
+        row.status = TaskStatus.CANCELLED
         row.completed_at = uow.runtime.now()
         uow.record(EventKind.TASK_CANCELLED, instance, actor_id=actor_id,
                    task_name=row.task_name, payload={"task_id": row.id})

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import HumanTask, ProcessInstance, User
+from models.statuses import OPEN_TASK_STATUSES, TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound, TaskAlreadyClaimed, TaskNotOpen
 from workflows.core.history import EventKind
@@ -36,7 +37,7 @@ def claim_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
     with uow:
         task, instance = _lock_task(uow, task_id, actor)
         ensure_not_suspended(instance)
-        if task.status == "claimed":
+        if task.status == TaskStatus.CLAIMED:
             if task.assignee_id == actor.id:
                 return task  # claiming twice is harmless
             holder = _name(uow.session, task.assignee_id)
@@ -53,7 +54,7 @@ def _claim(uow: UnitOfWork, task: HumanTask, instance: ProcessInstance, actor: A
     if not actor.in_group(task.candidate_group):
         raise NotAllowed(f"only members of group '{task.candidate_group}' may claim this task")
     duties.enforce(uow.session, task, instance, actor)  # separation of duties (403)
-    task.status, task.assignee_id, task.claimed_at = "claimed", actor.id, uow.runtime.now()
+    task.status, task.assignee_id, task.claimed_at = TaskStatus.CLAIMED, actor.id, uow.runtime.now()
     uow.record(EventKind.TASK_CLAIMED, instance, actor_id=actor.id, task_name=task.task_name,
                payload={"task_id": task.id})
 
@@ -63,14 +64,14 @@ def release_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
     with uow:
         task, instance = _lock_task(uow, task_id, actor)
         _ensure_open(task)
-        if task.status != "claimed":
+        if task.status != TaskStatus.CLAIMED:
             raise Conflict(f"task {task_id} is not claimed")
         if task.assignee_id != actor.id and not actor.is_admin:
             raise NotAllowed(f"task {task_id} is claimed by "
                              f"{_name(uow.session, task.assignee_id)}; only they may release it")
         if task.candidate_group is None or task.candidate_group == "applicant":
             raise Conflict("a task assigned to one person cannot be released to a group")
-        task.status, task.assignee_id, task.claimed_at = "ready", None, None
+        task.status, task.assignee_id, task.claimed_at = TaskStatus.READY, None, None
         uow.record(EventKind.TASK_RELEASED, instance, actor_id=actor.id,
                    task_name=task.task_name, payload={"task_id": task.id})
         uow.commit(keep_loaded=True)
@@ -88,9 +89,9 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
         task, instance = _lock_task(uow, task_id, actor)
         _ensure_open(task)
         ensure_not_suspended(instance)
-        if claim_if_ready and task.status == "ready":
+        if claim_if_ready and task.status == TaskStatus.READY:
             _claim(uow, task, instance, actor)
-        if task.status != "claimed":
+        if task.status != TaskStatus.CLAIMED:
             raise Conflict(f"task {task_id} must be claimed before it is completed")
         if task.assignee_id != actor.id:
             raise NotAllowed(f"task {task_id} is claimed by {_name(uow.session, task.assignee_id)}"
@@ -101,7 +102,7 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          context=uow.runtime.run_context())
         now = uow.runtime.now()
-        task.status, task.completed_at, task.completed_by = "completed", now, actor.id
+        task.status, task.completed_at, task.completed_by = TaskStatus.COMPLETED, now, actor.id
         uow.record(EventKind.TASK_COMPLETED, instance, actor_id=actor.id,
                    task_name=task.task_name, payload={"task_id": task.id, "data": data})
         failure = None
@@ -110,8 +111,8 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
             run.advance()
         except EngineFailure as error:
             failure = error
-        tasks = store_progress(uow, instance, run, definition, actor_id=actor.id,
-                               failure=failure, all_tasks=True)
+        tasks = store_progress(uow, instance, run.result(failure), definition,
+                               actor_id=actor.id, all_tasks=True)
         if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
             return view_from(instance, tasks, definition.version,
                              recent_steps=RECENT_STEPS)
@@ -132,7 +133,7 @@ def _lock_task(uow: UnitOfWork, task_id: int, actor: Actor) -> tuple[HumanTask, 
 
 
 def _ensure_open(task: HumanTask) -> None:
-    if task.status not in ("ready", "claimed"):
+    if task.status not in OPEN_TASK_STATUSES:
         raise TaskNotOpen(f"task {task.id} is {task.status}")
 
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask, ProcessInstance
+from models.statuses import TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import CertflowError, InvalidInput, Problem
 from workflows.core.runtime import UnitOfWorkFactory
@@ -95,9 +96,9 @@ def open_tasks(session: Session, actor: Actor, filters: BatchTaskFilter
                ) -> list[tuple[HumanTask, dict[str, Any]]]:
     """Open tasks of one kind the actor can do (their groups' unclaimed, or claimed by them),
     optionally of one exam session, occupation or level, with a summary of each case."""
-    mine = sa.and_(HumanTask.assignee_id == actor.id, HumanTask.status == "claimed")
+    mine = sa.and_(HumanTask.assignee_id == actor.id, HumanTask.status == TaskStatus.CLAIMED)
     groups = (sa.and_(HumanTask.candidate_group.in_(sorted(actor.groups)),
-                      HumanTask.status == "ready")
+                      HumanTask.status == TaskStatus.READY)
               if actor.groups and actor.role != "applicant" else sa.false())
     query = (sa.select(HumanTask, ProcessInstance.data)
              .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)

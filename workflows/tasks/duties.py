@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask, ProcessInstance, User
+from models.statuses import TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, Problem
 from workflows.definitions import spec_cache
@@ -53,7 +54,7 @@ def _violation(session: Session, rule: DutyRule, instance: ProcessInstance,
     if rule.kind == "differs_from":
         did_it = session.scalar(sa.select(HumanTask.id).where(
             HumanTask.instance_id == instance.id, HumanTask.task_name == rule.argument,
-            HumanTask.status == "completed", HumanTask.completed_by == actor.id).limit(1))
+            HumanTask.status == TaskStatus.COMPLETED, HumanTask.completed_by == actor.id).limit(1))
         return f"you completed '{rule.argument}' in this case" if did_it else None
     if rule.kind == "not_initiator":
         return "you started this case" if instance.started_by == actor.id else None

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask
+from models.statuses import TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, Problem
 
@@ -50,7 +51,7 @@ def list_inbox(session: Session, actor: Actor, filters: InboxFilter, *, now: dat
         raise InvalidInput("you can only filter by one of your own groups", problems=[
             Problem(f"not a member of group '{filters.group}'", pointer="/group")])
     groups = _ready_groups(actor, filters)
-    mine = filters.status in (None, "claimed")
+    mine = filters.status in (None, TaskStatus.CLAIMED)
     if not groups and not mine:
         return InboxPage([], 0, True, page, per_page)
     shape = _Shape(groups=len(groups), mine=mine, group_filter=filters.group is not None,
@@ -87,7 +88,7 @@ class _Shape:
 
 
 def _ready_groups(actor: Actor, filters: InboxFilter) -> list[str]:
-    if filters.status not in (None, "ready") or actor.role == "applicant":
+    if filters.status not in (None, TaskStatus.READY) or actor.role == "applicant":
         return []
     return [filters.group] if filters.group else sorted(actor.groups)
 
@@ -95,10 +96,12 @@ def _ready_groups(actor: Actor, filters: InboxFilter) -> list[str]:
 def _sources(shape: _Shape) -> list[list[sa.ColumnElement[bool]]]:
     """The WHERE criteria of each source (one per group, plus "claimed by me")."""
     sources: list[list[sa.ColumnElement[bool]]] = [
-        [HumanTask.candidate_group == sa.bindparam(f"group_{i}"), HumanTask.status == "ready"]
+        [HumanTask.candidate_group == sa.bindparam(f"group_{i}"),
+         HumanTask.status == TaskStatus.READY]
         for i in range(shape.groups)]
     if shape.mine:
-        mine = [HumanTask.assignee_id == sa.bindparam("actor_id"), HumanTask.status == "claimed"]
+        mine = [HumanTask.assignee_id == sa.bindparam("actor_id"),
+                HumanTask.status == TaskStatus.CLAIMED]
         if shape.group_filter:
             mine.append(HumanTask.candidate_group == sa.bindparam("group"))
         sources.append(mine)

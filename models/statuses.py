@@ -1,0 +1,76 @@
+"""Every status a row can hold, named once: compare and assign these, never bare strings.
+
+``StrEnum`` members are their string values, so the columns stay plain strings (no schema
+change), JSON and history payloads read exactly as before, and a typo is a name error.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InstanceStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"  # a script, condition or decision failed; ``error`` says where
+    CANCELLED = "cancelled"  # terminated by an administrator
+    INCIDENT = "incident"  # a service task failed after every retry; waits for an administrator
+    SUSPENDED = "suspended"  # an administrator stopped it moving on until resumed
+
+
+class TaskStatus(StrEnum):
+    """A human task row: offered to a group (ready), taken by one person (claimed), done."""
+
+    READY = "ready"
+    CLAIMED = "claimed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class TimerStatus(StrEnum):
+    """pending -> claimed (a worker took it) -> fired; pending/claimed -> cancelled (the engine
+    no longer waits on it, e.g. the user task finished before its boundary timer); failed after
+    repeated unexpected errors while firing (``last_error`` says why)."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"  # a firing job holds it (a lease: stale claims become pending again)
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+    FAILED = "failed"  # firing failed too often
+
+
+class JobStatus(StrEnum):
+    """queued -> completed | cancelled (the engine stopped waiting) | incident (retries
+    exhausted)."""
+
+    QUEUED = "queued"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    INCIDENT = "incident"
+
+
+class IncidentStatus(StrEnum):
+    OPEN = "open"
+    RETRIED = "retried"
+    CANCELLED = "cancelled"
+
+
+class SubscriptionStatus(StrEnum):
+    """A message subscription: a catch event waiting for its message."""
+
+    WAITING = "waiting"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class CertificateStatus(StrEnum):
+    """valid -> revoked (fraud proven) | reissued (lost; a new certificate replaces it)."""
+
+    VALID = "valid"
+    REVOKED = "revoked"
+    REISSUED = "reissued"
+
+
+OPEN_TASK_STATUSES = (TaskStatus.READY, TaskStatus.CLAIMED)
+OPEN_TIMER_STATUSES = (TimerStatus.PENDING, TimerStatus.CLAIMED)
+OPEN_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.INCIDENT)

@@ -1,0 +1,37 @@
+"""What one engine run leaves behind, as one plain value: the store reads it and nothing else.
+
+Taken once at the end of a unit of work (``Run.result``), so storing a run costs one call into
+the engine instead of a conversation: the steps it took, the user tasks now ready, what else it
+waits on (timers, messages, parked service tasks), whether it finished, its serialized state
+and its data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workflows.engine.runtime import EngineFailure, EngineStep, ReadyUserTask
+    from workflows.engine.waits import ParkedServiceTask, WaitingMessage, WaitingTimer
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One run's outcome. After a failure the run waits on nothing: no tasks, no waits."""
+
+    steps: tuple[EngineStep, ...]  # decisions and gateways since the previous result
+    ready: tuple[ReadyUserTask, ...]
+    timers: tuple[WaitingTimer, ...]
+    messages: tuple[WaitingMessage, ...]
+    parked: tuple[ParkedServiceTask, ...]
+    # Service tasks parked when the state was loaded or the previous result taken: with
+    # ``parked``, whether any service task started or stopped waiting since.
+    parked_before: frozenset[str]
+    # What besides people the definition can wait on at all ("timer", "message", "service").
+    wait_kinds: frozenset[str]
+    completed: bool
+    state: str
+    serializer_version: str
+    data: dict[str, Any] = field(default_factory=dict)
+    failure: EngineFailure | None = None
