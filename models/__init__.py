@@ -6,6 +6,14 @@ from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
 from models.certificate import Certificate, CertificateEvent, CertificateSequence
 from models.definition import ProcessDefinition
+from models.directory import (
+    ConflictDeclaration,
+    Enrolment,
+    OrgUnit,
+    Person,
+    Position,
+    Substitution,
+)
 from models.event import ProcessEvent
 from models.human_task import HumanTask
 from models.instance import ProcessInstance
@@ -26,12 +34,17 @@ __all__ = [
     "Certificate",
     "CertificateEvent",
     "CertificateSequence",
+    "ConflictDeclaration",
+    "Enrolment",
     "Group",
     "HumanTask",
     "Incident",
     "Membership",
     "MessageSubscription",
     "Notification",
+    "OrgUnit",
+    "Person",
+    "Position",
     "ProcessDefinition",
     "ProcessEvent",
     "ProcessInstance",
@@ -39,6 +52,7 @@ __all__ = [
     "RevokedToken",
     "ServiceJob",
     "SignInAttempt",
+    "Substitution",
     "Timer",
     "UnmatchedMessage",
     "User",

@@ -235,6 +235,10 @@ MATRIX: list[Row] = [
     Row("POST", "/api/v1/auth/users/{user_id}/revoke-tokens",
         (401, 403, 403, 403, 403, 204, 403), call("POST"), fresh=True),
     Row("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200), call("GET")),
+    Row("GET", "/api/v1/directory/units", SIGNED_IN, call("GET")),
+    # Learners do not search the directory; staff search their own centre.
+    Row("GET", "/api/v1/directory/people", (401, 403, 403, 200, 200, 200, 200),
+        call("GET", query=lambda scene: {"q": "小"})),
     Row("POST", "/api/v1/definitions", (401, 403, 403, 403, 403, 201, 403),
         upload("/api/v1/definitions")),
     Row("POST", "/api/v1/definitions/validate", (401, 403, 403, 403, 403, 200, 403),
