@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from api.auth import current_actor, login_required
+from api.context import unit_of_work
 from api.openapi import CertflowBlueprint, problems
-from api.schemas.directory import PeopleQuerySchema, PersonSchema, UnitNodeSchema
+from api.schemas.directory import (
+    AppointmentRequestSchema,
+    AppointmentSchema,
+    PeopleQuerySchema,
+    PersonSchema,
+    UnitNodeSchema,
+)
 from models import db
-from workflows.directory import reads
+from workflows.directory import positions, reads
 
 bp = CertflowBlueprint("directory", __name__, url_prefix="/api/v1",
                        description="The school directory (units, people, positions)")
@@ -35,3 +43,22 @@ def people(query: dict[str, Any]) -> list[dict[str, Any]]:
     """
     return reads.search_people(db.session(), current_actor(), query=query.get("q"),
                                unit_id=query.get("unit_id"), limit=query["limit"])
+
+
+@bp.post("/directory/units/<int:unit_id>/positions")
+@login_required("admin")
+@bp.arguments(AppointmentRequestSchema)
+@bp.response(201, AppointmentSchema)
+@problems(403, 404, 422)
+def appoint(body: dict[str, Any], unit_id: int) -> dict[str, Any]:
+    """Appoint a person of this centre to a role at a unit (administrators).
+
+    With ``replace`` the current holders step down the day before; open tasks addressed to the
+    position stay with it and so reach the new holder at once; tasks the previous holder had
+    claimed go back to the position, and each case records the hand-over in its history.
+    """
+    done = positions.appoint_to_unit(
+        unit_id, person_id=body["person_id"], role=body["role"], valid_from=body["valid_from"],
+        valid_to=body["valid_to"], replace=body["replace"], actor=current_actor(),
+        uow=unit_of_work())
+    return asdict(done)

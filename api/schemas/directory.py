@@ -61,3 +61,20 @@ class PeopleQuerySchema(RequestSchema):
                       metadata={"description": "part of a name, a 学号/工号 or a full 身份证号"})
     unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+
+
+class AppointmentRequestSchema(RequestSchema):
+    person_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    role = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                         metadata={"description": "a position role (docs/directory.md)"})
+    valid_from = fields.Date(load_default=None, metadata={"description": "default: today"})
+    valid_to = fields.Date(load_default=None)
+    replace = fields.Boolean(load_default=False, metadata={
+        "description": "end the current holders' positions the day before and hand their open "
+                       "tasks over (e.g. a new 班主任)"})
+
+
+class AppointmentSchema(Schema):
+    position_id = fields.Integer()
+    ended = fields.List(fields.Integer(), metadata={"description": "positions that ended"})
+    handed_over = fields.List(fields.Integer(), metadata={"description": "open tasks moved"})

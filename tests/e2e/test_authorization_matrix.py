@@ -69,6 +69,15 @@ def own_task(scene: Scene) -> None:
     scene.ids["task_id"] = done.get_json()["open_tasks"][0]["id"]
 
 
+def a_class_and_a_teacher(scene: Scene) -> None:
+    """机电2301 and 王老师 (to appoint as its 班主任)."""
+    [root] = scene.api.get("/api/v1/directory/units", as_="admin").get_json()
+    [teacher] = scene.api.get("/api/v1/directory/people", as_="admin",
+                              query_string={"q": "王老师"}).get_json()
+    scene.ids.update(unit_id=next(u["id"] for u in root["children"] if u["name"] == "机电2301"),
+                     person_id=teacher["id"])
+
+
 def nothing(scene: Scene) -> None:
     return None
 
@@ -239,6 +248,11 @@ MATRIX: list[Row] = [
     # Learners do not search the directory; staff search their own centre.
     Row("GET", "/api/v1/directory/people", (401, 403, 403, 200, 200, 200, 200),
         call("GET", query=lambda scene: {"q": "小"})),
+    Row("POST", "/api/v1/directory/units/{unit_id}/positions",
+        (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: {"person_id": scene.ids["person_id"],
+                                          "role": "class_teacher"}),
+        a_class_and_a_teacher, fresh=True),
     Row("POST", "/api/v1/definitions", (401, 403, 403, 403, 403, 201, 403),
         upload("/api/v1/definitions")),
     Row("POST", "/api/v1/definitions/validate", (401, 403, 403, 403, 403, 200, 403),

@@ -51,6 +51,10 @@ class EventKind(StrEnum):
     INSTANCE_SUSPENDED = "instance_suspended"
     INSTANCE_RESUMED = "instance_resumed"
     INSTANCE_TERMINATED = "instance_terminated"
+    # The directory (workflows/directory): nobody held the role a task asked for, so the unit's
+    # administrators got it; a position changed hands and the open tasks went with it.
+    TASK_ADDRESS_FALLBACK = "task_address_fallback"
+    TASK_HANDED_OVER = "task_handed_over"
 
 
 UNKEYED = 1  # plain SHA-256, the rule before chains were keyed

@@ -4,7 +4,8 @@ A lane's ``id`` is the candidate group (its ``name`` is the Chinese display name
 ``spiffworkflow:properties`` name its form (``formJsonSchemaFilename``), optional due time
 (``dueIn``, an ISO 8601 duration or ``P<n>WD`` working days) and separation-of-duties rules
 (``separationOfDuties``, ``workflows/engine/duty_rules.py``; enforced by
-``workflows/tasks/duties.py``).
+``workflows/tasks/duties.py``) and who performs it as a relation over the directory
+(``performer``, ``workflows/directory/addresses.py``; it then decides the candidate role).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from workflows.core import working_days
 from workflows.core.errors import Problem
+from workflows.directory.addresses import PROPERTY as PERFORMER_PROPERTY
+from workflows.directory.addresses import Address, InvalidAddress, parse_address
 from workflows.engine.duty_rules import PROPERTY as DUTIES_PROPERTY
 from workflows.engine.duty_rules import InvalidDutyRule, parse_rules
 
@@ -24,6 +27,7 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_PROPERTY = "formJsonSchemaFilename"
 DUE_PROPERTY = "dueIn"
 GROUP_PROPERTY = "candidateGroup"
+INITIATOR_GROUP = "applicant"
 START_FORM_KEY = "__start__"
 
 
@@ -65,6 +69,10 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                 problems.append(Problem(f"dueIn '{due_in}' is not an ISO 8601 duration or P<n>WD",
                                         **where))
             group = properties.get(GROUP_PROPERTY) or groups.get(bpmn_id)
+            address = _address(properties.get(PERFORMER_PROPERTY), problems, where) \
+                if is_user else None
+            if address is not None:  # the relation decides the role, not the lane
+                group = address.role or INITIATOR_GROUP
             if is_user and not group:
                 problems.append(Problem("user task is in no lane and names no candidateGroup",
                                         **where))
@@ -76,6 +84,8 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                 "form": form_name,
                 "due_in": due_in,
             }
+            if address is not None:
+                entry["address"] = address.text
             if properties.get(DUTIES_PROPERTY):
                 entry["duties"] = _duties(properties[DUTIES_PROPERTY], spec, subprocess_specs,
                                           problems, where)
@@ -98,6 +108,19 @@ def _duties(value: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnP
             problems.append(Problem(f"separation-of-duties rule '{rule.name}' names no user "
                                     "task of this process", **where))
     return [rule.name for rule in rules]
+
+
+def _address(value: str | None, problems: list[Problem],
+             where: dict[str, Any]) -> Address | None:
+    """The task's ``performer`` expression (``workflows/directory/addresses.py``); a bad one
+    is a located problem."""
+    if not value:
+        return None
+    try:
+        return parse_address(value)
+    except InvalidAddress as error:
+        problems.append(Problem(str(error), **where, extra={"expression": value}))
+        return None
 
 
 def _element(root: etree._Element, element_id: str) -> int | None:

@@ -1,0 +1,86 @@
+"""What a signed-in person may act as today: their current positions, and where a case lives.
+
+The inbox asks once per page (``acting_positions``), claim and complete once per task
+(``holds``); both are single prebuilt statements.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import HumanTask
+from models.directory import Enrolment, OrgUnit, Person, Position
+from workflows.core.actors import Actor
+from workflows.core.working_days import local_zone
+
+
+def today_at(now: datetime | None = None) -> date:
+    """The calendar day at the school (positions are valid by day); readers without a runtime
+    clock pass none and get the wall clock's day."""
+    return (now or datetime.now(local_zone())).astimezone(local_zone()).date()
+
+
+def _valid(model: type[Position] | type[Enrolment]) -> sa.ColumnElement[bool]:
+    today = sa.bindparam("today", type_=sa.Date)
+    return sa.and_(sa.or_(model.valid_from.is_(None), model.valid_from <= today),
+                   sa.or_(model.valid_to.is_(None), model.valid_to >= today))
+
+
+_POSITIONS = (sa.select(Position.role, Position.unit_id)
+              .where(Position.person_id == sa.bindparam("person"), _valid(Position))
+              .distinct())
+_HOLDS = (sa.select(Position.id)
+          .where(Position.person_id == sa.bindparam("person"),
+                 Position.role == sa.bindparam("role"), Position.unit_id == sa.bindparam("unit"),
+                 _valid(Position)).limit(1))
+_ENROLLED = (sa.select(OrgUnit).join(Enrolment, Enrolment.unit_id == OrgUnit.id)
+             .where(Enrolment.person_id == sa.bindparam("person"), _valid(Enrolment))
+             .order_by(Enrolment.id.desc()).limit(1))
+_POSTED = (sa.select(OrgUnit).join(Position, Position.unit_id == OrgUnit.id)
+           .where(Position.person_id == sa.bindparam("person"), _valid(Position))
+           .order_by(sa.func.length(OrgUnit.path).desc(), Position.id).limit(1))
+
+
+def acting_positions(session: Session, actor: Actor, *, today: date) -> list[tuple[str, int]]:
+    """(role, unit id) of every position the actor holds today, sorted."""
+    if actor.person_id is None:
+        return []
+    rows = session.execute(_POSITIONS, {"person": actor.person_id, "today": today}).all()
+    return sorted((row.role, row.unit_id) for row in rows)
+
+
+def holds(session: Session, actor: Actor, role: str | None, unit_id: int, *,
+          today: date) -> bool:
+    """Whether the actor holds ``role`` at exactly ``unit_id`` today."""
+    if actor.person_id is None or role is None:
+        return False
+    return session.scalar(_HOLDS, {"person": actor.person_id, "role": role, "unit": unit_id,
+                                   "today": today}) is not None
+
+
+def home_unit(session: Session, person_id: int | None, *, today: date) -> OrgUnit | None:
+    """Where a person's cases live: their 班级 for a learner, else the most specific unit of
+    their positions, else their centre."""
+    if person_id is None:
+        return None
+    params = {"person": person_id, "today": today}
+    unit = session.scalar(_ENROLLED, params) or session.scalar(_POSTED, params)
+    if unit is not None:
+        return unit
+    person = session.get(Person, person_id)
+    return session.get(OrgUnit, person.tenant_id) if person is not None else None
+
+
+def offered_to(actor: Actor, positions: list[tuple[str, int]]) -> sa.ColumnElement[bool]:
+    """SQL: a human task is offered to the actor — to a group of theirs as a whole (no unit),
+    or addressed to a role they hold at its unit. Applicants are offered no group's tasks."""
+    criteria: list[sa.ColumnElement[bool]] = []
+    if actor.groups and actor.role != "applicant":
+        criteria.append(sa.and_(HumanTask.address_unit_id.is_(None),
+                                HumanTask.candidate_group.in_(sorted(actor.groups))))
+    criteria += [sa.and_(HumanTask.address_unit_id == unit, HumanTask.candidate_group == role)
+                 for role, unit in positions]
+    return sa.or_(*criteria) if criteria else sa.false()
