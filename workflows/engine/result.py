@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from workflows.engine.runtime import EngineFailure, EngineStep, ReadyUserTask
+    from workflows.engine.errors import EngineFailure
+    from workflows.engine.runtime import EngineStep, ReadyUserTask
     from workflows.engine.waits import ParkedServiceTask, WaitingMessage, WaitingTimer
 
 

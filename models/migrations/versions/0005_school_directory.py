@@ -7,8 +7,8 @@ class a 班主任 position and any other staff member's class a 任课教师 pos
 membership becomes a position of that role at the centre (covering the whole centre, as the
 group did before).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 """
 
 from datetime import UTC, datetime
@@ -18,8 +18,8 @@ from alembic import op
 
 import models.base
 
-revision = '0003'
-down_revision = '0002'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -3,15 +3,15 @@
 Existing instances are given the default centre and their applicant's class (else the
 centre); existing tasks stay offered to their group (no unit), as they were.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004'
-down_revision = '0003'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
