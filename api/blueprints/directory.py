@@ -11,6 +11,8 @@ from api.openapi import CertflowBlueprint, problems
 from api.schemas.directory import (
     AppointmentRequestSchema,
     AppointmentSchema,
+    ConflictRequestSchema,
+    ConflictSchema,
     PeopleQuerySchema,
     PersonSchema,
     UnitNodeSchema,
@@ -62,3 +64,16 @@ def appoint(body: dict[str, Any], unit_id: int) -> dict[str, Any]:
         valid_to=body["valid_to"], replace=body["replace"], actor=current_actor(),
         uow=unit_of_work())
     return asdict(done)
+
+
+@bp.post("/directory/conflicts")
+@login_required()
+@bp.arguments(ConflictRequestSchema)
+@bp.response(201, ConflictSchema)
+@problems(403, 404, 422)
+def declare_conflict(body: dict[str, Any]) -> dict[str, Any]:
+    """回避声明: the signed-in staff member declares a conflict with a person of their centre;
+    tasks declaring ``recusal:declared`` on that person's cases are then refused to them."""
+    declared = positions.declare_conflict(body["subject_person_id"], reason=body["reason"],
+                                          actor=current_actor(), uow=unit_of_work())
+    return {"id": declared}

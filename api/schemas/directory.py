@@ -78,3 +78,14 @@ class AppointmentSchema(Schema):
     position_id = fields.Integer()
     ended = fields.List(fields.Integer(), metadata={"description": "positions that ended"})
     handed_over = fields.List(fields.Integer(), metadata={"description": "open tasks moved"})
+
+
+class ConflictRequestSchema(RequestSchema):
+    subject_person_id = fields.Integer(required=True,
+                                       validate=validate.Range(min=1, max=2**31 - 1))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=255),
+                           metadata={"description": "回避理由 (亲属、师生、同事…)"})
+
+
+class ConflictSchema(Schema):
+    id = fields.Integer()

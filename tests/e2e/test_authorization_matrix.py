@@ -257,6 +257,11 @@ MATRIX: list[Row] = [
         call("POST", lambda scene, user: {"person_id": scene.ids["person_id"],
                                           "role": "class_teacher"}),
         a_class_and_a_teacher, fresh=True),
+    # 回避声明: staff declare; learners and (read-only) auditors do not.
+    Row("POST", "/api/v1/directory/conflicts", (401, 403, 403, 201, 201, 201, 403),
+        call("POST", lambda scene, user: {"subject_person_id": scene.ids["person_id"],
+                                          "reason": "亲属"}),
+        a_class_and_a_teacher, fresh=True),
     Row("POST", "/api/v1/definitions", (401, 403, 403, 403, 403, 201, 403),
         upload("/api/v1/definitions")),
     Row("POST", "/api/v1/definitions/validate", (401, 403, 403, 403, 403, 200, 403),

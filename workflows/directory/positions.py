@@ -14,10 +14,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from models import HumanTask, OrgUnit, Person, User
-from models.directory import Position
+from models.directory import ConflictDeclaration, Position
 from models.statuses import OPEN_TASK_STATUSES, TaskStatus
 from workflows.core.actors import Actor
-from workflows.core.errors import NotAllowed, NotFound
+from workflows.core.errors import InvalidInput, NotAllowed, NotFound
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.acting import today_at
@@ -89,3 +89,34 @@ def _hand_over(uow: UnitOfWork, unit: OrgUnit, role: str, ended: list[Position],
                             "on": now_day.isoformat(), "summary": summary})
         moved.append(task.id)
     return moved
+
+
+def declare_conflict(subject_id: int, *, reason: str, actor: Actor, uow: UnitOfWork) -> int:
+    """回避声明: the actor declares a conflict with a person of their centre (kin, tutor,
+    colleague…); from now on they are kept off that person's cases where the diagram asks for
+    ``recusal:declared``. Declaring twice updates the reason."""
+    if actor.role == "applicant" or actor.is_auditor or actor.person_id is None:
+        raise NotAllowed("只有教职工可以作出回避声明")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("请说明回避理由")
+    with uow:
+        session = uow.session
+        subject = session.get(Person, subject_id)
+        if subject is None or subject.tenant_id != actor.tenant_id:
+            raise NotFound(f"人员 {subject_id} 不存在")
+        if subject.id == actor.person_id:
+            raise InvalidInput("不能对本人作出回避声明")
+        declaration = session.scalar(sa.select(ConflictDeclaration).where(
+            ConflictDeclaration.person_id == actor.person_id,
+            ConflictDeclaration.subject_id == subject.id))
+        if declaration is None:
+            declaration = ConflictDeclaration(person_id=actor.person_id, subject_id=subject.id,
+                                              reason=reason, declared_at=uow.runtime.now())
+            session.add(declaration)
+        else:
+            declaration.reason, declaration.declared_at = reason, uow.runtime.now()
+        session.flush()
+        declaration_id = declaration.id
+        uow.commit()
+        return declaration_id
