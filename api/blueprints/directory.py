@@ -15,6 +15,7 @@ from api.schemas.directory import (
     ConflictSchema,
     PeopleQuerySchema,
     PersonSchema,
+    SubstituteRequestSchema,
     UnitNodeSchema,
 )
 from models import db
@@ -77,3 +78,17 @@ def declare_conflict(body: dict[str, Any]) -> dict[str, Any]:
     declared = positions.declare_conflict(body["subject_person_id"], reason=body["reason"],
                                           actor=current_actor(), uow=unit_of_work())
     return {"id": declared}
+
+
+@bp.post("/directory/substitutes")
+@login_required()
+@bp.arguments(SubstituteRequestSchema)
+@bp.response(201, ConflictSchema)
+@problems(403, 404, 422)
+def name_substitute(body: dict[str, Any]) -> dict[str, Any]:
+    """代理: name a colleague who also receives and may complete the tasks of my positions
+    from ``valid_from`` to ``valid_to``; the history says "由 B 代 A 办理"."""
+    named = positions.name_substitute(body["substitute_person_id"],
+                                      valid_from=body["valid_from"], valid_to=body["valid_to"],
+                                      actor=current_actor(), uow=unit_of_work())
+    return {"id": named}

@@ -89,3 +89,10 @@ class ConflictRequestSchema(RequestSchema):
 
 class ConflictSchema(Schema):
     id = fields.Integer()
+
+
+class SubstituteRequestSchema(RequestSchema):
+    substitute_person_id = fields.Integer(required=True,
+                                          validate=validate.Range(min=1, max=2**31 - 1))
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(required=True)

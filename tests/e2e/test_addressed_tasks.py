@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -138,3 +139,29 @@ def test_only_administrators_appoint(api: ApiClient) -> None:
     unknown = api.post(f"/api/v1/directory/units/{unit}/positions", as_="admin",
                        json={**body, "role": "janitor"})
     assert unknown.status_code == 422 and "janitor" in unknown.get_json()["detail"]
+
+
+def test_a_substitute_completes_the_task_and_the_history_says_for_whom(
+        addressed: ApiClient) -> None:
+    api = addressed
+    instance_id, task_id = _ask_leave(api, "liuyang")
+    assert task_id not in _inbox_ids(api, "li")
+    today = date.today()
+    named = api.post("/api/v1/directory/substitutes", as_="zhang", json={
+        "substitute_person_id": _person_id(api, "李主任"),
+        "valid_from": (today - timedelta(days=1)).isoformat(),
+        "valid_to": (today + timedelta(days=1)).isoformat()})
+    assert named.status_code == 201, named.get_json()
+    assert task_id in _inbox_ids(api, "li")
+    assert task_id in _inbox_ids(api, "zhang")  # the holder keeps it too
+    api.claim_and_complete(task_id, as_="li", teacher_approved=True)
+    [done] = [e for e in api.events(instance_id) if e["kind"] == "task_completed"]
+    assert done["payload"]["note"] == "由 李主任 代 张老师 办理"
+    # A substitute for some other time is no substitute today.
+    _, later = _ask_leave(api, "liuyang")
+    api.post("/api/v1/directory/substitutes", as_="zhang", json={
+        "substitute_person_id": _person_id(api, "赵校长"),
+        "valid_from": (today + timedelta(days=10)).isoformat(),
+        "valid_to": (today + timedelta(days=12)).isoformat()})
+    assert later not in _inbox_ids(api, "zhao")
+    assert api.claim(later, as_="zhao").status_code == 404

@@ -257,6 +257,11 @@ MATRIX: list[Row] = [
         call("POST", lambda scene, user: {"person_id": scene.ids["person_id"],
                                           "role": "class_teacher"}),
         a_class_and_a_teacher, fresh=True),
+    # 代理: staff name a substitute for their absence; learners and auditors do not.
+    Row("POST", "/api/v1/directory/substitutes", (401, 403, 403, 201, 201, 201, 403),
+        call("POST", lambda scene, user: {"substitute_person_id": scene.ids["person_id"],
+                                          "valid_from": "2026-11-01", "valid_to": "2026-11-30"}),
+        a_class_and_a_teacher, fresh=True),
     # 回避声明: staff declare; learners and (read-only) auditors do not.
     Row("POST", "/api/v1/directory/conflicts", (401, 403, 403, 201, 201, 201, 403),
         call("POST", lambda scene, user: {"subject_person_id": scene.ids["person_id"],

@@ -89,7 +89,8 @@ def test_every_json_endpoint_refuses_hostile_bodies(app: Flask, leave_api: ApiCl
               "5,000-digit integer": '{"items": [{"task_id": ' + "7" * 5000 + "}]}",
               "NaN": '{"data": {"x": NaN}}', "surrogate": '{"name": "\\ud800"}'}
     for method, path in operations:
-        url = path.replace("<instance_id>", "1").replace("<task_id>", "1")
+        url = path.replace("<instance_id>", "1").replace("<task_id>", "1").replace(
+            "<unit_id>", "1")
         for name, body in bodies.items():
             response = leave_api.client.open(url, method=method, data=body.encode(),
                                              content_type="application/json",

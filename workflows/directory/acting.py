@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask
-from models.directory import Enrolment, OrgUnit, Person, Position
+from models.directory import Enrolment, OrgUnit, Person, Position, Substitution
 from workflows.core.actors import Actor
 from workflows.core.working_days import local_zone
 
@@ -29,13 +29,23 @@ def _valid(model: type[Position] | type[Enrolment]) -> sa.ColumnElement[bool]:
                    sa.or_(model.valid_to.is_(None), model.valid_to >= today))
 
 
+# The people the actor stands in for today (代理): they named the actor their substitute.
+_REPRESENTED = (sa.select(Substitution.person_id)
+                .where(Substitution.substitute_id == sa.bindparam("person"),
+                       Substitution.valid_from <= sa.bindparam("today", type_=sa.Date),
+                       Substitution.valid_to >= sa.bindparam("today", type_=sa.Date)))
+_MINE_OR_REPRESENTED = sa.or_(Position.person_id == sa.bindparam("person"),
+                              Position.person_id.in_(_REPRESENTED))
 _POSITIONS = (sa.select(Position.role, Position.unit_id)
-              .where(Position.person_id == sa.bindparam("person"), _valid(Position))
+              .where(_MINE_OR_REPRESENTED, _valid(Position))
               .distinct())
-_HOLDS = (sa.select(Position.id)
-          .where(Position.person_id == sa.bindparam("person"),
+# Whose position the actor acts in: their own first, else the person they stand in for.
+_HOLDS = (sa.select(Position.person_id)
+          .where(_MINE_OR_REPRESENTED,
                  Position.role == sa.bindparam("role"), Position.unit_id == sa.bindparam("unit"),
-                 _valid(Position)).limit(1))
+                 _valid(Position))
+          .order_by((Position.person_id != sa.bindparam("person")), Position.person_id)
+          .limit(1))
 _ENROLLED = (sa.select(OrgUnit).join(Enrolment, Enrolment.unit_id == OrgUnit.id)
              .where(Enrolment.person_id == sa.bindparam("person"), _valid(Enrolment))
              .order_by(Enrolment.id.desc()).limit(1))
@@ -45,7 +55,8 @@ _POSTED = (sa.select(OrgUnit).join(Position, Position.unit_id == OrgUnit.id)
 
 
 def acting_positions(session: Session, actor: Actor, *, today: date) -> list[tuple[str, int]]:
-    """(role, unit id) of every position the actor holds today, sorted."""
+    """(role, unit id) of every position the actor holds today, or holds for someone who
+    named them their substitute for today, sorted."""
     if actor.person_id is None:
         return []
     rows = session.execute(_POSITIONS, {"person": actor.person_id, "today": today}).all()
@@ -54,11 +65,19 @@ def acting_positions(session: Session, actor: Actor, *, today: date) -> list[tup
 
 def holds(session: Session, actor: Actor, role: str | None, unit_id: int, *,
           today: date) -> bool:
-    """Whether the actor holds ``role`` at exactly ``unit_id`` today."""
+    """Whether the actor holds ``role`` at exactly ``unit_id`` today (or stands in for
+    someone who does)."""
+    return holder(session, actor, role, unit_id, today=today) is not None
+
+
+def holder(session: Session, actor: Actor, role: str | None, unit_id: int, *,
+           today: date) -> int | None:
+    """The person whose position the actor acts in: the actor's own person, the person they
+    substitute for, or None."""
     if actor.person_id is None or role is None:
-        return False
+        return None
     return session.scalar(_HOLDS, {"person": actor.person_id, "role": role, "unit": unit_id,
-                                   "today": today}) is not None
+                                   "today": today})
 
 
 def home_unit(session: Session, person_id: int | None, *, today: date) -> OrgUnit | None:

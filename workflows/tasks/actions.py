@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models import HumanTask, ProcessInstance, User
+from models import HumanTask, Person, ProcessInstance, User
 from models.statuses import OPEN_TASK_STATUSES, TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound, TaskAlreadyClaimed, TaskNotOpen
@@ -112,7 +112,9 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
         now = uow.runtime.now()
         task.status, task.completed_at, task.completed_by = TaskStatus.COMPLETED, now, actor.id
         uow.record(EventKind.TASK_COMPLETED, instance, actor_id=actor.id,
-                   task_name=task.task_name, payload={"task_id": task.id, "data": data})
+                   task_name=task.task_name, payload={
+                       "task_id": task.id, "data": data,
+                       **_on_behalf(uow.session, task, actor, now)})
         failure = None
         try:
             run.complete(task.spiff_task_id, data)
@@ -158,6 +160,20 @@ def _may_see(session: Session, task: HumanTask, actor: Actor,
     if task.address_unit_id is not None:  # addressed by relation: its role's holders only
         return _holds_address(session, task, actor, now)
     return actor.role != "applicant" and actor.in_group(task.candidate_group)
+
+
+def _on_behalf(session: Session, task: HumanTask, actor: Actor,
+               now: datetime) -> dict[str, Any]:
+    """For a substitute (代理): whose position they completed the task in, for the history."""
+    if task.address_unit_id is None:
+        return {}
+    held_by = acting.holder(session, actor, task.candidate_group, task.address_unit_id,
+                            today=acting.today_at(now))
+    if held_by is None or held_by == actor.person_id:
+        return {}
+    person = session.get(Person, held_by)
+    name = person.name if person is not None else str(held_by)
+    return {"on_behalf_of": held_by, "note": f"由 {actor.display_name} 代 {name} 办理"}
 
 
 def _holds_address(session: Session, task: HumanTask, actor: Actor,
