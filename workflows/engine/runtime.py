@@ -17,7 +17,7 @@ from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 from workflows.core.runtime import RunContext
-from workflows.engine import deferred, waits
+from workflows.engine import approval, deferred, waits
 from workflows.engine.result import RunResult
 from workflows.engine.script_env import ScriptError, make_script_engine
 from workflows.engine.serialization import SERIALIZER_VERSION, dump_state, load_state, to_plain
@@ -167,6 +167,11 @@ class Run:
 
     def cancel(self) -> None:
         self._workflow.cancel()
+
+    def send_back(self, spiff_task_id: str, target: str, data: dict[str, Any]) -> None:
+        """退回: reset the case to the newest run of the earlier user task ``target`` that the
+        ready task allows (``approval.send_back``, SpiffWorkflow's own reset)."""
+        self._guarded(lambda: approval.send_back(self._workflow, spiff_task_id, target, data))
 
     # --- waits besides people: timers, messages, service tasks (engine/waits.py) ---------
     @property
