@@ -98,7 +98,7 @@ def my_opinions() -> Any:
 @login_required()
 @bp.arguments(OpinionAnswerSchema)
 @bp.response(200, OpinionSchema)
-@problems(404, 409, 422)
+@problems(403, 404, 409, 422)
 def answer_opinion(body: dict[str, Any], instance_id: int, request_seq: int) -> Any:
     """Answer a request for my opinion."""
     return opinions.give_opinion(instance_id, request_seq, answer=body["answer"],
