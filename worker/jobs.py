@@ -13,7 +13,7 @@ from typing import Any
 from config import Settings
 from workflows.audit.verify import verify_trail
 from workflows.automation import service_jobs, timers
-from workflows.core.runtime import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger("certflow.worker")
 

@@ -21,10 +21,8 @@ from workflows.core.jobs import JobDispatch
 from workflows.core.working_days import WorkCalendar, load_calendar
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from config import Settings
-    from workflows.core.unit_of_work import UnitOfWork
 
 EXTENSION = "certflow"  # the key of the runtime in ``app.extensions``
 Clock = Callable[[], datetime]
@@ -105,16 +103,6 @@ class Runtime:
     def run_context(self) -> RunContext:
         """What an engine run of this runtime needs (its clock is read when a timer starts)."""
         return RunContext(self.limits.script_time_limit_s, self.now, self.calendar)
-
-    def unit_of_work(self, *, write: bool = True, session: Session | None = None
-                     ) -> UnitOfWork:
-        """A fresh unit of work of this runtime; background use cases take this as a factory."""
-        from workflows.core.unit_of_work import UnitOfWork
-
-        return UnitOfWork(self, session, write=write)
-
-
-UnitOfWorkFactory = Callable[..., "UnitOfWork"]
 
 
 def runtime_of(app: Any) -> Runtime:

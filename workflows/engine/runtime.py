@@ -6,7 +6,6 @@ leaves this package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -18,46 +17,9 @@ from SpiffWorkflow.util.task import TaskState
 
 from workflows.core.runtime import RunContext
 from workflows.engine import deferred, waits
-from workflows.engine.result import RunResult
+from workflows.engine.result import EngineFailure, EngineStep, ReadyUserTask, RunResult
 from workflows.engine.script_env import ScriptError, make_script_engine
 from workflows.engine.serialization import SERIALIZER_VERSION, dump_state, load_state, to_plain
-
-
-@dataclass(frozen=True)
-class ReadyUserTask:
-    """A user task waiting for a person, identified by the engine's task id."""
-
-    spiff_task_id: str
-    task_name: str
-    bpmn_id: str
-    title: str
-
-
-@dataclass(frozen=True)
-class EngineStep:
-    """Something the engine did on its own that history must show (a decision taken)."""
-
-    kind: str
-    task_name: str
-    payload: dict[str, Any]
-
-
-@dataclass
-class EngineFailure(Exception):
-    """A script, condition or decision failed; the instance is marked failed with this."""
-
-    message: str
-    element_id: str | None = None
-    task_name: str | None = None
-    line: int | None = None
-    kind: str = "runtime"
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in {
-            "message": self.message, "element_id": self.element_id, "task": self.task_name,
-            "line": self.line, "kind": self.kind, **self.details,
-        }.items() if v is not None}
 
 
 class Run:
