@@ -28,6 +28,8 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "password_time_cost": ("2", 2),
     "password_memory_cost_kib": ("4096", 4096),
     "script_time_limit_s": ("0.25", 0.25),
+    "run_step_limit": ("500", 500),
+    "run_time_limit_s": ("2.5", 2.5),
     "max_upload_bytes": ("1048576", 1048576),
     "queue_name": ("school-a", "school-a"),
     "timer_poll_seconds": ("2.5", 2.5),

@@ -102,6 +102,9 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
         incident = uow.session.get_one(Incident, incident_id, populate_existing=True)
         if incident.status != IncidentStatus.OPEN:
             raise Conflict(f"incident {incident_id} is {incident.status}, not open")
+        if incident.job_id is None:
+            raise Conflict(f"事件 {incident_id} 是被中止的引擎运行，没有可重试的服务任务；"
+                           "请修正流程图后终止该实例")
         job = uow.session.get_one(ServiceJob, incident.job_id, populate_existing=True)
         now = uow.runtime.now()
         incident.status = IncidentStatus.RETRIED

@@ -41,19 +41,25 @@ class PasswordHashing(Protocol):
 
 @dataclass(frozen=True)
 class EngineLimits:
-    """Bounds of what diagrams may run: one script, condition or DMN cell's wall-clock time."""
+    """Bounds of what diagrams may run: one script, condition or DMN cell's wall-clock time,
+    and the steps and wall-clock time of one engine run (everything one transaction runs)."""
 
     script_time_limit_s: float = 1.0
+    run_step_limit: int = 2000
+    run_time_limit_s: float = 5.0
 
 
 @dataclass(frozen=True)
 class RunContext:
     """What one engine run needs from its process: the script limit, the clock that timers
-    start from, and the calendar of ``P<n>WD`` (None: the calendar shipped with certflow)."""
+    start from, the calendar of ``P<n>WD`` (None: the calendar shipped with certflow) and the
+    run's budget (steps, wall-clock seconds)."""
 
     time_limit_s: float = 1.0
     now: Clock = system_clock
     calendar: WorkCalendar | None = None
+    step_limit: int = 2000
+    run_time_limit_s: float = 5.0
 
 
 class Calendar:
@@ -87,7 +93,9 @@ class Runtime:
         self.calendar_source = Calendar(settings.holidays_file)
         self.passwords = passwords
         self.issuer_code = settings.certificate_issuer_code
-        self.limits = EngineLimits(script_time_limit_s=settings.script_time_limit_s)
+        self.limits = EngineLimits(script_time_limit_s=settings.script_time_limit_s,
+                                   run_step_limit=settings.run_step_limit,
+                                   run_time_limit_s=settings.run_time_limit_s)
         self.jobs = JobDispatch()
         # workflows.automation.service_registry.ServiceRegistry (a higher part)
         self.services = services
@@ -102,7 +110,9 @@ class Runtime:
 
     def run_context(self) -> RunContext:
         """What an engine run of this runtime needs (its clock is read when a timer starts)."""
-        return RunContext(self.limits.script_time_limit_s, self.now, self.calendar)
+        limits = self.limits
+        return RunContext(limits.script_time_limit_s, self.now, self.calendar,
+                          limits.run_step_limit, limits.run_time_limit_s)
 
 
 def runtime_of(app: Any) -> Runtime:

@@ -121,6 +121,16 @@ class UnitOfWork:
             hook()
         return keep
 
+    def rollback(self) -> None:
+        """Throw away everything this transaction did so far and start it again.
+
+        For a use case that must still record why its work was discarded (a runaway engine
+        run becomes an incident): loaded objects are expired, so lock and read them again.
+        """
+        self.session.rollback()
+        self._events = []
+        self._after_commit = []
+
     def after_commit(self, hook: Callable[[], None]) -> None:
         """Run ``hook`` only once the transaction is durable (e.g. enqueue background work)."""
         self._after_commit.append(hook)
