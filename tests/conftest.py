@@ -37,6 +37,7 @@ def _database_url(tmp_dir: Path) -> str:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         database_url=_database_url(tmp_path_factory.mktemp("db")),
+        attachment_dir=tmp_path_factory.mktemp("attachments"),
         secret_key=SECRET_KEY,
         audit_signing_key=AUDIT_KEY,
         password_time_cost=1,

@@ -10,6 +10,7 @@ and call ``worker/jobs.py`` or a workflows use case by id.
   and jitter, the last failure becomes an incident (``workflows/automation/service_jobs.py``).
 - ``certflow.sweep`` (beat, every minute): return stale timer claims, re-send lost jobs.
 - ``certflow.audit_anchor`` (beat, hourly): verify the audit trail and sign an anchor of it.
+- ``certflow.remove_orphan_attachments`` (beat, hourly): remove uploads never attached.
 
 ``@shared_task`` binds each to every Celery app ``worker.celery_app.celery_init_app`` makes;
 the app's task class enters its Flask app, whose runtime the task reads.
@@ -81,3 +82,9 @@ def sweep() -> dict[str, int]:
 def audit_anchor() -> dict[str, Any]:
     runtime = _runtime()
     return jobs.anchor_audit_trail(units_of(runtime), runtime.settings)
+
+
+@shared_task(name="certflow.remove_orphan_attachments", soft_time_limit=540, time_limit=600)
+def remove_orphan_attachments() -> dict[str, int]:
+    runtime = _runtime()
+    return jobs.remove_orphan_attachments(units_of(runtime), runtime.settings)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from workflows.core.blobs import BlobStore
 from workflows.core.history import chain_key
 from workflows.core.jobs import JobDispatch
 from workflows.core.working_days import WorkCalendar, load_calendar
@@ -84,7 +85,7 @@ class Runtime:
     """Everything a use case needs from its process besides the database session."""
 
     def __init__(self, *, settings: Settings, passwords: PasswordHashing, services: Any,
-                 clock: Clock = system_clock) -> None:
+                 blobs: BlobStore, clock: Clock = system_clock) -> None:
         self.settings = settings
         # Keys event hashes (workflows/core/history.py); derived from the audit signing key.
         self.chain_key = chain_key(settings.audit_signing_key)
@@ -99,6 +100,8 @@ class Runtime:
         self.jobs = JobDispatch()
         # workflows.automation.service_registry.ServiceRegistry (a higher part)
         self.services = services
+        # Where attachments' files are kept (workflows/attachments/store.py); tests swap it.
+        self.blobs = blobs
 
     def now(self) -> datetime:
         """Current time as an aware UTC datetime, from this runtime's clock."""
