@@ -49,7 +49,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for module in (messages, notifications, incidents, timers):  # background work (worker/)
         api.register_blueprint(module.bp)
-    from api.blueprints import approval, batch, certificates, reports
+    from api.blueprints import approval, attachments, batch, certificates, reports
+
+    api.register_blueprint(attachments.bp)  # documents uploaded for forms
 
     for module in (certificates, batch, reports):  # skill-level certification
         api.register_blueprint(module.bp)

@@ -11,10 +11,11 @@ from workflows.core.actors import Actor
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import spec_cache
-from workflows.engine import EngineFailure, Run
+from workflows.engine import EngineFailure, Run, RunawayRun
 from workflows.instances.control import ensure_not_suspended
 from workflows.instances.lifecycle import InstanceView, view_of
 from workflows.instances.run_store import store_progress
+from workflows.instances.runaway import record_runaway
 from workflows.tasks.actions import lock_task
 from workflows.tasks.approval_actions.common import (
     ActionConflict,
@@ -56,6 +57,11 @@ def send_back_task(task_id: int, *, to_step: str, reason: str | None, actor: Act
         failure = None
         try:
             run.advance()
+        except RunawayRun as runaway:  # the send-back is rolled back with the run
+            record_runaway(uow, instance.id, runaway, actor_id=actor.id)
+            uow.commit()
+            raise ActionConflict("退回未保存：流程随后的运行超出上限，已中止并回滚，"
+                                 "实例已转为事件等待管理员处理") from runaway
         except EngineFailure as error:
             failure = error
         tasks = store_progress(uow, instance, run.result(failure), definition,
