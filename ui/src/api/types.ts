@@ -54,6 +54,13 @@ export interface Task {
   claimed_at: string | null;
   completed_at: string | null;
   completed_by: number | null;
+  /** The facts the task declares as its summary, in declared order, ready to show. */
+  summary?: SummaryItem[];
+}
+
+export interface SummaryItem {
+  label: string;
+  value: string;
 }
 
 export type JsonSchema = Record<string, unknown>;
@@ -93,6 +100,7 @@ export interface CompletedStep {
   task_name: string;
   title: string;
   completed_by: number | null;
+  completed_by_name?: string | null;
   completed_at: string | null;
 }
 
@@ -131,6 +139,8 @@ export interface ProcessEvent {
   kind: string;
   at: string;
   actor_id: number | null;
+  /** Who acted, by name; null for what certflow did by itself (timers, rules). */
+  actor_name?: string | null;
   task_name: string | null;
   payload: Record<string, unknown>;
   prev_hash: string;

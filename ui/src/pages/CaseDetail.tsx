@@ -105,7 +105,10 @@ export default function CaseDetail() {
                 <li key={event.id}>
                   <span className="timeline-time">{formatDateTime(event.at)}</span>
                   <span>{kind ? t(kind) : event.kind}</span>
-                  {event.task_name && <span className="muted">{titles[event.task_name] ?? event.task_name}</span>}
+                  {event.task_name && titles[event.task_name] && <span className="muted">{titles[event.task_name]}</span>}
+                  <span className="timeline-actor" data-testid="history-actor">
+                    {event.actor_name ? t("case.byPerson", { name: event.actor_name }) : t("case.bySystem")}
+                  </span>
                 </li>
               );
             })}
