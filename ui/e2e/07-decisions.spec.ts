@@ -31,7 +31,7 @@ for (const [size, context] of [["desktop", DESKTOP_CONTEXT], ["phone", PHONE_CON
     await expect(yes).not.toBeChecked();
     await expect(no).not.toBeChecked();
     await p.getByRole("button", { name: "提交" }).click();
-    const field = p.locator(".form-group.field-boolean");
+    const field = p.locator("#task_teacher_approved__error"); // the message under the field itself
     await expect(field).toContainText("请选择是否同意");
     await expect(p.locator("body")).not.toContainText("应当");
     if (size === "desktop") await shoot(p, "15-decision-required");
@@ -41,7 +41,7 @@ for (const [size, context] of [["desktop", DESKTOP_CONTEXT], ["phone", PHONE_CON
     // 否 without a comment: the comment is asked for by name
     await no.check();
     await p.getByRole("button", { name: "提交" }).click();
-    await expect(p.locator(".form-group.field-string")).toContainText("请填写审批意见");
+    await expect(p.locator("#task_teacher_comment__error")).toContainText("请填写审批意见");
     // a colleague of the same group sees who holds it and is not offered 认领
     const colleague = await openAs(browser, "wang", context);
     await colleague.page.goto(`/inbox/${taskId}`);
