@@ -52,12 +52,16 @@ def _leaf_errors(errors: Any) -> list[Any]:
 
 
 def _missing(error: Any) -> list[str]:
-    """Point at the missing field itself for ``required`` errors, not at its parent."""
-    if error.validator == "required":
-        missing = [name for name in error.validator_value if name not in (error.instance or {})]
-        if missing:
-            return [missing[0]]
-    return []
+    """Point at the missing field itself for ``required`` errors, not at its parent.
+
+    jsonschema gives one error per missing field, each carrying the whole ``required`` list;
+    the field it is about is the one its message names (``'class_name' is a required ...``).
+    """
+    if error.validator != "required":
+        return []
+    missing = [name for name in error.validator_value if name not in (error.instance or {})]
+    named = [name for name in missing if str(error.message).startswith(f"{name!r} ")]
+    return named[:1] or missing[:1]
 
 
 def _field(schema: dict[str, Any], path: list[Any]) -> tuple[dict[str, Any], str]:
