@@ -12,6 +12,7 @@ import type { Translate } from "../i18n";
 import { describeError, fieldProblems } from "../lib/problems";
 import { validators } from "./validator";
 import { transformErrorsFor } from "./messages";
+import { textButtonTemplates } from "./buttons";
 import type { JsonSchema } from "../api/types";
 
 export interface SchemaFormProps {
@@ -27,6 +28,8 @@ export interface SchemaFormProps {
   actions?: ReactNode;
   idPrefix?: string;
 }
+
+const TEMPLATES = { ButtonTemplates: textButtonTemplates };
 
 /** No decision and no category is ever chosen for the person: a yes/no stays unanswered and a
  * choice shows "请选择" until someone picks; submitting without choosing is a field error. */
@@ -94,6 +97,7 @@ export default function SchemaForm(props: SchemaFormProps) {
       formData={data}
       validator={validators[lang]}
       transformErrors={transformErrors}
+      templates={TEMPLATES}
       experimental_defaultFormStateBehavior={NO_PRESELECTION}
       onChange={(event) => setData((event.formData ?? {}) as Record<string, unknown>)}
       onSubmit={submit}
