@@ -59,6 +59,9 @@ test("raise the DMN threshold, deploy v2: new requests route by the new rule, ol
   const dmnChanges = p.getByTestId("dmn-changes-leave_tiers.dmn");
   await expect(dmnChanges).toContainText("rule_teacher_days");
   await expect(dmnChanges).toContainText("rule_teacher_office_days");
+  // each edited cell with its old and new text; nothing the editor merely re-wrote
+  await expect(dmnChanges).toContainText("→ <= 2");
+  await expect(dmnChanges).not.toContainText("hitPolicy");
   await expect(p.getByTestId("file-changes")).toContainText("leave_tiers.dmn");
   await diagramReady(p, "compare-new");
   await shoot(p, "10-compare-versions", () => diagramReady(p, "compare-new"));
