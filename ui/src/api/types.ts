@@ -179,3 +179,15 @@ export interface Incident {
   retried_at: string | null;
   retried_by: number | null;
 }
+
+/** A durable timer of an instance (GET /timers). */
+export interface TimerInfo {
+  id: number;
+  instance_id: number;
+  element_id: string;
+  task_name: string;
+  kind: string;
+  expression: string;
+  due_at: string;
+  status: string;
+}
