@@ -98,4 +98,14 @@ for (const [size, context] of [["desktop", DESKTOP_CONTEXT], ["phone", PHONE_CON
     admin.assertCleanConsole();
     await admin.close();
   });
+
+  test(`notifications are one click away in the top bar (${size})`, async ({ browser }) => {
+    const student = await openAs(browser, "xiaoming", context);
+    const p = student.page;
+    await p.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: /^通知/ }).click();
+    await expect(p.getByRole("heading", { level: 1, name: "我的通知" })).toBeVisible();
+    await expect(p.getByTestId("unread-count")).toHaveCount(0); // opening the list marks all seen
+    student.assertCleanConsole();
+    await student.close();
+  });
 }

@@ -191,3 +191,16 @@ export interface TimerInfo {
   due_at: string;
   status: string;
 }
+
+/** A reminder, escalation or notice for me or my group (GET /notifications). */
+export interface AppNotification {
+  id: number;
+  recipient_user_id: number | null;
+  recipient_group: string | null;
+  instance_id: number | null;
+  task_name: string | null;
+  kind: string;
+  subject: string;
+  body: string;
+  created_at: string;
+}
