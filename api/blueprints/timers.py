@@ -52,6 +52,6 @@ def fire_now(timer_id: int) -> Any:
     """Demo mode only: fire a waiting timer now (e.g. end a notice period), recorded in the
     case's history; outside the demo mode 403."""
     outcome = timers.fire_timer_now(timer_id, actor=current_actor(),
-                                    uows=runtime().unit_of_work)
+                                    uows=units_of(runtime()))
     return {"claimed": 1, "fired": len(outcome.fired_ids),
             "skipped": int(outcome.status == "skipped"), "errors": int(outcome.status == "error")}
