@@ -49,9 +49,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for module in (messages, notifications, incidents, timers):  # background work (worker/)
         api.register_blueprint(module.bp)
-    from api.blueprints import approval, attachments, batch, certificates, reports
+    from api.blueprints import approval, attachments, batch, certificates, onboarding, reports
 
     api.register_blueprint(attachments.bp)  # documents uploaded for forms
+    api.register_blueprint(onboarding.bp)  # sheet imports and the directory's history
 
     for module in (certificates, batch, reports):  # skill-level certification
         api.register_blueprint(module.bp)

@@ -20,6 +20,7 @@ from models.human_task import HumanTask
 from models.instance import ProcessInstance
 from models.message import MessageSubscription, UnmatchedMessage
 from models.notification import Notification
+from models.onboarding import DirectoryChange, DirectoryImport, PersonDetail
 from models.rate_limit import RateLimitWindow
 from models.security import RevokedToken, SignInAttempt
 from models.service_job import Incident, ServiceJob
@@ -37,6 +38,8 @@ __all__ = [
     "CertificateEvent",
     "CertificateSequence",
     "ConflictDeclaration",
+    "DirectoryChange",
+    "DirectoryImport",
     "Enrolment",
     "Group",
     "HumanTask",
@@ -46,6 +49,7 @@ __all__ = [
     "Notification",
     "OrgUnit",
     "Person",
+    "PersonDetail",
     "Position",
     "ProcessDefinition",
     "ProcessEvent",

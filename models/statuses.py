@@ -94,3 +94,11 @@ PERSON_STATUS_NAMES = {
     PersonStatus.LEFT: "离职",
     PersonStatus.DISABLED: "停用",
 }
+
+
+class ImportStatus(StrEnum):
+    """A directory import: previewed (nothing written) -> confirmed (written) | discarded."""
+
+    PREVIEWED = "previewed"
+    CONFIRMED = "confirmed"
+    DISCARDED = "discarded"

@@ -129,6 +129,24 @@ def attachment_upload(api: ApiClient, scene: Scene, user: str | None, **_: Any) 
     return api.upload("证明.pdf", b"%PDF-1.4\n%%EOF\n", as_=user)
 
 
+def _one_learner_sheet() -> bytes:
+    from tests.sheet_files import learner_rows, xlsx
+
+    return xlsx(learner_rows(1, classes=["机电2301"], prefix=f"M{next(_versions)}-"))
+
+
+def sheet_upload(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
+    return api.post("/api/v1/directory/imports", as_=user, query_string={"kind": "learners"},
+                    content_type="multipart/form-data",
+                    data={"file": (io.BytesIO(_one_learner_sheet()), "学员.xlsx")})
+
+
+def a_previewed_import(scene: Scene) -> None:
+    response = sheet_upload(scene.api, scene, "admin")
+    assert response.status_code == 201, response.get_json()
+    scene.ids["import_id"] = response.get_json()["id"]
+
+
 def logout(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
     response = api.post("/api/v1/auth/logout", as_=user)
     api._tokens.pop(user or "", None)  # that token is revoked now
@@ -325,6 +343,16 @@ MATRIX: list[Row] = [
         call("POST", lambda scene, user: {"subject_person_id": scene.ids["person_id"],
                                           "reason": "亲属"}),
         a_class_and_a_teacher, fresh=True),
+    Row("GET", "/api/v1/directory/import-templates/{kind}", ADMIN_ONLY, call("GET"),
+        lambda scene: scene.ids.update(kind="staff")),
+    Row("POST", "/api/v1/directory/imports", (401, 403, 403, 403, 403, 201, 403), sheet_upload),
+    Row("GET", "/api/v1/directory/imports/{import_id}", ADMIN_ONLY, call("GET"),
+        a_previewed_import),
+    Row("POST", "/api/v1/directory/imports/{import_id}/confirm", ADMIN_ONLY, call("POST"),
+        a_previewed_import, fresh=True),
+    Row("POST", "/api/v1/directory/imports/{import_id}/discard",
+        (401, 403, 403, 403, 403, 204, 403), call("POST"), a_previewed_import, fresh=True),
+    Row("GET", "/api/v1/directory/history", AUDITORS_ONLY, call("GET")),
     Row("POST", "/api/v1/definitions", (401, 403, 403, 403, 403, 201, 403),
         upload("/api/v1/definitions")),
     Row("POST", "/api/v1/definitions/validate", (401, 403, 403, 403, 403, 200, 403),
