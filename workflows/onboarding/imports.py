@@ -24,7 +24,7 @@ from workflows.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, 
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.acting import today_at
 from workflows.directory.masking import mask_id_number, mask_mobile
-from workflows.directory.people import add_person, appoint, enrol
+from workflows.directory.people import appoint, enrol
 from workflows.onboarding.history import ChangeKind, ChangeLog, digest_of, lock_centre
 from workflows.onboarding.plan import RowPlan, Snapshot, plan_rows
 from workflows.onboarding.sheets import SheetKind, read_sheet
@@ -96,10 +96,10 @@ def confirm_import(import_id: int, *, actor: Actor, uow: UnitOfWork) -> dict[str
                           for p in problems[:PROBLEMS_SHOWN]])
         log = ChangeLog(session, tenant_id, actor_id=actor.id, at=now,
                         key=uow.runtime.chain_key, import_id=record.id)
+        _add_all(session, snapshot, [p for p in plans if p.action == "add"],
+                 SheetKind(record.kind), log, now=now, today=today)
         for plan in plans:
-            if plan.action == "add":
-                _add(session, snapshot, plan, SheetKind(record.kind), log, now=now, today=today)
-            elif plan.action == "update":
+            if plan.action == "update":
                 _update(session, snapshot, plan, log, today=today)
         record.status, record.confirmed_at = ImportStatus.CONFIRMED, now
         record.summary = {**_counts(plans), "changes": len(log.rows)}
@@ -160,22 +160,47 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def _add(session: Session, snapshot: Snapshot, plan: RowPlan, kind: SheetKind, log: ChangeLog,
-         *, now: Any, today: date) -> None:
+def _add_all(session: Session, snapshot: Snapshot, plans: list[RowPlan], kind: SheetKind,
+             log: ChangeLog, *, now: Any, today: date) -> None:
+    """Insert the new people and their enrolments, details and positions, a few statements
+    for all rows: the plan has checked every row as ``add_person``, ``enrol`` and ``appoint``
+    would (check digit, uniqueness in the centre, a 班级 of the centre, a known role)."""
+    if not plans:
+        return
     status = PersonStatus.STUDYING if kind is SheetKind.LEARNERS else PersonStatus.EMPLOYED
-    person = add_person(session, tenant_id=log.tenant_id, name=plan.person["name"],
-                        status=status, now=now, id_number=plan.person.get("id_number"),
-                        number=plan.person.get("number"), mobile=plan.person.get("mobile"))
-    if plan.detail:
-        session.add(PersonDetail(person_id=person.id, **plan.detail))
-    log.add(ChangeKind.PERSON_ADDED, "person", person.id,
-            after=_shown({**plan.person, **plan.detail, "status": status.value}))
-    if plan.class_id is not None:
-        year = plan.detail.get("entry_year")
-        start = date(year, 9, 1) if year and date(year, 9, 1) <= today else today
-        _enrol(session, snapshot, person, plan.class_id, log, start=start)
-    for role, unit_id in plan.positions:
-        _appoint(session, snapshot, person, role, unit_id, log, start=today)
+    values = [{"tenant_id": log.tenant_id, "name": plan.person["name"],
+               "id_number": plan.person.get("id_number"), "number": plan.person.get("number"),
+               "mobile": plan.person.get("mobile"), "employer": None, "status": status,
+               "created_at": now} for plan in plans]
+    ids = list(session.scalars(sa.insert(Person).returning(Person.id,
+                                                            sort_by_parameter_order=True),
+                               values))
+    enrolments, details, positions = [], [], []
+    for plan, person_id in zip(plans, ids, strict=True):
+        plan.person_id = person_id
+        log.add(ChangeKind.PERSON_ADDED, "person", person_id,
+                after=_shown({**plan.person, **plan.detail, "status": status.value}))
+        if plan.detail:
+            details.append({"person_id": person_id, "gender": plan.detail.get("gender"),
+                            "entry_year": plan.detail.get("entry_year")})
+        if plan.class_id is not None:
+            year = plan.detail.get("entry_year")
+            start = date(year, 9, 1) if year and date(year, 9, 1) <= today else today
+            enrolments.append({"person_id": person_id, "unit_id": plan.class_id,
+                               "valid_from": start, "valid_to": None})
+            log.add(ChangeKind.ENROLLED, "person", person_id,
+                    after={"class": snapshot.units[plan.class_id].name,
+                           "valid_from": start.isoformat()})
+        for role, unit_id in plan.positions:
+            positions.append({"person_id": person_id, "unit_id": unit_id, "role": role,
+                              "valid_from": today, "valid_to": None, "scope": None})
+            log.add(ChangeKind.POSITION_ADDED, "person", person_id,
+                    after={"role": role, "unit": snapshot.units[unit_id].name,
+                           "valid_from": today.isoformat()})
+    for model, rows in ((PersonDetail, details), (Enrolment, enrolments),
+                        (Position, positions)):
+        if rows:
+            session.execute(sa.insert(model), rows)
 
 
 def _update(session: Session, snapshot: Snapshot, plan: RowPlan, log: ChangeLog, *,
