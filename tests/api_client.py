@@ -59,6 +59,9 @@ class ApiClient:
     def post(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
         return self.client.post(url, headers=self.headers(as_), **kwargs)
 
+    def patch(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
+        return self.client.patch(url, headers=self.headers(as_), **kwargs)
+
     # --- definitions --------------------------------------------------------------------
     def deploy_files(self, files: dict[str, bytes], *, as_: str = "admin",
                      process_id: str | None = None) -> TestResponse:

@@ -12,21 +12,29 @@ from api.auth import current_actor, login_required
 from api.context import runtime, unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.onboarding import (
+    AdminSearchSchema,
     HistoryQuerySchema,
     HistorySchema,
     ImportQuerySchema,
     ImportSchema,
+    MoveSchema,
+    NewPasswordSchema,
+    PersonCardSchema,
+    PersonCreateSchema,
+    PersonEditSchema,
+    PositionEndSchema,
+    PositionGiveSchema,
     TemplateQuerySchema,
 )
 from models import db
 from workflows.core.errors import FileTooLarge, InvalidInput, NotAllowed, NotFound
 from workflows.directory.acting import today_at
-from workflows.onboarding import history, imports
+from workflows.onboarding import history, imports, people_admin
 from workflows.onboarding.sheets import SheetKind, template_csv, template_xlsx
 
 bp = CertflowBlueprint("onboarding", __name__, url_prefix="/api/v1",
-                       description="Onboarding: importing people from sheets, the directory's "
-                                   "history")
+                       description="Onboarding: importing people from sheets, administering "
+                                   "people and accounts, the directory's history")
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,3 +138,110 @@ def changes(query: dict[str, Any]) -> dict[str, Any]:
     return history.changes(db.session(), actor.tenant_id, key=runtime().chain_key,
                            subject_type="person" if person else None, subject_id=person,
                            limit=query["limit"])
+
+
+@bp.get("/admin/people")
+@login_required("admin")
+@bp.arguments(AdminSearchSchema, location="query")
+@bp.response(200, PersonCardSchema(many=True))
+@problems(403, 422)
+def find_people(query: dict[str, Any]) -> list[dict[str, Any]]:
+    """Find people of the administrator's centre by 姓名, 学号/工号 or the last digits of the
+    身份证号, with their accounts, class and positions."""
+    return people_admin.find_people(db.session(), query["q"], actor=current_actor(),
+                                    today=today_at(runtime().now()))
+
+
+@bp.post("/admin/people")
+@login_required("admin")
+@bp.arguments(PersonCreateSchema)
+@bp.response(201, PersonCardSchema)
+@problems(403, 404, 409, 422)
+def create_person(body: dict[str, Any]) -> dict[str, Any]:
+    """Add a person to the centre (a learner given ``class_id`` is enrolled from today)."""
+    class_id = body.pop("class_id", None)
+    actor = current_actor()
+    person_id = people_admin.create_person(body, class_id=class_id, actor=actor,
+                                           uow=unit_of_work())
+    return _card(person_id)
+
+
+@bp.get("/admin/people/<int:person_id>")
+@login_required("admin")
+@bp.response(200, PersonCardSchema)
+@problems(403, 404)
+def person(person_id: int) -> dict[str, Any]:
+    """One person of the centre with accounts, class and positions."""
+    return _card(person_id)
+
+
+@bp.patch("/admin/people/<int:person_id>")
+@login_required("admin")
+@bp.arguments(PersonEditSchema)
+@bp.response(200, PersonCardSchema)
+@problems(403, 404, 409, 422)
+def edit_person(body: dict[str, Any], person_id: int) -> dict[str, Any]:
+    """Change a person's record or status; status ``disabled`` disables their accounts."""
+    people_admin.edit_person(person_id, body, actor=current_actor(), uow=unit_of_work())
+    return _card(person_id)
+
+
+@bp.post("/admin/people/<int:person_id>/disable")
+@login_required("admin")
+@bp.response(200, PersonCardSchema)
+@problems(403, 404, 422)
+def disable_person(person_id: int) -> dict[str, Any]:
+    """停用: the person and every account of theirs; their tokens are refused from now on."""
+    people_admin.disable_person(person_id, actor=current_actor(), uow=unit_of_work())
+    return _card(person_id)
+
+
+@bp.post("/admin/people/<int:person_id>/enrolment")
+@login_required("admin")
+@bp.arguments(MoveSchema)
+@bp.response(200, PersonCardSchema)
+@problems(403, 404, 422)
+def move_learner(body: dict[str, Any], person_id: int) -> dict[str, Any]:
+    """Move a learner to a 班级 from a day; the open enrolment ends the day before."""
+    people_admin.move_learner(person_id, body["unit_id"], valid_from=body["valid_from"],
+                              actor=current_actor(), uow=unit_of_work())
+    return _card(person_id)
+
+
+@bp.post("/admin/people/<int:person_id>/positions")
+@login_required("admin")
+@bp.arguments(PositionGiveSchema)
+@bp.response(201, PersonCardSchema)
+@problems(403, 404, 422)
+def give_position(body: dict[str, Any], person_id: int) -> dict[str, Any]:
+    """Give a position for a period (e.g. 班主任 of 机电2301 from 2026-09-01)."""
+    people_admin.give_position(person_id, body["unit_id"], role=body["role"],
+                               valid_from=body["valid_from"], valid_to=body["valid_to"],
+                               actor=current_actor(), uow=unit_of_work())
+    return _card(person_id)
+
+
+@bp.post("/admin/positions/<int:position_id>/end")
+@login_required("admin")
+@bp.arguments(PositionEndSchema)
+@bp.response(204)
+@problems(403, 404, 422)
+def end_position(body: dict[str, Any], position_id: int) -> None:
+    """End a position on a day (default yesterday)."""
+    people_admin.end_position(position_id, valid_to=body["valid_to"], actor=current_actor(),
+                              uow=unit_of_work())
+
+
+@bp.post("/admin/accounts/<int:user_id>/reset-password")
+@login_required("admin")
+@bp.response(200, NewPasswordSchema)
+@problems(403, 404)
+def reset_password(user_id: int) -> dict[str, Any]:
+    """A new random password, shown once; the account's earlier tokens stop working."""
+    return {"password": people_admin.reset_password(user_id, actor=current_actor(),
+                                                    uow=unit_of_work())}
+
+
+def _card(person_id: int) -> dict[str, Any]:
+    return people_admin.person_card(db.session(), person_id, actor=current_actor(),
+                                    today=today_at(runtime().now()))

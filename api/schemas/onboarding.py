@@ -79,3 +79,90 @@ class HistorySchema(Schema):
     broken_at_seq = fields.Integer(allow_none=True)
     total = fields.Integer()
     changes = fields.List(fields.Nested(ChangeSchema))
+
+
+STATUSES = ("studying", "graduated", "employed", "left", "disabled")
+_ID = validate.Range(min=1, max=2**31 - 1)
+
+
+class AdminSearchSchema(RequestSchema):
+    q = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "part of 姓名, a 学号/工号 or its beginning, or the last 4+ digits of "
+                       "a 身份证号"})
+
+
+class AccountRefSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    active = fields.Boolean()
+
+
+class HeldEnrolmentSchema(Schema):
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    class_name = fields.String()
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+
+
+class HeldPositionSchema(Schema):
+    id = fields.Integer()
+    role = fields.String()
+    role_name = fields.String()
+    unit_id = fields.Integer()
+    unit = fields.String()
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+
+
+class PersonCardSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    number = fields.String(allow_none=True)
+    id_number = fields.String(allow_none=True, metadata={"description": "masked"})
+    mobile = fields.String(allow_none=True, metadata={"description": "masked"})
+    employer = fields.String(allow_none=True)
+    status = fields.String()
+    status_name = fields.String()
+    accounts = fields.List(fields.Nested(AccountRefSchema))
+    enrolments = fields.List(fields.Nested(HeldEnrolmentSchema))
+    positions = fields.List(fields.Nested(HeldPositionSchema))
+
+
+class _PersonFields(RequestSchema):
+    number = fields.String(allow_none=True, validate=validate.Length(max=32))
+    id_number = fields.String(allow_none=True, validate=validate.Length(max=18))
+    mobile = fields.String(allow_none=True, validate=validate.Length(max=20))
+    employer = fields.String(allow_none=True, validate=validate.Length(max=128))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class PersonCreateSchema(_PersonFields):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    class_id = fields.Integer(validate=_ID, metadata={"description": "enrol in this 班级"})
+
+
+class PersonEditSchema(_PersonFields):
+    name = fields.String(validate=validate.Length(min=1, max=64))
+
+
+
+
+class MoveSchema(RequestSchema):
+    unit_id = fields.Integer(required=True, validate=_ID, metadata={"description": "the 班级"})
+    valid_from = fields.Date(load_default=None, metadata={"description": "default: today"})
+
+
+class PositionGiveSchema(RequestSchema):
+    unit_id = fields.Integer(required=True, validate=_ID)
+    role = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    valid_from = fields.Date(load_default=None, metadata={"description": "default: today"})
+    valid_to = fields.Date(load_default=None)
+
+
+class PositionEndSchema(RequestSchema):
+    valid_to = fields.Date(load_default=None, metadata={"description": "default: yesterday"})
+
+
+class NewPasswordSchema(Schema):
+    password = fields.String(metadata={"description": "shown once; hand it over in person"})

@@ -147,6 +147,17 @@ def a_previewed_import(scene: Scene) -> None:
     scene.ids["import_id"] = response.get_json()["id"]
 
 
+def a_position(scene: Scene) -> None:
+    """王老师 is made 任课教师 of 机电2301 (a position to end)."""
+    a_class_and_a_teacher(scene)
+    response = scene.api.post(f"/api/v1/admin/people/{scene.ids['person_id']}/positions",
+                              as_="admin", json={"unit_id": scene.ids["unit_id"],
+                                                 "role": "teacher"})
+    assert response.status_code == 201, response.get_json()
+    scene.ids["position_id"] = next(p["id"] for p in response.get_json()["positions"]
+                                    if p["role"] == "teacher")
+
+
 def logout(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
     response = api.post("/api/v1/auth/logout", as_=user)
     api._tokens.pop(user or "", None)  # that token is revoked now
@@ -353,6 +364,29 @@ MATRIX: list[Row] = [
     Row("POST", "/api/v1/directory/imports/{import_id}/discard",
         (401, 403, 403, 403, 403, 204, 403), call("POST"), a_previewed_import, fresh=True),
     Row("GET", "/api/v1/directory/history", AUDITORS_ONLY, call("GET")),
+    # An administrator's work on the people of their centre.
+    Row("GET", "/api/v1/admin/people", ADMIN_ONLY, call("GET", query=lambda scene: {"q": "王"})),
+    Row("POST", "/api/v1/admin/people", (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: {"name": "矩阵新人"})),
+    Row("GET", "/api/v1/admin/people/{person_id}", ADMIN_ONLY, call("GET"),
+        a_class_and_a_teacher),
+    Row("PATCH", "/api/v1/admin/people/{person_id}", ADMIN_ONLY,
+        call("PATCH", lambda scene, user: {"mobile": "13900000000"}), a_class_and_a_teacher,
+        fresh=True),
+    Row("POST", "/api/v1/admin/people/{person_id}/disable", ADMIN_ONLY, call("POST"),
+        a_class_and_a_teacher, fresh=True),
+    Row("POST", "/api/v1/admin/people/{person_id}/enrolment", ADMIN_ONLY,
+        call("POST", lambda scene, user: {"unit_id": scene.ids["unit_id"]}),
+        a_class_and_a_teacher, fresh=True),
+    Row("POST", "/api/v1/admin/people/{person_id}/positions",
+        (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: {"unit_id": scene.ids["unit_id"], "role": "teacher"}),
+        a_class_and_a_teacher, fresh=True),
+    Row("POST", "/api/v1/admin/positions/{position_id}/end",
+        (401, 403, 403, 403, 403, 204, 403), call("POST", lambda scene, user: {}), a_position,
+        fresh=True),
+    Row("POST", "/api/v1/admin/accounts/{user_id}/reset-password", ADMIN_ONLY, call("POST"),
+        fresh=True),
     Row("POST", "/api/v1/definitions", (401, 403, 403, 403, 403, 201, 403),
         upload("/api/v1/definitions")),
     Row("POST", "/api/v1/definitions/validate", (401, 403, 403, 403, 403, 200, 403),

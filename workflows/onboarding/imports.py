@@ -150,7 +150,7 @@ def _view(record: DirectoryImport, plans: list[RowPlan] | None) -> dict[str, Any
     return view
 
 
-def _shown(values: dict[str, Any]) -> dict[str, Any]:
+def shown_values(values: dict[str, Any]) -> dict[str, Any]:
     """A person's values as the history keeps them: personal numbers masked."""
     shown = dict(values)
     if shown.get("id_number"):
@@ -179,7 +179,7 @@ def _add_all(session: Session, snapshot: Snapshot, plans: list[RowPlan], kind: S
     for plan, person_id in zip(plans, ids, strict=True):
         plan.person_id = person_id
         log.add(ChangeKind.PERSON_ADDED, "person", person_id,
-                after=_shown({**plan.person, **plan.detail, "status": status.value}))
+                after=shown_values({**plan.person, **plan.detail, "status": status.value}))
         if plan.detail:
             details.append({"person_id": person_id, "gender": plan.detail.get("gender"),
                             "entry_year": plan.detail.get("entry_year")})
@@ -223,8 +223,8 @@ def _update(session: Session, snapshot: Snapshot, plan: RowPlan, log: ChangeLog,
             before[key], after[key] = getattr(detail, key), value
             setattr(detail, key, value)
     if after:
-        log.add(ChangeKind.PERSON_CHANGED, "person", person.id, before=_shown(before),
-                after=_shown(after))
+        log.add(ChangeKind.PERSON_CHANGED, "person", person.id, before=shown_values(before),
+                after=shown_values(after))
     if plan.class_id is not None and snapshot.enrolled.get(person.id) != plan.class_id:
         end_enrolments(session, snapshot.units, person, log, today=today)
         _enrol(session, snapshot, person, plan.class_id, log, start=today)
