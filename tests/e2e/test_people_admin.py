@@ -3,12 +3,20 @@ move a learner, give and end positions; every change in the history auditors rea
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from flask import Flask
 from werkzeug.test import TestResponse
 
+from models import User, db
+from models.directory import UnitKind
+from models.statuses import PersonStatus
 from tests.api_client import PASSWORDS, ApiClient
-from tests.sheet_files import id_number
+from tests.sheet_files import id_number, learner_rows, xlsx
+from workflows.core.runtime import Runtime
+from workflows.directory.people import add_person
+from workflows.directory.units import add_unit
 
 
 def units(api: ApiClient) -> dict[str, int]:
@@ -146,3 +154,43 @@ def test_editing_keeps_before_and_after(api: ApiClient) -> None:
     assert change["after"] == {"mobile": "139****5678", "number": "S0001"}
     assert patch(api, f"/api/v1/admin/people/{person['id']}",
                  {"name": " "}).status_code == 422
+
+
+def test_an_administrator_of_another_centre_sees_nothing_of_this_one(
+        app: Flask, api: ApiClient, runtime: Runtime) -> None:
+    with app.app_context():
+        session = db.session()
+        other = add_unit(session, kind=UnitKind.INSTITUTION, code="B-CENTRE", name="乙鉴定站")
+        person = add_person(session, tenant_id=other.id, name="乙管理员",
+                            status=PersonStatus.EMPLOYED, now=runtime.now())
+        session.add(User(username="admin_b", display_name="乙管理员", role="admin",
+                         password_hash=runtime.passwords.hash("admin_b123"), active=True,
+                         created_at=runtime.now(), person_id=person.id))
+        session.commit()
+    token = api.client.post("/api/v1/auth/token", json={
+        "username": "admin_b", "password": "admin_b123"}).get_json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    [learner] = find(api, "刘洋")
+    assert patch(api, f"/api/v1/admin/people/{learner['id']}",
+                 {"mobile": "13911112222"}).status_code == 200
+    assert len(history(api, learner["id"])) == 1
+    assert api.client.get("/api/v1/admin/people", headers=headers,
+                          query_string={"q": "刘洋"}).get_json() == []
+    for method, url in (("GET", f"/api/v1/admin/people/{learner['id']}"),
+                        ("POST", f"/api/v1/admin/people/{learner['id']}/disable"),
+                        ("POST", f"/api/v1/admin/accounts/{learner['accounts'][0]['id']}"
+                                 "/reset-password")):
+        assert api.client.open(url, method=method, headers=headers).status_code == 404, url
+    rows = learner_rows(1, classes=["机电2301"])
+    preview = api.post("/api/v1/directory/imports", as_="admin",
+                       query_string={"kind": "learners"}, content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(xlsx(rows)), "a.xlsx")}).get_json()
+    assert api.client.post(f"/api/v1/directory/imports/{preview['id']}/confirm",
+                           headers=headers).status_code == 404
+    elsewhere = api.client.post("/api/v1/directory/imports", headers=headers,
+                                query_string={"kind": "learners"},
+                                content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(xlsx(rows)), "a.xlsx")}).get_json()
+    assert [p["column"] for p in elsewhere["problems"]] == ["班级"]  # 机电2301 is not theirs
+    history = api.client.get("/api/v1/directory/history", headers=headers).get_json()
+    assert history["changes"] == []
