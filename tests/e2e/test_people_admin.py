@@ -192,5 +192,5 @@ def test_an_administrator_of_another_centre_sees_nothing_of_this_one(
                                 content_type="multipart/form-data",
                                 data={"file": (io.BytesIO(xlsx(rows)), "a.xlsx")}).get_json()
     assert [p["column"] for p in elsewhere["problems"]] == ["班级"]  # 机电2301 is not theirs
-    history = api.client.get("/api/v1/directory/history", headers=headers).get_json()
-    assert history["changes"] == []
+    theirs = api.client.get("/api/v1/directory/history", headers=headers).get_json()
+    assert theirs["changes"] == []
