@@ -23,7 +23,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from config.paths import PROJECT_ROOT
+
 MIN_KEY_BYTES = 32
 MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 # Keys that were once shipped as defaults: anyone can sign with them, so they are refused.

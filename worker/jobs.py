@@ -14,7 +14,7 @@ from config import Settings
 from workflows.attachments import uploads
 from workflows.audit.verify import verify_trail
 from workflows.automation import service_jobs, timers
-from workflows.core.runtime import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger("certflow.worker")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from config import Settings
 from worker import jobs
-from workflows.core.runtime import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from tests.api_client import ApiClient
 from worker import jobs
 from workflows.core.clock import FrozenClock
 from workflows.core.runtime import Runtime
+from workflows.core.unit_of_work import units_of
 
 FILES = Path(__file__).resolve().parents[1] / "fixtures" / "attachments"
 PDF = (FILES / "diagnosis.pdf").read_bytes()
@@ -57,7 +58,7 @@ def sweep(app: Flask, runtime: Runtime, settings: Settings) -> dict[str, int]:
     """The orphan clean-up as the schedule runs it."""
     with app.app_context():
         try:
-            return jobs.remove_orphan_attachments(runtime.unit_of_work, settings)
+            return jobs.remove_orphan_attachments(units_of(runtime), settings)
         finally:
             db.session.remove()
 

@@ -19,8 +19,8 @@ from workflows.attachments.sniff import LABELS, sniff
 from workflows.attachments.spool import Spool
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidUpload, NotAllowed, UnsupportedFileType
-from workflows.core.runtime import Runtime, UnitOfWorkFactory
-from workflows.core.unit_of_work import UnitOfWork
+from workflows.core.runtime import Runtime
+from workflows.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 # A file stays in the store this long after its last upload, even if unreferenced, so an
 # upload being committed while the clean-up runs never loses its file.

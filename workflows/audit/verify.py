@@ -39,7 +39,7 @@ from workflows.audit.anchor import (
 )
 from workflows.audit.files import attached_files, file_problems
 from workflows.core.history import GENESIS, KEYED, UNKEYED, chain_key, stored_event_hash
-from workflows.core.runtime import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWorkFactory
 
 BATCH = 500
 MAX_FINDINGS = 1000

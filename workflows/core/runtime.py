@@ -22,10 +22,8 @@ from workflows.core.jobs import JobDispatch
 from workflows.core.working_days import WorkCalendar, load_calendar
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from config import Settings
-    from workflows.core.unit_of_work import UnitOfWork
 
 EXTENSION = "certflow"  # the key of the runtime in ``app.extensions``
 Clock = Callable[[], datetime]
@@ -118,16 +116,6 @@ class Runtime:
         limits = self.limits
         return RunContext(limits.script_time_limit_s, self.now, self.calendar,
                           limits.run_step_limit, limits.run_time_limit_s)
-
-    def unit_of_work(self, *, write: bool = True, session: Session | None = None
-                     ) -> UnitOfWork:
-        """A fresh unit of work of this runtime; background use cases take this as a factory."""
-        from workflows.core.unit_of_work import UnitOfWork
-
-        return UnitOfWork(self, session, write=write)
-
-
-UnitOfWorkFactory = Callable[..., "UnitOfWork"]
 
 
 def runtime_of(app: Any) -> Runtime:
