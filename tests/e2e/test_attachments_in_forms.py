@@ -18,6 +18,7 @@ from tests.e2e import certification_steps as steps
 from tests.test_support import leave_bundle
 from workflows.core.clock import FrozenClock
 from workflows.core.runtime import Runtime
+from workflows.core.unit_of_work import units_of
 
 FILES = Path(__file__).resolve().parents[1] / "fixtures" / "attachments"
 PDF = (FILES / "diagnosis.pdf").read_bytes()
@@ -154,7 +155,7 @@ def test_the_orphan_sweep_leaves_attached_documents_alone(
     frozen_clock.advance(hours=48)
     with app.app_context():
         try:
-            assert jobs.remove_orphan_attachments(runtime.unit_of_work, settings) == {
+            assert jobs.remove_orphan_attachments(units_of(runtime), settings) == {
                 "removed": 0}
         finally:
             db.session.remove()
