@@ -42,7 +42,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         definition = spec_cache.get(definition_row)
         start_meta = definition.task_meta.get(START_FORM_KEY, {})
         schema = definition.form_schema(start_meta.get("form"))
-        forms.validate(schema, data, where=f"starting '{process_id}'")
+        forms.validate(schema, data, where=f"「{definition_row.name or process_id}」的申请")
         cited = attachment_fields.check_cited(
             uow.session, schema, data, actor=actor, instance_id=None,
             case_limit=uow.runtime.settings.attachment_max_case_bytes)

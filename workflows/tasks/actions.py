@@ -101,7 +101,7 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
         duties.enforce(uow.session, task, instance, actor)  # re-checked: the case moved on
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         schema = definition.form_schema(task.form_ref)
-        forms.validate(schema, data, where=f"task '{task.title}'")
+        forms.validate(schema, data, where=f"「{task.title}」")
         cited = attachment_fields.check_cited(
             uow.session, schema, data, actor=actor, instance_id=instance.id,
             case_limit=uow.runtime.settings.attachment_max_case_bytes)
