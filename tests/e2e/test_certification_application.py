@@ -355,11 +355,14 @@ def steps_bundle() -> dict[str, bytes]:
 
 def test_each_missing_field_is_pointed_at_and_named(cert_api: ApiClient) -> None:
     # a student without school and class: two problems, one at each field, never both at school
+    proof = steps.documents(cert_api, "liuyang")
     response = cert_api.start("certification_application", as_="liuyang",
-                              **steps.application("liuyang", school=None, class_name=None))
+                              **steps.application("liuyang", school=None, class_name=None,
+                                                  documents=proof))
     assert response.status_code == 422
     assert sorted((e["pointer"], e["message"]) for e in response.get_json()["errors"]) == [
         ("/data/class_name", "请填写班级"), ("/data/school", "请填写学校")]
     only_class = cert_api.start("certification_application", as_="liuyang",
-                                **steps.application("liuyang", class_name=None))
+                                **steps.application("liuyang", class_name=None,
+                                                    documents=proof))
     assert [e["pointer"] for e in only_class.get_json()["errors"]] == ["/data/class_name"]
