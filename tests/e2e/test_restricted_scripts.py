@@ -56,3 +56,21 @@ def test_runtime_escapes_fail_the_instance_with_a_recorded_error(
     events = api.events(body["id"])
     assert events[-1]["kind"] == "instance_failed"
     assert events[-1]["payload"]["error"]["element_id"] == "run_script"
+
+
+@pytest.mark.parametrize("script", [
+    "x = []\nfor i in range(100000):\n    x = [x]",
+    "x = {}\nfor i in range(100000):\n    x = {'a': x}",
+    "x = []\nx.append(x)",
+])
+def test_data_nested_too_deep_or_in_a_cycle_is_a_clean_script_failure(
+        api: ApiClient, script: str) -> None:
+    assert deploy_script(api, script).status_code == 201
+    response = api.start("script_then_task", as_="zhang")
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["status"] == "failed"
+    assert body["error"]["element_id"] == "run_script"
+    # Refused by the data depth check, or stopped by the time limit first on a slow machine.
+    assert body["error"]["kind"] in ("resource", "timeout")
+    assert api.instance(body["id"])["status"] == "failed"
