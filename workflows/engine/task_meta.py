@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from workflows.core import working_days
 from workflows.core.errors import Problem
+from workflows.engine.diagram_limits import element_lines
 from workflows.engine.duty_rules import PROPERTY as DUTIES_PROPERTY
 from workflows.engine.duty_rules import InvalidDutyRule, parse_rules
 
@@ -42,6 +43,8 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                       ) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
     """Collect lane/group, title, form and due time per user task; report what is missing."""
     groups = lane_groups(root)
+    lines = element_lines(root)
+    user_tasks: set[str | None] | None = None  # read once, if any task has duty rules
     meta: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
     for process_spec in [spec, *subprocess_specs.values()]:
@@ -54,8 +57,7 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
             is_start = type(task_spec).__name__ == "StartEvent" and process_spec is spec
             if not (is_user or is_start):
                 continue
-            element = _element(root, bpmn_id)
-            where = {"file": bpmn_file, "element_id": bpmn_id, "line": element}
+            where = {"file": bpmn_file, "element_id": bpmn_id, "line": lines.get(bpmn_id)}
             form_name = properties.get(FORM_PROPERTY)
             if form_name and form_name not in forms:
                 problems.append(Problem(f"form schema '{form_name}' is not in the upload",
@@ -77,32 +79,29 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                 "due_in": due_in,
             }
             if properties.get(DUTIES_PROPERTY):
-                entry["duties"] = _duties(properties[DUTIES_PROPERTY], spec, subprocess_specs,
-                                          problems, where)
+                if user_tasks is None:
+                    user_tasks = {getattr(t, "bpmn_id", None)
+                                  for s in [spec, *subprocess_specs.values()]
+                                  for t in s.task_specs.values() if getattr(t, "manual", False)}
+                entry["duties"] = _duties(properties[DUTIES_PROPERTY], user_tasks, problems,
+                                          where)
             meta[START_FORM_KEY if is_start else task_spec.name] = entry
     return meta, problems
 
 
-def _duties(value: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
-            problems: list[Problem], where: dict[str, Any]) -> list[str]:
+def _duties(value: str, user_tasks: set[str | None], problems: list[Problem],
+            where: dict[str, Any]) -> list[str]:
     """Separation-of-duties rules (``workflows/engine/duty_rules.py``); a bad rule is a problem."""
     try:
         rules = parse_rules(value)
     except InvalidDutyRule as error:
         problems.append(Problem(str(error), **where))
         return []
-    user_tasks = {getattr(t, "bpmn_id", None) for s in [spec, *subprocess_specs.values()]
-                  for t in s.task_specs.values() if getattr(t, "manual", False)}
     for rule in rules:
         if rule.kind == "differs_from" and rule.argument not in user_tasks:
             problems.append(Problem(f"separation-of-duties rule '{rule.name}' names no user "
                                     "task of this process", **where))
     return [rule.name for rule in rules]
-
-
-def _element(root: etree._Element, element_id: str) -> int | None:
-    found = root.xpath("//*[@id=$id]", id=element_id)
-    return found[0].sourceline if found else None
 
 
 def _valid_duration(expression: str) -> bool:
