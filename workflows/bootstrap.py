@@ -10,6 +10,7 @@ functions.
 from __future__ import annotations
 
 from config import Settings
+from workflows.attachments.store import make_store
 from workflows.automation.service_registry import ServiceRegistry
 from workflows.core.runtime import Runtime
 from workflows.identity.passwords import Argon2Passwords
@@ -29,4 +30,5 @@ def bootstrap(settings: Settings) -> Runtime:
         passwords=Argon2Passwords(time_cost=settings.password_time_cost,
                                   memory_cost_kib=settings.password_memory_cost_kib),
         services=ServiceRegistry((*BUILTIN_SERVICE_MODULES, *settings.service_modules)),
+        blobs=make_store(settings),
     )

@@ -116,6 +116,10 @@ def upload(url: str) -> Request:
     return send  # type: ignore[return-value]
 
 
+def attachment_upload(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
+    return api.upload("证明.pdf", b"%PDF-1.4\n%%EOF\n", as_=user)
+
+
 def logout(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
     response = api.post("/api/v1/auth/logout", as_=user)
     api._tokens.pop(user or "", None)  # that token is revoked now
@@ -153,6 +157,27 @@ def item_status(response: TestResponse) -> int:
         return response.status_code
     [result] = response.get_json()["results"]
     return result["status"]
+
+
+def office_task_of_li(scene: Scene) -> None:
+    """xiaoming asks for 2.5 days, zhang agrees: li (class_office) holds the second step."""
+    response = scene.api.start("leave_approval", as_="xiaoming", days=2.5,
+                               leave_type="personal", reason="矩阵测试")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    scene.api.claim_and_complete(body["open_tasks"][0]["id"], as_="zhang",
+                                 teacher_approved=True, teacher_comment="同意")
+    office = scene.api.open_task(body["id"])
+    assert scene.api.claim(office["id"], as_="li").status_code == 200
+    scene.ids.update(instance_id=body["id"], task_id=office["id"])
+
+
+def opinion_asked_of_li(scene: Scene) -> None:
+    claimed_teacher_task(scene)
+    asked = scene.api.post(f"/api/v1/tasks/{scene.ids['task_id']}/opinions", as_="zhang",
+                           json={"to": "li", "question": "矩阵"})
+    assert asked.status_code == 201, asked.get_json()
+    scene.ids["request_seq"] = asked.get_json()["request_seq"]
 
 
 AUDITORS_ONLY = (401, 403, 403, 403, 403, 200, 200)  # auditors and administrators read
@@ -202,6 +227,39 @@ CERTIFICATION_ROWS = [
       for report in ("certification/cases", "certification/cases.csv",
                      "certification/sessions", "certification/sessions.csv", "tasks/overdue",
                      "tasks/overdue.csv")),
+]
+# 转交, 退回, 加签, 撤回, 催办, 抄送, comments (the teacher's task allows all but 退回).
+APPROVAL_ROWS = [
+    Row("GET", "/api/v1/tasks/{task_id}/actions", (401, 404, 404, 404, 200, 200, 200),
+        call("GET"), teacher_task),
+    Row("POST", "/api/v1/tasks/{task_id}/transfer", (401, 404, 404, 404, 200, 403, 403),
+        call("POST", lambda scene, user: {"to": "wang"}), claimed_teacher_task,
+        "claimed by zhang", fresh=True),
+    Row("POST", "/api/v1/tasks/{task_id}/send-back", (401, 404, 404, 200, 404, 403, 403),
+        call("POST", lambda scene, user: {"to_step": "approve_class_teacher",
+                                          "reason": "矩阵"}),
+        office_task_of_li, "claimed by li", fresh=True),
+    Row("POST", "/api/v1/tasks/{task_id}/opinions", (401, 404, 404, 404, 201, 403, 403),
+        call("POST", lambda scene, user: {"to": "li", "question": "矩阵"}),
+        claimed_teacher_task, "claimed by zhang", fresh=True),
+    Row("GET", "/api/v1/tasks/{task_id}/opinions", (401, 404, 404, 404, 200, 200, 200),
+        call("GET"), teacher_task),
+    Row("GET", "/api/v1/opinions", SIGNED_IN, call("GET")),
+    Row("POST", "/api/v1/instances/{instance_id}/opinions/{request_seq}/answer",
+        (401, 404, 404, 200, 404, 404, 403), call("POST", lambda scene, user: {"answer": "好"}),
+        opinion_asked_of_li, "asked of li", fresh=True),
+    Row("POST", "/api/v1/instances/{instance_id}/withdraw", (401, 200, 404, 404, 403, 403, 403),
+        call("POST", lambda scene, user: {}), teacher_task, fresh=True),
+    Row("POST", "/api/v1/instances/{instance_id}/remind", (401, 200, 404, 404, 403, 403, 403),
+        call("POST"), teacher_task, fresh=True),
+    Row("POST", "/api/v1/instances/{instance_id}/copies", (401, 403, 404, 404, 200, 403, 403),
+        call("POST", lambda scene, user: {"to": ["li"]}), claimed_teacher_task,
+        "claimed by zhang", fresh=True),
+    Row("GET", "/api/v1/instances/{instance_id}/comments", ITS_PEOPLE, call("GET"),
+        teacher_task),
+    Row("POST", "/api/v1/instances/{instance_id}/comments", (401, 201, 404, 404, 201, 201, 403),
+        call("POST", lambda scene, user: {"text": "矩阵"}), teacher_task),
+    Row("GET", "/api/v1/people", SIGNED_IN, call("GET")),
 ]
 OBJECTION = {"name": "objection", "payload": {"reason": "成绩有误"}}
 BACKGROUND_ROWS = [
@@ -273,9 +331,11 @@ MATRIX: list[Row] = [
     Row("POST", "/api/v1/tasks/{task_id}/complete", (401, 200, 404, 404, 404, 403, 403),
         call("POST", lambda scene, user: {"data": {"returned_on": "2026-11-10"}}),
         own_task, "the applicant's own task", fresh=True),
+    Row("POST", "/api/v1/attachments", (401, 201, 201, 201, 201, 201, 403), attachment_upload),
     *AUDIT_ROWS,
     *CERTIFICATION_ROWS,
     *BACKGROUND_ROWS,
+    *APPROVAL_ROWS,
 ]
 
 

@@ -18,7 +18,6 @@ from models.statuses import IncidentStatus, InstanceStatus, JobStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound
 from workflows.core.history import EventKind
-from workflows.core.jobs import dispatch_after_commit
 from workflows.core.unit_of_work import UnitOfWork
 
 STACK_FRAMES = 6
@@ -122,7 +121,7 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
                        "incident_id": incident.id, "job_id": job.id,
                        "operation": incident.operation, "attempts": incident.attempts,
                        "previous_error": incident.message})
-        dispatch_after_commit(uow, job.id)
+        uow.dispatch_after_commit(job.id)
         uow.commit()
     return incident
 

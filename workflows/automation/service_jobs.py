@@ -35,7 +35,7 @@ from workflows.automation.service_registry import (
     bind,
 )
 from workflows.core.history import EventKind
-from workflows.core.runtime import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWorkFactory
 from workflows.definitions import spec_cache
 from workflows.engine import EngineFailure, Run, RunawayRun
 from workflows.instances.run_store import store_progress

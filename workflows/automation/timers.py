@@ -32,8 +32,7 @@ import sqlalchemy as sa
 from models import HumanTask, ProcessInstance, Timer
 from models.statuses import OPEN_TIMER_STATUSES, InstanceStatus, TimerStatus
 from workflows.core.history import EventKind
-from workflows.core.runtime import UnitOfWorkFactory
-from workflows.core.unit_of_work import UnitOfWork
+from workflows.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from workflows.definitions import spec_cache
 from workflows.engine import EngineFailure, Run, RunawayRun
 from workflows.instances.run_store import open_tasks, store_progress

@@ -16,15 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from workflows.core.blobs import BlobStore
 from workflows.core.history import chain_key
 from workflows.core.jobs import JobDispatch
 from workflows.core.working_days import WorkCalendar, load_calendar
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from config import Settings
-    from workflows.core.unit_of_work import UnitOfWork
 
 EXTENSION = "certflow"  # the key of the runtime in ``app.extensions``
 Clock = Callable[[], datetime]
@@ -86,7 +85,7 @@ class Runtime:
     """Everything a use case needs from its process besides the database session."""
 
     def __init__(self, *, settings: Settings, passwords: PasswordHashing, services: Any,
-                 clock: Clock = system_clock) -> None:
+                 blobs: BlobStore, clock: Clock = system_clock) -> None:
         self.settings = settings
         # Keys event hashes (workflows/core/history.py); derived from the audit signing key.
         self.chain_key = chain_key(settings.audit_signing_key)
@@ -101,6 +100,8 @@ class Runtime:
         self.jobs = JobDispatch()
         # workflows.automation.service_registry.ServiceRegistry (a higher part)
         self.services = services
+        # Where attachments' files are kept (workflows/attachments/store.py); tests swap it.
+        self.blobs = blobs
 
     def now(self) -> datetime:
         """Current time as an aware UTC datetime, from this runtime's clock."""
@@ -115,16 +116,6 @@ class Runtime:
         limits = self.limits
         return RunContext(limits.script_time_limit_s, self.now, self.calendar,
                           limits.run_step_limit, limits.run_time_limit_s)
-
-    def unit_of_work(self, *, write: bool = True, session: Session | None = None
-                     ) -> UnitOfWork:
-        """A fresh unit of work of this runtime; background use cases take this as a factory."""
-        from workflows.core.unit_of_work import UnitOfWork
-
-        return UnitOfWork(self, session, write=write)
-
-
-UnitOfWorkFactory = Callable[..., "UnitOfWork"]
 
 
 def runtime_of(app: Any) -> Runtime:

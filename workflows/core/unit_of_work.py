@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVarTuple
 
@@ -45,7 +46,8 @@ class UnitOfWork:
     """Wraps the session: rolls back on exit unless committed; runs hooks after commit.
 
     ``runtime`` is what the use case runs with (clock, calendar, limits, job dispatch...): use
-    cases read it here, never from module globals. ``runtime.unit_of_work()`` makes one.
+    cases read it here, never from module globals; ``units_of(runtime)`` is the factory that
+    background use cases take.
     """
 
     def __init__(self, runtime: Runtime, session: Session | None = None, *,
@@ -133,6 +135,11 @@ class UnitOfWork:
         """Run ``hook`` only once the transaction is durable (e.g. enqueue background work)."""
         self._after_commit.append(hook)
 
+    def dispatch_after_commit(self, job_id: int) -> None:
+        """Hand a service job to this runtime's workers once the rows it reads are durable."""
+        jobs = self.runtime.jobs
+        self.after_commit(lambda: jobs.send(job_id))
+
     def lock_instance(self, instance_id: int) -> ProcessInstance:
         """Load an instance holding its row lock (PostgreSQL) for the rest of the transaction."""
         query = sa.select(ProcessInstance).where(ProcessInstance.id == instance_id)
@@ -173,3 +180,11 @@ class UnitOfWork:
             return
         self._events.append(next_event(kind, instance=instance, actor_id=actor_id, at=at,
                                        key=key, task_name=task_name, payload=payload))
+
+
+UnitOfWorkFactory = Callable[..., UnitOfWork]
+
+
+def units_of(runtime: Runtime) -> UnitOfWorkFactory:
+    """The unit-of-work factory of one runtime: what background use cases take as ``uows``."""
+    return partial(UnitOfWork, runtime)

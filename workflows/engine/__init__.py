@@ -9,8 +9,8 @@ from workflows.engine.budget import RunawayRun
 from workflows.engine.duty_rules import DutyRule, InvalidDutyRule, parse_rules
 from workflows.engine.errors import EngineFailure
 from workflows.engine.parsing import ParsedBundle, content_hash, load_specs, parse_bundle
-from workflows.engine.result import RunResult
-from workflows.engine.runtime import EngineStep, ReadyUserTask, Run
+from workflows.engine.result import EngineStep, ReadyUserTask, RunResult
+from workflows.engine.runtime import Run
 from workflows.engine.serialization import SERIALIZER_VERSION
 from workflows.engine.task_meta import START_FORM_KEY
 from workflows.engine.timing import add_duration, add_iso_duration

@@ -6,7 +6,6 @@ leaves this package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -17,31 +16,12 @@ from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 from workflows.core.runtime import RunContext
-from workflows.engine import deferred, waits
+from workflows.engine import approval, deferred, waits
 from workflows.engine.budget import RunawayRun, RunBudget, check_cut_off, reached_end
 from workflows.engine.errors import EngineFailure
-from workflows.engine.result import RunResult
+from workflows.engine.result import EngineStep, ReadyUserTask, RunResult
 from workflows.engine.script_env import ScriptError, make_script_engine
 from workflows.engine.serialization import SERIALIZER_VERSION, dump_state, load_state, to_plain
-
-
-@dataclass(frozen=True)
-class ReadyUserTask:
-    """A user task waiting for a person, identified by the engine's task id."""
-
-    spiff_task_id: str
-    task_name: str
-    bpmn_id: str
-    title: str
-
-
-@dataclass(frozen=True)
-class EngineStep:
-    """Something the engine did on its own that history must show (a decision taken)."""
-
-    kind: str
-    task_name: str
-    payload: dict[str, Any]
 
 
 class Run:
@@ -173,6 +153,11 @@ class Run:
 
     def cancel(self) -> None:
         self._workflow.cancel()
+
+    def send_back(self, spiff_task_id: str, target: str, data: dict[str, Any]) -> None:
+        """退回: reset the case to the newest run of the earlier user task ``target`` that the
+        ready task allows (``approval.send_back``, SpiffWorkflow's own reset)."""
+        self._guarded(lambda: approval.send_back(self._workflow, spiff_task_id, target, data))
 
     # --- waits besides people: timers, messages, service tasks (engine/waits.py) ---------
     @property

@@ -152,3 +152,7 @@ def _may_see(task: HumanTask, actor: Actor) -> bool:
 def _name(session: Session, user_id: int | None) -> str:
     user = session.get(User, user_id) if user_id is not None else None
     return user.display_name if user else "someone else"
+
+
+# The approval actions (workflows/tasks/approval_actions/) lock a task the same way.
+lock_task = _lock_task
