@@ -5,6 +5,7 @@ import { apiCalls } from "../api/endpoints";
 import { useUser } from "../auth/AuthContext";
 import { loadVersion } from "../bpmn/bundle";
 import { instancePath } from "../bpmn/path";
+import { CaseApprovalActions } from "../components/approval/CaseApprovalActions";
 import { CaseData } from "../components/CaseData";
 import { DiagramViewer } from "../components/DiagramViewer";
 import { ErrorText, Loading, StatusBadge } from "../components/Feedback";
@@ -80,6 +81,8 @@ export default function CaseDetail() {
         )}
         {instance.error && <p className="error-box" role="alert">{t("case.failed", { detail: String(instance.error.message ?? JSON.stringify(instance.error)) })}</p>}
       </section>
+
+      <CaseApprovalActions instance={instance} onChanged={reload} />
 
       <section aria-labelledby="diagram-heading" className="card">
         <h2 id="diagram-heading">{t("case.diagram")}</h2>
