@@ -79,8 +79,9 @@ def seed_certificates() -> list[str]:
     """
     import sqlalchemy as sa
 
-    from api.context import unit_of_work
+    from api.context import runtime, unit_of_work
     from models import User, db
+    from workflows.attachments import uploads
     from workflows.certification import register as certificates
     from workflows.core.errors import CertflowError
     from workflows.core.id_numbers import check_character
@@ -96,12 +97,18 @@ def seed_certificates() -> list[str]:
         if user_id is None:
             return [f"skipped certificates: no demo user {username}"]
         actor = load_actor(db.session, user_id)
+        proof = []
+        for sample in ("id-card.png", "proof.pdf"):  # the applicant's uploaded proof
+            spool = uploads.open_spool(runtime())
+            spool.write((settings_root() / "config" / "demo_files" / sample).read_bytes())
+            proof.append(uploads.save_upload(spool, filename=sample, actor=actor,
+                                             uow=unit_of_work()).public_id)
         try:
             case = start_instance("certification_application", business_key=f"UI-CERT-{username}",
                                   data={"applicant_name": name, "id_number": id_number,
                                         "occupation": "电工", "level": 5, "years_experience": 1.5,
                                         "prior_certificate_level": 0,
-                                        "documents": ["doc://id-card", "doc://study-proof"],
+                                        "documents": proof,
                                         "applicant_type": "student", "school": "市职业技术学校",
                                         "class_name": class_name},
                                   actor=actor, uow=unit_of_work())
@@ -123,6 +130,10 @@ def seed_certificates() -> list[str]:
     return lines
 
 
+def settings_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
 def seed_ended_cases() -> list[str]:
     """Two ended applications of 赵敏 for 我的申请 (ui/e2e/08-my-cases.spec.ts): one the rule
     pre-check found ineligible, one played through every step to its certificate, with the
@@ -135,6 +146,7 @@ def seed_ended_cases() -> list[str]:
     from api.context import runtime, unit_of_work
     from models import HumanTask, User, db
     from models.statuses import OPEN_TASK_STATUSES
+    from workflows.attachments import uploads
     from workflows.automation import timers
     from workflows.core.clock import FrozenClock
     from workflows.core.errors import CertflowError
@@ -148,20 +160,31 @@ def seed_ended_cases() -> list[str]:
         return load_actor(db.session, db.session.scalar(
             sa.select(User.id).where(User.username == username)))
 
+    def proof() -> list[str]:  # the applicant's uploaded proof, for one application
+        ids = []
+        for sample in ("id-card.png", "proof.pdf"):
+            spool = uploads.open_spool(runtime())
+            spool.write((settings_root() / "config" / "demo_files" / sample).read_bytes())
+            ids.append(uploads.save_upload(spool, filename=sample, actor=actor("zhaomin"),
+                                           uow=unit_of_work()).public_id)
+        return ids
+
     first17 = "320102" + "20060518" + "789"
     data = {"applicant_name": "赵敏", "id_number": first17 + check_character(first17),
             "occupation": "电子商务师", "level": 5, "years_experience": 1.5,
-            "prior_certificate_level": 0, "documents": ["doc://id-card", "doc://study-proof"],
+            "prior_certificate_level": 0,
             "applicant_type": "student", "school": "市职业技术学校", "class_name": "电商2303"}
     wall = runtime().clock
     clock = FrozenClock(wall() - timedelta(days=40))
     runtime().clock = clock
     try:
         start_instance("certification_application", business_key="UI-MY-INELIGIBLE",
-                       data={**data, "years_experience": 0.5}, actor=actor("zhaomin"),
+                       data={**data, "years_experience": 0.5, "documents": proof()},
+                       actor=actor("zhaomin"),
                        uow=unit_of_work())
         case = start_instance("certification_application", business_key="UI-MY-CERTIFIED",
-                              data=data, actor=actor("zhaomin"), uow=unit_of_work()).instance.id
+                              data={**data, "documents": proof()}, actor=actor("zhaomin"),
+                              uow=unit_of_work()).instance.id
 
         def do(name: str, user: str, **answers: Any) -> None:
             task_id = db.session.scalar(sa.select(HumanTask.id).where(
