@@ -76,8 +76,9 @@ def seed_certificates() -> list[str]:
     """
     import sqlalchemy as sa
 
-    from api.context import unit_of_work
+    from api.context import runtime, unit_of_work
     from models import User, db
+    from workflows.attachments import uploads
     from workflows.certification import register as certificates
     from workflows.core.errors import CertflowError
     from workflows.core.id_numbers import check_character
@@ -93,12 +94,18 @@ def seed_certificates() -> list[str]:
         if user_id is None:
             return [f"skipped certificates: no demo user {username}"]
         actor = load_actor(db.session, user_id)
+        proof = []
+        for sample in ("id-card.png", "proof.pdf"):  # the applicant's uploaded proof
+            spool = uploads.open_spool(runtime())
+            spool.write((settings_root() / "config" / "demo_files" / sample).read_bytes())
+            proof.append(uploads.save_upload(spool, filename=sample, actor=actor,
+                                             uow=unit_of_work()).public_id)
         try:
             case = start_instance("certification_application", business_key=f"UI-CERT-{username}",
                                   data={"applicant_name": name, "id_number": id_number,
                                         "occupation": "电工", "level": 5, "years_experience": 1.5,
                                         "prior_certificate_level": 0,
-                                        "documents": ["doc://id-card", "doc://study-proof"],
+                                        "documents": proof,
                                         "applicant_type": "student", "school": "市职业技术学校",
                                         "class_name": class_name},
                                   actor=actor, uow=unit_of_work())
@@ -118,6 +125,10 @@ def seed_certificates() -> list[str]:
                          f"{'revoked' if revoked else 'valid'}")
             uow.commit()
     return lines
+
+
+def settings_root() -> Path:
+    return Path(__file__).resolve().parent.parent
 
 
 if __name__ == "__main__":
