@@ -35,6 +35,9 @@ FORM_PROPERTY = "formJsonSchemaFilename"
 DUE_PROPERTY = "dueIn"
 GROUP_PROPERTY = "candidateGroup"
 INITIATOR_GROUP = "applicant"
+# The data field whose text the person doing the task must read first (e.g. 补正: the
+# reviewer's comment); ``workflows/tasks/task_guidance.py`` shows it.
+REASON_PROPERTY = "reasonField"
 START_FORM_KEY = "__start__"
 
 
@@ -99,6 +102,8 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
             if is_user and user_tasks is not None:
                 entry["actions"], entry["send_back_to"] = _approval_actions(
                     properties, user_tasks, problems, where)
+                if properties.get(REASON_PROPERTY):
+                    entry["reason_field"] = properties[REASON_PROPERTY]
             if address is not None:
                 entry["address"] = address.text
             if properties.get(DUTIES_PROPERTY) and user_tasks is not None:
