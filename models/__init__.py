@@ -11,6 +11,7 @@ from models.human_task import HumanTask
 from models.instance import ProcessInstance
 from models.message import MessageSubscription, UnmatchedMessage
 from models.notification import Notification
+from models.plan import CertificationPlan
 from models.rate_limit import RateLimitWindow
 from models.security import RevokedToken, SignInAttempt
 from models.service_job import Incident, ServiceJob
@@ -26,6 +27,7 @@ __all__ = [
     "Certificate",
     "CertificateEvent",
     "CertificateSequence",
+    "CertificationPlan",
     "Group",
     "HumanTask",
     "Incident",

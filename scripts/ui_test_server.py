@@ -66,6 +66,23 @@ def main() -> None:
         server.serve_forever()
 
 
+def _publish_plan() -> None:
+    """The 认定计划 the seeded applications are made against (open for years)."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from api.context import unit_of_work
+    from models import User, db
+    from workflows.certification import plans
+    from workflows.identity.users import load_actor
+
+    admin = db.session.scalar(sa.select(User.id).where(User.role == "admin").limit(1))
+    if admin is not None:
+        plans.open_plan_for_demo("UI-RZ", opens=date(2020, 1, 1), closes=date(2098, 12, 31),
+                                 actor=load_actor(db.session, admin), uow=unit_of_work())
+
+
 def seed_certificates() -> list[str]:
     """Two register entries for the public check (ui/e2e/06-public-verify.spec.ts): a valid
     certificate of 刘洋 and a revoked one of 陈静.
@@ -94,8 +111,10 @@ def seed_certificates() -> list[str]:
             return [f"skipped certificates: no demo user {username}"]
         actor = load_actor(db.session, user_id)
         try:
+            _publish_plan()
             case = start_instance("certification_application", business_key=f"UI-CERT-{username}",
-                                  data={"applicant_name": name, "id_number": id_number,
+                                  data={"plan_code": "UI-RZ", "applicant_name": name,
+                                        "id_number": id_number,
                                         "occupation": "电工", "level": 5, "years_experience": 1.5,
                                         "prior_certificate_level": 0,
                                         "documents": ["doc://id-card", "doc://study-proof"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from config import Settings
 from workflows.automation.service_registry import ServiceRegistry
+from workflows.certification import plans
 from workflows.core.runtime import Runtime
 from workflows.identity.passwords import Argon2Passwords
 
@@ -24,9 +25,12 @@ BUILTIN_SERVICE_MODULES = (
 
 def bootstrap(settings: Settings) -> Runtime:
     """Everything the use cases run with, from ``settings`` (validated when they were read)."""
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         passwords=Argon2Passwords(time_cost=settings.password_time_cost,
                                   memory_cost_kib=settings.password_memory_cost_kib),
         services=ServiceRegistry((*BUILTIN_SERVICE_MODULES, *settings.service_modules)),
     )
+    # An application must fit a published, open 认定计划 (workflows/certification/plans.py).
+    runtime.start_checks["certification_application"] = plans.check_application
+    return runtime

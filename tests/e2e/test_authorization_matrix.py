@@ -21,7 +21,13 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from tests.api_client import PASSWORDS, ApiClient
-from tests.e2e.matrix_scenes import incident, waiting_for_objection, xiaomings_certificate
+from tests.e2e.matrix_scenes import (
+    PLAN,
+    incident,
+    published_plan,
+    waiting_for_objection,
+    xiaomings_certificate,
+)
 from tests.hardening import HARDENED_BLUEPRINTS, api_endpoints
 from tests.test_support import leave_bundle
 
@@ -203,6 +209,13 @@ CERTIFICATION_ROWS = [
                      "certification/sessions", "certification/sessions.csv", "tasks/overdue",
                      "tasks/overdue.csv")),
 ]
+EVERYONE = (200, 200, 200, 200, 200, 200, 200)
+PLAN_ROWS = [
+    Row("GET", "/api/v1/plans", EVERYONE, call("GET"), published_plan),
+    Row("GET", "/api/v1/plans/{code}", EVERYONE, call("GET"), published_plan),
+    Row("POST", "/api/v1/plans", (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: PLAN)),
+]
 OBJECTION = {"name": "objection", "payload": {"reason": "成绩有误"}}
 BACKGROUND_ROWS = [
     Row("GET", "/api/v1/incidents", AUDITORS_ONLY, call("GET"), incident),
@@ -276,6 +289,7 @@ MATRIX: list[Row] = [
     *AUDIT_ROWS,
     *CERTIFICATION_ROWS,
     *BACKGROUND_ROWS,
+    *PLAN_ROWS,
 ]
 
 

@@ -42,6 +42,9 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         forms.validate(definition.form_schema(start_meta.get("form")), data,
                        where=f"starting '{process_id}'")
         now = uow.runtime.now()
+        check = uow.runtime.start_checks.get(process_id)
+        if check is not None:
+            data = check(uow.session, data, now=now)
         instance = ProcessInstance(
             definition_id=definition_row.id, process_id=process_id, business_key=business_key,
             status=InstanceStatus.RUNNING, state="", serializer_version="", data={},
