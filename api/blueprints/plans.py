@@ -8,6 +8,7 @@ from api.auth import current_actor, login_required
 from api.context import runtime, unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.plans import (
+    PlanListQuerySchema,
     PlanListSchema,
     PlanPublishSchema,
     PlanSchema,
@@ -28,12 +29,17 @@ def _shaped(plan: CertificationPlan) -> dict[str, Any]:
 
 
 @bp.get("/plans")
+@bp.arguments(PlanListQuerySchema, location="query")
 @bp.response(200, PlanListSchema)
+@problems(422)
 @bp.doc(security=[])
-def list_all() -> dict[str, Any]:
-    """Every published plan in its newest version, the latest window first (public)."""
-    rows = plans.latest_plans(db.session())
-    result = {"items": [_shaped(row) for row in rows]}
+def list_all(query: dict[str, Any]) -> dict[str, Any]:
+    """Every published plan in its newest version, the latest window first (public);
+    ``open=true``: only those taking applications now."""
+    shaped = [_shaped(row) for row in plans.latest_plans(db.session())]
+    if query.get("open") is not None:
+        shaped = [plan for plan in shaped if plan["open"] == query["open"]]
+    result = {"items": shaped}
     db.session.rollback()
     return result
 

@@ -49,6 +49,10 @@ class PlanPublishSchema(RequestSchema):
                                  metadata={"description": "申报条件与要求"})
 
 
+class PlanListQuerySchema(RequestSchema):
+    open = fields.Boolean(metadata={"description": "true: only plans taking applications now"})
+
+
 class PlanSchema(Schema):
     code = fields.String()
     version = fields.Integer()
@@ -83,3 +87,56 @@ def plan_payload(plan: Any, *, open_now: bool, ends_at: Any, mode_name: str) -> 
         "exams", "exam_mode", "requirements", "published_at")}
     return {**fields_, "open": open_now, "window_ends_at": ends_at,
             "exam_mode_name": mode_name}
+
+
+# --- 公示 and objections -------------------------------------------------------------------
+class NoticeEntrySchema(Schema):
+    business_key = fields.String(metadata={"description": "申报编号"})
+    masked_name = fields.String(metadata={"description": "姓名（仅显示姓）"})
+    occupation = fields.String()
+    level = fields.Integer()
+    level_name = fields.String()
+    result = fields.String()
+    notice_ends_at = fields.DateTime(allow_none=True, metadata={
+        "description": "公示截止时刻；异议处理中为空（处理完毕重新公示）"})
+    under_review = fields.Boolean(metadata={"description": "异议处理中"})
+
+
+class NoticeSchema(Schema):
+    plan = fields.Nested(PlanSchema)
+    items = fields.List(fields.Nested(NoticeEntrySchema))
+
+
+class ObjectionRaiseSchema(RequestSchema):
+    business_key = fields.String(required=True, validate=validate.Length(min=1, max=128),
+                                 metadata={"description": "公示名单中的申报编号"})
+    reason = fields.String(required=True, validate=validate.Length(min=5, max=2000),
+                           metadata={"description": "异议事实与理由"})
+    name = fields.String(validate=validate.Length(min=2, max=64),
+                         metadata={"description": "未登录时必填：异议人真实姓名"})
+    contact = fields.String(validate=validate.Length(min=5, max=100),
+                            metadata={"description": "未登录时必填：联系电话或电子邮箱"})
+
+
+class ObjectionReceiptSchema(Schema):
+    objection_no = fields.Integer(metadata={"description": "异议受理编号"})
+    business_key = fields.String()
+    routing = fields.String(metadata={
+        "description": "new_task 新建异议处理任务；joined 并入正在处理的异议"})
+    message = fields.String()
+
+
+class ObjectionQuerySchema(RequestSchema):
+    business_key = fields.String(validate=validate.Length(min=1, max=128))
+
+
+class ObjectionSchema(Schema):
+    objection_no = fields.Integer()
+    business_key = fields.String()
+    instance_id = fields.Integer()
+    reason = fields.String()
+    objector = fields.String()
+    objector_contact = fields.String(allow_none=True)
+    signed_in = fields.Boolean()
+    routing = fields.String()
+    received_at = fields.DateTime()

@@ -44,6 +44,8 @@ def test_plans_are_listed_publicly_without_sign_in(cert_api: ApiClient) -> None:
     assert [e["venue"] for e in plan["exams"]] == ["实训楼 301", "电工实训室"]
     # The window closes at the start of the day after the last day, Beijing time.
     assert plan["window_ends_at"].startswith("2026-11-11T00:00:00+08:00")
+    open_now = cert_api.client.get("/api/v1/plans", query_string={"open": "true"}).get_json()
+    assert AUTUMN["code"] in [p["code"] for p in open_now["items"]]
     one = cert_api.client.get(f"/api/v1/plans/{AUTUMN['code']}")
     assert one.status_code == 200 and one.get_json()["current"]["title"] == AUTUMN["title"]
     missing = cert_api.client.get("/api/v1/plans/RZ-NONE")
@@ -102,6 +104,8 @@ def test_the_window_runs_in_beijing_time_to_24_00_of_its_last_day(
         cert_api: ApiClient, frozen_clock: FrozenClock, at: datetime, accepted: bool,
         words: str) -> None:
     frozen_clock.now = at
+    listed = cert_api.client.get("/api/v1/plans", query_string={"open": "true"}).get_json()
+    assert (AUTUMN["code"] in [p["code"] for p in listed["items"]]) is accepted
     response = apply_autumn(cert_api)
     if accepted:
         assert response.status_code == 201, response.get_json()
