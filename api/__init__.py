@@ -49,9 +49,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for module in (messages, notifications, incidents, timers):  # background work (worker/)
         api.register_blueprint(module.bp)
-    from api.blueprints import batch, certificates, plans, reports
+    from api.blueprints import batch, certificates, notices, plans, reports
 
-    for module in (certificates, batch, reports, plans):  # skill-level certification
+    for module in (certificates, batch, reports, plans, notices):  # skill-level certification
         api.register_blueprint(module.bp)
     register_audit_hooks(app)  # auditors change nothing; their reads are logged
     register_error_handlers(app, api)

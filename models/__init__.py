@@ -11,6 +11,7 @@ from models.human_task import HumanTask
 from models.instance import ProcessInstance
 from models.message import MessageSubscription, UnmatchedMessage
 from models.notification import Notification
+from models.objection import NoticeObjection
 from models.plan import CertificationPlan
 from models.rate_limit import RateLimitWindow
 from models.security import RevokedToken, SignInAttempt
@@ -33,6 +34,7 @@ __all__ = [
     "Incident",
     "Membership",
     "MessageSubscription",
+    "NoticeObjection",
     "Notification",
     "ProcessDefinition",
     "ProcessEvent",

@@ -215,6 +215,15 @@ PLAN_ROWS = [
     Row("GET", "/api/v1/plans/{code}", EVERYONE, call("GET"), published_plan),
     Row("POST", "/api/v1/plans", (401, 403, 403, 403, 403, 201, 403),
         call("POST", lambda scene, user: PLAN)),
+    Row("GET", "/api/v1/plans/{code}/notice", EVERYONE, call("GET"), published_plan),
+    # Anyone may object (without a token: with name and contact); no case of that key is
+    # under notice, so every caller but the read-only auditor gets the same 404.
+    Row("POST", "/api/v1/objections", (404, 404, 404, 404, 404, 404, 403),
+        call("POST", lambda scene, user: {"business_key": "RZ-MATRIX-1", "reason": "矩阵测试异议",
+                                          "name": "张三", "contact": "13800001234"})),
+    # Who objected: the 质量监督小组 (han), administrators and auditors.
+    Row("GET", "/api/v1/objections", (401, 403, 403, 403, 200, 200, 200), call("GET"),
+        users={"reviewer_in_group": "han"}),
 ]
 OBJECTION = {"name": "objection", "payload": {"reason": "成绩有误"}}
 BACKGROUND_ROWS = [
