@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,6 +54,8 @@ def main() -> None:
             except InvalidDefinition as error:  # another team's diagram in progress
                 print(f"skipped {path.name}: {error.detail}", flush=True)
         for line in seed_certificates():
+            print(line, flush=True)
+        for line in seed_notice():
             print(line, flush=True)
         db.session.remove()
     # Request lines would bury the failures the test script prints from this log.
@@ -137,6 +140,65 @@ def seed_certificates() -> list[str]:
                          f"{'revoked' if revoked else 'valid'}")
             uow.commit()
     return lines
+
+
+def seed_notice() -> list[str]:
+    """赵敏's 五级 电工 result under public notice (ui/e2e/07-public-notice.spec.ts): her case
+    is played through with the app's clock set back 17 days, so its five-working-day notice
+    still runs when the tests start. Run inside an app context."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from api.context import runtime, unit_of_work
+    from models import HumanTask, User, db
+    from models.statuses import OPEN_TASK_STATUSES
+    from workflows.automation import timers
+    from workflows.core.clock import FrozenClock
+    from workflows.core.errors import CertflowError
+    from workflows.core.id_numbers import check_character
+    from workflows.identity.users import load_actor
+    from workflows.instances.lifecycle import start_instance
+    from workflows.tasks import actions as human_tasks
+
+    def actor(username: str) -> Any:
+        user_id = db.session.scalar(sa.select(User.id).where(User.username == username))
+        return load_actor(db.session, user_id)
+
+    def do(case: int, task_name: str, username: str, **data: Any) -> None:
+        task_id = db.session.scalar(sa.select(HumanTask.id).where(
+            HumanTask.instance_id == case, HumanTask.task_name == task_name,
+            HumanTask.status.in_(OPEN_TASK_STATUSES)))
+        human_tasks.complete_task(task_id, data=data, actor=actor(username), uow=unit_of_work(),
+                                  claim_if_ready=True)
+
+    wall = runtime().clock
+    clock = FrozenClock(wall() - timedelta(days=17))
+    runtime().clock = clock
+    first17 = "320102" + "20060518" + "789"
+    try:
+        _publish_plan()
+        case = start_instance("certification_application", business_key="UI-GS-zhaomin", data={
+            "plan_code": "UI-RZ", "applicant_name": "赵敏", "id_number": first17 + check_character(
+                first17), "occupation": "电工", "level": 5, "years_experience": 1.5,
+            "prior_certificate_level": 0, "documents": ["doc://id-card"],
+            "applicant_type": "student", "school": "市职业技术学校", "class_name": "电商2303"},
+            actor=actor("zhaomin"), uow=unit_of_work()).instance.id
+        do(case, "review_eligibility", "sun", eligibility_decision="approve")
+        exam = (clock.now + timedelta(days=1)).date().isoformat()
+        do(case, "schedule_exam", "zhou", exam_session=f"{exam[:7]}-S01", venue="实训楼301",
+           theory_at=f"{exam}T09:00:00+08:00", practical_at=f"{exam}T14:00:00+08:00")
+        do(case, "record_attendance", "zhou", attended=True)
+        do(case, "score_exam", "zheng", theory_score=81, practical_score=77)
+        do(case, "review_scores", "he", scores_confirmed=True)
+        clock.now += timedelta(days=16)  # the re-check window closes
+        timers.fire_due_timers(uows=runtime().unit_of_work)
+        do(case, "approve_results", "xu", results_approved=True)
+    except CertflowError as error:
+        return [f"skipped notice: {error}"]
+    finally:
+        runtime().clock = wall
+    return ["notice UI-GS-zhaomin 赵敏 under public notice"]
 
 
 if __name__ == "__main__":
