@@ -87,7 +87,7 @@ class _Story:
         month = f"{self.start.year}-{self.start.month:02d}"
         a = [self.apply(i) for i in range(12)]
         a.append(self.apply(12, level=2, prior_certificate_level=3, years_experience=6,
-                            prior_certificate_no="CF320120213000088"))
+                            prior_certificate_no="GD440120213000088"))
         self.day(1)
         for case in a:
             self.do(case, "review_eligibility", "sun", eligibility_decision="approve")

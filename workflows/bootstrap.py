@@ -9,9 +9,11 @@ functions.
 
 from __future__ import annotations
 
+from functools import partial
+
 from config import Settings
 from workflows.automation.service_registry import ServiceRegistry
-from workflows.certification import plans
+from workflows.certification import application_checks
 from workflows.core.runtime import Runtime
 from workflows.identity.passwords import Argon2Passwords
 
@@ -31,6 +33,8 @@ def bootstrap(settings: Settings) -> Runtime:
                                   memory_cost_kib=settings.password_memory_cost_kib),
         services=ServiceRegistry((*BUILTIN_SERVICE_MODULES, *settings.service_modules)),
     )
-    # An application must fit a published, open 认定计划 (workflows/certification/plans.py).
-    runtime.start_checks["certification_application"] = plans.check_application
+    # An application must fit a published, open 认定计划 and the person's other applications
+    # and certificates (workflows/certification/plans.py, application_checks.py).
+    runtime.start_checks["certification_application"] = partial(
+        application_checks.check_application, issuer_code=runtime.issuer_code)
     return runtime

@@ -54,12 +54,18 @@ def id_number(birth: str = "20050312", seq: str = "123", area: str = "320102") -
     return first17 + check_character(first17)
 
 
+# One 身份证号 per person (one number under two names is refused); 刘洋's is ``id_number()``.
+ID_SEQUENCE = {"liuyang": "123", "chenjing": "234", "zhaomin": "345", "wanglei": "456",
+               "xiaoming": "567", "chen": "678"}
+
+
 def application(user: str = "liuyang", **overrides: Any) -> dict[str, Any]:
     """A complete, valid 五级 application of a student (or an employee for wanglei)."""
     names = {"liuyang": "刘洋", "chenjing": "陈静", "zhaomin": "赵敏", "wanglei": "王磊",
              "xiaoming": "小明", "chen": "陈审核"}
     data: dict[str, Any] = {
-        "plan_code": PLAN_CODE, "applicant_name": names.get(user, user), "id_number": id_number(),
+        "plan_code": PLAN_CODE, "applicant_name": names.get(user, user),
+        "id_number": id_number(seq=ID_SEQUENCE.get(user, "999")),
         "occupation": "电工", "level": 5, "years_experience": 1.5,
         "prior_certificate_level": 0, "documents": ["doc://id-card", "doc://study-proof"]}
     if user in APPLICANT_CLASS:
