@@ -49,7 +49,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for module in (messages, notifications, incidents, timers):  # background work (worker/)
         api.register_blueprint(module.bp)
-    from api.blueprints import batch, certificates, notices, plans, reports
+    from api.blueprints import attachments, batch, certificates, notices, plans, reports
+
+    api.register_blueprint(attachments.bp)  # documents uploaded for forms
 
     for module in (certificates, batch, reports, plans, notices):  # skill-level certification
         api.register_blueprint(module.bp)

@@ -14,6 +14,7 @@ from api.cli_audit import audit
 from api.cli_backup import backup, restore
 from api.cli_demo import seed_demo
 from config import SettingsError, load_settings
+from workflows.core.unit_of_work import units_of
 
 
 class _Commands(click.Group):
@@ -44,7 +45,7 @@ def init_db() -> None:
         upgrade_database()
         runtime = runtime_of(app)
         report = adopt_unkeyed_history(key=runtime.settings.audit_signing_key,
-                                       uows=runtime.unit_of_work)
+                                       uows=units_of(runtime))
     click.echo("database is up to date")
     if report is not None and not report.ok:
         click.echo(json.dumps(report.to_dict()["first_broken"], ensure_ascii=False), err=True)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from workflows.core.unit_of_work import units_of
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -61,7 +63,7 @@ def _verify(*, anchor_as: str | None) -> VerifyReport:
 
     app, settings = load_app()
     with app.app_context():
-        return verify_trail(key=settings.audit_signing_key, uows=runtime_of(app).unit_of_work,
+        return verify_trail(key=settings.audit_signing_key, uows=units_of(runtime_of(app)),
                             anchor_as=anchor_as)
 
 

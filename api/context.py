@@ -20,7 +20,7 @@ def runtime() -> Runtime:
 
 def unit_of_work(*, write: bool = True) -> UnitOfWork:
     """A fresh unit of work for one use case of this request."""
-    return runtime_of(current_app).unit_of_work(write=write)
+    return UnitOfWork(runtime_of(current_app), write=write)
 
 
 def now() -> datetime:

@@ -25,6 +25,7 @@ from workflows.automation import messages, timers
 from workflows.certification import plans
 from workflows.core.clock import FrozenClock
 from workflows.core.id_numbers import check_character
+from workflows.core.unit_of_work import units_of
 from workflows.definitions.bundles import collect_bundle
 from workflows.definitions.deploy import deploy_definition
 from workflows.identity.users import load_actor
@@ -143,7 +144,7 @@ class _Story:
         self.do(a[4], "approve_results", "xu", results_approved=True)  # in notice at the end
         self.late_cases()
         self.clock.now = self.end
-        timers.fire_due_timers(uows=runtime().unit_of_work)
+        timers.fire_due_timers(uows=units_of(runtime()))
         certified = [case for case in a[:4] if self._case(case).data.get("certificate_no")]
         if len(certified) >= 2:  # 补发 one certificate, revoke another
             self.reissue(certified[0])
@@ -174,7 +175,7 @@ class _Story:
     # --- steps ------------------------------------------------------------------------
     def day(self, number: int) -> None:
         self.clock.now = self.start + timedelta(days=number, hours=1 + self._next % 7)
-        timers.fire_due_timers(uows=runtime().unit_of_work)
+        timers.fire_due_timers(uows=units_of(runtime()))
 
     def apply(self, index: int, **overrides: Any) -> int:
         user = self.applicants[index]

@@ -18,11 +18,13 @@ from api.schemas.common import ProblemSchema
 from workflows.core.errors import (
     CertflowError,
     Conflict,
+    FileTooLarge,
     InvalidInput,
     NotAllowed,
     NotAuthenticated,
     NotFound,
     TooManyAttempts,
+    UnsupportedFileType,
 )
 
 log = logging.getLogger("certflow.api")
@@ -32,6 +34,8 @@ STATUS_BY_ERROR: list[tuple[type[CertflowError], int]] = [
     (NotAllowed, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (FileTooLarge, 413),
+    (UnsupportedFileType, 415),
     (InvalidInput, 422),
     (TooManyAttempts, 429),
 ]

@@ -117,6 +117,9 @@ class SafeJSONProvider(DefaultJSONProvider):
     """Flask's JSON provider whose answers always encode (``encode_json``)."""
 
     ensure_ascii = False
+    # Keys keep the order they were built in: a form's JSON Schema lists its fields in the
+    # order people fill them in, and the web app renders them in that order.
+    sort_keys = False
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         kwargs.setdefault("default", self.default)

@@ -13,7 +13,7 @@ from flask import Flask, Response, json, request, send_from_directory
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import PathConverter
 
-from config.settings import PROJECT_ROOT
+from config.paths import PROJECT_ROOT
 from workflows.core.runtime import runtime_of
 
 DEFAULT_DIST = PROJECT_ROOT / "ui" / "dist"

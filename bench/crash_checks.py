@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from bench.server import KEYS
+from workflows.core.unit_of_work import units_of
 
 # The input events that must exist at most once per thing they complete.
 ONCE_PER = {"task_completed": "task_id", "service_task_completed": "job_id",
@@ -88,7 +89,7 @@ def audit_verify(url: str) -> dict[str, Any]:
         try:
             runtime = runtime_of(app)
             report = verify_trail(key=runtime.settings.audit_signing_key,
-                                  uows=runtime.unit_of_work)
+                                  uows=units_of(runtime))
             return {"ok": report.ok, "findings": report.to_dict()["findings"][:5]}
         finally:
             db.session.remove()

@@ -31,6 +31,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from workflows.core.unit_of_work import units_of
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "timers.json"
 LEAVE = ROOT / "bpmn" / "leave_approval.bpmn"
@@ -141,7 +143,7 @@ def fire(app: Any, firers: int, batch_size: int) -> tuple[float, float, int, int
     def job() -> None:
         with app.app_context():
             barrier.wait()
-            reports.append(timers.fire_due_timers(uows=runtime_of(app).unit_of_work,
+            reports.append(timers.fire_due_timers(uows=units_of(runtime_of(app)),
                                                   batch_size=batch_size))
             db.session.remove()
 

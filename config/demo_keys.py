@@ -13,7 +13,7 @@ import os
 import secrets
 from pathlib import Path
 
-from config.settings import PROJECT_ROOT
+from config.paths import PROJECT_ROOT
 
 FILE_NAME = "demo-keys.json"
 

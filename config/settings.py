@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
@@ -23,7 +23,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from config.paths import PROJECT_ROOT
+
 MIN_KEY_BYTES = 32
 MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 # Keys that were once shipped as defaults: anyone can sign with them, so they are refused.
@@ -76,8 +77,31 @@ class Settings(BaseSettings):
                                          "Argon2 memory per password hash, KiB", ge=32)
     script_time_limit_s: float = _var("CERTFLOW_SCRIPT_TIME_LIMIT", 1.0,
                                       "wall-clock limit of one script/condition, seconds", gt=0)
+    run_step_limit: int = _var("CERTFLOW_RUN_STEP_LIMIT", 2000,
+                               "engine steps (gateways, scripts, events) one run may take before "
+                               "it is stopped, rolled back and made an incident", ge=1)
+    run_time_limit_s: float = _var("CERTFLOW_RUN_TIME_LIMIT", 5.0,
+                                   "wall-clock limit of one engine run (a start, a completion, "
+                                   "a timer...), seconds; past it the same as the step limit",
+                                   gt=0)
     max_upload_bytes: int = _var("CERTFLOW_MAX_UPLOAD_BYTES", 5 * 1024 * 1024,
                                  "largest accepted request body (a deploy bundle), bytes", gt=0)
+    # --- attachments (docs/operations.md, "Attachments") --------------------------------------
+    attachment_store: Literal["local", "database"] = _var(
+        "CERTFLOW_ATTACHMENT_STORE", "local",
+        "where uploaded files are kept: local (a directory) or database (in the service's "
+        "database, streamed in chunks; use it with several API machines)")
+    attachment_dir: Path = _var("CERTFLOW_ATTACHMENT_DIR",
+                                PROJECT_ROOT / "instance" / "attachments",
+                                "the directory of the local attachment store")
+    attachment_max_bytes: int = _var("CERTFLOW_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024,
+                                     "largest accepted uploaded file, bytes", gt=0)
+    attachment_max_case_bytes: int = _var("CERTFLOW_ATTACHMENT_MAX_CASE_BYTES",
+                                          100 * 1024 * 1024,
+                                          "most bytes of files attached to one case", gt=0)
+    attachment_orphan_hours: float = _var("CERTFLOW_ATTACHMENT_ORPHAN_HOURS", 24.0,
+                                          "uploads never attached to a case are removed after "
+                                          "this many hours", gt=0)
     # --- background work (worker/): timers, service tasks, sweeps, anchors --------------------
     queue_name: str = _var("CERTFLOW_QUEUE", "certflow",
                            "Celery queue the API sends to and workers consume", min_length=1)

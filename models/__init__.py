@@ -2,6 +2,7 @@
 
 from flask_sqlalchemy import SQLAlchemy
 
+from models.attachment import Attachment, StoredBlob, StoredChunk
 from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
 from models.certificate import Certificate, CertificateEvent, CertificateSequence
@@ -22,6 +23,7 @@ from models.user import Group, Membership, User
 db = SQLAlchemy(model_class=Base)
 
 __all__ = [
+    "Attachment",
     "AuditAccessLog",
     "AuditAnchor",
     "Base",
@@ -43,6 +45,8 @@ __all__ = [
     "RevokedToken",
     "ServiceJob",
     "SignInAttempt",
+    "StoredBlob",
+    "StoredChunk",
     "Timer",
     "UnmatchedMessage",
     "User",

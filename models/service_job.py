@@ -29,14 +29,15 @@ class ServiceJob(Base):
 
 
 class Incident(Base):
-    """A service task that failed after every retry; an administrator retries it after a fix."""
+    """A service task that failed after every retry (an administrator retries it after a fix),
+    or an engine run stopped at its budget (no job: operation ``engine.run``)."""
 
     __tablename__ = "incident"
     __table_args__ = (sa.Index("ix_incident_status", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
-    job_id: Mapped[int] = mapped_column(sa.ForeignKey("service_job.id"))
+    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_job.id"))
     task_name: Mapped[str] = mapped_column(sa.String(128))
     operation: Mapped[str] = mapped_column(sa.String(128))
     error_type: Mapped[str] = mapped_column(sa.String(128))

@@ -71,6 +71,18 @@ class ApiClient:
     def deploy_bundle(self, bpmn_path: Path, *, as_: str = "admin") -> TestResponse:
         return self.deploy_files(collect_bundle(bpmn_path), as_=as_)
 
+    # --- attachments --------------------------------------------------------------------
+    def upload(self, name: str, content: bytes, *, as_: str | None) -> TestResponse:
+        """Upload one file as the browser does (multipart, field ``file``)."""
+        return self.post("/api/v1/attachments", as_=as_,
+                         data={"file": (io.BytesIO(content), name)},
+                         content_type="multipart/form-data")
+
+    def uploaded(self, name: str, content: bytes, *, as_: str) -> dict[str, Any]:
+        response = self.upload(name, content, as_=as_)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
     # --- instances ----------------------------------------------------------------------
     def start(self, process_id: str, *, as_: str, key: str | None = None,
               version: int | None = None, **data: Any) -> TestResponse:

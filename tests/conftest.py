@@ -21,6 +21,7 @@ from tests.api_client import ApiClient
 from tests.keys import AUDIT_KEY, SECRET_KEY
 from workflows.core.clock import FrozenClock, system_clock
 from workflows.core.runtime import Runtime, runtime_of
+from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import spec_cache
 from workflows.identity.users import seed_users
 
@@ -36,6 +37,7 @@ def _database_url(tmp_dir: Path) -> str:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         database_url=_database_url(tmp_path_factory.mktemp("db")),
+        attachment_dir=tmp_path_factory.mktemp("attachments"),
         secret_key=SECRET_KEY,
         audit_signing_key=AUDIT_KEY,
         password_time_cost=1,
@@ -81,7 +83,7 @@ def clean_db(app: Flask, settings: Settings, runtime: Runtime) -> Iterator[None]
         db.session.remove()
         _truncate_all()
         spec_cache.clear()
-        seed_users(settings.seed_file, uow=runtime.unit_of_work())
+        seed_users(settings.seed_file, uow=UnitOfWork(runtime))
         db.session.remove()
     yield
     runtime.clock = system_clock

@@ -15,6 +15,7 @@ from flask import Flask
 
 from worker.schedule import Periodic, active
 from workflows.core.runtime import runtime_of
+from workflows.core.unit_of_work import units_of
 
 log = logging.getLogger("certflow.embedded")
 
@@ -44,6 +45,6 @@ def _run(app: Flask, entry: Periodic) -> None:
     runtime = runtime_of(app)
     with app.app_context():
         try:
-            entry.run(runtime.unit_of_work, runtime.settings)
+            entry.run(units_of(runtime), runtime.settings)
         except Exception:
             log.exception("%s failed; trying again on its next turn", entry.task)

@@ -11,9 +11,10 @@ from datetime import timedelta
 from typing import Any
 
 from config import Settings
+from workflows.attachments import uploads
 from workflows.audit.verify import verify_trail
 from workflows.automation import service_jobs, timers
-from workflows.core.runtime import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger("certflow.worker")
 
@@ -47,6 +48,15 @@ def anchor_audit_trail(uows: UnitOfWorkFactory, settings: Settings) -> dict[str,
         log.error("audit trail is broken, no anchor written: %s", report.findings[0])
     return {"ok": report.ok, "first_broken": report.findings[0] if report.findings else None,
             "new_anchor": report.new_anchor, "events_checked": report.events_checked}
+
+
+def remove_orphan_attachments(uows: UnitOfWorkFactory, settings: Settings) -> dict[str, int]:
+    """Remove uploads no form attached within ``CERTFLOW_ATTACHMENT_ORPHAN_HOURS``."""
+    removed = uploads.remove_orphans(
+        uows=uows, older_than=timedelta(hours=settings.attachment_orphan_hours))
+    if removed:
+        log.info("removed %s upload(s) never attached to a case", removed)
+    return {"removed": removed}
 
 
 def backoff_seconds(retries: int, *, base: float, cap: float) -> float:

@@ -13,7 +13,7 @@ from typing import Any
 
 from config import Settings
 from worker import jobs
-from workflows.core.runtime import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ SCHEDULE = (
     Periodic("certflow-audit-anchor", "certflow.audit_anchor",
              lambda s: s.audit_anchor_seconds, lambda s: s.audit_anchor_seconds,
              jobs.anchor_audit_trail),
+    # Hourly, or more often when uploads are kept less than four hours.
+    Periodic("certflow-remove-orphan-attachments", "certflow.remove_orphan_attachments",
+             lambda s: min(3600.0, s.attachment_orphan_hours * 900),
+             lambda s: min(3600.0, s.attachment_orphan_hours * 900),
+             jobs.remove_orphan_attachments),
 )
 
 

@@ -10,6 +10,7 @@ and call ``worker/jobs.py`` or a workflows use case by id.
   and jitter, the last failure becomes an incident (``workflows/automation/service_jobs.py``).
 - ``certflow.sweep`` (beat, every minute): return stale timer claims, re-send lost jobs.
 - ``certflow.audit_anchor`` (beat, hourly): verify the audit trail and sign an anchor of it.
+- ``certflow.remove_orphan_attachments`` (beat, hourly): remove uploads never attached.
 
 ``@shared_task`` binds each to every Celery app ``worker.celery_app.celery_init_app`` makes;
 the app's task class enters its Flask app, whose runtime the task reads.
@@ -25,6 +26,7 @@ from flask import current_app
 from worker import jobs
 from workflows.automation import service_jobs, timers
 from workflows.core.runtime import Runtime, runtime_of
+from workflows.core.unit_of_work import units_of
 
 RUN_SERVICE_TASK = "certflow.run_service_task"
 
@@ -37,13 +39,13 @@ def _runtime() -> Runtime:
 def fire_due_timers(batch_size: int | None = None,
                     max_batches: int | None = None) -> dict[str, Any]:
     runtime = _runtime()
-    return jobs.fire_due_timers(runtime.unit_of_work, runtime.settings, batch_size=batch_size,
+    return jobs.fire_due_timers(units_of(runtime), runtime.settings, batch_size=batch_size,
                                 max_batches=max_batches)
 
 
 @shared_task(name="certflow.fire_timer", soft_time_limit=110, time_limit=120)
 def fire_timer(timer_id: int) -> str:
-    uows = _runtime().unit_of_work
+    uows = units_of(_runtime())
     token = timers.worker_token()
     if not timers.claim_one(timer_id, token, uows=uows):
         return "skipped"
@@ -58,7 +60,7 @@ def run_service_task(self: Task[Any, Any], job_id: int) -> str:
     while True:
         outcome = service_jobs.run_service_job(
             job_id, attempt=retries + 1, final=retries >= settings.service_task_max_retries,
-            uows=runtime.unit_of_work)
+            uows=units_of(runtime))
         if outcome.status != "retry":
             return outcome.status
         if not self.request.is_eager:
@@ -73,10 +75,16 @@ def run_service_task(self: Task[Any, Any], job_id: int) -> str:
 @shared_task(name="certflow.sweep", soft_time_limit=540, time_limit=600)
 def sweep() -> dict[str, int]:
     runtime = _runtime()
-    return jobs.sweep(runtime.unit_of_work, runtime.settings)
+    return jobs.sweep(units_of(runtime), runtime.settings)
 
 
 @shared_task(name="certflow.audit_anchor", soft_time_limit=3300, time_limit=3500)
 def audit_anchor() -> dict[str, Any]:
     runtime = _runtime()
-    return jobs.anchor_audit_trail(runtime.unit_of_work, runtime.settings)
+    return jobs.anchor_audit_trail(units_of(runtime), runtime.settings)
+
+
+@shared_task(name="certflow.remove_orphan_attachments", soft_time_limit=540, time_limit=600)
+def remove_orphan_attachments() -> dict[str, int]:
+    runtime = _runtime()
+    return jobs.remove_orphan_attachments(units_of(runtime), runtime.settings)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import partial
 
 from config import Settings
+from workflows.attachments.store import make_store
 from workflows.automation.service_registry import ServiceRegistry
 from workflows.certification import application_checks
 from workflows.core.runtime import Runtime
@@ -32,6 +33,7 @@ def bootstrap(settings: Settings) -> Runtime:
         passwords=Argon2Passwords(time_cost=settings.password_time_cost,
                                   memory_cost_kib=settings.password_memory_cost_kib),
         services=ServiceRegistry((*BUILTIN_SERVICE_MODULES, *settings.service_modules)),
+        blobs=make_store(settings),
     )
     # An application must fit a published, open 认定计划 and the person's other applications
     # and certificates (workflows/certification/plans.py, application_checks.py).

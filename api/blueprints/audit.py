@@ -35,6 +35,7 @@ from workflows.audit import views as audit_views
 from workflows.audit.collect import build_export
 from workflows.audit.replay import InstanceReplay, replay_instance
 from workflows.audit.verify import verify_trail
+from workflows.core.unit_of_work import units_of
 
 bp = CertflowBlueprint("audit", __name__, url_prefix="/api/v1",
                        description="Audit trail (auditors)")
@@ -56,7 +57,7 @@ def verify(query: dict[str, Any]) -> dict[str, Any]:
     deleted whole later is detected.
     """
     actor = current_actor()
-    report = verify_trail(key=_settings().audit_signing_key, uows=runtime().unit_of_work,
+    report = verify_trail(key=_settings().audit_signing_key, uows=units_of(runtime()),
                           anchor_as=f"user:{actor.username}" if query["anchor"] else None)
     return report.to_dict()
 

@@ -16,6 +16,7 @@ from api.schemas.certification import (
     BatchTaskQuerySchema,
 )
 from models import db
+from workflows.core.unit_of_work import units_of
 from workflows.tasks import batch
 
 bp = CertflowBlueprint("batch", __name__, url_prefix="/api/v1", description="Bulk task work")
@@ -50,7 +51,7 @@ def complete(body: dict[str, Any]) -> dict[str, Any]:
     task with the problem the single call would give, and changes nothing for it."""
     items = [batch.BatchItem(item["task_id"], item["data"]) for item in body["items"]]
     results = batch.complete_many(
-        items, actor=current_actor(), uows=runtime().unit_of_work, common=body["data"],
+        items, actor=current_actor(), uows=units_of(runtime()), common=body["data"],
         claim=body["claim"])
     shaped = []
     for result in results:

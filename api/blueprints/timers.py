@@ -11,6 +11,7 @@ from api.openapi import CertflowBlueprint, problems
 from api.schemas.background import FireReportSchema, TimerQuerySchema, TimerSchema
 from models import db
 from workflows.automation import timers
+from workflows.core.unit_of_work import units_of
 from workflows.instances.lifecycle import get_instance
 
 bp = CertflowBlueprint("timers", __name__, url_prefix="/api/v1", description="Durable timers")
@@ -38,6 +39,6 @@ def list_all(query: dict[str, Any]) -> Any:
 def fire_due() -> Any:
     """Fire every timer due now (what the periodic job does), e.g. after downtime."""
     settings = runtime().settings
-    return timers.fire_due_timers(uows=runtime().unit_of_work,
+    return timers.fire_due_timers(uows=units_of(runtime()),
                                   batch_size=settings.timer_batch_size,
                                   claim_lease=timedelta(seconds=settings.claim_lease_seconds))

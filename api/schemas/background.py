@@ -65,7 +65,7 @@ class NotificationPageSchema(Schema):
 class IncidentSchema(Schema):
     id = fields.Integer()
     instance_id = fields.Integer()
-    job_id = fields.Integer()
+    job_id = fields.Integer(allow_none=True)
     task_name = fields.String()
     operation = fields.String()
     error_type = fields.String()

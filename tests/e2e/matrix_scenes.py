@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.api_client import business_key
 from tests.background_support import FIXTURES
+from workflows.core.unit_of_work import UnitOfWork
 
 # The certificate the matrix reads: xiaoming's (the applicant's), 五级 电工.
 HOLDER = "小明"
@@ -31,7 +32,7 @@ def xiaomings_certificate(scene: Any) -> None:
     app = _app(scene)
     with app.app_context():
         holder = db.session.query(User).filter_by(username="xiaoming").one().id
-        uow = runtime_of(app).unit_of_work()
+        uow = UnitOfWork(runtime_of(app))
         certificate, _ = certificates.issue(uow, certificates.NewCertificate(
             holder_name=HOLDER, id_number="32010220050312123X", occupation="电工", level=5,
             exam_session="2026-11-A01", scores={"theory_score": 80, "practical_score": 75},

@@ -122,6 +122,10 @@ def upload(url: str) -> Request:
     return send  # type: ignore[return-value]
 
 
+def attachment_upload(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
+    return api.upload("证明.pdf", b"%PDF-1.4\n%%EOF\n", as_=user)
+
+
 def logout(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
     response = api.post("/api/v1/auth/logout", as_=user)
     api._tokens.pop(user or "", None)  # that token is revoked now
@@ -295,6 +299,7 @@ MATRIX: list[Row] = [
     Row("POST", "/api/v1/tasks/{task_id}/complete", (401, 200, 404, 404, 404, 403, 403),
         call("POST", lambda scene, user: {"data": {"returned_on": "2026-11-10"}}),
         own_task, "the applicant's own task", fresh=True),
+    Row("POST", "/api/v1/attachments", (401, 201, 201, 201, 201, 201, 403), attachment_upload),
     *AUDIT_ROWS,
     *CERTIFICATION_ROWS,
     *BACKGROUND_ROWS,

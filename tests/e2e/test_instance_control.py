@@ -16,6 +16,7 @@ from tests.e2e.test_service_tasks import CALLS, service_api  # noqa: F401  (fixt
 from workflows.automation.service_jobs import run_service_job
 from workflows.core.clock import FrozenClock
 from workflows.core.runtime import Runtime
+from workflows.core.unit_of_work import units_of
 
 
 def control(api: ApiClient, instance_id: int, action: str, *, as_: str = "admin",
@@ -180,7 +181,7 @@ def test_a_service_job_of_a_suspended_instance_waits_and_runs_on_resume(
         with service_api.client.application.app_context():
             assert embedded is not None
             outcome = run_service_job(sent[0], attempt=1, final=False,
-                                      uows=runtime.unit_of_work)
+                                      uows=units_of(runtime))
         assert outcome.status == "skipped"
         assert CALLS == []  # the function never ran while suspended
         runtime.jobs.connect(embedded)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.api_client import ApiClient
 
 
@@ -129,6 +131,10 @@ def test_task_detail_carries_the_form_schema(leave_api: ApiClient) -> None:
     detail = leave_api.get(f"/api/v1/tasks/{task_id}", as_="zhang").get_json()
     assert detail["form_schema"]["properties"]["teacher_approved"]["type"] == "boolean"
     assert detail["title"] == "班主任审批"
+    # the fields come in the order the form declares them (the decision first), not sorted
+    raw = json.loads(leave_api.get(f"/api/v1/tasks/{task_id}", as_="zhang").get_data(as_text=True))
+    assert list(raw["form_schema"]["properties"]) == ["teacher_approved", "teacher_comment"]
+    assert list(raw["form_schema"])[:5] == ["$schema", "title", "description", "type", "properties"]
 
 
 def test_applicants_see_only_their_own_instances(leave_api: ApiClient) -> None:

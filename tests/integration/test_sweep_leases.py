@@ -22,13 +22,14 @@ from worker import jobs
 from workflows.automation import timers
 from workflows.core.clock import FrozenClock
 from workflows.core.runtime import runtime_of
+from workflows.core.unit_of_work import units_of
 
 
 def sweep(app: Flask, settings: Settings, **leases: float) -> dict[str, int]:
     """The sweep job (what beat's ``certflow.sweep`` and the embedded loop run) with leases."""
     with app.app_context():
         try:
-            return jobs.sweep(runtime_of(app).unit_of_work, settings.replace(**leases))
+            return jobs.sweep(units_of(runtime_of(app)), settings.replace(**leases))
         finally:
             db.session.remove()
 
@@ -60,7 +61,7 @@ def test_a_dead_workers_timer_claim_returns_to_pending_after_the_lease(
     api.start("public_notice", as_="admin", key=business_key("GS"))
     advance(api, frozen_clock, days=10)
     with app.app_context():
-        claimed = timers.claim_due("host:4242:dead", uows=runtime_of(app).unit_of_work,
+        claimed = timers.claim_due("host:4242:dead", uows=units_of(runtime_of(app)),
                                    limit=10)
         db.session.remove()
     assert len(claimed) == 1

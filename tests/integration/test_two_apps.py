@@ -27,6 +27,7 @@ from tests.conftest import ROOT
 from workflows.certification import register
 from workflows.core.clock import FrozenClock
 from workflows.core.runtime import Runtime, runtime_of
+from workflows.core.unit_of_work import UnitOfWork
 from workflows.identity.users import seed_users
 
 A_NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -49,7 +50,7 @@ def _app(tmp_path: Path, name: str, now: datetime, **values: object) -> Iterator
     runtime_of(app).clock = FrozenClock(now)
     with app.app_context():
         Base.metadata.create_all(db.engine)
-        seed_users(settings.seed_file, uow=runtime_of(app).unit_of_work())
+        seed_users(settings.seed_file, uow=UnitOfWork(runtime_of(app)))
         db.session.remove()
     yield app
     with app.app_context():
@@ -80,7 +81,7 @@ def _deploy(api: ApiClient, *names: str) -> None:
 def _issue(app: Flask, holder: str) -> str:
     runtime: Runtime = runtime_of(app)
     with app.app_context():
-        uow = runtime.unit_of_work()
+        uow = UnitOfWork(runtime)
         with uow:
             certificate, _ = register.issue(uow, register.NewCertificate(
                 holder, "32010220050312123X", "电工", 5, None, {}, None),

@@ -18,12 +18,13 @@ from worker.celery_app import beat_schedule, create_worker_app
 from worker.schedule import SCHEDULE, active
 from workflows.automation.service_registry import ServiceContext, service
 from workflows.core.runtime import runtime_of
+from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions.deploy import deploy_definition
 from workflows.identity.users import load_actor
 from workflows.instances.lifecycle import start_instance
 
 TASKS = ("certflow.fire_due_timers", "certflow.fire_timer", "certflow.run_service_task",
-         "certflow.sweep", "certflow.audit_anchor")
+         "certflow.sweep", "certflow.audit_anchor", "certflow.remove_orphan_attachments")
 
 
 @pytest.fixture()
@@ -65,10 +66,10 @@ def test_a_task_reads_the_settings_when_it_runs(worker_app: Flask, settings: Set
     runtime.settings = settings.replace(service_task_max_retries=0)
     with worker_app.app_context():
         deploy_definition({"service_call.bpmn": (FIXTURES / "service_call.bpmn").read_bytes()},
-                          actor=None, uow=runtime.unit_of_work())
+                          actor=None, uow=UnitOfWork(runtime))
         user_id = db.session.scalar(sa.select(User.id).where(User.username == "xiaoming"))
         start_instance("service_call", business_key="W-1", data={"holder": "小明", "level": 3},
-                       actor=load_actor(db.session, user_id), uow=runtime.unit_of_work())
+                       actor=load_actor(db.session, user_id), uow=UnitOfWork(runtime))
         attempts = db.session.scalar(sa.select(ServiceJob.attempts))
         incidents = db.session.scalar(sa.select(sa.func.count(Incident.id)))
     assert (attempts, incidents) == (1, 1)  # no retry: max_retries 0 was read at run time

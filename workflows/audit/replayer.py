@@ -27,7 +27,7 @@ from models.statuses import InstanceStatus
 from workflows.core.history import EventKind
 from workflows.core.runtime import RunContext
 from workflows.definitions.spec_cache import CachedDefinition
-from workflows.engine import EngineFailure, PathRecorder, Run
+from workflows.engine import EngineFailure, PathRecorder, Run, RunawayRun
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,9 @@ class Replayer:
         self.diverged = False
         # Set by ``instance_terminated``: the engine state stays as it was, the instance ended.
         self.ended_as: str | None = None
+        # Set when the start's first run went past its budget: live, it was rolled back and
+        # the instance kept only its start data (workflows/instances/runaway.py).
+        self.halted_data: dict[str, Any] | None = None
         self.findings: list[dict[str, Any]] = []
         self.engine_steps: list[dict[str, Any]] = []
         self.recorder = PathRecorder()
@@ -124,6 +127,10 @@ class Replayer:
         elif event.kind in INPUT_APPLIERS and self.ended_as is not None:
             self.finding(event, "an input was recorded after the instance was terminated")
         elif event.kind in INPUT_APPLIERS:
+            if self.halted_data is not None and event.kind != EventKind.INCIDENT_RAISED:
+                self.finding(event, "an input was recorded after the first run was stopped "
+                                    "at its budget")
+                return
             if self.failure is not None:
                 self.finding(event, "an input was recorded after the instance failed")
                 return
@@ -134,12 +141,22 @@ class Replayer:
             self.finding(event, f"event kind '{event.kind}' cannot be replayed: no applier is "
                                 "registered (workflows.audit.replayer.input_kind)", stop=True)
 
-    def drive(self, action: Callable[[], None]) -> None:
-        """Run one input and let the engine continue until it waits, as the use case did."""
+    def drive(self, action: Callable[[], None], *,
+              start_data: dict[str, Any] | None = None) -> None:
+        """Run one input and let the engine continue until it waits, as the use case did.
+
+        ``start_data``: the input is the start, whose runaway run live kept only that data.
+        """
         assert self.run is not None
         try:
             action()
             self.run.advance()
+        except RunawayRun as runaway:
+            if start_data is not None:
+                self.run.take_steps()
+                self.halted_data = start_data
+                return
+            self.failure = runaway.to_dict()  # live, this input was never recorded
         except EngineFailure as failure:
             self.failure = failure.to_dict()
         for step in self.run.take_steps():
@@ -182,6 +199,9 @@ class Replayer:
         """The state now; ``seq`` labels it (defaults to the last event applied)."""
         seq = self.seq if seq is None else seq
         run = self.run
+        if self.halted_data is not None:
+            return Snapshot(seq, self.ended_as or InstanceStatus.RUNNING, self.halted_data, [],
+                            [], None, list(self.engine_steps), list(self.findings))
         if run is None:
             return Snapshot(seq, "not_started", {}, [], [], None, list(self.engine_steps),
                             list(self.findings))
@@ -211,10 +231,14 @@ def _started(replayer: Replayer, event: RecordedEvent) -> None:
         replayer.finding(event, "the instance was started twice", stop=True)
         return
     definition = replayer.definition
-    replayer.run = Run.start(definition.spec, definition.subprocess_specs,
-                             dict(event.payload.get("data") or {}),
-                             context=replayer.context)
-    replayer.drive(lambda: None)
+    data = dict(event.payload.get("data") or {})
+    try:
+        replayer.run = Run.start(definition.spec, definition.subprocess_specs, data,
+                                 context=replayer.context)
+    except RunawayRun:  # as live: nothing of the run is kept
+        replayer.halted_data = data
+        return
+    replayer.drive(lambda: None, start_data=data)
 
 
 @input_kind(EventKind.TASK_COMPLETED)

@@ -36,7 +36,7 @@ from workflows.audit.anchor import (
     sign,
 )
 from workflows.core.history import GENESIS, KEYED, UNKEYED, chain_key, stored_event_hash
-from workflows.core.runtime import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWorkFactory
 
 BATCH = 500
 MAX_FINDINGS = 1000

@@ -18,7 +18,6 @@ from models.statuses import IncidentStatus, InstanceStatus, JobStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound
 from workflows.core.history import EventKind
-from workflows.core.jobs import dispatch_after_commit
 from workflows.core.unit_of_work import UnitOfWork
 
 STACK_FRAMES = 6
@@ -103,6 +102,9 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
         incident = uow.session.get_one(Incident, incident_id, populate_existing=True)
         if incident.status != IncidentStatus.OPEN:
             raise Conflict(f"incident {incident_id} is {incident.status}, not open")
+        if incident.job_id is None:
+            raise Conflict(f"事件 {incident_id} 是被中止的引擎运行，没有可重试的服务任务；"
+                           "请修正流程图后终止该实例")
         job = uow.session.get_one(ServiceJob, incident.job_id, populate_existing=True)
         now = uow.runtime.now()
         incident.status = IncidentStatus.RETRIED
@@ -119,7 +121,7 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
                        "incident_id": incident.id, "job_id": job.id,
                        "operation": incident.operation, "attempts": incident.attempts,
                        "previous_error": incident.message})
-        dispatch_after_commit(uow, job.id)
+        uow.dispatch_after_commit(job.id)
         uow.commit()
     return incident
 

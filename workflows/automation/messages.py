@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 from models import MessageSubscription, UnmatchedMessage
 from models.statuses import InstanceStatus, SubscriptionStatus
 from workflows.core.actors import Actor
-from workflows.core.errors import NotAllowed, NotFound
+from workflows.core.errors import Conflict, NotAllowed, NotFound
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import spec_cache
-from workflows.engine import EngineFailure, Run
+from workflows.engine import EngineFailure, Run, RunawayRun
 from workflows.instances.lifecycle import may_view
 from workflows.instances.run_store import store_progress
+from workflows.instances.runaway import record_runaway
 
 # Messages a service task hands from one process to another (the score re-check's filing and
 # outcome, workflows/certification/appeals.py). Nobody sends them by hand: the candidate may see
@@ -62,8 +63,14 @@ def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], ac
             MessageSubscription.status == SubscriptionStatus.WAITING).order_by(
             MessageSubscription.instance_id, MessageSubscription.id)))
         for instance_id in sorted({s.instance_id for s in waiting}):
-            if _deliver_to(uow, instance_id, name, payload, actor):
-                delivered.append(instance_id)
+            try:
+                if _deliver_to(uow, instance_id, name, payload, actor):
+                    delivered.append(instance_id)
+            except RunawayRun as runaway:  # the whole delivery is rolled back
+                record_runaway(uow, instance_id, runaway, actor_id=actor.id)
+                uow.commit()
+                raise Conflict(f"消息 '{name}' 未送达：实例 {instance_id} 随后的运行超出上限，"
+                               "已中止并回滚，实例已转为事件等待管理员处理") from runaway
         if not delivered:
             unmatched = UnmatchedMessage(message_name=name, business_key=business_key,
                                          payload=payload, sent_by=actor.id,
@@ -110,6 +117,8 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
     except LookupError:
         subscription.status = SubscriptionStatus.CANCELLED
         return False
+    except RunawayRun:
+        raise
     except EngineFailure as error:
         failure = error
     now = uow.runtime.now()
@@ -123,6 +132,8 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
     if failure is None:
         try:
             run.advance()
+        except RunawayRun:
+            raise
         except EngineFailure as error:
             failure = error
     store_progress(uow, instance, run.result(failure), definition, actor_id=actor_id)

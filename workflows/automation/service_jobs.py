@@ -35,10 +35,11 @@ from workflows.automation.service_registry import (
     bind,
 )
 from workflows.core.history import EventKind
-from workflows.core.runtime import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWorkFactory
 from workflows.definitions import spec_cache
-from workflows.engine import EngineFailure, Run
+from workflows.engine import EngineFailure, Run, RunawayRun
 from workflows.instances.run_store import store_progress
+from workflows.instances.runaway import record_runaway
 
 log = logging.getLogger("certflow.service_tasks")
 
@@ -138,6 +139,13 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
             job.status, job.updated_at = JobStatus.CANCELLED, now
             uow.commit()
             return JobOutcome("cancelled")
+        except RunawayRun as runaway:  # the result is not applied: the run is rolled back
+            record_runaway(uow, prepared.instance_id, runaway, actor_id=None)
+            job = uow.session.get_one(ServiceJob, job_id, populate_existing=True)
+            job.status, job.updated_at = JobStatus.INCIDENT, now
+            job.last_error = runaway.message[:2000]
+            uow.commit()
+            return JobOutcome("incident", runaway.message)
         except EngineFailure as error:
             failure = error
         job.status, job.attempts = JobStatus.COMPLETED, job.attempts + 1

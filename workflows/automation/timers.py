@@ -32,11 +32,11 @@ import sqlalchemy as sa
 from models import HumanTask, ProcessInstance, Timer
 from models.statuses import OPEN_TIMER_STATUSES, InstanceStatus, TimerStatus
 from workflows.core.history import EventKind
-from workflows.core.runtime import UnitOfWorkFactory
-from workflows.core.unit_of_work import UnitOfWork
+from workflows.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from workflows.definitions import spec_cache
-from workflows.engine import EngineFailure, Run
+from workflows.engine import EngineFailure, Run, RunawayRun
 from workflows.instances.run_store import open_tasks, store_progress
+from workflows.instances.runaway import record_runaway
 
 log = logging.getLogger("certflow.timers")
 STALE_CLAIM = timedelta(minutes=5)
@@ -179,10 +179,25 @@ def _fire(timer_id: int, token: str, uow: UnitOfWork) -> FireOutcome:
         for timer in due:
             if timer.status not in OPEN_TIMER_STATUSES or instance.status == InstanceStatus.FAILED:
                 continue  # cancelled by what an earlier timer did
-            if _fire_one(uow, instance, run, definition, timer, now):
-                fired.append(timer.id)
+            try:
+                if _fire_one(uow, instance, run, definition, timer, now):
+                    fired.append(timer.id)
+            except RunawayRun as runaway:
+                _runaway(uow, instance.id, timer.id, runaway)
+                return FireOutcome("skipped")
         uow.commit()
     return FireOutcome("fired" if timer_id in fired else "skipped", tuple(fired))
+
+
+def _runaway(uow: UnitOfWork, instance_id: int, timer_id: int, runaway: RunawayRun) -> None:
+    """Everything this firing did is rolled back; the timer that ran away fires no more (an
+    administrator decides), and the instance gets an incident."""
+    record_runaway(uow, instance_id, runaway, actor_id=None)
+    timer = uow.session.get_one(Timer, timer_id, populate_existing=True)
+    timer.status, timer.claimed_by, timer.claimed_at = TimerStatus.FAILED, None, None
+    timer.attempts += 1
+    timer.last_error = runaway.message[:2000]
+    uow.commit()
 
 
 def _fire_one(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: Any,
@@ -195,6 +210,8 @@ def _fire_one(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: 
     except LookupError:  # the engine stopped waiting on it
         timer.status = TimerStatus.CANCELLED
         return False
+    except RunawayRun:
+        raise
     except EngineFailure as error:
         failure = error
     timer.status, timer.fired_at = TimerStatus.FIRED, now
@@ -203,6 +220,8 @@ def _fire_one(uow: UnitOfWork, instance: ProcessInstance, run: Run, definition: 
     if failure is None:
         try:
             run.advance()
+        except RunawayRun:
+            raise
         except EngineFailure as error:
             failure = error
     store_progress(uow, instance, run.result(failure), definition, actor_id=None)

@@ -89,3 +89,21 @@ class TooManyAttempts(CertflowError):
     def __init__(self, detail: str, *, retry_after_s: int) -> None:
         super().__init__(detail)
         self.retry_after_s = retry_after_s
+
+
+class FileTooLarge(CertflowError):
+    """An upload over its size limit; nothing of it is kept."""
+
+    title = "文件过大"
+
+
+class UnsupportedFileType(InvalidInput):
+    """An upload whose content is none of the accepted types (whatever its name says)."""
+
+    title = "不支持的文件类型"
+
+
+class InvalidUpload(InvalidInput):
+    """An upload request that carries no usable file."""
+
+    title = "上传有误"

@@ -2,18 +2,14 @@
 
 ``workflows/`` never imports Celery; each runtime has a ``JobDispatch`` that the worker's
 wiring connects to its Celery app (``worker/celery_app.py``). Use cases call
-``dispatch_after_commit`` so a job is only ever sent once the rows it reads are durable — and in
-embedded mode (Celery eager) it then runs right there, after the request's commit.
+``uow.dispatch_after_commit`` so a job is only ever sent once the rows it reads are durable —
+and in embedded mode (Celery eager) it then runs right there, after the request's commit.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from workflows.core.unit_of_work import UnitOfWork
 
 log = logging.getLogger("certflow.background")
 
@@ -42,8 +38,3 @@ class JobDispatch:
             self._send(job_id)
         except Exception:
             log.exception("could not dispatch service job %s; the sweep will retry", job_id)
-
-
-def dispatch_after_commit(uow: UnitOfWork, job_id: int) -> None:
-    jobs = uow.runtime.jobs
-    uow.after_commit(lambda: jobs.send(job_id))

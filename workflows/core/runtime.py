@@ -16,15 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from workflows.core.blobs import BlobStore
 from workflows.core.history import chain_key
 from workflows.core.jobs import JobDispatch
 from workflows.core.working_days import WorkCalendar, load_calendar
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from config import Settings
-    from workflows.core.unit_of_work import UnitOfWork
 
 EXTENSION = "certflow"  # the key of the runtime in ``app.extensions``
 Clock = Callable[[], datetime]
@@ -47,19 +46,25 @@ class PasswordHashing(Protocol):
 
 @dataclass(frozen=True)
 class EngineLimits:
-    """Bounds of what diagrams may run: one script, condition or DMN cell's wall-clock time."""
+    """Bounds of what diagrams may run: one script, condition or DMN cell's wall-clock time,
+    and the steps and wall-clock time of one engine run (everything one transaction runs)."""
 
     script_time_limit_s: float = 1.0
+    run_step_limit: int = 2000
+    run_time_limit_s: float = 5.0
 
 
 @dataclass(frozen=True)
 class RunContext:
     """What one engine run needs from its process: the script limit, the clock that timers
-    start from, and the calendar of ``P<n>WD`` (None: the calendar shipped with certflow)."""
+    start from, the calendar of ``P<n>WD`` (None: the calendar shipped with certflow) and the
+    run's budget (steps, wall-clock seconds)."""
 
     time_limit_s: float = 1.0
     now: Clock = system_clock
     calendar: WorkCalendar | None = None
+    step_limit: int = 2000
+    run_time_limit_s: float = 5.0
 
 
 class Calendar:
@@ -84,7 +89,7 @@ class Runtime:
     """Everything a use case needs from its process besides the database session."""
 
     def __init__(self, *, settings: Settings, passwords: PasswordHashing, services: Any,
-                 clock: Clock = system_clock) -> None:
+                 blobs: BlobStore, clock: Clock = system_clock) -> None:
         self.settings = settings
         # Keys event hashes (workflows/core/history.py); derived from the audit signing key.
         self.chain_key = chain_key(settings.audit_signing_key)
@@ -93,10 +98,14 @@ class Runtime:
         self.calendar_source = Calendar(settings.holidays_file)
         self.passwords = passwords
         self.issuer_code = settings.certificate_issuer_code
-        self.limits = EngineLimits(script_time_limit_s=settings.script_time_limit_s)
+        self.limits = EngineLimits(script_time_limit_s=settings.script_time_limit_s,
+                                   run_step_limit=settings.run_step_limit,
+                                   run_time_limit_s=settings.run_time_limit_s)
         self.jobs = JobDispatch()
         # workflows.automation.service_registry.ServiceRegistry (a higher part)
         self.services = services
+        # Where attachments' files are kept (workflows/attachments/store.py); tests swap it.
+        self.blobs = blobs
         # process id -> its StartCheck (workflows/bootstrap.py fills it)
         self.start_checks: dict[str, StartCheck] = {}
 
@@ -110,17 +119,9 @@ class Runtime:
 
     def run_context(self) -> RunContext:
         """What an engine run of this runtime needs (its clock is read when a timer starts)."""
-        return RunContext(self.limits.script_time_limit_s, self.now, self.calendar)
-
-    def unit_of_work(self, *, write: bool = True, session: Session | None = None
-                     ) -> UnitOfWork:
-        """A fresh unit of work of this runtime; background use cases take this as a factory."""
-        from workflows.core.unit_of_work import UnitOfWork
-
-        return UnitOfWork(self, session, write=write)
-
-
-UnitOfWorkFactory = Callable[..., "UnitOfWork"]
+        limits = self.limits
+        return RunContext(limits.script_time_limit_s, self.now, self.calendar,
+                          limits.run_step_limit, limits.run_time_limit_s)
 
 
 def runtime_of(app: Any) -> Runtime:

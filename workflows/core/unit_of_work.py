@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVarTuple
 
@@ -45,7 +46,8 @@ class UnitOfWork:
     """Wraps the session: rolls back on exit unless committed; runs hooks after commit.
 
     ``runtime`` is what the use case runs with (clock, calendar, limits, job dispatch...): use
-    cases read it here, never from module globals. ``runtime.unit_of_work()`` makes one.
+    cases read it here, never from module globals; ``units_of(runtime)`` is the factory that
+    background use cases take.
     """
 
     def __init__(self, runtime: Runtime, session: Session | None = None, *,
@@ -119,9 +121,24 @@ class UnitOfWork:
             hook()
         return keep
 
+    def rollback(self) -> None:
+        """Throw away everything this transaction did so far and start it again.
+
+        For a use case that must still record why its work was discarded (a runaway engine
+        run becomes an incident): loaded objects are expired, so lock and read them again.
+        """
+        self.session.rollback()
+        self._events = []
+        self._after_commit = []
+
     def after_commit(self, hook: Callable[[], None]) -> None:
         """Run ``hook`` only once the transaction is durable (e.g. enqueue background work)."""
         self._after_commit.append(hook)
+
+    def dispatch_after_commit(self, job_id: int) -> None:
+        """Hand a service job to this runtime's workers once the rows it reads are durable."""
+        jobs = self.runtime.jobs
+        self.after_commit(lambda: jobs.send(job_id))
 
     def lock_instance(self, instance_id: int) -> ProcessInstance:
         """Load an instance holding its row lock (PostgreSQL) for the rest of the transaction."""
@@ -163,3 +180,11 @@ class UnitOfWork:
             return
         self._events.append(next_event(kind, instance=instance, actor_id=actor_id, at=at,
                                        key=key, task_name=task_name, payload=payload))
+
+
+UnitOfWorkFactory = Callable[..., UnitOfWork]
+
+
+def units_of(runtime: Runtime) -> UnitOfWorkFactory:
+    """The unit-of-work factory of one runtime: what background use cases take as ``uows``."""
+    return partial(UnitOfWork, runtime)

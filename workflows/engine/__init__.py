@@ -5,10 +5,12 @@ modules below private). Everything it returns is a plain value or an opaque hand
 this package.
 """
 
+from workflows.engine.budget import RunawayRun
 from workflows.engine.duty_rules import DutyRule, InvalidDutyRule, parse_rules
+from workflows.engine.errors import EngineFailure
 from workflows.engine.parsing import ParsedBundle, content_hash, load_specs, parse_bundle
-from workflows.engine.result import RunResult
-from workflows.engine.runtime import EngineFailure, EngineStep, ReadyUserTask, Run
+from workflows.engine.result import EngineStep, ReadyUserTask, RunResult
+from workflows.engine.runtime import Run
 from workflows.engine.serialization import SERIALIZER_VERSION
 from workflows.engine.task_meta import START_FORM_KEY
 from workflows.engine.timing import add_duration, add_iso_duration
@@ -26,6 +28,7 @@ __all__ = [
     "ReadyUserTask",
     "Run",
     "RunResult",
+    "RunawayRun",
     "add_duration",
     "add_iso_duration",
     "content_hash",

@@ -3,7 +3,7 @@
 Taken once at the end of a unit of work (``Run.result``), so storing a run costs one call into
 the engine instead of a conversation: the steps it took, the user tasks now ready, what else it
 waits on (timers, messages, parked service tasks), whether it finished, its serialized state
-and its data.
+and its data; with the plain values it is made of.
 """
 
 from __future__ import annotations
@@ -12,8 +12,27 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from workflows.engine.runtime import EngineFailure, EngineStep, ReadyUserTask
+    from workflows.engine.errors import EngineFailure
     from workflows.engine.waits import ParkedServiceTask, WaitingMessage, WaitingTimer
+
+
+@dataclass(frozen=True)
+class ReadyUserTask:
+    """A user task waiting for a person, identified by the engine's task id."""
+
+    spiff_task_id: str
+    task_name: str
+    bpmn_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class EngineStep:
+    """Something the engine did on its own that history must show (a decision taken)."""
+
+    kind: str
+    task_name: str
+    payload: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ leaves this package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -18,56 +17,25 @@ from SpiffWorkflow.util.task import TaskState
 
 from workflows.core.runtime import RunContext
 from workflows.engine import deferred, waits
-from workflows.engine.result import RunResult
+from workflows.engine.budget import RunawayRun, RunBudget, check_cut_off, reached_end
+from workflows.engine.errors import EngineFailure
+from workflows.engine.result import EngineStep, ReadyUserTask, RunResult
 from workflows.engine.script_env import ScriptError, make_script_engine
 from workflows.engine.serialization import SERIALIZER_VERSION, dump_state, load_state, to_plain
-
-
-@dataclass(frozen=True)
-class ReadyUserTask:
-    """A user task waiting for a person, identified by the engine's task id."""
-
-    spiff_task_id: str
-    task_name: str
-    bpmn_id: str
-    title: str
-
-
-@dataclass(frozen=True)
-class EngineStep:
-    """Something the engine did on its own that history must show (a decision taken)."""
-
-    kind: str
-    task_name: str
-    payload: dict[str, Any]
-
-
-@dataclass
-class EngineFailure(Exception):
-    """A script, condition or decision failed; the instance is marked failed with this."""
-
-    message: str
-    element_id: str | None = None
-    task_name: str | None = None
-    line: int | None = None
-    kind: str = "runtime"
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in {
-            "message": self.message, "element_id": self.element_id, "task": self.task_name,
-            "line": self.line, "kind": self.kind, **self.details,
-        }.items() if v is not None}
 
 
 class Run:
     """One workflow in memory for the length of one unit of work."""
 
     def __init__(self, workflow: BpmnWorkflow,
-                 wait_kinds: frozenset[str] = frozenset({"timer", "message", "service"})
-                 ) -> None:
+                 wait_kinds: frozenset[str] = frozenset({"timer", "message", "service"}),
+                 budget: RunBudget | None = None, state_before: str = "") -> None:
         self._workflow = workflow
         self._wait_kinds = wait_kinds
+        # Each run (up to the next ``result``) gets a step and time budget (engine/budget.py);
+        # a run past it is thrown away, and the state it started from is what remains.
+        self._budget = budget or RunBudget(None)
+        self._state_before = state_before
         self._steps: list[EngineStep] = []
         # Service tasks parked at load or at the previous result (see ``RunResult``).
         self._parked: frozenset[str] = frozenset()
@@ -75,11 +43,16 @@ class Run:
     @classmethod
     def start(cls, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
               data: dict[str, Any], *, context: RunContext | None = None) -> Run:
-        """A new workflow; ``context`` (the runtime's limits, clock, calendar) runs with it."""
+        """A new workflow; ``context`` (the runtime's limits, clock, calendar) runs with it.
+
+        Building it counts against the first run's time: SpiffWorkflow predicts the whole
+        diagram here, which for ten thousand parallel flows takes seconds.
+        """
         kinds = deferred.install(spec, subprocess_specs)
-        workflow = BpmnWorkflow(spec, subprocess_specs,
-                                script_engine=make_script_engine(context=context))
-        run = cls(workflow, kinds)
+        budget = RunBudget(context)
+        workflow = budget.run(lambda: BpmnWorkflow(
+            spec, subprocess_specs, script_engine=make_script_engine(context=context)))
+        run = cls(workflow, kinds, budget)
         workflow.task_tree.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
@@ -92,7 +65,7 @@ class Run:
         kinds = deferred.install(spec, subprocess_specs)
         workflow = load_state(state, spec, subprocess_specs)
         workflow.script_engine = make_script_engine(context=context)
-        run = cls(workflow, kinds)
+        run = cls(workflow, kinds, RunBudget(context), state)
         if "service" in kinds:
             run._parked = frozenset(
                 p.spiff_task_id for p in waits.parked_service_tasks(workflow))
@@ -106,6 +79,14 @@ class Run:
         (another action may follow, e.g. the next due timer, then another result).
         """
         kinds = self._wait_kinds
+        self._budget.reset()
+        if isinstance(failure, RunawayRun):  # half done: nothing of it is kept
+            self._steps = []
+            return RunResult(
+                steps=(), ready=(), timers=(), messages=(), parked=(),
+                parked_before=self._parked, wait_kinds=kinds, completed=False,
+                state=self._state_before, serializer_version=SERIALIZER_VERSION, data={},
+                failure=failure)
         ready: list[ReadyUserTask] = []
         timers: list[waits.WaitingTimer] = []
         messages: list[waits.WaitingMessage] = []
@@ -117,7 +98,7 @@ class Run:
             parked = self.parked_service_tasks() if "service" in kinds else []
         parked_before, self._parked = self._parked, frozenset(p.spiff_task_id for p in parked)
         completed = failure is None and self.completed
-        state = self.dump()
+        state = self._state_before = self.dump()
         return RunResult(
             steps=tuple(self.take_steps()), ready=tuple(ready), timers=tuple(timers),
             messages=tuple(messages), parked=tuple(parked), parked_before=parked_before,
@@ -132,7 +113,8 @@ class Run:
     # --- reading -------------------------------------------------------------------------
     @property
     def completed(self) -> bool:
-        return self._workflow.is_completed()
+        """Only by reaching the end: a run cut off deep down is not finished (budget.py)."""
+        return reached_end(self._workflow)
 
     def ready_user_tasks(self) -> list[ReadyUserTask]:
         tasks = self._workflow.get_tasks(state=TaskState.READY, manual=True)
@@ -162,8 +144,12 @@ class Run:
 
     def advance(self) -> None:
         """Run engine tasks (gateways, scripts, decisions) until only people or timers remain."""
-        self._guarded(lambda: self._workflow.do_engine_steps(
-            will_complete_task=self._before, did_complete_task=self._after))
+        def steps() -> None:
+            self._workflow.do_engine_steps(will_complete_task=self._before,
+                                           did_complete_task=self._after)
+            check_cut_off(self._workflow)
+
+        self._guarded(steps)
 
     def cancel(self) -> None:
         self._workflow.cancel()
@@ -206,6 +192,7 @@ class Run:
 
     # --- internals -----------------------------------------------------------------------
     def _before(self, task: SpiffTask) -> None:
+        self._budget.step(task)
         if getattr(task.task_spec, "dmnEngine", None) is not None:
             task.internal_data["certflow_before_keys"] = sorted(task.data)
 
@@ -227,7 +214,7 @@ class Run:
 
     def _guarded(self, action: Any) -> None:
         try:
-            action()
+            self._budget.run(action)
         except SpiffWorkflowException as exc:
             raise _failure_from(exc) from exc
         except ScriptError as exc:  # paths where SpiffWorkflow calls the environment directly

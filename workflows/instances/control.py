@@ -30,7 +30,6 @@ from models.statuses import (
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, InvalidInput, NotAllowed
 from workflows.core.history import EventKind
-from workflows.core.jobs import dispatch_after_commit
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.instances.lifecycle import InstanceView, view_of
 
@@ -86,7 +85,7 @@ def resume_instance(instance_id: int, *, reason: str | None, actor: Actor,
                    payload={"reason": _clean(reason), "status": instance.status})
         for job_id in uow.session.scalars(sa.select(ServiceJob.id).where(
                 ServiceJob.instance_id == instance.id, ServiceJob.status == JobStatus.QUEUED)):
-            dispatch_after_commit(uow, job_id)
+            uow.dispatch_after_commit(job_id)
         uow.commit()
         return view_of(uow.session, instance)
 

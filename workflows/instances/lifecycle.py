@@ -16,8 +16,9 @@ from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import forms, spec_cache
 from workflows.definitions.deploy import get_definition
-from workflows.engine import START_FORM_KEY, EngineFailure, Run
+from workflows.engine import START_FORM_KEY, EngineFailure, Run, RunawayRun
 from workflows.instances.run_store import RECENT_STEPS, store_progress
+from workflows.instances.runaway import open_run_incident
 
 
 @dataclass(frozen=True)
@@ -41,23 +42,19 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         start_meta = definition.task_meta.get(START_FORM_KEY, {})
         forms.validate(definition.form_schema(start_meta.get("form")), data,
                        where=f"starting '{process_id}'")
-        now = uow.runtime.now()
         check = uow.runtime.start_checks.get(process_id)
         if check is not None:
-            data = check(uow.session, data, now=now)
-        instance = ProcessInstance(
-            definition_id=definition_row.id, process_id=process_id, business_key=business_key,
-            status=InstanceStatus.RUNNING, state="", serializer_version="", data={},
-            started_by=actor.id, started_at=now, last_event_seq=0, last_event_hash="",
-        )
-        uow.session.add(instance)
-        uow.session.flush()
-        uow.record(EventKind.INSTANCE_STARTED, instance, actor_id=actor.id, payload={
-            "definition_id": definition_row.id, "version": definition_row.version,
-            "business_key": business_key, "data": data})
-        run = Run.start(definition.spec, definition.subprocess_specs, data,
-                        context=uow.runtime.run_context())
-        failure = _advance(run)
+            data = check(uow.session, data, now=uow.runtime.now())
+        instance = _new_instance(uow, definition_row.id, definition_row.version, process_id,
+                                 business_key=business_key, data=data, actor=actor)
+        try:
+            run = Run.start(definition.spec, definition.subprocess_specs, data,
+                            context=uow.runtime.run_context())
+            failure = _advance(run)
+        except RunawayRun as runaway:
+            return _start_as_incident(uow, definition_row.id, definition_row.version,
+                                      process_id, runaway, business_key=business_key,
+                                      data=data, actor=actor)
         tasks = store_progress(uow, instance, run.result(failure), definition,
                                actor_id=actor.id, new_instance=True, all_tasks=True)
         if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
@@ -66,9 +63,41 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         return view_of(uow.session, instance)
 
 
+def _new_instance(uow: UnitOfWork, definition_id: int, version: int, process_id: str, *,
+                  business_key: str, data: dict[str, Any], actor: Actor) -> ProcessInstance:
+    instance = ProcessInstance(
+        definition_id=definition_id, process_id=process_id, business_key=business_key,
+        status=InstanceStatus.RUNNING, state="", serializer_version="", data={},
+        started_by=actor.id, started_at=uow.runtime.now(), last_event_seq=0,
+        last_event_hash="",
+    )
+    uow.session.add(instance)
+    uow.session.flush()
+    uow.record(EventKind.INSTANCE_STARTED, instance, actor_id=actor.id, payload={
+        "definition_id": definition_id, "version": version,
+        "business_key": business_key, "data": data})
+    return instance
+
+
+def _start_as_incident(uow: UnitOfWork, definition_id: int, version: int, process_id: str,
+                       runaway: RunawayRun, *, business_key: str, data: dict[str, Any],
+                       actor: Actor) -> InstanceView:
+    """The first run went past its budget: roll it back, keep the started instance (no
+    engine state: it never got past its start) and flag it with an incident."""
+    uow.rollback()
+    instance = _new_instance(uow, definition_id, version, process_id,
+                             business_key=business_key, data=data, actor=actor)
+    instance.data = data
+    open_run_incident(uow, instance, runaway, actor_id=actor.id)
+    uow.commit(keep_loaded=True)
+    return view_from(instance, [], version)
+
+
 def _advance(run: Run) -> EngineFailure | None:
     try:
         run.advance()
+    except RunawayRun:
+        raise  # nothing of a runaway run is stored (workflows/instances/runaway.py)
     except EngineFailure as failure:
         return failure
     return None

@@ -22,7 +22,6 @@ from models.statuses import (
     SubscriptionStatus,
     TimerStatus,
 )
-from workflows.core.jobs import dispatch_after_commit
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.engine import RunResult
 
@@ -133,5 +132,5 @@ def _sync_jobs(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
                          status=JobStatus.QUEUED, attempts=0, created_at=now, updated_at=now)
         uow.session.add(job)
         uow.session.flush()
-        dispatch_after_commit(uow, job.id)
+        uow.dispatch_after_commit(job.id)
     return incident

@@ -13,10 +13,11 @@ from workflows.core.errors import Conflict, NotAllowed, NotFound, TaskAlreadyCla
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import forms, spec_cache
-from workflows.engine import EngineFailure, Run
+from workflows.engine import EngineFailure, Run, RunawayRun
 from workflows.instances.control import ensure_not_suspended
 from workflows.instances.lifecycle import InstanceView, view_from, view_of
 from workflows.instances.run_store import RECENT_STEPS, store_progress
+from workflows.instances.runaway import record_runaway
 from workflows.tasks import duties
 
 
@@ -109,6 +110,11 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
         try:
             run.complete(task.spiff_task_id, data)
             run.advance()
+        except RunawayRun as runaway:  # the completion is rolled back with the run
+            record_runaway(uow, instance.id, runaway, actor_id=actor.id)
+            uow.commit()
+            raise Conflict(f"任务 {task_id} 的提交未保存：流程随后的运行超出上限，已中止并回滚，"
+                           "实例已转为事件等待管理员处理") from runaway
         except EngineFailure as error:
             failure = error
         tasks = store_progress(uow, instance, run.result(failure), definition,

@@ -19,7 +19,7 @@ from models import HumanTask, ProcessInstance
 from models.statuses import TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import CertflowError, InvalidInput, Problem
-from workflows.core.runtime import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWorkFactory
 from workflows.tasks import actions as human_tasks
 
 log = logging.getLogger("certflow.batch")

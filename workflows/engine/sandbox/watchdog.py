@@ -154,14 +154,16 @@ def run_limited(action: Callable[[], T], *, time_limit_s: float,
     ceiling = rss + memory_limit_bytes if rss is not None and memory_limit_bytes else None
     job = _Job(time.monotonic() + time_limit_s, ceiling)
     watchdog = _watchdog
-    watchdog.add(job)
     trace: TracebackType | None = None
     aborted = False
     try:
+        watchdog.add(job)  # inside the try: an outer job's abort may land in here
         result = action()
     except Abort as abort:  # also catches a post that lands just after action() returned
         # No calls in here or below until the withdrawal: CPython delivers pending async
         # exceptions on function entry and after calls, so a second post could land.
+        if job.verdict is None:
+            raise  # posted for an enclosing run (``run_within``), not for this script
         aborted, trace = True, abort.__traceback__
     finally:
         # The watchdog only posts while holding the lock and never for a finished job, so
@@ -180,4 +182,35 @@ def run_limited(action: Callable[[], T], *, time_limit_s: float,
                               "stopped.", stopped_at)
         raise ScriptError("timeout", f"The script ran longer than its time limit of "
                           f"{time_limit_s:g} s and was stopped.", stopped_at)
+    return result
+
+
+class Overrun(Exception):
+    """``run_within``'s action was still running at its deadline and was stopped."""
+
+
+def run_within(action: Callable[[], T], *, deadline: float) -> T:
+    """Run ``action`` in this thread; stop it and raise ``Overrun`` at ``deadline``.
+
+    For a whole engine run, around the scripts it evaluates (each under ``run_limited``): an
+    abort posted for this job passes through the scripts' own guards. What ``action`` was
+    doing when it stopped is left half done, so the caller must throw its result away.
+    """
+    job = _Job(deadline, None)
+    watchdog = _watchdog
+    stopped = False
+    try:
+        watchdog.add(job)
+        result = action()
+    except Abort:
+        if job.verdict is None:
+            raise
+        stopped = True
+    finally:
+        with watchdog.lock:
+            job.finished = True
+            if job.verdict is not None:
+                _withdraw(job.thread_id, None)
+    if stopped or job.verdict is not None:
+        raise Overrun()
     return result

@@ -1,0 +1,105 @@
+"""The budget of one engine run: how many steps and how much wall-clock time it may take.
+
+A diagram can ask for unbounded work in one run: a loop of gateways that never reaches an
+event, thousands of parallel branches, a fork whose join re-reads the whole tree per branch.
+Each run (everything one transaction asks of the engine: a start, a completion, a timer...)
+gets ``RunContext.step_limit`` engine steps and ``RunContext.run_time_limit_s`` seconds;
+past either, the run stops with ``RunawayRun`` and the caller throws its work away (rolls the
+transaction back) and opens an incident. Time is enforced by the sandbox's watchdog, which
+interrupts Python code anywhere, also inside SpiffWorkflow's own walks of the task tree.
+
+SpiffWorkflow's task iterator also stops looking 1,000 levels down the tree: a run that went
+that deep (a loop) leaves ready tasks nobody will ever run, and the workflow then looks
+finished. ``check_cut_off`` turns that into a ``RunawayRun`` as well: an instance is completed
+only by reaching its end.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task as SpiffTask
+from SpiffWorkflow.util.task import TaskState
+
+from workflows.core.runtime import RunContext
+from workflows.engine.errors import EngineFailure
+from workflows.engine.sandbox.watchdog import Overrun, run_within
+
+T = TypeVar("T")
+
+
+@dataclass
+class RunawayRun(EngineFailure):
+    """The run went past its budget (or out of the engine's sight) and was stopped.
+
+    Unlike other failures the run's work is discarded: its state is half done.
+    """
+
+    kind: str = "runaway"
+
+
+class RunBudget:
+    """Steps taken and the deadline of the current run; ``reset`` starts the next run."""
+
+    def __init__(self, context: RunContext | None) -> None:
+        context = context or RunContext()
+        self.step_limit = context.step_limit
+        self.time_limit_s = context.run_time_limit_s
+        self.steps = 0
+        self.deadline: float | None = None
+
+    def reset(self) -> None:
+        self.steps, self.deadline = 0, None
+
+    def run(self, action: Callable[[], T]) -> T:
+        """``action`` under what is left of this run's time."""
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.time_limit_s
+        try:
+            return run_within(action, deadline=self.deadline)
+        except Overrun:
+            raise RunawayRun(
+                message=(f"流程的一次运行超过了 {self.time_limit_s:g} 秒的时间上限，已中止并回滚"
+                         f"（已执行 {self.steps} 步）。请检查流程图中的循环或过多的并行分支。"),
+                details={"limit": "time", "time_limit_s": self.time_limit_s,
+                         "steps": self.steps}) from None
+
+    def step(self, task: SpiffTask) -> None:
+        """Count one engine step; refuse the one past the limit."""
+        self.steps += 1
+        if self.steps > self.step_limit:
+            spec = task.task_spec
+            raise RunawayRun(
+                message=(f"流程的一次运行超过了 {self.step_limit} 步的上限，已中止并回滚。"
+                         "请检查流程图中的循环或过多的并行分支。"),
+                element_id=getattr(spec, "bpmn_id", None), task_name=spec.name,
+                details={"limit": "steps", "step_limit": self.step_limit})
+
+
+def _workflows(workflow: BpmnWorkflow) -> Iterator[Any]:
+    yield workflow
+    yield from workflow.subprocesses.values()
+
+
+def check_cut_off(workflow: BpmnWorkflow) -> None:
+    """Refuse a run that left ready engine steps where SpiffWorkflow no longer looks."""
+    for each in _workflows(workflow):
+        for task in each.tasks.values():
+            if task.state == TaskState.READY and not task.task_spec.manual:
+                spec = task.task_spec
+                raise RunawayRun(
+                    message=("流程的一次运行过深（超过引擎可追踪的 1000 层），已中止并回滚；"
+                             "通常是网关之间没有出口的循环。"),
+                    element_id=getattr(spec, "bpmn_id", None), task_name=spec.name,
+                    details={"limit": "depth"})
+
+
+def reached_end(workflow: BpmnWorkflow) -> bool:
+    """Finished, every task of it: SpiffWorkflow's own check stops 1,000 levels down."""
+    return workflow.is_completed() and all(
+        task.has_state(TaskState.FINISHED_MASK)
+        for each in _workflows(workflow) for task in each.tasks.values())
