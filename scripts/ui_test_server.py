@@ -158,6 +158,7 @@ def seed_notice() -> list[str]:
     from workflows.core.errors import CertflowError
     from workflows.core.id_numbers import check_character
     from workflows.identity.users import load_actor
+    from workflows.core.unit_of_work import units_of
     from workflows.instances.lifecycle import start_instance
     from workflows.tasks import actions as human_tasks
 
@@ -192,7 +193,7 @@ def seed_notice() -> list[str]:
         do(case, "score_exam", "zheng", theory_score=81, practical_score=77)
         do(case, "review_scores", "he", scores_confirmed=True)
         clock.now += timedelta(days=16)  # the re-check window closes
-        timers.fire_due_timers(uows=runtime().unit_of_work)
+        timers.fire_due_timers(uows=units_of(runtime()))
         do(case, "approve_results", "xu", results_approved=True)
     except CertflowError as error:
         return [f"skipped notice: {error}"]

@@ -78,9 +78,10 @@ def test_a_prior_certificate_of_this_centre_is_checked_against_the_register(
     from models import db
     from workflows.certification import register
     from workflows.core.runtime import runtime_of
+    from workflows.core.unit_of_work import UnitOfWork
 
     with app.app_context():
-        uow = runtime_of(app).unit_of_work()
+        uow = UnitOfWork(runtime_of(app))
         register.revoke(uow, number, reason="证明材料伪造", instance_id=None,
                         now=uow.runtime.now())
         db.session.commit()
