@@ -157,8 +157,8 @@ def seed_notice() -> list[str]:
     from workflows.core.clock import FrozenClock
     from workflows.core.errors import CertflowError
     from workflows.core.id_numbers import check_character
-    from workflows.identity.users import load_actor
     from workflows.core.unit_of_work import units_of
+    from workflows.identity.users import load_actor
     from workflows.instances.lifecycle import start_instance
     from workflows.tasks import actions as human_tasks
 
