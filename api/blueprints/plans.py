@@ -61,7 +61,7 @@ def versions(code: str) -> dict[str, Any]:
 @login_required("admin")
 @bp.arguments(PlanPublishSchema)
 @bp.response(201, PlanSchema)
-@problems(403, 422)
+@problems(403, 409, 422)
 def publish(body: dict[str, Any]) -> dict[str, Any]:
     """Publish a plan, or a new version of it (same code); applications keep the version they
     were made under."""

@@ -15,12 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import CertificationPlan
 from workflows.certification.register import LEVEL_NAMES
 from workflows.core.actors import Actor
-from workflows.core.errors import InvalidInput, NotAllowed, NotFound, Problem
+from workflows.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from workflows.core.unit_of_work import UnitOfWork
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -86,9 +87,11 @@ def publish_plan(plan: PlanInput, *, actor: Actor, uow: UnitOfWork) -> Certifica
         raise NotAllowed("只有系统管理员可以发布认定计划")
     _check_input(plan)
     with uow:
+        # The newest version's row, locked (PostgreSQL locks no aggregate); two first
+        # publications of one code meet at the unique (code, version) constraint instead.
         latest = uow.session.scalar(
-            sa.select(sa.func.max(CertificationPlan.version))
-            .where(CertificationPlan.code == plan.code).with_for_update())
+            sa.select(CertificationPlan.version).where(CertificationPlan.code == plan.code)
+            .order_by(CertificationPlan.version.desc()).limit(1).with_for_update())
         row = CertificationPlan(
             code=plan.code, version=(latest or 0) + 1, title=plan.title, centre=plan.centre,
             occupations=[{"occupation": o["occupation"], "levels": sorted(set(o["levels"]),
@@ -99,6 +102,10 @@ def publish_plan(plan: PlanInput, *, actor: Actor, uow: UnitOfWork) -> Certifica
             exam_mode=plan.exam_mode, requirements=plan.requirements,
             published_by=actor.id, published_at=uow.runtime.now())
         uow.session.add(row)
+        try:
+            uow.session.flush()
+        except IntegrityError:
+            raise Conflict(f"认定计划「{plan.code}」正由他人同时发布，请刷新后重试") from None
         uow.commit(keep_loaded=True)
         return row
 
