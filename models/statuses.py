@@ -16,6 +16,7 @@ class InstanceStatus(StrEnum):
     CANCELLED = "cancelled"  # terminated by an administrator
     INCIDENT = "incident"  # a service task failed after every retry; waits for an administrator
     SUSPENDED = "suspended"  # an administrator stopped it moving on until resumed
+    WITHDRAWN = "withdrawn"  # the applicant withdrew it (撤回) before anyone acted on it
 
 
 class TaskStatus(StrEnum):

@@ -14,7 +14,7 @@ from flask import Flask
 
 HARDENED_BLUEPRINTS = ("health", "auth", "definitions", "instances", "tasks", "audit",
                        "certificates", "batch", "reports", "incidents", "timers", "messages",
-                       "notifications", "attachments", "plans", "notices")
+                       "notifications", "attachments", "approval", "plans", "notices")
 
 
 @dataclass(frozen=True, order=True)

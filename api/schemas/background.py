@@ -51,7 +51,8 @@ class NotificationSchema(Schema):
 
 
 class NotificationQuerySchema(PageQuerySchema):
-    kind = fields.String(validate=validate.OneOf(["info", "reminder", "escalation"]))
+    kind = fields.String(validate=validate.OneOf(["info", "reminder", "escalation", "copy",
+                                                 "consult"]))
     instance_id = fields.Integer(validate=ID_RANGE)
 
 

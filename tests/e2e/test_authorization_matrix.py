@@ -165,6 +165,27 @@ def item_status(response: TestResponse) -> int:
     return result["status"]
 
 
+def office_task_of_li(scene: Scene) -> None:
+    """xiaoming asks for 2.5 days, zhang agrees: li (class_office) holds the second step."""
+    response = scene.api.start("leave_approval", as_="xiaoming", days=2.5,
+                               leave_type="personal", reason="矩阵测试")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    scene.api.claim_and_complete(body["open_tasks"][0]["id"], as_="zhang",
+                                 teacher_approved=True, teacher_comment="同意")
+    office = scene.api.open_task(body["id"])
+    assert scene.api.claim(office["id"], as_="li").status_code == 200
+    scene.ids.update(instance_id=body["id"], task_id=office["id"])
+
+
+def opinion_asked_of_li(scene: Scene) -> None:
+    claimed_teacher_task(scene)
+    asked = scene.api.post(f"/api/v1/tasks/{scene.ids['task_id']}/opinions", as_="zhang",
+                           json={"to": "li", "question": "矩阵"})
+    assert asked.status_code == 201, asked.get_json()
+    scene.ids["request_seq"] = asked.get_json()["request_seq"]
+
+
 AUDITORS_ONLY = (401, 403, 403, 403, 403, 200, 200)  # auditors and administrators read
 ADMIN_ONLY = (401, 403, 403, 403, 403, 200, 403)
 SIGNED_IN = (401, 200, 200, 200, 200, 200, 200)
@@ -228,6 +249,38 @@ PLAN_ROWS = [
     # Who objected: the 质量监督小组 (han), administrators and auditors.
     Row("GET", "/api/v1/objections", (401, 403, 403, 403, 200, 200, 200), call("GET"),
         users={"reviewer_in_group": "han"}),
+# 转交, 退回, 加签, 撤回, 催办, 抄送, comments (the teacher's task allows all but 退回).
+APPROVAL_ROWS = [
+    Row("GET", "/api/v1/tasks/{task_id}/actions", (401, 404, 404, 404, 200, 200, 200),
+        call("GET"), teacher_task),
+    Row("POST", "/api/v1/tasks/{task_id}/transfer", (401, 404, 404, 404, 200, 403, 403),
+        call("POST", lambda scene, user: {"to": "wang"}), claimed_teacher_task,
+        "claimed by zhang", fresh=True),
+    Row("POST", "/api/v1/tasks/{task_id}/send-back", (401, 404, 404, 200, 404, 403, 403),
+        call("POST", lambda scene, user: {"to_step": "approve_class_teacher",
+                                          "reason": "矩阵"}),
+        office_task_of_li, "claimed by li", fresh=True),
+    Row("POST", "/api/v1/tasks/{task_id}/opinions", (401, 404, 404, 404, 201, 403, 403),
+        call("POST", lambda scene, user: {"to": "li", "question": "矩阵"}),
+        claimed_teacher_task, "claimed by zhang", fresh=True),
+    Row("GET", "/api/v1/tasks/{task_id}/opinions", (401, 404, 404, 404, 200, 200, 200),
+        call("GET"), teacher_task),
+    Row("GET", "/api/v1/opinions", SIGNED_IN, call("GET")),
+    Row("POST", "/api/v1/instances/{instance_id}/opinions/{request_seq}/answer",
+        (401, 404, 404, 200, 404, 404, 403), call("POST", lambda scene, user: {"answer": "好"}),
+        opinion_asked_of_li, "asked of li", fresh=True),
+    Row("POST", "/api/v1/instances/{instance_id}/withdraw", (401, 200, 404, 404, 403, 403, 403),
+        call("POST", lambda scene, user: {}), teacher_task, fresh=True),
+    Row("POST", "/api/v1/instances/{instance_id}/remind", (401, 200, 404, 404, 403, 403, 403),
+        call("POST"), teacher_task, fresh=True),
+    Row("POST", "/api/v1/instances/{instance_id}/copies", (401, 403, 404, 404, 200, 403, 403),
+        call("POST", lambda scene, user: {"to": ["li"]}), claimed_teacher_task,
+        "claimed by zhang", fresh=True),
+    Row("GET", "/api/v1/instances/{instance_id}/comments", ITS_PEOPLE, call("GET"),
+        teacher_task),
+    Row("POST", "/api/v1/instances/{instance_id}/comments", (401, 201, 404, 404, 201, 201, 403),
+        call("POST", lambda scene, user: {"text": "矩阵"}), teacher_task),
+    Row("GET", "/api/v1/people", SIGNED_IN, call("GET")),
 ]
 OBJECTION = {"name": "objection", "payload": {"reason": "成绩有误"}}
 BACKGROUND_ROWS = [
@@ -251,6 +304,10 @@ BACKGROUND_ROWS = [
         call("GET", query=lambda scene: {"instance_id": scene.ids["instance_id"]}),
         teacher_task, "one instance's"),
     Row("POST", "/api/v1/timers/fire-due", ADMIN_ONLY, call("POST")),
+    # Demo mode only: refused to everyone here (the suite is not a demo); test_timers.py
+    # fires one in demo mode.
+    Row("POST", "/api/v1/timers/{timer_id}/fire-now", (401, 403, 403, 403, 403, 403, 403),
+        call("POST"), waiting_for_objection, "outside the demo mode", fresh=True),
 ]
 
 #                                           anon appl other r_out r_in admin audit
@@ -304,6 +361,7 @@ MATRIX: list[Row] = [
     *CERTIFICATION_ROWS,
     *BACKGROUND_ROWS,
     *PLAN_ROWS,
+    *APPROVAL_ROWS,
 ]
 
 

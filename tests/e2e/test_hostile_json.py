@@ -4,6 +4,7 @@ infinities, numbers too large to store, and JSON nested 10,000 deep, on every JS
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -89,7 +90,7 @@ def test_every_json_endpoint_refuses_hostile_bodies(app: Flask, leave_api: ApiCl
               "5,000-digit integer": '{"items": [{"task_id": ' + "7" * 5000 + "}]}",
               "NaN": '{"data": {"x": NaN}}', "surrogate": '{"name": "\\ud800"}'}
     for method, path in operations:
-        url = path.replace("<instance_id>", "1").replace("<task_id>", "1")
+        url = re.sub(r"<[^>]+>", "1", path)  # every id in the path
         for name, body in bodies.items():
             response = leave_api.client.open(url, method=method, data=body.encode(),
                                              content_type="application/json",

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+import workflows.audit.replay_approval  # 退回/撤回 appliers register here
 import workflows.audit.replay_inputs  # noqa: F401  (timer/message/service appliers register here)
 from models import HumanTask, ProcessDefinition, ProcessEvent, ProcessInstance
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus

@@ -41,6 +41,7 @@ class EventKind(StrEnum):
     # Timers, messages and background steps (every external input carries what replay needs:
     # the engine task spec name in ``task_name`` and the input itself in the payload).
     TIMER_FIRED = "timer_fired"
+    TIMER_BROUGHT_FORWARD = "timer_brought_forward"  # demo only: an administrator fired it early
     TASK_ESCALATED = "task_escalated"
     MESSAGE_RECEIVED = "message_received"
     SERVICE_TASK_COMPLETED = "service_task_completed"
@@ -51,6 +52,16 @@ class EventKind(StrEnum):
     INSTANCE_SUSPENDED = "instance_suspended"
     INSTANCE_RESUMED = "instance_resumed"
     INSTANCE_TERMINATED = "instance_terminated"
+    # The approval actions (workflows/tasks/approval_actions/): 转交, 退回, 加签, 撤回, 催办, 抄送,
+    # comments. 退回 and 撤回 are inputs to the engine; the others are observed.
+    TASK_TRANSFERRED = "task_transferred"
+    TASK_SENT_BACK = "task_sent_back"
+    OPINION_REQUESTED = "opinion_requested"
+    OPINION_GIVEN = "opinion_given"
+    INSTANCE_WITHDRAWN = "instance_withdrawn"
+    INSTANCE_REMINDED = "instance_reminded"
+    INSTANCE_COPIED = "instance_copied"
+    CASE_COMMENTED = "case_commented"
 
 
 UNKEYED = 1  # plain SHA-256, the rule before chains were keyed

@@ -4,7 +4,8 @@ SpiffWorkflow keeps every task it ever created: a process that loops (reject →
 its tree, and its serialized state, by every round. certflow's history lives in
 ``process_event`` rows, so the engine only needs the part of the tree that can still change:
 the smallest subtree holding every unfinished task (and the last completed one, whose data is
-the process data). Everything above that subtree is finished and is dropped before storing;
+the process data, and the earlier tasks an open task may send the case back to). Everything
+above that subtree is finished and is dropped before storing;
 the subtree is re-attached to the root with its full data.
 """
 
@@ -16,6 +17,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from workflows.engine.approval import send_back_anchors
+
 
 def prune_finished_history(workflow: BpmnWorkflow) -> int:
     """Drop finished tasks above the live part of the tree; returns how many were dropped."""
@@ -23,6 +26,8 @@ def prune_finished_history(workflow: BpmnWorkflow) -> int:
     anchors = [t for t in workflow.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
     if workflow.last_task is not None:
         anchors.append(workflow.last_task)
+    # The earlier tasks an open task may send the case back to (approval.py) stay resettable.
+    anchors += send_back_anchors(workflow)
     if not anchors:
         return 0
     common = _ancestor_ids(anchors[0])

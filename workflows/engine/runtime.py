@@ -16,7 +16,7 @@ from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 from workflows.core.runtime import RunContext
-from workflows.engine import deferred, waits
+from workflows.engine import approval, deferred, waits
 from workflows.engine.budget import RunawayRun, RunBudget, check_cut_off, reached_end
 from workflows.engine.errors import EngineFailure
 from workflows.engine.result import EngineStep, ReadyUserTask, RunResult
@@ -153,6 +153,11 @@ class Run:
 
     def cancel(self) -> None:
         self._workflow.cancel()
+
+    def send_back(self, spiff_task_id: str, target: str, data: dict[str, Any]) -> None:
+        """退回: reset the case to the newest run of the earlier user task ``target`` that the
+        ready task allows (``approval.send_back``, SpiffWorkflow's own reset)."""
+        self._guarded(lambda: approval.send_back(self._workflow, spiff_task_id, target, data))
 
     # --- waits besides people: timers, messages, service tasks (engine/waits.py) ---------
     @property

@@ -4,7 +4,9 @@ A lane's ``id`` is the candidate group (its ``name`` is the Chinese display name
 ``spiffworkflow:properties`` name its form (``formJsonSchemaFilename``), optional due time
 (``dueIn``, an ISO 8601 duration or ``P<n>WD`` working days) and separation-of-duties rules
 (``separationOfDuties``, ``workflows/engine/duty_rules.py``; enforced by
-``workflows/tasks/duties.py``).
+``workflows/tasks/duties.py``), the approval actions it allows (``approvalActions``,
+``sendBackTo``; ``workflows/engine/approval.py``) and the facts shown to whoever decides it
+(``summaryFields``, ``workflows/engine/summary_fields.py``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from workflows.core import working_days
 from workflows.core.errors import Problem
+from workflows.engine import approval
 from workflows.engine.duty_rules import PROPERTY as DUTIES_PROPERTY
 from workflows.engine.duty_rules import InvalidDutyRule, parse_rules
+from workflows.engine.summary_fields import PROPERTY as SUMMARY_PROPERTY
+from workflows.engine.summary_fields import InvalidSummaryField, parse_summary_fields
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -76,9 +81,17 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                 "form": form_name,
                 "due_in": due_in,
             }
+            if is_user:
+                entry["actions"], entry["send_back_to"] = _approval_actions(
+                    properties, spec, subprocess_specs, problems, where)
             if properties.get(DUTIES_PROPERTY):
                 entry["duties"] = _duties(properties[DUTIES_PROPERTY], spec, subprocess_specs,
                                           problems, where)
+            if properties.get(SUMMARY_PROPERTY):
+                try:
+                    entry["summary"] = parse_summary_fields(properties[SUMMARY_PROPERTY], forms)
+                except InvalidSummaryField as error:
+                    problems.append(Problem(str(error), **where))
             meta[START_FORM_KEY if is_start else task_spec.name] = entry
     return meta, problems
 
@@ -98,6 +111,29 @@ def _duties(value: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnP
             problems.append(Problem(f"separation-of-duties rule '{rule.name}' names no user "
                                     "task of this process", **where))
     return [rule.name for rule in rules]
+
+
+def _approval_actions(properties: dict[str, Any], spec: BpmnProcessSpec,
+                      subprocess_specs: dict[str, BpmnProcessSpec], problems: list[Problem],
+                      where: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The approval actions a task allows (``workflows/engine/approval.py``) and the earlier
+    user tasks it may send a case back to; unknown names are problems."""
+    actions = approval.declared_actions(properties)
+    for name in actions:
+        if name not in approval.ACTIONS:
+            problems.append(Problem(f"approval action '{name}' is not one of "
+                                    f"{', '.join(approval.ACTIONS)}", **where))
+    targets = approval.split_list(properties.get(approval.SEND_BACK_PROPERTY))
+    user_tasks = {getattr(t, "bpmn_id", None) for s in [spec, *subprocess_specs.values()]
+                  for t in s.task_specs.values() if getattr(t, "manual", False)}
+    for target in targets:
+        if target not in user_tasks:
+            problems.append(Problem(f"sendBackTo '{target}' names no user task of this "
+                                    "process", **where))
+    if "send_back" in actions and not targets:
+        problems.append(Problem("approval action 'send_back' needs sendBackTo (the earlier "
+                                "user tasks a case may be sent back to)", **where))
+    return [a for a in actions if a in approval.ACTIONS], targets
 
 
 def _element(root: etree._Element, element_id: str) -> int | None:

@@ -141,3 +141,7 @@ def _ensure_admin(actor: Actor, action: str) -> None:
 
 def _clean(reason: str | None) -> str:
     return (reason or "").strip()[:MAX_REASON]
+
+
+# The applicant's withdrawal (workflows/tasks/approval_actions/case.py) closes the same rows.
+close_open_rows = _close_open_rows

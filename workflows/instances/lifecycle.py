@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import HumanTask, ProcessInstance
+from models import HumanTask, Notification, ProcessInstance
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotFound
@@ -41,7 +41,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         definition = spec_cache.get(definition_row)
         start_meta = definition.task_meta.get(START_FORM_KEY, {})
         forms.validate(definition.form_schema(start_meta.get("form")), data,
-                       where=f"starting '{process_id}'")
+                       where=f"「{definition_row.name or process_id}」的申请")
         check = uow.runtime.start_checks.get(process_id)
         if check is not None:
             data = check(uow.session, data, now=uow.runtime.now())
@@ -136,6 +136,8 @@ def may_view(session: Session, instance: ProcessInstance, actor: Actor) -> bool:
     """Admins and auditors see all; applicants their own; reviewers what their groups touch."""
     if actor.is_admin or actor.is_auditor or instance.started_by == actor.id:
         return True
+    if _copied_to(session, instance.id, actor):
+        return True
     if actor.role == "applicant":
         return False
     involved = sa.select(HumanTask.id).where(
@@ -144,6 +146,18 @@ def may_view(session: Session, instance: ProcessInstance, actor: Actor) -> bool:
                HumanTask.assignee_id == actor.id, HumanTask.completed_by == actor.id),
     ).limit(1)
     return session.scalar(involved) is not None
+
+
+# Notifications that give their recipient read access to the case: 抄送 and 加签
+# (workflows/tasks/approval_actions/).
+READER_NOTIFICATIONS = ("copy", "consult")
+
+
+def _copied_to(session: Session, instance_id: int, actor: Actor) -> bool:
+    found = sa.select(Notification.id).where(
+        Notification.instance_id == instance_id, Notification.recipient_user_id == actor.id,
+        Notification.kind.in_(READER_NOTIFICATIONS)).limit(1)
+    return session.scalar(found) is not None
 
 
 def list_instances(session: Session, *, actor: Actor, process_id: str | None = None,
@@ -156,8 +170,12 @@ def list_instances(session: Session, *, actor: Actor, process_id: str | None = N
             sa.or_(HumanTask.candidate_group.in_(actor.groups) if actor.groups and
                    actor.role != "applicant" else sa.false(),
                    HumanTask.assignee_id == actor.id, HumanTask.completed_by == actor.id))
+        copied = sa.select(Notification.instance_id).where(
+            Notification.recipient_user_id == actor.id,
+            Notification.kind.in_(READER_NOTIFICATIONS))
         query = query.where(sa.or_(ProcessInstance.started_by == actor.id,
-                                   ProcessInstance.id.in_(involved)))
+                                   ProcessInstance.id.in_(involved),
+                                   ProcessInstance.id.in_(copied)))
     if process_id:
         query = query.where(ProcessInstance.process_id == process_id)
     if business_key:

@@ -99,7 +99,7 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
                              "; only they may complete it")
         duties.enforce(uow.session, task, instance, actor)  # re-checked: the case moved on
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
-        forms.validate(definition.form_schema(task.form_ref), data, where=f"task '{task.title}'")
+        forms.validate(definition.form_schema(task.form_ref), data, where=f"「{task.title}」")
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          context=uow.runtime.run_context())
         now = uow.runtime.now()
@@ -152,3 +152,7 @@ def _may_see(task: HumanTask, actor: Actor) -> bool:
 def _name(session: Session, user_id: int | None) -> str:
     user = session.get(User, user_id) if user_id is not None else None
     return user.display_name if user else "someone else"
+
+
+# The approval actions (workflows/tasks/approval_actions/) lock a task the same way.
+lock_task = _lock_task
