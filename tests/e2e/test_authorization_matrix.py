@@ -249,6 +249,7 @@ PLAN_ROWS = [
     # Who objected: the 质量监督小组 (han), administrators and auditors.
     Row("GET", "/api/v1/objections", (401, 403, 403, 403, 200, 200, 200), call("GET"),
         users={"reviewer_in_group": "han"}),
+]
 # 转交, 退回, 加签, 撤回, 催办, 抄送, comments (the teacher's task allows all but 退回).
 APPROVAL_ROWS = [
     Row("GET", "/api/v1/tasks/{task_id}/actions", (401, 404, 404, 404, 200, 200, 200),
