@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from api.context import runtime, unit_of_work
 from models import Group, HumanTask, Membership, ProcessInstance, User
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus
+from workflows.attachments import uploads
 from workflows.automation import messages, timers
 from workflows.certification import plans
 from workflows.core.clock import FrozenClock
@@ -36,6 +37,8 @@ PROCESSES = ("certification_application", "certification_appeal", "certification
              "certification_revocation")
 KEY_PREFIX = "DEMO-RZ-"
 PLAN_CODE = "DEMO-RZ"
+# The demo's proof documents: an ID-card photo and a scanned PDF.
+DEMO_FILES = Path(__file__).resolve().parent.parent / "config" / "demo_files"
 PASSWORD = "demo123"
 CLASSES = ("机电2301", "数控2302", "电商2303", "汽修2304")
 OCCUPATIONS = ("电工", "数控车工", "电子商务师", "汽车维修工")
@@ -177,8 +180,18 @@ class _Story:
         self.clock.now = self.start + timedelta(days=number, hours=1 + self._next % 7)
         timers.fire_due_timers(uows=units_of(runtime()))
 
+    def upload(self, username: str, name: str, sample: str) -> str:
+        """``username`` uploads one of the demo's sample files; the id a form cites."""
+        spool = uploads.open_spool(runtime())
+        spool.write((DEMO_FILES / sample).read_bytes())
+        row = uploads.save_upload(spool, filename=name, actor=self.actor(username),
+                                  uow=unit_of_work())
+        return row.public_id
+
     def apply(self, index: int, **overrides: Any) -> int:
         user = self.applicants[index]
+        overrides.setdefault("documents", [self.upload(user, "身份证.png", "id-card.png"),
+                                           self.upload(user, "学历证明.pdf", "proof.pdf")])
         data = _application(index, user, overrides)
         case = self.start_process("certification_application", user,
                                   key=f"{KEY_PREFIX}{index + 1:04d}", **data)
@@ -218,7 +231,8 @@ class _Story:
         filed = self.start_process("certification_reissue", self.owner(case),
                                    certificate_no=number, holder_name=name, id_number=id_number,
                                    loss_statement="宿舍搬迁时遗失，已登报声明",
-                                   documents=["doc://demo/id-card"])
+                                   documents=[self.upload(self.owner(case), "身份证.png",
+                                                          "id-card.png")])
         self.do(filed, "verify_identity", "cao", identity_verified=True,
                 verification_note="核对身份证原件与登记信息一致")
 
@@ -226,7 +240,7 @@ class _Story:
         number, _, _ = self.certificate_of(case)
         filed = self.start_process("certification_revocation", "han", certificate_no=number,
                                    fraud_finding="经查工作年限证明系伪造",
-                                   evidence=["doc://demo/inquiry"])
+                                   evidence=[self.upload("han", "调查笔录.pdf", "proof.pdf")])
         self.do(filed, "approve_revocation", "xu", revocation_approved=True)
 
     # --- lookups ----------------------------------------------------------------------
@@ -314,8 +328,7 @@ def _application(index: int, username: str, overrides: dict[str, Any]) -> dict[s
         "plan_code": PLAN_CODE, "applicant_name": _name(index),
         "id_number": first17 + check_character(first17),
         "occupation": OCCUPATIONS[index % len(OCCUPATIONS)], "level": 5,
-        "years_experience": 1 + index % 3, "prior_certificate_level": 0,
-        "documents": [f"doc://demo/{username}/id-card", f"doc://demo/{username}/proof"]}
+        "years_experience": 1 + index % 3, "prior_certificate_level": 0}
     if index % 6:
         data.update(applicant_type="student", school="市职业技术学校",
                     class_name=CLASSES[index % len(CLASSES)])

@@ -96,8 +96,9 @@ def seed_certificates() -> list[str]:
     """
     import sqlalchemy as sa
 
-    from api.context import unit_of_work
+    from api.context import runtime, unit_of_work
     from models import User, db
+    from workflows.attachments import uploads
     from workflows.certification import register as certificates
     from workflows.core.errors import CertflowError
     from workflows.core.id_numbers import check_character
@@ -113,6 +114,12 @@ def seed_certificates() -> list[str]:
         if user_id is None:
             return [f"skipped certificates: no demo user {username}"]
         actor = load_actor(db.session, user_id)
+        proof = []
+        for sample in ("id-card.png", "proof.pdf"):  # the applicant's uploaded proof
+            spool = uploads.open_spool(runtime())
+            spool.write((settings_root() / "config" / "demo_files" / sample).read_bytes())
+            proof.append(uploads.save_upload(spool, filename=sample, actor=actor,
+                                             uow=unit_of_work()).public_id)
         try:
             _publish_plan()
             case = start_instance("certification_application", business_key=f"UI-CERT-{username}",
@@ -120,7 +127,7 @@ def seed_certificates() -> list[str]:
                                         "id_number": id_number,
                                         "occupation": "电工", "level": 5, "years_experience": 1.5,
                                         "prior_certificate_level": 0,
-                                        "documents": ["doc://id-card", "doc://study-proof"],
+                                        "documents": proof,
                                         "applicant_type": "student", "school": "市职业技术学校",
                                         "class_name": class_name},
                                   actor=actor, uow=unit_of_work())
@@ -153,6 +160,7 @@ def seed_notice() -> list[str]:
     from api.context import runtime, unit_of_work
     from models import HumanTask, User, db
     from models.statuses import OPEN_TASK_STATUSES
+    from workflows.attachments import uploads
     from workflows.automation import timers
     from workflows.core.clock import FrozenClock
     from workflows.core.errors import CertflowError
@@ -179,10 +187,14 @@ def seed_notice() -> list[str]:
     first17 = "320102" + "20060518" + "789"
     try:
         _publish_plan()
+        spool = uploads.open_spool(runtime())
+        spool.write((settings_root() / "config" / "demo_files" / "id-card.png").read_bytes())
+        proof = uploads.save_upload(spool, filename="id-card.png", actor=actor("zhaomin"),
+                                    uow=unit_of_work()).public_id
         case = start_instance("certification_application", business_key="UI-GS-zhaomin", data={
             "plan_code": "UI-RZ", "applicant_name": "赵敏", "id_number": first17 + check_character(
                 first17), "occupation": "电工", "level": 5, "years_experience": 1.5,
-            "prior_certificate_level": 0, "documents": ["doc://id-card"],
+            "prior_certificate_level": 0, "documents": [proof],
             "applicant_type": "student", "school": "市职业技术学校", "class_name": "电商2303"},
             actor=actor("zhaomin"), uow=unit_of_work()).instance.id
         do(case, "review_eligibility", "sun", eligibility_decision="approve")
@@ -200,6 +212,10 @@ def seed_notice() -> list[str]:
     finally:
         runtime().clock = wall
     return ["notice UI-GS-zhaomin 赵敏 under public notice"]
+
+
+def settings_root() -> Path:
+    return Path(__file__).resolve().parent.parent
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from workflows.core.clock import FrozenClock
 from workflows.core.id_numbers import check_character
 
 ROOT = Path(__file__).resolve().parents[2]
+FILES = ROOT / "tests" / "fixtures" / "attachments"
 BUNDLES = ("certification_application", "certification_appeal", "certification_reissue",
            "certification_revocation")
 APPLICANT_CLASS = {"liuyang": "机电2301", "chenjing": "数控2302", "zhaomin": "电商2303"}
@@ -67,7 +68,7 @@ def application(user: str = "liuyang", **overrides: Any) -> dict[str, Any]:
         "plan_code": PLAN_CODE, "applicant_name": names.get(user, user),
         "id_number": id_number(seq=ID_SEQUENCE.get(user, "999")),
         "occupation": "电工", "level": 5, "years_experience": 1.5,
-        "prior_certificate_level": 0, "documents": ["doc://id-card", "doc://study-proof"]}
+        "prior_certificate_level": 0}
     if user in APPLICANT_CLASS:
         data.update(applicant_type="student", school="市职业技术学校",
                     class_name=APPLICANT_CLASS[user])
@@ -77,8 +78,19 @@ def application(user: str = "liuyang", **overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def documents(api: ApiClient, user: str, *names: str) -> list[str]:
+    """The applicant's uploads of their proof (an ID photo and a scanned study proof by
+    default): the ids an application's 证明材料 cites."""
+    files = {".png": (FILES / "photo.png").read_bytes(),
+             ".pdf": (FILES / "diagnosis.pdf").read_bytes()}
+    return [api.uploaded(name, files[Path(name).suffix], as_=user)["id"]
+            for name in names or ("身份证.png", "学籍证明.pdf")]
+
+
 def apply(api: ApiClient, user: str = "liuyang", *, key: str | None = None,
           **overrides: Any) -> dict[str, Any]:
+    """``user`` uploads their proof and applies, citing it."""
+    overrides.setdefault("documents", documents(api, user))
     response = api.start("certification_application", as_=user,
                          key=key or business_key("RZ"), **application(user, **overrides))
     assert response.status_code == 201, response.get_json()

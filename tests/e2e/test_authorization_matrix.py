@@ -62,6 +62,15 @@ def teacher_task(scene: Scene) -> None:
                      task_name=body["open_tasks"][0]["task_name"])
 
 
+def sick_leave_with_proof(scene: Scene) -> None:
+    """xiaoming attaches a diagnosis to a day of sick leave: the class teacher's task."""
+    proof = scene.api.uploaded("诊断书.pdf", b"%PDF-1.4\n%%EOF\n", as_="xiaoming")
+    response = scene.api.start("leave_approval", as_="xiaoming", days=1, leave_type="sick",
+                               reason="矩阵测试", proof=[proof["id"]])
+    assert response.status_code == 201, response.get_json()
+    scene.ids.update(instance_id=response.get_json()["id"], attachment_id=proof["id"])
+
+
 def claimed_teacher_task(scene: Scene) -> None:
     teacher_task(scene)
     assert scene.api.claim(scene.ids["task_id"], as_="zhang").status_code == 200
@@ -358,6 +367,13 @@ MATRIX: list[Row] = [
         call("POST", lambda scene, user: {"data": {"returned_on": "2026-11-10"}}),
         own_task, "the applicant's own task", fresh=True),
     Row("POST", "/api/v1/attachments", (401, 201, 201, 201, 201, 201, 403), attachment_upload),
+    Row("GET", "/api/v1/attachments", ITS_PEOPLE,
+        call("GET", query=lambda scene: {"instance_id": scene.ids["instance_id"]}),
+        sick_leave_with_proof),
+    Row("GET", "/api/v1/attachments/{attachment_id}", ITS_PEOPLE, call("GET"),
+        sick_leave_with_proof),
+    Row("GET", "/api/v1/attachments/{attachment_id}/content", ITS_PEOPLE, call("GET"),
+        sick_leave_with_proof),
     *AUDIT_ROWS,
     *CERTIFICATION_ROWS,
     *BACKGROUND_ROWS,

@@ -21,6 +21,7 @@ def cert_api(api: ApiClient, frozen_clock: FrozenClock) -> ApiClient:
 
 
 def start(api: ApiClient, user: str, **overrides: Any) -> Any:
+    overrides.setdefault("documents", steps.documents(api, user))
     return api.start("certification_application", as_=user,
                      **steps.application(user, **overrides))
 

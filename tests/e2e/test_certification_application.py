@@ -152,11 +152,13 @@ def test_return_for_correction_then_the_corrected_application_is_checked_again(
                     query_string={"instance_id": case["id"], "status": "pending"}).get_json()
     assert [t["element_id"] for t in timer] == ["correction_expired"]
     assert timer[0]["due_at"].startswith("2026-11-09T09:00")  # 5 working days later
-    corrected = steps.application("liuyang", documents=["doc://id-card", "doc://xueji-2026"])
+    kept = api.instance(case["id"])["data"]["documents"][0]  # already on the case
+    corrected = steps.application(
+        "liuyang", documents=[kept, *steps.documents(api, "liuyang", "学籍证明2026.pdf")])
     done = api.complete(correction["id"], as_="liuyang", **corrected)
     assert done.status_code == 200, done.get_json()
     assert steps.open_names(api, case["id"]) == ["review_eligibility"]
-    assert api.instance(case["id"])["data"]["documents"][1] == "doc://xueji-2026"
+    assert api.instance(case["id"])["data"]["documents"] == corrected["documents"]
     steps.approve_eligibility(api, case["id"], "chen")
     assert steps.open_names(api, case["id"]) == ["schedule_exam"]
     precheck_runs = [e for e in api.events(case["id"]) if e["kind"] == "decision_taken"
@@ -306,7 +308,8 @@ def test_the_id_number_check_digit_is_validated_on_the_server(cert_api: ApiClien
     lower_x = steps.id_number(seq="008")
     assert lower_x.endswith("X")
     typed = cert_api.start("certification_application", as_="liuyang",
-                           **steps.application("liuyang", id_number=lower_x.lower()))
+                           **steps.application("liuyang", id_number=lower_x.lower(),
+                                               documents=steps.documents(cert_api, "liuyang")))
     assert typed.status_code == 201, typed.get_json()  # people type a lower-case x
 
 
@@ -352,11 +355,14 @@ def steps_bundle() -> dict[str, bytes]:
 
 def test_each_missing_field_is_pointed_at_and_named(cert_api: ApiClient) -> None:
     # a student without school and class: two problems, one at each field, never both at school
+    proof = steps.documents(cert_api, "liuyang")
     response = cert_api.start("certification_application", as_="liuyang",
-                              **steps.application("liuyang", school=None, class_name=None))
+                              **steps.application("liuyang", school=None, class_name=None,
+                                                  documents=proof))
     assert response.status_code == 422
     assert sorted((e["pointer"], e["message"]) for e in response.get_json()["errors"]) == [
         ("/data/class_name", "请填写班级"), ("/data/school", "请填写学校")]
     only_class = cert_api.start("certification_application", as_="liuyang",
-                                **steps.application("liuyang", class_name=None))
+                                **steps.application("liuyang", class_name=None,
+                                                    documents=proof))
     assert [e["pointer"] for e in only_class.get_json()["errors"]] == ["/data/class_name"]

@@ -30,6 +30,7 @@ def cert_api(api: ApiClient, frozen_clock: FrozenClock) -> ApiClient:
 
 
 def apply_autumn(api: ApiClient, **overrides: Any) -> Any:
+    overrides.setdefault("documents", steps.documents(api, "liuyang"))
     return api.start("certification_application", as_="liuyang",
                      **steps.application("liuyang", **{"plan_code": AUTUMN["code"], **overrides}))
 
@@ -136,6 +137,7 @@ def test_an_application_the_plan_does_not_offer_is_refused(
 
 def test_an_application_without_a_plan_is_refused(cert_api: ApiClient) -> None:
     response = cert_api.start("certification_application", as_="liuyang",
-                              **steps.application("liuyang", plan_code=None))
+                              **steps.application("liuyang", plan_code=None,
+                                                  documents=steps.documents(cert_api, "liuyang")))
     assert response.status_code == 422
     assert "plan_code" in str(response.get_json())

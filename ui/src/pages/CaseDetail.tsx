@@ -5,6 +5,7 @@ import { apiCalls } from "../api/endpoints";
 import { useUser } from "../auth/AuthContext";
 import { loadVersion } from "../bpmn/bundle";
 import { instancePath } from "../bpmn/path";
+import CaseAttachments from "../attachments/CaseAttachments";
 import { CaseData } from "../components/CaseData";
 import { DiagramViewer } from "../components/DiagramViewer";
 import { ErrorText, Loading, StatusBadge } from "../components/Feedback";
@@ -95,6 +96,8 @@ export default function CaseDetail() {
         <DiagramViewer xml={bundle[definition.bpmn_file] ?? ""} markers={markers} testId="case-diagram"
           description={currentTitles ? t("case.diagramCurrent", { steps: currentTitles }) : t("case.diagramNoCurrent")} />
       </section>
+
+      <CaseAttachments instanceId={instance.id} />
 
       <div className="two-col">
         <section aria-labelledby="data-heading" className="card">

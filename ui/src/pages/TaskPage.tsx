@@ -7,6 +7,7 @@ import type { Instance, TaskDetail } from "../api/types";
 import { useUser } from "../auth/AuthContext";
 import { loadVersion } from "../bpmn/bundle";
 import type { Bundle } from "../bpmn/bundle";
+import CaseAttachments from "../attachments/CaseAttachments";
 import { CaseData } from "../components/CaseData";
 import { TaskSummary } from "../components/TaskSummary";
 import { ErrorText, Loading, StatusBadge } from "../components/Feedback";
@@ -96,6 +97,8 @@ export default function TaskPage() {
         )}
         <div><dt>{t("task.created")}</dt><dd>{formatDateTime(task.created_at)}</dd></div>
       </dl>
+
+      <CaseAttachments instanceId={task.instance_id} />
 
       <div className="two-col">
         <section className="card" aria-labelledby="case-heading">
