@@ -55,6 +55,8 @@ def main() -> None:
                 print(f"skipped {path.name}: {error.detail}", flush=True)
         for line in seed_certificates():
             print(line, flush=True)
+        for line in seed_ended_cases():
+            print(line, flush=True)
         for line in seed_notice():
             print(line, flush=True)
         db.session.remove()
@@ -216,6 +218,86 @@ def seed_notice() -> list[str]:
 
 def settings_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+def seed_ended_cases() -> list[str]:
+    """Two ended applications of 赵敏 for 我的申请 (ui/e2e/08-my-cases.spec.ts): one the rule
+    pre-check found ineligible, one played through every step to its certificate, with the
+    app's clock set back 40 days and moved on as the re-check window and public notice pass.
+    Run inside an app context."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from api.context import runtime, unit_of_work
+    from models import HumanTask, User, db
+    from models.statuses import OPEN_TASK_STATUSES
+    from workflows.attachments import uploads
+    from workflows.automation import timers
+    from workflows.core.clock import FrozenClock
+    from workflows.core.errors import CertflowError
+    from workflows.core.id_numbers import check_character
+    from workflows.core.unit_of_work import units_of
+    from workflows.identity.users import load_actor
+    from workflows.instances.lifecycle import start_instance
+    from workflows.tasks.actions import claim_task, complete_task
+
+    def actor(username: str) -> Any:
+        return load_actor(db.session, db.session.scalar(
+            sa.select(User.id).where(User.username == username)))
+
+    def proof() -> list[str]:  # the applicant's uploaded proof, for one application
+        ids = []
+        for sample in ("id-card.png", "proof.pdf"):
+            spool = uploads.open_spool(runtime())
+            spool.write((settings_root() / "config" / "demo_files" / sample).read_bytes())
+            ids.append(uploads.save_upload(spool, filename=sample, actor=actor("zhaomin"),
+                                           uow=unit_of_work()).public_id)
+        return ids
+
+    first17 = "320102" + "20060518" + "789"
+    data = {"plan_code": "UI-RZ", "applicant_name": "赵敏",
+            "id_number": first17 + check_character(first17), "occupation": "电子商务师",
+            "level": 5, "years_experience": 1.5, "prior_certificate_level": 0,
+            "applicant_type": "student", "school": "市职业技术学校", "class_name": "电商2303"}
+    wall = runtime().clock
+    clock = FrozenClock(wall() - timedelta(days=40))
+    runtime().clock = clock
+    try:
+        _publish_plan()
+        start_instance("certification_application", business_key="UI-MY-INELIGIBLE",
+                       data={**data, "years_experience": 0.5, "documents": proof()},
+                       actor=actor("zhaomin"),
+                       uow=unit_of_work())
+        case = start_instance("certification_application", business_key="UI-MY-CERTIFIED",
+                              data={**data, "documents": proof()}, actor=actor("zhaomin"),
+                              uow=unit_of_work()).instance.id
+
+        def do(name: str, user: str, **answers: Any) -> None:
+            task_id = db.session.scalar(sa.select(HumanTask.id).where(
+                HumanTask.instance_id == case, HumanTask.task_name == name,
+                HumanTask.status.in_(OPEN_TASK_STATUSES)))
+            claim_task(task_id, actor=actor(user), uow=unit_of_work())
+            complete_task(task_id, data=answers, actor=actor(user), uow=unit_of_work())
+            db.session.remove()
+
+        do("review_eligibility", "sun", eligibility_decision="approve")
+        do("schedule_exam", "zhou", exam_session="2026-11-S09", venue="实训楼402",
+           theory_at="2026-11-20T09:00:00+08:00", practical_at="2026-11-21T09:00:00+08:00")
+        do("record_attendance", "zhou", attended=True)
+        do("score_exam", "zheng", theory_score=86, practical_score=90)
+        do("review_scores", "he", scores_confirmed=True)
+        clock.advance(days=16)  # the re-check window closes
+        timers.fire_due_timers(uows=units_of(runtime()))
+        do("approve_results", "xu", results_approved=True)
+        clock.advance(days=9)  # the public notice ends without objection
+        timers.fire_due_timers(uows=units_of(runtime()))
+    except CertflowError as error:  # e.g. the diagram is not deployed (another team at work)
+        return [f"skipped ended cases: {error}"]
+    finally:
+        runtime().clock = wall
+        db.session.remove()
+    return ["ended cases of zhaomin: ineligible, certified"]
 
 
 if __name__ == "__main__":

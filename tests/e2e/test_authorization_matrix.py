@@ -291,6 +291,11 @@ APPROVAL_ROWS = [
     Row("POST", "/api/v1/instances/{instance_id}/comments", (401, 201, 404, 404, 201, 201, 403),
         call("POST", lambda scene, user: {"text": "矩阵"}), teacher_task),
     Row("GET", "/api/v1/people", SIGNED_IN, call("GET")),
+    Row("GET", "/api/v1/my-cases", SIGNED_IN, call("GET"), teacher_task),
+    Row("GET", "/api/v1/tasks/{task_id}/guidance", (401, 404, 404, 404, 200, 200, 200),
+        call("GET"), teacher_task, "a reviewer group's task"),
+    Row("GET", "/api/v1/tasks/{task_id}/guidance", (401, 200, 404, 404, 404, 200, 200),
+        call("GET"), own_task, "the applicant's own task"),
 ]
 OBJECTION = {"name": "objection", "payload": {"reason": "成绩有误"}}
 BACKGROUND_ROWS = [

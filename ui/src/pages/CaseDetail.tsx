@@ -6,6 +6,7 @@ import { useUser } from "../auth/AuthContext";
 import { loadVersion } from "../bpmn/bundle";
 import { instancePath } from "../bpmn/path";
 import CaseAttachments from "../attachments/CaseAttachments";
+import { CaseApprovalActions } from "../components/approval/CaseApprovalActions";
 import { CaseData } from "../components/CaseData";
 import { DiagramViewer } from "../components/DiagramViewer";
 import { ErrorText, Loading, StatusBadge } from "../components/Feedback";
@@ -86,6 +87,7 @@ export default function CaseDetail() {
       {user.role === "admin" && instance.status === "running" && (
         <WaitingTimers instanceId={instance.id} xml={bundle[definition.bpmn_file] ?? ""} onFired={reload} />
       )}
+      <CaseApprovalActions instance={instance} onChanged={reload} />
 
       <section aria-labelledby="diagram-heading" className="card">
         <h2 id="diagram-heading">{t("case.diagram")}</h2>
