@@ -55,14 +55,16 @@ def create_app(settings: Settings | None = None) -> Flask:
         attachments,
         batch,
         certificates,
+        notices,
         onboarding,
+        plans,
         reports,
     )
 
     api.register_blueprint(attachments.bp)  # documents uploaded for forms
     api.register_blueprint(onboarding.bp)  # sheet imports and the directory's history
 
-    for module in (certificates, batch, reports):  # skill-level certification
+    for module in (certificates, batch, reports, plans, notices):  # skill-level certification
         api.register_blueprint(module.bp)
     api.register_blueprint(approval.bp)  # 转交, 退回, 加签, 撤回, 催办, 抄送, comments
     api.register_blueprint(applicants.bp)  # 我的申请, a task's reason and deadline

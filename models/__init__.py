@@ -20,7 +20,9 @@ from models.human_task import HumanTask
 from models.instance import ProcessInstance
 from models.message import MessageSubscription, UnmatchedMessage
 from models.notification import Notification
+from models.objection import NoticeObjection
 from models.onboarding import DirectoryChange, DirectoryImport, PersonDetail
+from models.plan import CertificationPlan
 from models.rate_limit import RateLimitWindow
 from models.security import RevokedToken, SignInAttempt
 from models.service_job import Incident, ServiceJob
@@ -37,6 +39,7 @@ __all__ = [
     "Certificate",
     "CertificateEvent",
     "CertificateSequence",
+    "CertificationPlan",
     "ConflictDeclaration",
     "DirectoryChange",
     "DirectoryImport",
@@ -46,6 +49,7 @@ __all__ = [
     "Incident",
     "Membership",
     "MessageSubscription",
+    "NoticeObjection",
     "Notification",
     "OrgUnit",
     "Person",
