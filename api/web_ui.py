@@ -63,8 +63,10 @@ def register_web_ui(app: Flask) -> None:
             if path.startswith("assets/"):
                 response.headers["Cache-Control"] = IMMUTABLE
             return response
-        if path.startswith("assets/") or "." in path.rsplit("/", 1)[-1]:
-            raise NotFound(f"'{path}' is not part of the web app")  # a missing file, not a page
+        if path.startswith("assets/") or ("/" not in path and "." in path):
+            # a missing file, not a page; a page's own path may end in a file name
+            # (/admin/definitions/…/dmn/cert_policy.dmn), so only top-level names count
+            raise NotFound(f"'{path}' is not part of the web app")
         return _index(root)
 
 

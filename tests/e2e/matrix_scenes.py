@@ -63,4 +63,7 @@ def waiting_for_objection(scene: Any) -> None:
     key = business_key("GS")
     started = scene.api.start("public_notice", as_="xiaoming", key=key)
     assert started.status_code == 201, started.get_json()
-    scene.ids.update(instance_id=started.get_json()["id"], business_key=key)
+    instance_id = started.get_json()["id"]
+    listed = scene.api.get("/api/v1/timers", as_="admin", query_string={"instance_id": instance_id})
+    scene.ids.update(instance_id=instance_id, business_key=key,
+                     timer_id=listed.get_json()[0]["id"])

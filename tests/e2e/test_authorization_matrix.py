@@ -283,6 +283,10 @@ BACKGROUND_ROWS = [
         call("GET", query=lambda scene: {"instance_id": scene.ids["instance_id"]}),
         teacher_task, "one instance's"),
     Row("POST", "/api/v1/timers/fire-due", ADMIN_ONLY, call("POST")),
+    # Demo mode only: refused to everyone here (the suite is not a demo); test_timers.py
+    # fires one in demo mode.
+    Row("POST", "/api/v1/timers/{timer_id}/fire-now", (401, 403, 403, 403, 403, 403, 403),
+        call("POST"), waiting_for_objection, "outside the demo mode", fresh=True),
 ]
 
 #                                           anon appl other r_out r_in admin audit

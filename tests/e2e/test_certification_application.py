@@ -348,3 +348,15 @@ def steps_bundle() -> dict[str, bytes]:
     from workflows.definitions.bundles import collect_bundle
 
     return collect_bundle(steps.ROOT / "bpmn" / "certification_application.bpmn")
+
+
+def test_each_missing_field_is_pointed_at_and_named(cert_api: ApiClient) -> None:
+    # a student without school and class: two problems, one at each field, never both at school
+    response = cert_api.start("certification_application", as_="liuyang",
+                              **steps.application("liuyang", school=None, class_name=None))
+    assert response.status_code == 422
+    assert sorted((e["pointer"], e["message"]) for e in response.get_json()["errors"]) == [
+        ("/data/class_name", "请填写班级"), ("/data/school", "请填写学校")]
+    only_class = cert_api.start("certification_application", as_="liuyang",
+                                **steps.application("liuyang", class_name=None))
+    assert [e["pointer"] for e in only_class.get_json()["errors"]] == ["/data/class_name"]

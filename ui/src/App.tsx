@@ -12,6 +12,7 @@ import { I18nProvider, useI18n } from "./i18n";
 import { SignIn } from "./pages/SignIn";
 
 const Inbox = lazy(() => import("./pages/Inbox"));
+const Notifications = lazy(() => import("./pages/Notifications"));
 const TaskPage = lazy(() => import("./pages/TaskPage"));
 const Apply = lazy(() => import("./pages/Apply"));
 const StartProcess = lazy(() => import("./pages/StartProcess"));
@@ -95,6 +96,7 @@ export function App() {
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/compare" element={<RequireAuth allow={isAdmin}><ComparePage /></RequireAuth>} />
+                  <Route path="/notifications" element={<RequireAuth><Notifications /></RequireAuth>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

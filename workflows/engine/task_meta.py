@@ -4,8 +4,9 @@ A lane's ``id`` is the candidate group (its ``name`` is the Chinese display name
 ``spiffworkflow:properties`` name its form (``formJsonSchemaFilename``), optional due time
 (``dueIn``, an ISO 8601 duration or ``P<n>WD`` working days) and separation-of-duties rules
 (``separationOfDuties``, ``workflows/engine/duty_rules.py``; enforced by
-``workflows/tasks/duties.py``) and the approval actions it allows (``approvalActions``,
-``sendBackTo``; ``workflows/engine/approval.py``).
+``workflows/tasks/duties.py``), the approval actions it allows (``approvalActions``,
+``sendBackTo``; ``workflows/engine/approval.py``) and the facts shown to whoever decides it
+(``summaryFields``, ``workflows/engine/summary_fields.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from workflows.engine import approval
 from workflows.engine.diagram_limits import element_lines
 from workflows.engine.duty_rules import PROPERTY as DUTIES_PROPERTY
 from workflows.engine.duty_rules import InvalidDutyRule, parse_rules
+from workflows.engine.summary_fields import PROPERTY as SUMMARY_PROPERTY
+from workflows.engine.summary_fields import InvalidSummaryField, parse_summary_fields
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -90,6 +93,11 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
             if properties.get(DUTIES_PROPERTY) and user_tasks is not None:
                 entry["duties"] = _duties(properties[DUTIES_PROPERTY], user_tasks, problems,
                                           where)
+            if properties.get(SUMMARY_PROPERTY):
+                try:
+                    entry["summary"] = parse_summary_fields(properties[SUMMARY_PROPERTY], forms)
+                except InvalidSummaryField as error:
+                    problems.append(Problem(str(error), **where))
             meta[START_FORM_KEY if is_start else task_spec.name] = entry
     return meta, problems
 

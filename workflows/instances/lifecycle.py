@@ -41,7 +41,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         definition = spec_cache.get(definition_row)
         start_meta = definition.task_meta.get(START_FORM_KEY, {})
         forms.validate(definition.form_schema(start_meta.get("form")), data,
-                       where=f"starting '{process_id}'")
+                       where=f"「{definition_row.name or process_id}」的申请")
         instance = _new_instance(uow, definition_row.id, definition_row.version, process_id,
                                  business_key=business_key, data=data, actor=actor)
         try:

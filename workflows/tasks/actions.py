@@ -99,7 +99,7 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
                              "; only they may complete it")
         duties.enforce(uow.session, task, instance, actor)  # re-checked: the case moved on
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
-        forms.validate(definition.form_schema(task.form_ref), data, where=f"task '{task.title}'")
+        forms.validate(definition.form_schema(task.form_ref), data, where=f"「{task.title}」")
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          context=uow.runtime.run_context())
         now = uow.runtime.now()

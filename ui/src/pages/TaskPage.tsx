@@ -8,6 +8,7 @@ import { useUser } from "../auth/AuthContext";
 import { loadVersion } from "../bpmn/bundle";
 import type { Bundle } from "../bpmn/bundle";
 import { CaseData } from "../components/CaseData";
+import { TaskSummary } from "../components/TaskSummary";
 import { ErrorText, Loading, StatusBadge } from "../components/Feedback";
 import { useNotices } from "../components/Notices";
 import { useI18n } from "../i18n";
@@ -99,13 +100,16 @@ export default function TaskPage() {
       <div className="two-col">
         <section className="card" aria-labelledby="case-heading">
           <h2 id="case-heading">{t("task.request")}</h2>
+          <TaskSummary task={task} />
           {instance ? <CaseData data={instance.data} bundle={bundle} testId="task-case-data" /> : <ErrorText error={instanceError} onRetry={reload} />}
           {instance && instance.completed_steps.length > 0 && (
             <>
               <h3>{t("task.history")}</h3>
               <ol className="steps">
                 {instance.completed_steps.map((step) => (
-                  <li key={step.task_id}>{t("task.step", { title: step.title, time: formatDateTime(step.completed_at) })}</li>
+                  <li key={step.task_id}>{step.completed_by_name
+                    ? t("task.stepBy", { title: step.title, name: step.completed_by_name, time: formatDateTime(step.completed_at) })
+                    : t("task.step", { title: step.title, time: formatDateTime(step.completed_at) })}</li>
                 ))}
               </ol>
             </>
@@ -119,7 +123,9 @@ export default function TaskPage() {
           {open && !mine && (
             <div className="claim-box">
               <p>{task.status === "ready" ? t("task.claimFirst") : t("task.claimedByOther")}</p>
-              <button type="button" className="btn btn-primary" disabled={busy} onClick={() => act("claim")}>{t("action.claim")}</button>
+              {task.status === "ready" && (
+                <button type="button" className="btn btn-primary" disabled={busy} onClick={() => act("claim")}>{t("action.claim")}</button>
+              )}
             </div>
           )}
           {actionError && <p className="error-box" role="alert" data-testid="task-action-error">{actionError}</p>}
