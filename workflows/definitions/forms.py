@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +21,15 @@ CUSTOM_FORMAT_PROBLEMS = {id_numbers.FORMAT: id_numbers.problem}
 @FORMAT_CHECKER.checks(id_numbers.FORMAT)
 def _is_cn_resident_id(value: object) -> bool:
     return not isinstance(value, str) or id_numbers.is_valid(value)
+
+
+# An attachment field's item: the random id an upload was given (workflows/attachments/fields.py).
+_ATTACHMENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@FORMAT_CHECKER.checks("attachment")
+def _is_attachment_id(value: object) -> bool:
+    return not isinstance(value, str) or bool(_ATTACHMENT_ID.match(value))
 
 
 @lru_cache(maxsize=512)

@@ -30,6 +30,9 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_PROPERTY = "formJsonSchemaFilename"
 DUE_PROPERTY = "dueIn"
 GROUP_PROPERTY = "candidateGroup"
+# The data field whose text the person doing the task must read first (e.g. 补正: the
+# reviewer's comment); ``workflows/tasks/task_guidance.py`` shows it.
+REASON_PROPERTY = "reasonField"
 START_FORM_KEY = "__start__"
 
 
@@ -90,6 +93,8 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
             if is_user and user_tasks is not None:
                 entry["actions"], entry["send_back_to"] = _approval_actions(
                     properties, user_tasks, problems, where)
+                if properties.get(REASON_PROPERTY):
+                    entry["reason_field"] = properties[REASON_PROPERTY]
             if properties.get(DUTIES_PROPERTY) and user_tasks is not None:
                 entry["duties"] = _duties(properties[DUTIES_PROPERTY], user_tasks, problems,
                                           where)

@@ -13,6 +13,7 @@ import { describeError, fieldProblems } from "../lib/problems";
 import { validators } from "./validator";
 import { transformErrorsFor } from "./messages";
 import { textButtonTemplates } from "./buttons";
+import AttachmentField from "../attachments/AttachmentField";
 import type { JsonSchema } from "../api/types";
 
 export interface SchemaFormProps {
@@ -40,6 +41,11 @@ export function uiSchemaFor(schema: JsonSchema, t: Translate): UiSchema {
   const ui: UiSchema = { "ui:submitButtonOptions": { norender: true } };
   const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   for (const [name, property] of Object.entries(properties)) {
+    const items = (property.type === "array" ? property.items : property) as Record<string, unknown> | undefined;
+    if (items?.format === "attachment") {
+      ui[name] = { "ui:field": "attachments" };
+      continue;
+    }
     if (property.type === "boolean") {
       ui[name] = { "ui:widget": "radio", "ui:options": { inline: true } };
     } else if (property.type === "string" && !property.format && !property.oneOf && !property.enum &&
@@ -52,6 +58,8 @@ export function uiSchemaFor(schema: JsonSchema, t: Translate): UiSchema {
   }
   return ui;
 }
+
+const FIELDS = { attachments: AttachmentField };
 
 export function translateFor(t: Translate) {
   return (key: TranslatableString, params?: string[]) => {
@@ -94,6 +102,7 @@ export default function SchemaForm(props: SchemaFormProps) {
     <Form
       schema={props.schema as RJSFSchema}
       uiSchema={uiSchema}
+      fields={FIELDS}
       formData={data}
       validator={validators[lang]}
       transformErrors={transformErrors}

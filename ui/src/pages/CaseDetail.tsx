@@ -5,6 +5,8 @@ import { apiCalls } from "../api/endpoints";
 import { useUser } from "../auth/AuthContext";
 import { loadVersion } from "../bpmn/bundle";
 import { instancePath } from "../bpmn/path";
+import CaseAttachments from "../attachments/CaseAttachments";
+import { CaseApprovalActions } from "../components/approval/CaseApprovalActions";
 import { CaseData } from "../components/CaseData";
 import { DiagramViewer } from "../components/DiagramViewer";
 import { ErrorText, Loading, StatusBadge } from "../components/Feedback";
@@ -85,6 +87,7 @@ export default function CaseDetail() {
       {user.role === "admin" && instance.status === "running" && (
         <WaitingTimers instanceId={instance.id} xml={bundle[definition.bpmn_file] ?? ""} onFired={reload} />
       )}
+      <CaseApprovalActions instance={instance} onChanged={reload} />
 
       <section aria-labelledby="diagram-heading" className="card">
         <h2 id="diagram-heading">{t("case.diagram")}</h2>
@@ -95,6 +98,8 @@ export default function CaseDetail() {
         <DiagramViewer xml={bundle[definition.bpmn_file] ?? ""} markers={markers} testId="case-diagram"
           description={currentTitles ? t("case.diagramCurrent", { steps: currentTitles }) : t("case.diagramNoCurrent")} />
       </section>
+
+      <CaseAttachments instanceId={instance.id} />
 
       <div className="two-col">
         <section aria-labelledby="data-heading" className="card">

@@ -7,6 +7,10 @@ import type { Instance, TaskDetail } from "../api/types";
 import { useUser } from "../auth/AuthContext";
 import { loadVersion } from "../bpmn/bundle";
 import type { Bundle } from "../bpmn/bundle";
+import CaseAttachments from "../attachments/CaseAttachments";
+import type { TaskGuidance } from "../components/approval/myCases";
+import { myCaseCalls } from "../components/approval/myCases";
+import { TaskApprovalActions } from "../components/approval/TaskApprovalActions";
 import { CaseData } from "../components/CaseData";
 import { TaskSummary } from "../components/TaskSummary";
 import { ErrorText, Loading, StatusBadge } from "../components/Feedback";
@@ -22,6 +26,7 @@ interface Loaded {
   instance: Instance | null;
   instanceError: unknown;
   bundle: Bundle | undefined;
+  guidance: TaskGuidance | null;
 }
 
 export default function TaskPage() {
@@ -35,7 +40,7 @@ export default function TaskPage() {
   const [busy, setBusy] = useState(false);
 
   const { data, error, loading, reload } = useLoad<Loaded>(async (signal) => {
-    const task = await apiCalls.task(id, signal);
+    const [task, guidance] = await Promise.all([apiCalls.task(id, signal), myCaseCalls.guidance(id, signal).catch(() => null)]);
     let instance: Instance | null = null;
     let instanceError: unknown = null;
     let bundle: Bundle | undefined;
@@ -45,7 +50,7 @@ export default function TaskPage() {
     } catch (failure) {
       instanceError = failure;
     }
-    return { task, instance, instanceError, bundle };
+    return { task, instance, instanceError, bundle, guidance };
   }, [id]);
 
   if (loading && !data) return <Loading />;
@@ -57,7 +62,7 @@ export default function TaskPage() {
       </section>
     );
   }
-  const { task, instance, instanceError, bundle } = data;
+  const { task, instance, instanceError, bundle, guidance } = data;
   const mine = task.status === "claimed" && task.assignee_id === user.id;
   const open = task.status === "ready" || task.status === "claimed";
 
@@ -97,6 +102,8 @@ export default function TaskPage() {
         <div><dt>{t("task.created")}</dt><dd>{formatDateTime(task.created_at)}</dd></div>
       </dl>
 
+      <CaseAttachments instanceId={task.instance_id} />
+
       <div className="two-col">
         <section className="card" aria-labelledby="case-heading">
           <h2 id="case-heading">{t("task.request")}</h2>
@@ -120,6 +127,12 @@ export default function TaskPage() {
         <section className="card" aria-labelledby="form-heading">
           <h2 id="form-heading">{t("task.form")}</h2>
           {!open && <p className="info-box" role="status">{t("task.notOpen")}</p>}
+          {open && guidance && (guidance.reason || guidance.deadline) && (
+            <div className="info-box" data-testid="task-guidance">
+              {guidance.reason && <p><strong>{guidance.reason_label}</strong>{t("common.colon")}{guidance.reason}</p>}
+              {guidance.deadline && <p>{t("task.guidanceDeadline", { time: formatDateTime(guidance.deadline) })}</p>}
+            </div>
+          )}
           {open && !mine && (
             <div className="claim-box">
               <p>{task.status === "ready" ? t("task.claimFirst") : t("task.claimedByOther")}</p>
@@ -134,6 +147,7 @@ export default function TaskPage() {
               <SchemaForm
                 schema={task.form_schema}
                 disabled={!mine}
+                formData={guidance?.prefill}
                 submitLabel={t("task.submit")}
                 onSubmit={complete}
                 idPrefix="task"
@@ -150,6 +164,7 @@ export default function TaskPage() {
           )}
         </section>
       </div>
+      {open && <TaskApprovalActions taskId={task.id} instanceId={task.instance_id} mine={mine} />}
     </section>
   );
 }
