@@ -23,6 +23,7 @@ from models import Group, HumanTask, Membership, ProcessInstance, User
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus
 from workflows.attachments import uploads
 from workflows.automation import messages, timers
+from workflows.certification import plans
 from workflows.core.clock import FrozenClock
 from workflows.core.id_numbers import check_character
 from workflows.core.unit_of_work import units_of
@@ -35,6 +36,7 @@ from workflows.tasks import actions as human_tasks
 PROCESSES = ("certification_application", "certification_appeal", "certification_reissue",
              "certification_revocation")
 KEY_PREFIX = "DEMO-RZ-"
+PLAN_CODE = "DEMO-RZ"
 # The demo's proof documents: an ID-card photo and a scanned PDF.
 DEMO_FILES = Path(__file__).resolve().parent.parent / "config" / "demo_files"
 PASSWORD = "demo123"
@@ -65,6 +67,7 @@ def seed_demo(bpmn_dir: Path, *, now: datetime | None = None) -> DemoSummary:
         return DemoSummary(created=False)
     end = now or runtime().now()
     frozen = FrozenClock(end - timedelta(days=45))
+    _publish_plan(frozen.now - timedelta(days=2), end + timedelta(days=60))
     wall, runtime().clock = runtime().clock, frozen  # the story moves this app's clock
     try:
         story = _Story(frozen, end)
@@ -88,7 +91,7 @@ class _Story:
         month = f"{self.start.year}-{self.start.month:02d}"
         a = [self.apply(i) for i in range(12)]
         a.append(self.apply(12, level=2, prior_certificate_level=3, years_experience=6,
-                            prior_certificate_no="CF320120213000088"))
+                            prior_certificate_no="GD440120213000088"))
         self.day(1)
         for case in a:
             self.do(case, "review_eligibility", "sun", eligibility_decision="approve")
@@ -302,6 +305,18 @@ def _create_applicants(count: int = 36) -> list[str]:
     return names
 
 
+def _publish_plan(opens: datetime, closes: datetime) -> None:
+    """The 认定计划 the demo applications are made against, open over the whole story."""
+    uow = unit_of_work(write=False)
+    with uow:
+        admin = uow.session.scalar(sa.select(User.id).where(User.role == "admin").limit(1))
+        if admin is None:
+            return
+        actor = load_actor(uow.session, admin)
+    plans.open_plan_for_demo(PLAN_CODE, opens=opens.date(), closes=closes.date(), actor=actor,
+                             uow=unit_of_work())
+
+
 def _name(index: int) -> str:
     return SURNAMES[index % len(SURNAMES)] + GIVEN[(index * 7) % len(GIVEN)]
 
@@ -310,7 +325,8 @@ def _application(index: int, username: str, overrides: dict[str, Any]) -> dict[s
     first17 = f"3201{index % 9 + 1:02d}{2000 + index % 7}{index % 12 + 1:02d}" \
               f"{index % 27 + 1:02d}{index + 100:03d}"
     data: dict[str, Any] = {
-        "applicant_name": _name(index), "id_number": first17 + check_character(first17),
+        "plan_code": PLAN_CODE, "applicant_name": _name(index),
+        "id_number": first17 + check_character(first17),
         "occupation": OCCUPATIONS[index % len(OCCUPATIONS)], "level": 5,
         "years_experience": 1 + index % 3, "prior_certificate_level": 0}
     if index % 6:

@@ -12,6 +12,8 @@ from models.human_task import HumanTask
 from models.instance import ProcessInstance
 from models.message import MessageSubscription, UnmatchedMessage
 from models.notification import Notification
+from models.objection import NoticeObjection
+from models.plan import CertificationPlan
 from models.rate_limit import RateLimitWindow
 from models.security import RevokedToken, SignInAttempt
 from models.service_job import Incident, ServiceJob
@@ -28,11 +30,13 @@ __all__ = [
     "Certificate",
     "CertificateEvent",
     "CertificateSequence",
+    "CertificationPlan",
     "Group",
     "HumanTask",
     "Incident",
     "Membership",
     "MessageSubscription",
+    "NoticeObjection",
     "Notification",
     "ProcessDefinition",
     "ProcessEvent",

@@ -21,7 +21,13 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from tests.api_client import PASSWORDS, ApiClient
-from tests.e2e.matrix_scenes import incident, waiting_for_objection, xiaomings_certificate
+from tests.e2e.matrix_scenes import (
+    PLAN,
+    incident,
+    published_plan,
+    waiting_for_objection,
+    xiaomings_certificate,
+)
 from tests.hardening import HARDENED_BLUEPRINTS, api_endpoints
 from tests.test_support import leave_bundle
 
@@ -237,6 +243,22 @@ CERTIFICATION_ROWS = [
                      "certification/sessions", "certification/sessions.csv", "tasks/overdue",
                      "tasks/overdue.csv")),
 ]
+EVERYONE = (200, 200, 200, 200, 200, 200, 200)
+PLAN_ROWS = [
+    Row("GET", "/api/v1/plans", EVERYONE, call("GET"), published_plan),
+    Row("GET", "/api/v1/plans/{code}", EVERYONE, call("GET"), published_plan),
+    Row("POST", "/api/v1/plans", (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: PLAN)),
+    Row("GET", "/api/v1/plans/{code}/notice", EVERYONE, call("GET"), published_plan),
+    # Anyone may object (without a token: with name and contact); no case of that key is
+    # under notice, so every caller but the read-only auditor gets the same 404.
+    Row("POST", "/api/v1/objections", (404, 404, 404, 404, 404, 404, 403),
+        call("POST", lambda scene, user: {"business_key": "RZ-MATRIX-1", "reason": "矩阵测试异议",
+                                          "name": "张三", "contact": "13800001234"})),
+    # Who objected: the 质量监督小组 (han), administrators and auditors.
+    Row("GET", "/api/v1/objections", (401, 403, 403, 403, 200, 200, 200), call("GET"),
+        users={"reviewer_in_group": "han"}),
+]
 # 转交, 退回, 加签, 撤回, 催办, 抄送, comments (the teacher's task allows all but 退回).
 APPROVAL_ROWS = [
     Row("GET", "/api/v1/tasks/{task_id}/actions", (401, 404, 404, 404, 200, 200, 200),
@@ -360,6 +382,7 @@ MATRIX: list[Row] = [
     *AUDIT_ROWS,
     *CERTIFICATION_ROWS,
     *BACKGROUND_ROWS,
+    *PLAN_ROWS,
     *APPROVAL_ROWS,
 ]
 

@@ -50,7 +50,7 @@ def test_full_pass_path_for_level_two_adds_a_comprehensive_review(
         cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
     api = cert_api
     case = steps.apply(api, "wanglei", level=2, prior_certificate_level=3,
-                       prior_certificate_no="CF320120223000017", years_experience=5)
+                       prior_certificate_no="GD440120223000017", years_experience=5)
     assert case["data"]["precheck_eligible"] is True
     steps.through_scoring(api, case["id"], theory=88, practical=91)
     assert steps.open_names(api, case["id"]) == ["comprehensive_review"]
@@ -73,7 +73,7 @@ def test_a_failed_comprehensive_review_fails_the_case(cert_api: ApiClient,
                                                       frozen_clock: FrozenClock) -> None:
     api = cert_api
     case = steps.apply(api, "wanglei", level=2, prior_certificate_level=3,
-                       prior_certificate_no="CF320120223000017", years_experience=5)
+                       prior_certificate_no="GD440120223000017", years_experience=5)
     steps.through_scoring(api, case["id"], theory=88, practical=91)
     judged = steps.do(api, case["id"], "comprehensive_review", "zheng", comprehensive_score=59.5)
     assert judged["data"]["passed"] is False
@@ -86,9 +86,9 @@ def test_a_failed_comprehensive_review_fails_the_case(cert_api: ApiClient,
     ({"years_experience": 0.5}, "五级：须累计从事本职业或相关职业工作1年（含）以上"),
     ({"level": 4, "years_experience": 2},
      "四级：无职业技能等级证书者须累计从事本职业工作6年（含）以上"),
-    ({"level": 2, "prior_certificate_level": 4, "prior_certificate_no": "CF320120214000001",
+    ({"level": 2, "prior_certificate_level": 4, "prior_certificate_no": "GD440120214000001",
       "years_experience": 20}, "二级：须取得三级及以上职业技能等级证书"),
-    ({"level": 1, "prior_certificate_level": 2, "prior_certificate_no": "CF320120212000001",
+    ({"level": 1, "prior_certificate_level": 2, "prior_certificate_no": "GD440120212000001",
       "years_experience": 2}, "一级：取得二级证书后须从事本职业工作3年（含）以上"),
 ])
 def test_the_rule_precheck_closes_ineligible_applications_with_the_reason(
@@ -103,13 +103,13 @@ def test_the_rule_precheck_closes_ineligible_applications_with_the_reason(
 
 
 @pytest.mark.parametrize(("overrides", "eligible"), [
-    ({"level": 4, "prior_certificate_level": 5, "prior_certificate_no": "CF320120245000001",
+    ({"level": 4, "prior_certificate_level": 5, "prior_certificate_no": "GD440120245000001",
       "years_experience": 3}, True),
     ({"level": 4, "years_experience": 6}, True),
-    ({"level": 3, "prior_certificate_level": 4, "prior_certificate_no": "CF320120214000001",
+    ({"level": 3, "prior_certificate_level": 4, "prior_certificate_no": "GD440120214000001",
       "years_experience": 3.5}, False),
     ({"level": 3, "years_experience": 10}, True),
-    ({"level": 1, "prior_certificate_level": 2, "prior_certificate_no": "CF320120212000001",
+    ({"level": 1, "prior_certificate_level": 2, "prior_certificate_no": "GD440120212000001",
       "years_experience": 3}, True),
 ])
 def test_the_precheck_table_boundaries(cert_api: ApiClient, overrides: dict,

@@ -52,7 +52,7 @@ def test_recusal_also_uses_the_class_written_on_the_application(cert_api: ApiCli
 
 def test_recusal_applies_to_the_comprehensive_review(cert_api: ApiClient) -> None:
     case = to_scoring(cert_api, "chenjing", level=2, prior_certificate_level=3,
-                      prior_certificate_no="CF320120223000017", years_experience=5)
+                      prior_certificate_no="GD440120223000017", years_experience=5)
     steps.score(cert_api, case, "qian")  # 机电2301 may score 数控2302
     steps.review(cert_api, case)
     task = steps.task(cert_api, case, "comprehensive_review")

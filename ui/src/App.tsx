@@ -27,6 +27,7 @@ const Incidents = lazy(() => import("./pages/admin/Incidents"));
 const AuditSearch = lazy(() => import("./pages/audit/AuditSearch"));
 const AuditInstance = lazy(() => import("./pages/audit/AuditInstance"));
 const VerifyCertificate = lazy(() => import("./pages/VerifyCertificate"));
+const PublicNotice = lazy(() => import("./pages/PublicNotice"));
 
 function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
   const { user, restoring } = useAuth();
@@ -82,6 +83,7 @@ export function App() {
                   <Route path="/" element={<Home />} />
                   <Route path="/signin" element={<SignIn />} />
                   <Route path="/verify" element={<VerifyCertificate />} />
+                  <Route path="/notice" element={<PublicNotice />} />
                   <Route path="/inbox" element={<RequireAuth allow={notAuditor}><Inbox /></RequireAuth>} />
                   <Route path="/inbox/:taskId" element={<RequireAuth allow={notAuditor}><TaskPage /></RequireAuth>} />
                   <Route path="/apply" element={<RequireAuth allow={notAuditor}><Apply /></RequireAuth>} />

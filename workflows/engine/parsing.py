@@ -209,8 +209,9 @@ def _executable_process(root: etree._Element, bpmn_file: str) -> str:
             f"{bpmn_file} must mark exactly one process isExecutable=\"true\"", problems=[
                 Problem(f"{len(executable)} executable processes; mark exactly one "
                         "isExecutable=\"true\"", file=bpmn_file,
-                        element_id=",".join(p.get("id", "") for p in candidates),
-                        line=candidates[0].sourceline)])
+                        element_id=candidates[0].get("id") or None,
+                        line=candidates[0].sourceline,
+                        extra={"processes": [p.get("id", "") for p in candidates]})])
     return executable[0].get("id", "")
 
 
@@ -236,6 +237,10 @@ def _problem_from_validation(exc: ValidationException, root: etree._Element | No
     line = exc.line_number if isinstance(exc.line_number, int) else None
     message = _clean_message(exc)
     element_id = exc.id or None
+    if root is not None:
+        if element_id is None:
+            element_id = _schema_element(message, line, root)
+        message = _as_written(message, root)
     if element_id is None and root is not None:
         element_id, found_line = _element_named_in(message, root)
         line = line or found_line
@@ -261,6 +266,32 @@ def _clean_message(exc: Exception) -> str:
     raw = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
     text = " ".join(_LXML_REPR.sub(r"\1", raw).split())
     return text.rstrip(". ") or "the diagram is not valid"
+
+
+_QUALIFIED = re.compile(r"\{([^}]*)\}([\w.-]+)")
+
+
+def _as_written(message: str, root: etree._Element) -> str:
+    """``{http://www.omg.org/spec/BPMN/20100524/MODEL}task`` as the file spells it:
+    ``bpmn:task`` (or ``task`` in the default namespace)."""
+    prefixes = {uri: prefix for prefix, uri in root.nsmap.items()}
+
+    def spelled(match: re.Match[str]) -> str:
+        prefix = prefixes.get(match.group(1))
+        return f"{prefix}:{match.group(2)}" if prefix else match.group(2)
+
+    return _QUALIFIED.sub(spelled, message)
+
+
+def _schema_element(message: str, line: int | None, root: etree._Element) -> str | None:
+    """The element a schema error names (``Element '{ns}tag': ...``), by tag and line."""
+    match = re.match(r"Element '(\{[^}]*\}[\w.-]+)'", message)
+    if match is None:
+        return None
+    for element in root.iter(match.group(1)):
+        if line is None or element.sourceline == line:
+            return element.get("id") or None
+    return None
 
 
 def _element_named_in(message: str, root: etree._Element) -> tuple[str | None, int | None]:

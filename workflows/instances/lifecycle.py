@@ -46,6 +46,9 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         cited = attachment_fields.check_cited(
             uow.session, schema, data, actor=actor, instance_id=None,
             case_limit=uow.runtime.settings.attachment_max_case_bytes)
+        check = uow.runtime.start_checks.get(process_id)
+        if check is not None:
+            data = check(uow.session, data, now=uow.runtime.now())
         instance = _new_instance(uow, definition_row.id, definition_row.version, process_id,
                                  business_key=business_key, data=data, actor=actor,
                                  cited=cited)
