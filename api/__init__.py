@@ -49,13 +49,23 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for module in (messages, notifications, incidents, timers):  # background work (worker/)
         api.register_blueprint(module.bp)
-    from api.blueprints import approval, attachments, batch, certificates, reports
+    from api.blueprints import (
+        applicants,
+        approval,
+        attachments,
+        batch,
+        certificates,
+        notices,
+        plans,
+        reports,
+    )
 
     api.register_blueprint(attachments.bp)  # documents uploaded for forms
 
-    for module in (certificates, batch, reports):  # skill-level certification
+    for module in (certificates, batch, reports, plans, notices):  # skill-level certification
         api.register_blueprint(module.bp)
     api.register_blueprint(approval.bp)  # 转交, 退回, 加签, 撤回, 催办, 抄送, comments
+    api.register_blueprint(applicants.bp)  # 我的申请, a task's reason and deadline
     register_audit_hooks(app)  # auditors change nothing; their reads are logged
     register_error_handlers(app, api)
     from api.web_ui import register_web_ui

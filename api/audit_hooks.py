@@ -29,6 +29,8 @@ WRITE_EXEMPT_ENDPOINTS = frozenset({"auth.sign_in", "auth.logout"})
 # successful GET by an auditor is logged, so a blueprint added later is logged by default.
 NON_PERSONAL_BLUEPRINTS = frozenset({"health", "auth", "definitions", "api-docs",
                                      "docs_assets", "static"})
+# Blueprints whose use cases log reads themselves, staff's too, with the case they belong to.
+SELF_LOGGING_BLUEPRINTS = frozenset({"attachments"})
 
 
 def register_audit_hooks(app: Flask) -> None:
@@ -63,7 +65,8 @@ def _record_personal_data_reads(response: Response) -> Response:
     actor = g.get("actor")
     if (actor is None or actor.role not in LOGGED_ROLES or request.method != "GET"
             or response.status_code >= 400
-            or request.blueprint is None or request.blueprint in NON_PERSONAL_BLUEPRINTS):
+            or request.blueprint is None or request.blueprint in NON_PERSONAL_BLUEPRINTS
+            or request.blueprint in SELF_LOGGING_BLUEPRINTS):
         return response
     args = request.view_args or {}
     instance_id = args.get("instance_id") or request.args.get("instance_id", type=int)

@@ -123,6 +123,16 @@ def current_actor() -> Actor:
     return g.actor
 
 
+def optional_actor() -> Actor | None:
+    """The signed-in actor of a public endpoint, or None without a token (a token that is
+    sent must be valid: 401 otherwise)."""
+    if not request.headers.get("Authorization"):
+        return None
+    actor, claims = _actor_from_request()
+    g.actor, g.token_claims = actor, claims
+    return actor
+
+
 def current_token_claims() -> dict[str, Any]:
     """The verified claims of the request's token (``jti``, ``exp``...), e.g. to sign out."""
     return g.token_claims

@@ -1,8 +1,12 @@
-"""Back up and restore the database, and check every history chain of a restored copy.
+"""Back up and restore the database and the attachments' files, and check every history chain
+and every attached file of a restored copy.
 
 SQLite uses the online backup API (a consistent copy even while the service runs, WAL
 included); PostgreSQL uses ``pg_dump --format=custom`` / ``pg_restore``, which must be on the
-PATH and at least as new as the server. See docs/operations.md.
+PATH and at least as new as the server. Files of the ``database`` attachment store are inside
+the database; those of the ``local`` store are copied beside the backup, into
+``<backup>.attachments/`` (content-addressed, so a file already there is not copied again).
+See docs/operations.md.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
-from models import ProcessEvent, ProcessInstance
+from models import Attachment, ProcessEvent, ProcessInstance
+from workflows.audit.files import rehash
+from workflows.core.blobs import BlobStore
 from workflows.core.history import verify_instance_chain
 
 
@@ -66,10 +72,38 @@ def restore_database(database_url: str, source: Path, *, force: bool = False) ->
         raise BackupError(f"cannot restore a {url.get_backend_name()} database")
 
 
+def files_beside(backup: Path) -> Path:
+    """Where the local store's files of ``backup`` are kept."""
+    return backup.with_name(backup.name + ".attachments")
+
+
+def copy_files(source: Path, target: Path) -> int:
+    """Copy a local store's ``files`` tree (``<ab>/<sha256>``); how many files were new."""
+    copied = 0
+    if not source.is_dir():
+        return copied
+    for folder in sorted(source.iterdir()):
+        if not folder.is_dir():
+            continue
+        for item in sorted(folder.iterdir()):
+            if item.name.startswith(".") or not item.is_file():
+                continue  # a file being written (``.<sha>.<pid>.part``)
+            destination = target / folder.name / item.name
+            if destination.exists():
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            partial = destination.with_name(f".{item.name}.restore")
+            shutil.copyfile(item, partial)
+            os.replace(partial, destination)
+            copied += 1
+    return copied
+
+
 @dataclass
 class ChainReport:
     instances: int = 0
     events: int = 0
+    files: int = 0
     broken: list[str] = field(default_factory=list)
 
     @property
@@ -101,6 +135,26 @@ def verify_chains(database_url: str, *, key: bytes) -> ChainReport:
     finally:
         engine.dispose()
     return report
+
+
+def verify_files(database_url: str, store: BlobStore, report: ChainReport) -> None:
+    """Every attachment's file is in ``store`` with the SHA-256 and size it was stored with."""
+    engine = sa.create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            files = session.execute(sa.select(Attachment.sha256, sa.func.max(Attachment.size))
+                                    .group_by(Attachment.sha256)
+                                    .order_by(Attachment.sha256)).all()
+    finally:
+        engine.dispose()
+    for sha256, size in files:
+        report.files += 1
+        found = rehash(store, sha256)
+        if found is None:
+            report.broken.append(f"attachment file {sha256} is missing")
+        elif found != (sha256, size):
+            report.broken.append(f"attachment file {sha256} changed (its content no longer "
+                                 "has its SHA-256 and size)")
 
 
 def _sqlite_path(url: URL) -> Path:

@@ -21,7 +21,9 @@ import sqlalchemy as sa
 from api.context import runtime, unit_of_work
 from models import Group, HumanTask, Membership, ProcessInstance, User
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus
+from workflows.attachments import uploads
 from workflows.automation import messages, timers
+from workflows.certification import plans
 from workflows.core.clock import FrozenClock
 from workflows.core.id_numbers import check_character
 from workflows.core.unit_of_work import units_of
@@ -35,6 +37,9 @@ from workflows.tasks import actions as human_tasks
 PROCESSES = ("certification_application", "certification_appeal", "certification_reissue",
              "certification_revocation")
 KEY_PREFIX = "DEMO-RZ-"
+PLAN_CODE = "DEMO-RZ"
+# The demo's proof documents: an ID-card photo and a scanned PDF.
+DEMO_FILES = Path(__file__).resolve().parent.parent / "config" / "demo_files"
 PASSWORD = "demo123"
 CLASSES = ("机电2301", "数控2302", "电商2303", "汽修2304")
 OCCUPATIONS = ("电工", "数控车工", "电子商务师", "汽车维修工")
@@ -63,6 +68,7 @@ def seed_demo(bpmn_dir: Path, *, now: datetime | None = None) -> DemoSummary:
         return DemoSummary(created=False)
     end = now or runtime().now()
     frozen = FrozenClock(end - timedelta(days=45))
+    _publish_plan(frozen.now - timedelta(days=2), end + timedelta(days=60))
     wall, runtime().clock = runtime().clock, frozen  # the story moves this app's clock
     try:
         story = _Story(frozen, end)
@@ -86,7 +92,7 @@ class _Story:
         month = f"{self.start.year}-{self.start.month:02d}"
         a = [self.apply(i) for i in range(12)]
         a.append(self.apply(12, level=2, prior_certificate_level=3, years_experience=6,
-                            prior_certificate_no="CF320120213000088"))
+                            prior_certificate_no="GD440120213000088"))
         self.day(1)
         for case in a:
             self.do(case, "review_eligibility", "sun", eligibility_decision="approve")
@@ -175,8 +181,18 @@ class _Story:
         self.clock.now = self.start + timedelta(days=number, hours=1 + self._next % 7)
         timers.fire_due_timers(uows=units_of(runtime()))
 
+    def upload(self, username: str, name: str, sample: str) -> str:
+        """``username`` uploads one of the demo's sample files; the id a form cites."""
+        spool = uploads.open_spool(runtime())
+        spool.write((DEMO_FILES / sample).read_bytes())
+        row = uploads.save_upload(spool, filename=name, actor=self.actor(username),
+                                  uow=unit_of_work())
+        return row.public_id
+
     def apply(self, index: int, **overrides: Any) -> int:
         user = self.applicants[index]
+        overrides.setdefault("documents", [self.upload(user, "身份证.png", "id-card.png"),
+                                           self.upload(user, "学历证明.pdf", "proof.pdf")])
         data = _application(index, user, overrides)
         case = self.start_process("certification_application", user,
                                   key=f"{KEY_PREFIX}{index + 1:04d}", **data)
@@ -216,7 +232,8 @@ class _Story:
         filed = self.start_process("certification_reissue", self.owner(case),
                                    certificate_no=number, holder_name=name, id_number=id_number,
                                    loss_statement="宿舍搬迁时遗失，已登报声明",
-                                   documents=["doc://demo/id-card"])
+                                   documents=[self.upload(self.owner(case), "身份证.png",
+                                                          "id-card.png")])
         self.do(filed, "verify_identity", "cao", identity_verified=True,
                 verification_note="核对身份证原件与登记信息一致")
 
@@ -224,7 +241,7 @@ class _Story:
         number, _, _ = self.certificate_of(case)
         filed = self.start_process("certification_revocation", "han", certificate_no=number,
                                    fraud_finding="经查工作年限证明系伪造",
-                                   evidence=["doc://demo/inquiry"])
+                                   evidence=[self.upload("han", "调查笔录.pdf", "proof.pdf")])
         self.do(filed, "approve_revocation", "xu", revocation_approved=True)
 
     # --- lookups ----------------------------------------------------------------------
@@ -291,6 +308,18 @@ def _create_applicants(count: int = 36) -> list[str]:
     return names
 
 
+def _publish_plan(opens: datetime, closes: datetime) -> None:
+    """The 认定计划 the demo applications are made against, open over the whole story."""
+    uow = unit_of_work(write=False)
+    with uow:
+        admin = uow.session.scalar(sa.select(User.id).where(User.role == "admin").limit(1))
+        if admin is None:
+            return
+        actor = load_actor(uow.session, admin)
+    plans.open_plan_for_demo(PLAN_CODE, opens=opens.date(), closes=closes.date(), actor=actor,
+                             uow=unit_of_work())
+
+
 def _name(index: int) -> str:
     return SURNAMES[index % len(SURNAMES)] + GIVEN[(index * 7) % len(GIVEN)]
 
@@ -299,10 +328,10 @@ def _application(index: int, username: str, overrides: dict[str, Any]) -> dict[s
     first17 = f"3201{index % 9 + 1:02d}{2000 + index % 7}{index % 12 + 1:02d}" \
               f"{index % 27 + 1:02d}{index + 100:03d}"
     data: dict[str, Any] = {
-        "applicant_name": _name(index), "id_number": first17 + check_character(first17),
+        "plan_code": PLAN_CODE, "applicant_name": _name(index),
+        "id_number": first17 + check_character(first17),
         "occupation": OCCUPATIONS[index % len(OCCUPATIONS)], "level": 5,
-        "years_experience": 1 + index % 3, "prior_certificate_level": 0,
-        "documents": [f"doc://demo/{username}/id-card", f"doc://demo/{username}/proof"]}
+        "years_experience": 1 + index % 3, "prior_certificate_level": 0}
     if index % 6:
         data.update(applicant_type="student", school="市职业技术学校",
                     class_name=CLASSES[index % len(CLASSES)])

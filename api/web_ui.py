@@ -22,10 +22,12 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # No inline or foreign scripts. 'unsafe-eval' is needed by Ajv, which compiles each form's JSON
 # Schema (known only at run time, from a deployment) to a function; it does not admit injected
 # scripts. bpmn-js and dmn-js set inline styles and embed their icon fonts as data: URIs.
+# Attachment previews are blob: URLs the app made from files it downloaded with the token:
+# photos as images, PDFs in a frame (the browser's own PDF viewer).
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
                            "'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-                           "connect-src 'self'; object-src 'none'; base-uri 'self'; "
-                           "frame-ancestors 'none'; form-action 'self'")
+                           "connect-src 'self'; frame-src blob:; object-src 'none'; "
+                           "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
 BUILD_HINT = ("The certflow web app is not built. Install Node.js 20.19 or newer with npm, "
               "then run `bash scripts/build-ui.sh` (scripts/run-demo.sh does it for you). The API "
               "works without it.")
@@ -63,8 +65,10 @@ def register_web_ui(app: Flask) -> None:
             if path.startswith("assets/"):
                 response.headers["Cache-Control"] = IMMUTABLE
             return response
-        if path.startswith("assets/") or "." in path.rsplit("/", 1)[-1]:
-            raise NotFound(f"'{path}' is not part of the web app")  # a missing file, not a page
+        if path.startswith("assets/") or ("/" not in path and "." in path):
+            # a missing file, not a page; a page's own path may end in a file name
+            # (/admin/definitions/…/dmn/cert_policy.dmn), so only top-level names count
+            raise NotFound(f"'{path}' is not part of the web app")
         return _index(root)
 
 

@@ -146,6 +146,11 @@ class Settings(BaseSettings):
                                   ge=0)
     verify_rate_window_s: int = _var("CERTFLOW_VERIFY_RATE_WINDOW", 60,
                                      "window of that limit, seconds", gt=0)
+    objection_rate_limit: int = _var("CERTFLOW_OBJECTION_RATE_LIMIT", 5,
+                                     "objections without sign-in per client and window on the "
+                                     "public 公示 page; 0: no limit", ge=0)
+    objection_rate_window_s: int = _var("CERTFLOW_OBJECTION_RATE_WINDOW", 3600,
+                                        "window of that limit, seconds", gt=0)
     sign_in_address_limit: int = _var("CERTFLOW_SIGN_IN_ADDRESS_LIMIT", 30,
                                       "unsuccessful sign-ins one client address may make per "
                                       "window over all user names; 0: no limit", ge=0)

@@ -20,6 +20,8 @@ from models.human_task import HumanTask
 from models.instance import ProcessInstance
 from models.message import MessageSubscription, UnmatchedMessage
 from models.notification import Notification
+from models.objection import NoticeObjection
+from models.plan import CertificationPlan
 from models.rate_limit import RateLimitWindow
 from models.security import RevokedToken, SignInAttempt
 from models.service_job import Incident, ServiceJob
@@ -36,6 +38,7 @@ __all__ = [
     "Certificate",
     "CertificateEvent",
     "CertificateSequence",
+    "CertificationPlan",
     "ConflictDeclaration",
     "Enrolment",
     "Group",
@@ -43,6 +46,7 @@ __all__ = [
     "Incident",
     "Membership",
     "MessageSubscription",
+    "NoticeObjection",
     "Notification",
     "OrgUnit",
     "Person",

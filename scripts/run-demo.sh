@@ -15,8 +15,13 @@ certflow seed-demo  # ~36 certification cases in every state, six weeks of histo
 host="${CERTFLOW_HOST:-127.0.0.1}"
 port="${CERTFLOW_PORT:-5000}"
 echo "==> certflow on http://$host:$port  (web app: /, API: /api/v1, OpenAPI: /api/openapi.json)"
-echo "    demo sign-in: admin/admin123, zhang/zhang123 (班主任), xiaoming/xiaoming123 (学生)"
-echo "    certification: sun/sun123 (资格审核), zhou/zhou123 (考务), zheng/zheng123 (考评员),"
-echo "      he/he123 (成绩审核), han/han123 (质量监督), xu/xu123 (领导小组), cao/cao123 (证书管理),"
-echo "      applicants stu01..stu36/demo123; public check: /api/v1/certificates/verify"
+echo "    demo sign-ins (user / password / name; README, \"Demo sign-ins\"):"
+.venv/bin/python - "${CERTFLOW_SEED_FILE:-config/demo_users.json}" <<'PY'
+import json, sys
+data = json.load(open(sys.argv[1], encoding="utf-8"))
+for user in data["users"] if isinstance(data, dict) else data:
+    print(f"      {user['username']} / {user['password']} / {user['display_name']}")
+PY
+echo "      certification applicants stu01..stu36 / demo123; public check: /verify"
+echo "    another port: CERTFLOW_PORT=8080 bash scripts/run-demo.sh"
 exec certflow serve --demo --host "$host" --port "$port"

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,6 +55,10 @@ def main() -> None:
                 print(f"skipped {path.name}: {error.detail}", flush=True)
         for line in seed_certificates():
             print(line, flush=True)
+        for line in seed_ended_cases():
+            print(line, flush=True)
+        for line in seed_notice():
+            print(line, flush=True)
         db.session.remove()
     # Request lines would bury the failures the test script prints from this log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -66,6 +71,23 @@ def main() -> None:
         server.serve_forever()
 
 
+def _publish_plan() -> None:
+    """The 认定计划 the seeded applications are made against (open for years)."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from api.context import unit_of_work
+    from models import User, db
+    from workflows.certification import plans
+    from workflows.identity.users import load_actor
+
+    admin = db.session.scalar(sa.select(User.id).where(User.role == "admin").limit(1))
+    if admin is not None:
+        plans.open_plan_for_demo("UI-RZ", opens=date(2020, 1, 1), closes=date(2098, 12, 31),
+                                 actor=load_actor(db.session, admin), uow=unit_of_work())
+
+
 def seed_certificates() -> list[str]:
     """Two register entries for the public check (ui/e2e/06-public-verify.spec.ts): a valid
     certificate of 刘洋 and a revoked one of 陈静.
@@ -76,8 +98,9 @@ def seed_certificates() -> list[str]:
     """
     import sqlalchemy as sa
 
-    from api.context import unit_of_work
+    from api.context import runtime, unit_of_work
     from models import User, db
+    from workflows.attachments import uploads
     from workflows.certification import register as certificates
     from workflows.core.errors import CertflowError
     from workflows.core.id_numbers import check_character
@@ -93,12 +116,20 @@ def seed_certificates() -> list[str]:
         if user_id is None:
             return [f"skipped certificates: no demo user {username}"]
         actor = load_actor(db.session, user_id)
+        proof = []
+        for sample in ("id-card.png", "proof.pdf"):  # the applicant's uploaded proof
+            spool = uploads.open_spool(runtime())
+            spool.write((settings_root() / "config" / "demo_files" / sample).read_bytes())
+            proof.append(uploads.save_upload(spool, filename=sample, actor=actor,
+                                             uow=unit_of_work()).public_id)
         try:
+            _publish_plan()
             case = start_instance("certification_application", business_key=f"UI-CERT-{username}",
-                                  data={"applicant_name": name, "id_number": id_number,
+                                  data={"plan_code": "UI-RZ", "applicant_name": name,
+                                        "id_number": id_number,
                                         "occupation": "电工", "level": 5, "years_experience": 1.5,
                                         "prior_certificate_level": 0,
-                                        "documents": ["doc://id-card", "doc://study-proof"],
+                                        "documents": proof,
                                         "applicant_type": "student", "school": "市职业技术学校",
                                         "class_name": class_name},
                                   actor=actor, uow=unit_of_work())
@@ -118,6 +149,155 @@ def seed_certificates() -> list[str]:
                          f"{'revoked' if revoked else 'valid'}")
             uow.commit()
     return lines
+
+
+def seed_notice() -> list[str]:
+    """赵敏's 五级 电工 result under public notice (ui/e2e/07-public-notice.spec.ts): her case
+    is played through with the app's clock set back 17 days, so its five-working-day notice
+    still runs when the tests start. Run inside an app context."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from api.context import runtime, unit_of_work
+    from models import HumanTask, User, db
+    from models.statuses import OPEN_TASK_STATUSES
+    from workflows.attachments import uploads
+    from workflows.automation import timers
+    from workflows.core.clock import FrozenClock
+    from workflows.core.errors import CertflowError
+    from workflows.core.id_numbers import check_character
+    from workflows.core.unit_of_work import units_of
+    from workflows.identity.users import load_actor
+    from workflows.instances.lifecycle import start_instance
+    from workflows.tasks import actions as human_tasks
+
+    def actor(username: str) -> Any:
+        user_id = db.session.scalar(sa.select(User.id).where(User.username == username))
+        return load_actor(db.session, user_id)
+
+    def do(case: int, task_name: str, username: str, **data: Any) -> None:
+        task_id = db.session.scalar(sa.select(HumanTask.id).where(
+            HumanTask.instance_id == case, HumanTask.task_name == task_name,
+            HumanTask.status.in_(OPEN_TASK_STATUSES)))
+        human_tasks.complete_task(task_id, data=data, actor=actor(username), uow=unit_of_work(),
+                                  claim_if_ready=True)
+
+    wall = runtime().clock
+    clock = FrozenClock(wall() - timedelta(days=17))
+    runtime().clock = clock
+    first17 = "320102" + "20060518" + "789"
+    try:
+        _publish_plan()
+        spool = uploads.open_spool(runtime())
+        spool.write((settings_root() / "config" / "demo_files" / "id-card.png").read_bytes())
+        proof = uploads.save_upload(spool, filename="id-card.png", actor=actor("zhaomin"),
+                                    uow=unit_of_work()).public_id
+        case = start_instance("certification_application", business_key="UI-GS-zhaomin", data={
+            "plan_code": "UI-RZ", "applicant_name": "赵敏", "id_number": first17 + check_character(
+                first17), "occupation": "电工", "level": 5, "years_experience": 1.5,
+            "prior_certificate_level": 0, "documents": [proof],
+            "applicant_type": "student", "school": "市职业技术学校", "class_name": "电商2303"},
+            actor=actor("zhaomin"), uow=unit_of_work()).instance.id
+        do(case, "review_eligibility", "sun", eligibility_decision="approve")
+        exam = (clock.now + timedelta(days=1)).date().isoformat()
+        do(case, "schedule_exam", "zhou", exam_session=f"{exam[:7]}-S01", venue="实训楼301",
+           theory_at=f"{exam}T09:00:00+08:00", practical_at=f"{exam}T14:00:00+08:00")
+        do(case, "record_attendance", "zhou", attended=True)
+        do(case, "score_exam", "zheng", theory_score=81, practical_score=77)
+        do(case, "review_scores", "he", scores_confirmed=True)
+        clock.now += timedelta(days=16)  # the re-check window closes
+        timers.fire_due_timers(uows=units_of(runtime()))
+        do(case, "approve_results", "xu", results_approved=True)
+    except CertflowError as error:
+        return [f"skipped notice: {error}"]
+    finally:
+        runtime().clock = wall
+    return ["notice UI-GS-zhaomin 赵敏 under public notice"]
+
+
+def settings_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def seed_ended_cases() -> list[str]:
+    """Two ended applications of 赵敏 for 我的申请 (ui/e2e/08-my-cases.spec.ts): one the rule
+    pre-check found ineligible, one played through every step to its certificate, with the
+    app's clock set back 40 days and moved on as the re-check window and public notice pass.
+    Run inside an app context."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from api.context import runtime, unit_of_work
+    from models import HumanTask, User, db
+    from models.statuses import OPEN_TASK_STATUSES
+    from workflows.attachments import uploads
+    from workflows.automation import timers
+    from workflows.core.clock import FrozenClock
+    from workflows.core.errors import CertflowError
+    from workflows.core.id_numbers import check_character
+    from workflows.core.unit_of_work import units_of
+    from workflows.identity.users import load_actor
+    from workflows.instances.lifecycle import start_instance
+    from workflows.tasks.actions import claim_task, complete_task
+
+    def actor(username: str) -> Any:
+        return load_actor(db.session, db.session.scalar(
+            sa.select(User.id).where(User.username == username)))
+
+    def proof() -> list[str]:  # the applicant's uploaded proof, for one application
+        ids = []
+        for sample in ("id-card.png", "proof.pdf"):
+            spool = uploads.open_spool(runtime())
+            spool.write((settings_root() / "config" / "demo_files" / sample).read_bytes())
+            ids.append(uploads.save_upload(spool, filename=sample, actor=actor("zhaomin"),
+                                           uow=unit_of_work()).public_id)
+        return ids
+
+    first17 = "320102" + "20060518" + "789"
+    data = {"plan_code": "UI-RZ", "applicant_name": "赵敏",
+            "id_number": first17 + check_character(first17), "occupation": "电子商务师",
+            "level": 5, "years_experience": 1.5, "prior_certificate_level": 0,
+            "applicant_type": "student", "school": "市职业技术学校", "class_name": "电商2303"}
+    wall = runtime().clock
+    clock = FrozenClock(wall() - timedelta(days=40))
+    runtime().clock = clock
+    try:
+        _publish_plan()
+        start_instance("certification_application", business_key="UI-MY-INELIGIBLE",
+                       data={**data, "years_experience": 0.5, "documents": proof()},
+                       actor=actor("zhaomin"),
+                       uow=unit_of_work())
+        case = start_instance("certification_application", business_key="UI-MY-CERTIFIED",
+                              data={**data, "documents": proof()}, actor=actor("zhaomin"),
+                              uow=unit_of_work()).instance.id
+
+        def do(name: str, user: str, **answers: Any) -> None:
+            task_id = db.session.scalar(sa.select(HumanTask.id).where(
+                HumanTask.instance_id == case, HumanTask.task_name == name,
+                HumanTask.status.in_(OPEN_TASK_STATUSES)))
+            claim_task(task_id, actor=actor(user), uow=unit_of_work())
+            complete_task(task_id, data=answers, actor=actor(user), uow=unit_of_work())
+            db.session.remove()
+
+        do("review_eligibility", "sun", eligibility_decision="approve")
+        do("schedule_exam", "zhou", exam_session="2026-11-S09", venue="实训楼402",
+           theory_at="2026-11-20T09:00:00+08:00", practical_at="2026-11-21T09:00:00+08:00")
+        do("record_attendance", "zhou", attended=True)
+        do("score_exam", "zheng", theory_score=86, practical_score=90)
+        do("review_scores", "he", scores_confirmed=True)
+        clock.advance(days=16)  # the re-check window closes
+        timers.fire_due_timers(uows=units_of(runtime()))
+        do("approve_results", "xu", results_approved=True)
+        clock.advance(days=9)  # the public notice ends without objection
+        timers.fire_due_timers(uows=units_of(runtime()))
+    except CertflowError as error:  # e.g. the diagram is not deployed (another team at work)
+        return [f"skipped ended cases: {error}"]
+    finally:
+        runtime().clock = wall
+        db.session.remove()
+    return ["ended cases of zhaomin: ineligible, certified"]
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ from flask import Flask
 
 HARDENED_BLUEPRINTS = ("health", "auth", "definitions", "instances", "tasks", "audit",
                        "certificates", "batch", "reports", "incidents", "timers", "messages",
-                       "notifications", "attachments", "approval", "directory")
+                       "notifications", "attachments", "approval",
+                       "applicants", "plans", "notices", "directory")
 
 
 @dataclass(frozen=True, order=True)

@@ -67,3 +67,32 @@ def task_then_loop(pid: str = "runaway_after_task") -> bytes:
              _flow("g2_g1", "g2", "g1")]
     parts.append(TAIL)
     return "".join(parts).encode()
+
+
+def script_chain(count: int, pid: str = "long_chain") -> bytes:
+    """``count`` script tasks one after the other."""
+    parts = [HEAD.format(pid=pid)]
+    previous = "start"
+    for i in range(count):
+        parts.append(f'<bpmn:scriptTask id="t{i}"><bpmn:script>n = {i}</bpmn:script>'
+                     '</bpmn:scriptTask>\n')
+        parts.append(_flow(f"f{i}", previous, f"t{i}"))
+        previous = f"t{i}"
+    parts += [_flow("f_end", previous, "end"), TAIL]
+    return "".join(parts).encode()
+
+
+def parallel_user_tasks(count: int, pid: str = "many_user_tasks") -> bytes:
+    """A fork into ``count`` user tasks in one lane, joined again."""
+    refs = "".join(f"<bpmn:flowNodeRef>u{i}</bpmn:flowNodeRef>" for i in range(count))
+    parts = [HEAD.format(pid=pid),
+             f'<bpmn:laneSet id="lanes"><bpmn:lane id="class_teacher">{refs}</bpmn:lane>'
+             '</bpmn:laneSet>\n',
+             '<bpmn:parallelGateway id="fork"/>\n', '<bpmn:parallelGateway id="join"/>\n',
+             _flow("f_start", "start", "fork")]
+    for i in range(count):
+        parts.append(f'<bpmn:userTask id="u{i}" name="任务{i}"/>\n')
+        parts.append(_flow(f"a{i}", "fork", f"u{i}"))
+        parts.append(_flow(f"b{i}", f"u{i}", "join"))
+    parts += [_flow("f_end", "join", "end"), TAIL]
+    return "".join(parts).encode()

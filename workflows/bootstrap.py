@@ -9,9 +9,12 @@ functions.
 
 from __future__ import annotations
 
+from functools import partial
+
 from config import Settings
 from workflows.attachments.store import make_store
 from workflows.automation.service_registry import ServiceRegistry
+from workflows.certification import application_checks
 from workflows.core.runtime import Runtime
 from workflows.identity.passwords import Argon2Passwords
 
@@ -25,10 +28,15 @@ BUILTIN_SERVICE_MODULES = (
 
 def bootstrap(settings: Settings) -> Runtime:
     """Everything the use cases run with, from ``settings`` (validated when they were read)."""
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         passwords=Argon2Passwords(time_cost=settings.password_time_cost,
                                   memory_cost_kib=settings.password_memory_cost_kib),
         services=ServiceRegistry((*BUILTIN_SERVICE_MODULES, *settings.service_modules)),
         blobs=make_store(settings),
     )
+    # An application must fit a published, open 认定计划 and the person's other applications
+    # and certificates (workflows/certification/plans.py, application_checks.py).
+    runtime.start_checks["certification_application"] = partial(
+        application_checks.check_application, issuer_code=runtime.issuer_code)
+    return runtime

@@ -161,7 +161,7 @@ def export(query: dict[str, Any]) -> Response:
     result = build_export(db.session(), exporter=current_actor(),
                           key=_settings().audit_signing_key, now=runtime().now(),
                           instance_id=query.get("instance_id"), since=query.get("from_"),
-                          until=query.get("to"))
+                          until=query.get("to"), store=runtime().blobs)
     response = Response(result.content, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     response.headers["X-Audit-Event-Count"] = str(result.manifest["event_count"])

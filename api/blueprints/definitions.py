@@ -36,7 +36,7 @@ def deploy(body: dict[str, Any]) -> tuple[Any, int]:
     Bad bundles are refused with 422 naming the file, element and line of each problem;
     bodies over the upload limit with 413.
     """
-    contents = {_file_name(upload): upload.read() for upload in body["files"]}
+    contents = _contents(body["files"])
     result = definitions.deploy_definition(contents, actor=current_actor(), uow=unit_of_work(),
                                            process_id=body.get("process_id"))
     result.definition.created = result.created  # type: ignore[attr-defined]
@@ -54,10 +54,24 @@ def validate(body: dict[str, Any]) -> dict[str, bool]:
     The modeler calls this while an administrator edits: 200 ``{"valid": true}``, or 422 with
     the file, element and line of each problem.
     """
-    contents = {_file_name(upload): upload.read() for upload in body["files"]}
+    contents = _contents(body["files"])
     definitions.validate_definition(contents, actor=current_actor(),
                                     process_id=body.get("process_id"))
     return {"valid": True}
+
+
+def _contents(uploads: list[FileStorage]) -> dict[str, bytes]:
+    """The uploaded files by name; two files of one name would silently replace each other."""
+    contents: dict[str, bytes] = {}
+    for upload in uploads:
+        name = _file_name(upload)
+        if name in contents:
+            raise InvalidDefinition(
+                f"{name}: 同一次上传中有两个文件都名为“{name}”", problems=[Problem(
+                    f"同一次上传中有两个文件都名为“{name}”；请重命名其中一个", file=name,
+                    pointer="/files")])
+        contents[name] = upload.read()
+    return contents
 
 
 def _file_name(upload: FileStorage) -> str:

@@ -14,11 +14,14 @@ from api.schemas.instances import (
     InstanceStartSchema,
     InstanceTerminateSchema,
     instance_payload,
+    user_names,
 )
 from models import db
 from workflows.core import history
 from workflows.instances import control as instance_control
 from workflows.instances import lifecycle as instances
+
+EVENT_FIELDS = ("id", "seq", "kind", "at", "actor_id", "task_name", "payload", "prev_hash", "hash")
 
 bp = CertflowBlueprint("instances", __name__, url_prefix="/api/v1",
                        description="Process instances")
@@ -67,7 +70,11 @@ def get(instance_id: int) -> dict[str, Any]:
 def events(instance_id: int) -> list[Any]:
     """The instance's history, in order."""
     instances.get_instance(db.session(), instance_id, actor=current_actor())  # visibility check
-    return history.list_events(db.session(), instance_id)
+    rows = history.list_events(db.session(), instance_id)
+    names = user_names({row.actor_id for row in rows if row.actor_id is not None})
+    return [{**{column: getattr(row, column) for column in EVENT_FIELDS},
+             "actor_name": names.get(row.actor_id) if row.actor_id is not None else None}
+            for row in rows]
 
 
 @bp.post("/instances/<int:instance_id>/suspend")

@@ -6,6 +6,7 @@ from flask import Response, jsonify
 
 from api.auth import current_actor, login_required
 from api.context import now, unit_of_work
+from api.masking import mask_text
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.instances import InstanceSchema, instance_payload
 from api.schemas.tasks import (
@@ -19,6 +20,7 @@ from api.schemas.tasks import (
 from models import HumanTask, db
 from workflows.tasks import actions as human_tasks
 from workflows.tasks.inbox import InboxFilter, list_inbox
+from workflows.tasks.summaries import task_summaries
 
 bp = CertflowBlueprint("tasks", __name__, url_prefix="/api/v1",
                        description="User tasks and the inbox")
@@ -38,8 +40,13 @@ def inbox(query: dict[str, Any]) -> Response:
     page = list_inbox(db.session(), current_actor(), filters, now=at, page=query["page"],
                       per_page=query["per_page"])
     # Already serialized (the schema above documents it): see inbox_items.
+    items = inbox_items(page.tasks, at)
+    summaries = task_summaries(db.session(), page.tasks)
+    for item in items:
+        item["summary"] = [{"label": entry["label"], "value": mask_text(entry["value"])}
+                           for entry in summaries.get(item["id"], [])]
     return jsonify({
-        "items": inbox_items(page.tasks, at), "total": page.total,
+        "items": items, "total": page.total,
         "total_is_exact": page.total_is_exact, "page": page.page, "per_page": page.per_page})
 
 
@@ -52,6 +59,7 @@ def get(task_id: int) -> dict[str, Any]:
     task = human_tasks.get_task(db.session(), task_id, actor=current_actor())
     payload = {column.key: getattr(task, column.key) for column in HumanTask.__table__.columns}
     payload["form_schema"] = human_tasks.task_form_schema(db.session(), task)
+    payload["summary"] = task_summaries(db.session(), [task]).get(task.id, [])
     return payload
 
 

@@ -42,3 +42,16 @@ def fire_due() -> Any:
     return timers.fire_due_timers(uows=units_of(runtime()),
                                   batch_size=settings.timer_batch_size,
                                   claim_lease=timedelta(seconds=settings.claim_lease_seconds))
+
+
+@bp.post("/timers/<int:timer_id>/fire-now")
+@login_required("admin")
+@bp.response(200, FireReportSchema)
+@problems(403, 404, 409)
+def fire_now(timer_id: int) -> Any:
+    """Demo mode only: fire a waiting timer now (e.g. end a notice period), recorded in the
+    case's history; outside the demo mode 403."""
+    outcome = timers.fire_timer_now(timer_id, actor=current_actor(),
+                                    uows=units_of(runtime()))
+    return {"claimed": 1, "fired": len(outcome.fired_ids),
+            "skipped": int(outcome.status == "skipped"), "errors": int(outcome.status == "error")}

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from api.openapi import MAX_ID
+from api.schemas.common import RequestSchema
 
 
 class AttachmentSchema(Schema):
@@ -16,3 +19,8 @@ class AttachmentSchema(Schema):
     uploaded_at = fields.DateTime()
     attached = fields.Function(lambda row: row.instance_id is not None,
                                metadata={"type": "boolean"})
+
+
+class CaseAttachmentsQuerySchema(RequestSchema):
+    instance_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID),
+                                 metadata={"description": "the case whose attachments to list"})

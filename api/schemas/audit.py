@@ -29,6 +29,8 @@ class FindingSchema(Schema):
     instance_id = fields.Integer()
     seq = fields.Integer()
     anchor_id = fields.Integer()
+    attachment_id = fields.String()
+    filename = fields.String()
     problem = fields.String()
 
 
@@ -49,6 +51,7 @@ class VerifyReportSchema(Schema):
     anchors_checked = fields.Integer()
     instances_checked = fields.Integer()
     events_checked = fields.Integer()
+    files_checked = fields.Integer()
     latest_anchor = fields.Nested(AnchorSummarySchema, allow_none=True)
     new_anchor = fields.Nested(AnchorSummarySchema, allow_none=True)
 

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
 from api.openapi import MAX_ID
 from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
 from api.schemas.tasks import TaskSchema
+from models import User, db
 from models.statuses import InstanceStatus
 from workflows.instances.lifecycle import InstanceView
 
@@ -24,6 +26,8 @@ class CompletedStepSchema(Schema):
     task_name = fields.String()
     title = fields.String()
     completed_by = fields.Integer()
+    completed_by_name = fields.String(allow_none=True, metadata={
+        "description": "who completed the step, by name"})
     completed_at = fields.DateTime()
 
 
@@ -56,9 +60,25 @@ def instance_payload(view: InstanceView) -> dict[str, Any]:
         "business_key": instance.business_key, "status": instance.status, "data": instance.data,
         "error": instance.error, "version": instance.version, "started_by": instance.started_by,
         "started_at": instance.started_at, "ended_at": instance.ended_at,
-        "open_tasks": view.open_tasks, "completed_steps": view.completed_tasks,
+        "open_tasks": view.open_tasks, "completed_steps": _steps_with_names(view.completed_tasks),
         "completed_steps_truncated": view.completed_truncated,
     }
+
+
+def user_names(ids: set[int]) -> dict[int, str]:
+    """Display names by user id, in one query."""
+    if not ids:
+        return {}
+    rows = db.session().execute(sa.select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}
+
+
+def _steps_with_names(steps: list[Any]) -> list[dict[str, Any]]:
+    """Each completed step with the name of who completed it (one query for all)."""
+    names = user_names({step.completed_by for step in steps if step.completed_by is not None})
+    return [{"id": step.id, "task_name": step.task_name, "title": step.title,
+             "completed_by": step.completed_by, "completed_by_name": names.get(step.completed_by),
+             "completed_at": step.completed_at} for step in steps]
 
 
 class InstanceSummarySchema(Schema):
@@ -90,6 +110,8 @@ class EventSchema(Schema):
     kind = fields.String()
     at = fields.DateTime()
     actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.String(allow_none=True, metadata={
+        "description": "who acted, by name; none for what certflow did by itself"})
     task_name = fields.String(allow_none=True)
     payload = fields.Dict()
     prev_hash = fields.String()

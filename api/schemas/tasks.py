@@ -17,6 +17,11 @@ def is_overdue(due_at: datetime | None, status: str, now: datetime) -> bool:
     return bool(due_at and status in OPEN_TASK_STATUSES and due_at < now)
 
 
+class SummaryItemSchema(Schema):
+    label = fields.String(metadata={"description": "the field's name as people read it"})
+    value = fields.String(metadata={"description": "its value in words"})
+
+
 class TaskSchema(Schema):
     id = fields.Integer()
     instance_id = fields.Integer()
@@ -34,6 +39,9 @@ class TaskSchema(Schema):
     claimed_at = fields.DateTime(allow_none=True)
     completed_at = fields.DateTime(allow_none=True)
     completed_by = fields.Integer(allow_none=True)
+    summary = fields.List(fields.Nested(SummaryItemSchema), metadata={
+        "description": "the facts of the case this step declares as its summary "
+                       "(summaryFields in the diagram), in declared order"})
 
     def _overdue(self, task: object) -> bool:
         return is_overdue(getattr(task, "due_at", None), getattr(task, "status", ""),
@@ -48,7 +56,8 @@ class InboxQuerySchema(PageQuerySchema):
     process_id = fields.String()
     group = fields.String()
     status = fields.String(validate=validate.OneOf([str(s) for s in OPEN_TASK_STATUSES]))
-    business_key = fields.String()
+    business_key = fields.String(metadata={
+        "description": "a whole business key, or a prefix ending in * (NC-RZ*)"})
     overdue = fields.Boolean()
     sort = fields.String(load_default="id", validate=validate.OneOf(["id", "due"]))
 
@@ -74,7 +83,7 @@ class TaskCompleteSchema(RequestSchema):
 
 
 _ITEM_COLUMNS = tuple(name for name in TaskListItemSchema().fields
-                      if name not in ("overdue", "business_key"))
+                      if name not in ("overdue", "business_key", "summary"))
 _DATETIME_COLUMNS = frozenset(name for name, field in TaskListItemSchema().fields.items()
                               if isinstance(field, fields.DateTime))
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from config import Settings
 from models import ProcessInstance, db
+from tests.api_client import ApiClient
+from workflows.attachments.store import DatabaseBlobStore, LocalBlobStore
 from workflows.audit.replay import replay_instance
-from workflows.core.runtime import RunContext, runtime_of
+from workflows.core.runtime import RunContext, Runtime, runtime_of
 
 REPLAYED: dict[str, float] = {"instances": 0, "events": 0, "seconds": 0.0}
 
@@ -35,6 +39,18 @@ def replay_all_instances(context: RunContext) -> dict[int, list[dict[str, Any]]]
             mismatches[instance_id] = result.integrity["differences"]
     REPLAYED["seconds"] += time.perf_counter() - started
     return mismatches
+
+
+@pytest.fixture(params=["local", "database"])
+def store(request: pytest.FixtureRequest, runtime: Runtime, settings: Settings,
+          api: ApiClient, tmp_path: Path) -> Iterator[LocalBlobStore | DatabaseBlobStore]:
+    """The suite's app with the one store or the other (the setting's two values)."""
+    kept = runtime.blobs
+    chosen = (LocalBlobStore(tmp_path / "store") if request.param == "local"
+              else DatabaseBlobStore(settings.database_url))
+    runtime.blobs = chosen
+    yield chosen
+    runtime.blobs = kept
 
 
 @pytest.fixture(autouse=True)

@@ -63,4 +63,21 @@ def waiting_for_objection(scene: Any) -> None:
     key = business_key("GS")
     started = scene.api.start("public_notice", as_="xiaoming", key=key)
     assert started.status_code == 201, started.get_json()
-    scene.ids.update(instance_id=started.get_json()["id"], business_key=key)
+    instance_id = started.get_json()["id"]
+    listed = scene.api.get("/api/v1/timers", as_="admin", query_string={"instance_id": instance_id})
+    scene.ids.update(instance_id=instance_id, business_key=key,
+                     timer_id=listed.get_json()[0]["id"])
+
+
+PLAN: dict[str, Any] = {
+    "code": "RZ-MATRIX", "title": "矩阵认定计划", "occupations": [{"occupation": "电工",
+                                                              "levels": [5]}],
+    "apply_from": "2026-01-01", "apply_until": "2026-12-31", "exam_mode": "closed_book",
+    "exams": [{"part": "theory", "date": "2027-01-09", "venue": "实训楼"}]}
+
+
+def published_plan(scene: Any) -> None:
+    """A published 认定计划; its code in ``code``."""
+    response = scene.api.post("/api/v1/plans", as_="admin", json=PLAN)
+    assert response.status_code == 201, response.get_json()
+    scene.ids.update(code=PLAN["code"])

@@ -7,11 +7,9 @@ from __future__ import annotations
 import io
 import tracemalloc
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 from werkzeug.test import TestResponse
@@ -20,7 +18,6 @@ from config import Settings
 from models import Attachment, db
 from tests.api_client import ApiClient
 from worker import jobs
-from workflows.attachments.store import DatabaseBlobStore, LocalBlobStore
 from workflows.core.clock import FrozenClock
 from workflows.core.runtime import Runtime
 from workflows.core.unit_of_work import units_of
@@ -30,18 +27,6 @@ PDF = (FILES / "diagnosis.pdf").read_bytes()
 PNG = (FILES / "photo.png").read_bytes()
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 MB = 1024 * 1024
-
-
-@pytest.fixture(params=["local", "database"])
-def store(request: pytest.FixtureRequest, runtime: Runtime, settings: Settings,
-          api: ApiClient, tmp_path: Path) -> Iterator[LocalBlobStore | DatabaseBlobStore]:
-    """The suite's app with the one store or the other (the setting's two values)."""
-    kept = runtime.blobs
-    chosen = (LocalBlobStore(tmp_path / "store") if request.param == "local"
-              else DatabaseBlobStore(settings.database_url))
-    runtime.blobs = chosen
-    yield chosen
-    runtime.blobs = kept
 
 
 def ofd_package(*, with_root: bool = True) -> bytes:

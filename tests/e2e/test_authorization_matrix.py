@@ -21,7 +21,13 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from tests.api_client import PASSWORDS, ApiClient
-from tests.e2e.matrix_scenes import incident, waiting_for_objection, xiaomings_certificate
+from tests.e2e.matrix_scenes import (
+    PLAN,
+    incident,
+    published_plan,
+    waiting_for_objection,
+    xiaomings_certificate,
+)
 from tests.hardening import HARDENED_BLUEPRINTS, api_endpoints
 from tests.test_support import leave_bundle
 
@@ -54,6 +60,15 @@ def teacher_task(scene: Scene) -> None:
     body = response.get_json()
     scene.ids.update(instance_id=body["id"], task_id=body["open_tasks"][0]["id"],
                      task_name=body["open_tasks"][0]["task_name"])
+
+
+def sick_leave_with_proof(scene: Scene) -> None:
+    """xiaoming attaches a diagnosis to a day of sick leave: the class teacher's task."""
+    proof = scene.api.uploaded("诊断书.pdf", b"%PDF-1.4\n%%EOF\n", as_="xiaoming")
+    response = scene.api.start("leave_approval", as_="xiaoming", days=1, leave_type="sick",
+                               reason="矩阵测试", proof=[proof["id"]])
+    assert response.status_code == 201, response.get_json()
+    scene.ids.update(instance_id=response.get_json()["id"], attachment_id=proof["id"])
 
 
 def claimed_teacher_task(scene: Scene) -> None:
@@ -237,6 +252,22 @@ CERTIFICATION_ROWS = [
                      "certification/sessions", "certification/sessions.csv", "tasks/overdue",
                      "tasks/overdue.csv")),
 ]
+EVERYONE = (200, 200, 200, 200, 200, 200, 200)
+PLAN_ROWS = [
+    Row("GET", "/api/v1/plans", EVERYONE, call("GET"), published_plan),
+    Row("GET", "/api/v1/plans/{code}", EVERYONE, call("GET"), published_plan),
+    Row("POST", "/api/v1/plans", (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: PLAN)),
+    Row("GET", "/api/v1/plans/{code}/notice", EVERYONE, call("GET"), published_plan),
+    # Anyone may object (without a token: with name and contact); no case of that key is
+    # under notice, so every caller but the read-only auditor gets the same 404.
+    Row("POST", "/api/v1/objections", (404, 404, 404, 404, 404, 404, 403),
+        call("POST", lambda scene, user: {"business_key": "RZ-MATRIX-1", "reason": "矩阵测试异议",
+                                          "name": "张三", "contact": "13800001234"})),
+    # Who objected: the 质量监督小组 (han), administrators and auditors.
+    Row("GET", "/api/v1/objections", (401, 403, 403, 403, 200, 200, 200), call("GET"),
+        users={"reviewer_in_group": "han"}),
+]
 # 转交, 退回, 加签, 撤回, 催办, 抄送, comments (the teacher's task allows all but 退回).
 APPROVAL_ROWS = [
     Row("GET", "/api/v1/tasks/{task_id}/actions", (401, 404, 404, 404, 200, 200, 200),
@@ -269,6 +300,11 @@ APPROVAL_ROWS = [
     Row("POST", "/api/v1/instances/{instance_id}/comments", (401, 201, 404, 404, 201, 201, 403),
         call("POST", lambda scene, user: {"text": "矩阵"}), teacher_task),
     Row("GET", "/api/v1/people", SIGNED_IN, call("GET")),
+    Row("GET", "/api/v1/my-cases", SIGNED_IN, call("GET"), teacher_task),
+    Row("GET", "/api/v1/tasks/{task_id}/guidance", (401, 404, 404, 404, 200, 200, 200),
+        call("GET"), teacher_task, "a reviewer group's task"),
+    Row("GET", "/api/v1/tasks/{task_id}/guidance", (401, 200, 404, 404, 404, 200, 200),
+        call("GET"), own_task, "the applicant's own task"),
 ]
 OBJECTION = {"name": "objection", "payload": {"reason": "成绩有误"}}
 BACKGROUND_ROWS = [
@@ -292,6 +328,10 @@ BACKGROUND_ROWS = [
         call("GET", query=lambda scene: {"instance_id": scene.ids["instance_id"]}),
         teacher_task, "one instance's"),
     Row("POST", "/api/v1/timers/fire-due", ADMIN_ONLY, call("POST")),
+    # Demo mode only: refused to everyone here (the suite is not a demo); test_timers.py
+    # fires one in demo mode.
+    Row("POST", "/api/v1/timers/{timer_id}/fire-now", (401, 403, 403, 403, 403, 403, 403),
+        call("POST"), waiting_for_objection, "outside the demo mode", fresh=True),
 ]
 
 #                                           anon appl other r_out r_in admin audit
@@ -360,9 +400,17 @@ MATRIX: list[Row] = [
         call("POST", lambda scene, user: {"data": {"returned_on": "2026-11-10"}}),
         own_task, "the applicant's own task", fresh=True),
     Row("POST", "/api/v1/attachments", (401, 201, 201, 201, 201, 201, 403), attachment_upload),
+    Row("GET", "/api/v1/attachments", ITS_PEOPLE,
+        call("GET", query=lambda scene: {"instance_id": scene.ids["instance_id"]}),
+        sick_leave_with_proof),
+    Row("GET", "/api/v1/attachments/{attachment_id}", ITS_PEOPLE, call("GET"),
+        sick_leave_with_proof),
+    Row("GET", "/api/v1/attachments/{attachment_id}/content", ITS_PEOPLE, call("GET"),
+        sick_leave_with_proof),
     *AUDIT_ROWS,
     *CERTIFICATION_ROWS,
     *BACKGROUND_ROWS,
+    *PLAN_ROWS,
     *APPROVAL_ROWS,
 ]
 

@@ -106,7 +106,7 @@ def test_an_appeal_after_the_window_is_refused(cert_api: ApiClient,
 
 def test_an_appeal_before_results_and_a_second_appeal_are_refused(cert_api: ApiClient) -> None:
     api = cert_api
-    early = steps.apply(api, "liuyang")
+    early = steps.apply(api, "liuyang", occupation="数控车工")
     steps.approve_eligibility(api, early["id"])
     assert file_appeal(api, early["business_key"])["data"]["outcome"] == "refused"
     _, key = judged_case(api)

@@ -50,7 +50,7 @@ def test_full_pass_path_for_level_two_adds_a_comprehensive_review(
         cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
     api = cert_api
     case = steps.apply(api, "wanglei", level=2, prior_certificate_level=3,
-                       prior_certificate_no="CF320120223000017", years_experience=5)
+                       prior_certificate_no="GD440120223000017", years_experience=5)
     assert case["data"]["precheck_eligible"] is True
     steps.through_scoring(api, case["id"], theory=88, practical=91)
     assert steps.open_names(api, case["id"]) == ["comprehensive_review"]
@@ -73,7 +73,7 @@ def test_a_failed_comprehensive_review_fails_the_case(cert_api: ApiClient,
                                                       frozen_clock: FrozenClock) -> None:
     api = cert_api
     case = steps.apply(api, "wanglei", level=2, prior_certificate_level=3,
-                       prior_certificate_no="CF320120223000017", years_experience=5)
+                       prior_certificate_no="GD440120223000017", years_experience=5)
     steps.through_scoring(api, case["id"], theory=88, practical=91)
     judged = steps.do(api, case["id"], "comprehensive_review", "zheng", comprehensive_score=59.5)
     assert judged["data"]["passed"] is False
@@ -86,9 +86,9 @@ def test_a_failed_comprehensive_review_fails_the_case(cert_api: ApiClient,
     ({"years_experience": 0.5}, "五级：须累计从事本职业或相关职业工作1年（含）以上"),
     ({"level": 4, "years_experience": 2},
      "四级：无职业技能等级证书者须累计从事本职业工作6年（含）以上"),
-    ({"level": 2, "prior_certificate_level": 4, "prior_certificate_no": "CF320120214000001",
+    ({"level": 2, "prior_certificate_level": 4, "prior_certificate_no": "GD440120214000001",
       "years_experience": 20}, "二级：须取得三级及以上职业技能等级证书"),
-    ({"level": 1, "prior_certificate_level": 2, "prior_certificate_no": "CF320120212000001",
+    ({"level": 1, "prior_certificate_level": 2, "prior_certificate_no": "GD440120212000001",
       "years_experience": 2}, "一级：取得二级证书后须从事本职业工作3年（含）以上"),
 ])
 def test_the_rule_precheck_closes_ineligible_applications_with_the_reason(
@@ -103,13 +103,13 @@ def test_the_rule_precheck_closes_ineligible_applications_with_the_reason(
 
 
 @pytest.mark.parametrize(("overrides", "eligible"), [
-    ({"level": 4, "prior_certificate_level": 5, "prior_certificate_no": "CF320120245000001",
+    ({"level": 4, "prior_certificate_level": 5, "prior_certificate_no": "GD440120245000001",
       "years_experience": 3}, True),
     ({"level": 4, "years_experience": 6}, True),
-    ({"level": 3, "prior_certificate_level": 4, "prior_certificate_no": "CF320120214000001",
+    ({"level": 3, "prior_certificate_level": 4, "prior_certificate_no": "GD440120214000001",
       "years_experience": 3.5}, False),
     ({"level": 3, "years_experience": 10}, True),
-    ({"level": 1, "prior_certificate_level": 2, "prior_certificate_no": "CF320120212000001",
+    ({"level": 1, "prior_certificate_level": 2, "prior_certificate_no": "GD440120212000001",
       "years_experience": 3}, True),
 ])
 def test_the_precheck_table_boundaries(cert_api: ApiClient, overrides: dict,
@@ -152,11 +152,13 @@ def test_return_for_correction_then_the_corrected_application_is_checked_again(
                     query_string={"instance_id": case["id"], "status": "pending"}).get_json()
     assert [t["element_id"] for t in timer] == ["correction_expired"]
     assert timer[0]["due_at"].startswith("2026-11-09T09:00")  # 5 working days later
-    corrected = steps.application("liuyang", documents=["doc://id-card", "doc://xueji-2026"])
+    kept = api.instance(case["id"])["data"]["documents"][0]  # already on the case
+    corrected = steps.application(
+        "liuyang", documents=[kept, *steps.documents(api, "liuyang", "学籍证明2026.pdf")])
     done = api.complete(correction["id"], as_="liuyang", **corrected)
     assert done.status_code == 200, done.get_json()
     assert steps.open_names(api, case["id"]) == ["review_eligibility"]
-    assert api.instance(case["id"])["data"]["documents"][1] == "doc://xueji-2026"
+    assert api.instance(case["id"])["data"]["documents"] == corrected["documents"]
     steps.approve_eligibility(api, case["id"], "chen")
     assert steps.open_names(api, case["id"]) == ["schedule_exam"]
     precheck_runs = [e for e in api.events(case["id"]) if e["kind"] == "decision_taken"
@@ -306,7 +308,8 @@ def test_the_id_number_check_digit_is_validated_on_the_server(cert_api: ApiClien
     lower_x = steps.id_number(seq="008")
     assert lower_x.endswith("X")
     typed = cert_api.start("certification_application", as_="liuyang",
-                           **steps.application("liuyang", id_number=lower_x.lower()))
+                           **steps.application("liuyang", id_number=lower_x.lower(),
+                                               documents=steps.documents(cert_api, "liuyang")))
     assert typed.status_code == 201, typed.get_json()  # people type a lower-case x
 
 
@@ -348,3 +351,18 @@ def steps_bundle() -> dict[str, bytes]:
     from workflows.definitions.bundles import collect_bundle
 
     return collect_bundle(steps.ROOT / "bpmn" / "certification_application.bpmn")
+
+
+def test_each_missing_field_is_pointed_at_and_named(cert_api: ApiClient) -> None:
+    # a student without school and class: two problems, one at each field, never both at school
+    proof = steps.documents(cert_api, "liuyang")
+    response = cert_api.start("certification_application", as_="liuyang",
+                              **steps.application("liuyang", school=None, class_name=None,
+                                                  documents=proof))
+    assert response.status_code == 422
+    assert sorted((e["pointer"], e["message"]) for e in response.get_json()["errors"]) == [
+        ("/data/class_name", "请填写班级"), ("/data/school", "请填写学校")]
+    only_class = cert_api.start("certification_application", as_="liuyang",
+                                **steps.application("liuyang", class_name=None,
+                                                    documents=proof))
+    assert [e["pointer"] for e in only_class.get_json()["errors"]] == ["/data/class_name"]

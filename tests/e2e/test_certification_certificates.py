@@ -22,14 +22,16 @@ def request_reissue(api: ApiClient, number: str, *, user: str = "liuyang", name:
                     id_number: str | None = None) -> dict[str, Any]:
     response = api.start("certification_reissue", as_=user, certificate_no=number,
                          holder_name=name, id_number=id_number or steps.id_number(),
-                         loss_statement="宿舍搬迁时遗失，已登报声明", documents=["doc://id-card"])
+                         loss_statement="宿舍搬迁时遗失，已登报声明",
+                         documents=steps.documents(api, user, "身份证.png"))
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
 
 def request_revocation(api: ApiClient, number: str) -> dict[str, Any]:
     response = api.start("certification_revocation", as_="han", certificate_no=number,
-                         fraud_finding="经查工作年限证明系伪造", evidence=["doc://inquiry-2026-07"])
+                         fraud_finding="经查工作年限证明系伪造",
+                         evidence=steps.documents(api, "han", "调查报告.pdf"))
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 

@@ -34,3 +34,8 @@ def test_the_demo_seeds_cases_in_every_state_once(api: ApiClient, app: Flask,
     assert {"valid", "reissued", "revoked"} <= set(statuses), statuses
     sessions = api.get("/api/v1/reports/certification/sessions", as_="xu").get_json()
     assert len(sessions) == 2 and sessions[0]["scored"] >= 10
+    # A case in its 公示 (notice) period and cases in their re-check window, waiting on timers
+    # an administrator of the demo may fire now (POST /timers/{id}/fire-now).
+    waiting = {t["element_id"] for t in api.get("/api/v1/timers", as_="admin",
+                                                query_string={"status": "pending"}).get_json()}
+    assert {"notice_ended", "appeal_window_closed"} <= waiting, waiting

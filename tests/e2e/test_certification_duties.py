@@ -52,7 +52,7 @@ def test_recusal_also_uses_the_class_written_on_the_application(cert_api: ApiCli
 
 def test_recusal_applies_to_the_comprehensive_review(cert_api: ApiClient) -> None:
     case = to_scoring(cert_api, "chenjing", level=2, prior_certificate_level=3,
-                      prior_certificate_no="CF320120223000017", years_experience=5)
+                      prior_certificate_no="GD440120223000017", years_experience=5)
     steps.score(cert_api, case, "qian")  # 机电2301 may score 数控2302
     steps.review(cert_api, case)
     task = steps.task(cert_api, case, "comprehensive_review")
@@ -114,7 +114,8 @@ def test_the_leading_group_member_who_files_a_revocation_may_not_approve_it(
     api = cert_api
     number = steps.certify(api, frozen_clock)["data"]["certificate_no"]
     filed = api.start("certification_revocation", as_="lin", certificate_no=number,
-                      fraud_finding="伪造工作年限证明", evidence=["doc://report-1"]).get_json()
+                      fraud_finding="伪造工作年限证明",
+                      evidence=steps.documents(api, "lin", "调查报告.pdf")).get_json()
     task = steps.task(api, filed["id"], "approve_revocation")
     assert_violation(api.claim(task["id"], as_="lin"), "not_initiator")
 
@@ -127,7 +128,7 @@ def test_the_certificate_officer_may_not_verify_their_own_reissue(
     filed = api.start("certification_reissue", as_="cao",
                       certificate_no=final["data"]["certificate_no"], holder_name="刘洋",
                       id_number=steps.id_number(), loss_statement="搬家遗失",
-                      documents=["doc://id"]).get_json()
+                      documents=steps.documents(api, "cao", "身份证.png")).get_json()
     task = steps.task(api, filed["id"], "verify_identity")
     assert_violation(api.claim(task["id"], as_="cao"), "not_initiator")
 

@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 
 from tests.api_client import ApiClient
+from tests.e2e.certification_steps import FILES
+
+PDF = (FILES / "diagnosis.pdf").read_bytes()
 
 # Who approves at which tier (demo users), and the form field prefix of each tier.
 APPROVER = {"approve_class_teacher": ("zhang", "teacher"),
@@ -125,5 +128,6 @@ def test_sick_leave_needs_proof(leave_api: ApiClient) -> None:
     assert response.status_code == 422
     body = response.get_json()
     assert any(e["pointer"] == "/data/proof" for e in body["errors"]), body
-    ok = request_leave(leave_api, 1, leave_type="sick", proof="doc://hospital/123")
+    diagnosis = leave_api.uploaded("诊断书.pdf", PDF, as_="xiaoming")
+    ok = request_leave(leave_api, 1, leave_type="sick", proof=[diagnosis["id"]])
     assert ok["status"] == "running"

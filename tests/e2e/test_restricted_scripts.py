@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from xml.sax.saxutils import escape
 
 import pytest
 
 from tests.api_client import ApiClient
 from tests.conftest import FIXTURES
+from workflows.core.runtime import Runtime
 
 
 def deploy_script(api: ApiClient, script: str) -> object:
@@ -56,3 +59,31 @@ def test_runtime_escapes_fail_the_instance_with_a_recorded_error(
     events = api.events(body["id"])
     assert events[-1]["kind"] == "instance_failed"
     assert events[-1]["payload"]["error"]["element_id"] == "run_script"
+
+
+@pytest.fixture()
+def patient_scripts(runtime: Runtime) -> Iterator[None]:
+    """A script limit long enough for 100,000 loop passes even on a busy machine, so what
+    stops the script is the data check, not the clock."""
+    saved = runtime.limits
+    runtime.limits = replace(saved, script_time_limit_s=30.0)
+    yield
+    runtime.limits = saved
+
+
+@pytest.mark.usefixtures("patient_scripts")
+@pytest.mark.parametrize("script", [
+    "x = []\nfor i in range(100000):\n    x = [x]",
+    "x = {}\nfor i in range(100000):\n    x = {'a': x}",
+    "x = []\nx.append(x)",
+])
+def test_data_nested_too_deep_or_in_a_cycle_is_a_clean_script_failure(
+        api: ApiClient, script: str) -> None:
+    assert deploy_script(api, script).status_code == 201
+    response = api.start("script_then_task", as_="zhang")
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["status"] == "failed"
+    assert body["error"]["element_id"] == "run_script"
+    assert body["error"]["kind"] == "resource"
+    assert api.instance(body["id"])["status"] == "failed"

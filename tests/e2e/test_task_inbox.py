@@ -160,3 +160,42 @@ def test_running_instances_keep_their_version(leave_api: ApiClient) -> None:
                                          teacher_comment="好")
     assert final["definition_version"] == 1
     assert final["open_tasks"][0]["task_name"] == "confirm_return"
+
+
+def test_inbox_business_key_filter_takes_a_prefix(leave_api: ApiClient) -> None:
+    for key in ("NC-RZ-1", "NC-RZ-2", "NC-XX-1", "NC_RZ-3"):
+        start_leave(leave_api, 1, key=key)
+    by_prefix = leave_api.inbox(as_="zhang", business_key="NC-RZ*")
+    assert sorted(t["business_key"] for t in by_prefix["items"]) == ["NC-RZ-1", "NC-RZ-2"]
+    assert by_prefix["total"] == 2
+    # "_" and "%" in the prefix are plain characters, not wildcards
+    underscore = leave_api.inbox(as_="zhang", business_key="NC_R*")["items"]
+    assert [t["business_key"] for t in underscore] == ["NC_RZ-3"]
+    assert leave_api.inbox(as_="zhang", business_key="NC%*")["items"] == []
+    exact = leave_api.inbox(as_="zhang", business_key="NC-XX-1")["items"]
+    assert [t["business_key"] for t in exact] == ["NC-XX-1"]
+
+
+def test_form_problems_are_plain_chinese_naming_the_field(leave_api: ApiClient) -> None:
+    task_id = start_leave(leave_api)["open_tasks"][0]["id"]
+    assert leave_api.claim(task_id, as_="zhang").status_code == 200
+    nothing = leave_api.complete(task_id, as_="zhang").get_json()
+    assert [(e["pointer"], e["message"]) for e in nothing["errors"]] == [
+        ("/data/teacher_approved", "请选择是否同意")]
+    assert nothing["detail"] == "「班主任审批」有 1 处需要修改：请选择是否同意"
+    refused = leave_api.complete(task_id, as_="zhang", teacher_approved=False).get_json()
+    # the then-branch of the form (a refusal needs a reason) is told by its field, not "then"
+    assert [(e["pointer"], e["message"]) for e in refused["errors"]] == [
+        ("/data/teacher_comment", "请填写审批意见")]
+
+
+def test_history_and_completed_steps_say_who_acted(leave_api: ApiClient) -> None:
+    instance = start_leave(leave_api)
+    leave_api.claim_and_complete(instance["open_tasks"][0]["id"], as_="zhang",
+                                 teacher_approved=True)
+    events = leave_api.get(f"/api/v1/instances/{instance['id']}/events", as_="admin").get_json()
+    by_kind = {event["kind"]: event for event in events}
+    assert by_kind["instance_started"]["actor_name"] == "小明"
+    assert by_kind["task_completed"]["actor_name"] == "张老师"
+    detail = leave_api.get(f"/api/v1/instances/{instance['id']}", as_="xiaoming").get_json()
+    assert [step["completed_by_name"] for step in detail["completed_steps"]] == ["张老师"]

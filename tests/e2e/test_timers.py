@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.api_client import ApiClient, business_key
 from tests.background_support import (
     advance,
@@ -16,6 +18,7 @@ from tests.background_support import (
     timers,
 )
 from workflows.core.clock import FrozenClock
+from workflows.core.runtime import Runtime
 
 
 def at(*args: int) -> datetime:
@@ -158,3 +161,32 @@ def test_timers_are_visible_to_whoever_may_see_the_instance_only(
     assert mine.status_code == 404
     assert api.get("/api/v1/timers", as_="xiaoming").get_json() == []
     assert api.post("/api/v1/timers/fire-due", as_="zhang").status_code == 403
+
+
+def test_in_the_demo_an_administrator_fires_a_waiting_timer_now_and_the_history_says_so(
+        api: ApiClient, frozen_clock: FrozenClock, runtime: Runtime,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    deploy_fixture(api, "public_notice.bpmn")
+    move_to(api, frozen_clock, at(2026, 11, 4, 9))
+    started = api.start("public_notice", as_="admin", key=business_key("GS")).get_json()
+    [timer] = timers(api, started["id"])
+    path = f"/api/v1/timers/{timer['id']}/fire-now"
+    refused = api.post(path, as_="admin")  # not a demo: refused, nothing changed
+    assert refused.status_code == 403 and "演示" in refused.get_json()["detail"]
+    assert timers(api, started["id"])[0]["status"] == "pending"
+
+    monkeypatch.setattr(runtime, "settings", runtime.settings.model_copy(update={"demo": True}))
+    assert api.post(path, as_="zhang").status_code == 403  # administrators only
+    fired = api.post(path, as_="admin")
+    assert fired.status_code == 200, fired.get_json()
+    assert fired.get_json()["fired"] == 1
+    final = api.instance(started["id"])
+    assert final["status"] == "completed" and final["data"]["outcome"] == "final"
+    events = api.events(started["id"])
+    forward = next(e for e in events if e["kind"] == "timer_brought_forward")
+    assert forward["actor_name"] == "系统管理员"
+    assert forward["payload"]["was_due_at"] == "2026-11-11T09:00:00+00:00"
+    assert forward["payload"]["fired_at"] == "2026-11-04T09:00:00+00:00"
+    assert [e["kind"] for e in events].index("timer_fired") > events.index(forward)
+    again = api.post(path, as_="admin")
+    assert again.status_code == 409

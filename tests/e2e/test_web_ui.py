@@ -56,7 +56,9 @@ def test_index_and_assets_are_served(built: Flask) -> None:
 
 def test_client_routes_fall_back_to_index(built: Flask) -> None:
     client = built.test_client()
-    for path in ("/inbox", "/cases/12", "/admin/definitions/leave_approval/versions/1"):
+    for path in ("/inbox", "/cases/12", "/admin/definitions/leave_approval/versions/1",
+                 "/admin/definitions/certification_application/versions/1/dmn/cert_policy.dmn",
+                 "/admin/definitions/leave_approval/versions/2/dmn/leave_tiers.dmn"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "id=\"root\"" in response.get_data(as_text=True)
@@ -66,6 +68,7 @@ def test_missing_files_and_api_paths_stay_404(built: Flask) -> None:
     client = built.test_client()
     assert client.get("/assets/gone-123.js").status_code == 404
     assert client.get("/missing.png").status_code == 404
+    assert client.get("/assets/nested/gone.css").status_code == 404
     assert client.get("/.vite/manifest.json").status_code == 404
     for path in ("/api/v1/nope", "/api/nope", "/api"):
         response = client.get(path)

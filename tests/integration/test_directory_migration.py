@@ -1,4 +1,4 @@
-"""Revision 0005 carries the accounts that existed before the directory into it."""
+"""Revision 0007 carries the accounts that existed before the directory into it."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_existing_accounts_become_people_of_the_default_centre(tmp_path: Path) -
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0004")
+        command.upgrade(config, "0006")
         now = datetime(2026, 1, 5, tzinfo=UTC).replace(tzinfo=None)
         users = [(1, "xm", "小明", "applicant", True, "机电2301"),
                  (2, "zh", "张老师", "reviewer", True, "机电2301"),
@@ -65,6 +65,6 @@ def test_existing_accounts_become_people_of_the_default_centre(tmp_path: Path) -
             ("李主任", "class_teacher", "默认机构")}
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0004")
+        command.downgrade(config, "0006")
     with engine.connect() as connection:
         assert "person" not in sa.inspect(connection).get_table_names()

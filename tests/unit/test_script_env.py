@@ -87,7 +87,8 @@ def test_expressions_evaluate_over_task_data(expression: str, data: dict[str, An
     ("del old\nnew = 1", {"old": 1}, {"new": 1}),
     ("a, *rest = [1, 2, 3]\nitems.append(4)", {"items": [1]},
      {"items": [1, 4], "a": 1, "rest": [2, 3]}),
-    ("x = []\nx.append(x)\nsize = len(x)", {}, None),  # harmless self-reference: allowed
+    # A self-reference is fine while the script runs; it cannot be stored (see ESCAPES).
+    ("x = []\nx.append(x)\nsize = len(x)\ndel x", {}, {"size": 1}),
     ("parsed = datetime.strptime('2024-02-03', '%Y-%m-%d').date()\ntoday = date.today()", {},
      None),
 ])
@@ -219,6 +220,26 @@ ESCAPES: list[tuple[str, str]] = [
     ("a = [1]\nfor i in range(100):\n    a = [a, a]\ntext = str(a)", "resource"),
     ("a = [1]\nfor i in range(100):\n    a = [a, a]", "resource"),  # too big to store
     ("def f():\n    return f()\nf()", "resource"),
+    # data that cannot be stored: nested too deep
+    ("x = []\nfor i in range(1000):\n    x = [x]", "resource"),
+    ("x = {}\nfor i in range(1000):\n    x = {'a': x}", "resource"),
+    ("x = []\nx.append(x)", "resource"),
+    ("x = {}\nx['me'] = [x]", "resource"),
+    # C calls whose cost grows faster than their input
+    ("s = set([i * (2**61 - 1) for i in range(20000)])", "resource"),
+    ("s = frozenset(i * (2**61 - 1) for i in range(20000))", "resource"),
+    ("s = {i * (2**61 - 1) for i in range(20000)}", "resource"),
+    ("d = {i * (2**61 - 1): 1 for i in range(20000)}", "resource"),
+    ("d = dict.fromkeys([i * (2**61 - 1) for i in range(20000)])", "resource"),
+    ("d = dict((i * (2**61 - 1), 1) for i in range(20000))", "resource"),
+    ("s = set()\ns.update([i * (2**61 - 1) for i in range(20000)])", "resource"),
+    ("s = {1}.union([i * (2**61 - 1) for i in range(20000)])", "resource"),
+    ("l = [i * (2**61 - 1) for i in range(20000)]\ns = {*l}", "resource"),
+    ("x = int.from_bytes(b'\\xff' * 10**6, 'big')", "resource"),
+    ("x = int.from_bytes(b'\\xff' * 10**6, 'big') // 7", "resource"),
+    ("x = int('f' * 10**6, 16)", "resource"),
+    ("x = Decimal(2 ** 16000)", "resource"),
+    ("x = Decimal('1' * 10**6)", "resource"),
     # loops the time limit must stop
     ("while True:\n    pass", "timeout"),
     ("for i in range(10**9):\n    pass", "timeout"),
@@ -255,7 +276,7 @@ def test_the_escape_table_is_long_enough_and_the_tracer_is_back() -> None:
 def test_memory_growth_across_many_small_steps_is_stopped() -> None:
     env = RestrictedEnvironment(time_limit_s=600, memory_limit_mb=128)
     with pytest.raises(ScriptError) as caught:
-        env.execute("keep = []\nwhile True:\n    keep.append(list(range(10**6)))", {})
+        env.execute("keep = []\nwhile True:\n    keep.append(list(range(10**5)))", {})
     # The memory limit, not the (far) time limit, stopped it.
     assert caught.value.kind == "resource" and "MB" in caught.value.message
 

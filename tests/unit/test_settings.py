@@ -52,6 +52,8 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "trusted_proxy_count": ("1", 1),
     "verify_rate_limit": ("5", 5),
     "verify_rate_window_s": ("10", 10),
+    "objection_rate_limit": ("3", 3),
+    "objection_rate_window_s": ("120", 120),
     "sign_in_address_limit": ("100", 100),
     "sign_in_address_window_s": ("60", 60),
     "ui_dist": ("/srv/ui", Path("/srv/ui")),

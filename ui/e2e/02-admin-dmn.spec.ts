@@ -59,6 +59,9 @@ test("raise the DMN threshold, deploy v2: new requests route by the new rule, ol
   const dmnChanges = p.getByTestId("dmn-changes-leave_tiers.dmn");
   await expect(dmnChanges).toContainText("rule_teacher_days");
   await expect(dmnChanges).toContainText("rule_teacher_office_days");
+  // each edited cell with its old and new text; nothing the editor merely re-wrote
+  await expect(dmnChanges).toContainText("→ <= 2");
+  await expect(dmnChanges).not.toContainText("hitPolicy");
   await expect(p.getByTestId("file-changes")).toContainText("leave_tiers.dmn");
   await diagramReady(p, "compare-new");
   await shoot(p, "10-compare-versions", () => diagramReady(p, "compare-new"));
@@ -90,7 +93,9 @@ test("raise the DMN threshold, deploy v2: new requests route by the new rule, ol
   const panel = z.getByTestId("batch-panel");
   await panel.getByRole("radio", { name: "是" }).check();
   await shoot(z, "14-inbox-batch", undefined, false);
-  await panel.getByRole("button", { name: "批量提交（2 项）" }).click();
+  await panel.getByRole("button", { name: "核对后提交（2 项）" }).click();
+  await expect(panel.getByTestId("batch-confirm-row")).toHaveCount(2);
+  await panel.getByRole("button", { name: "确认提交（2 项）" }).click();
   await expect(z.getByRole("status").filter({ hasText: "已办理 2 个任务。" })).toBeVisible();
   await expect(panel).toHaveCount(0);
   await expect(z.locator(".task-card", { hasText: oldKey })).toHaveCount(0);

@@ -12,6 +12,7 @@ import { I18nProvider, useI18n } from "./i18n";
 import { SignIn } from "./pages/SignIn";
 
 const Inbox = lazy(() => import("./pages/Inbox"));
+const Notifications = lazy(() => import("./pages/Notifications"));
 const TaskPage = lazy(() => import("./pages/TaskPage"));
 const Apply = lazy(() => import("./pages/Apply"));
 const StartProcess = lazy(() => import("./pages/StartProcess"));
@@ -26,6 +27,7 @@ const Incidents = lazy(() => import("./pages/admin/Incidents"));
 const AuditSearch = lazy(() => import("./pages/audit/AuditSearch"));
 const AuditInstance = lazy(() => import("./pages/audit/AuditInstance"));
 const VerifyCertificate = lazy(() => import("./pages/VerifyCertificate"));
+const PublicNotice = lazy(() => import("./pages/PublicNotice"));
 
 function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
   const { user, restoring } = useAuth();
@@ -81,6 +83,7 @@ export function App() {
                   <Route path="/" element={<Home />} />
                   <Route path="/signin" element={<SignIn />} />
                   <Route path="/verify" element={<VerifyCertificate />} />
+                  <Route path="/notice" element={<PublicNotice />} />
                   <Route path="/inbox" element={<RequireAuth allow={notAuditor}><Inbox /></RequireAuth>} />
                   <Route path="/inbox/:taskId" element={<RequireAuth allow={notAuditor}><TaskPage /></RequireAuth>} />
                   <Route path="/apply" element={<RequireAuth allow={notAuditor}><Apply /></RequireAuth>} />
@@ -95,6 +98,7 @@ export function App() {
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/compare" element={<RequireAuth allow={isAdmin}><ComparePage /></RequireAuth>} />
+                  <Route path="/notifications" element={<RequireAuth><Notifications /></RequireAuth>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from models import AuditAnchor, ProcessDefinition, ProcessEvent, ProcessInstance, User
 from workflows.audit import export_format as audit_export
 from workflows.audit.anchor import Adoption, adoption_of
+from workflows.audit.files import attached_files
 from workflows.audit.verify import chain_problem
 from workflows.core.actors import Actor
+from workflows.core.blobs import BlobMissing, BlobStore
 from workflows.core.errors import InvalidInput, NotFound
 from workflows.core.history import chain_key
 
@@ -30,7 +32,7 @@ class Export:
 
 def build_export(session: Session, *, exporter: Actor, key: str, now: datetime,
                  instance_id: int | None = None, since: datetime | None = None,
-                 until: datetime | None = None) -> Export:
+                 until: datetime | None = None, store: BlobStore | None = None) -> Export:
     """A zip an auditor can verify offline (see ``workflows.audit.export_format``), made
     ``now``."""
     if (instance_id is None) == (since is None and until is None):
@@ -64,6 +66,7 @@ def build_export(session: Session, *, exporter: Actor, key: str, now: datetime,
         "instances.jsonl": audit_export.jsonl(_instance_row(instances[i]) for i in instance_ids),
         "actors.jsonl": audit_export.jsonl(_actors(session, events, instances.values())),
         "definitions.jsonl": audit_export.jsonl(_definitions(session, instances.values())),
+        **(_attached_files(store, events) if store is not None else {}),
     }
     adoption = adoption_of(session)
     manifest = {
@@ -80,6 +83,21 @@ def build_export(session: Session, *, exporter: Actor, key: str, now: datetime,
     label = f"instance-{instance_id}" if instance_id is not None else "range"
     filename = f"certflow-audit-{label}-{now.strftime('%Y%m%dT%H%M%SZ')}.zip"
     return Export(filename, content, manifest, instance_ids)
+
+
+def _attached_files(store: BlobStore, events: list[ProcessEvent]) -> dict[str, bytes]:
+    """The files the exported events attached, as the store holds them now (one that is
+    missing is left out, and the offline verifier reports it)."""
+    files = {}
+    for item in attached_files(events):
+        name = audit_export.attachment_name(str(item.get("sha256", "")))
+        if name in files:
+            continue
+        try:
+            files[name] = b"".join(store.read(str(item.get("sha256", ""))))
+        except (BlobMissing, ValueError):
+            continue
+    return files
 
 
 def _event_row(event: ProcessEvent) -> dict[str, Any]:

@@ -7,7 +7,8 @@ under the audit signing key). Verifying needs the file and the key, nothing else
     python -m workflows.audit.export_format verify export.zip --key-file audit.key
     CERTFLOW_AUDIT_SIGNING_KEY=... python -m workflows.audit.export_format verify export.zip
 
-It checks the signature, every file's hash, and recomputes every event's hash and chain link,
+It checks the signature, every file's hash, that every file an event attached is included with
+the SHA-256 and size the event recorded, and recomputes every event's hash and chain link,
 so any edited, removed, reordered or added line, or an edited manifest, fails. Event hashes are
 keyed (format 2): an HMAC under a key derived from the audit signing key, so an event appended
 to the database by someone without the key fails here too.
@@ -40,6 +41,7 @@ PUBLISHED_KEYS = frozenset({
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 EVENTS = "events.jsonl"
+ATTACHMENTS = "attachments/"
 KEYED = 2
 HASH_RULE = (
     "hash_version 2: hash = HMAC-SHA256(chain key, canonical JSON of {instance_id, seq, kind, "
@@ -53,8 +55,10 @@ README = f"""certflow audit export ({FORMAT})
 
 Files: {EVENTS} (one history event per line, in chain order), instances.jsonl (the instances
 the events belong to, as stored at export time), actors.jsonl (who acted), definitions.jsonl
-(the pinned process definitions by content hash), {MANIFEST} (SHA-256 of every file, event
-count, chain heads, exporter, time) and {SIGNATURE} (HMAC-SHA256 over {MANIFEST}'s bytes).
+(the pinned process definitions by content hash), attachments/<sha256> (each file an event
+attached, named by the SHA-256 the event recorded; hash and size are checked), {MANIFEST}
+(SHA-256 of every file, event count, chain heads, exporter, time) and {SIGNATURE}
+(HMAC-SHA256 over {MANIFEST}'s bytes).
 
 Event hash rule: {HASH_RULE}.
 
@@ -84,6 +88,11 @@ def event_hash(event: dict[str, Any], prev_hash: str, key: bytes) -> str:
     if event.get("hash_version", 1) == KEYED:
         return hmac.digest(key, canonical, "sha256").hex()
     return hashlib.sha256(canonical).hexdigest()
+
+
+def attachment_name(sha256: str) -> str:
+    """Where an attached file is in the archive: named by the SHA-256 its event recorded."""
+    return ATTACHMENTS + sha256
 
 
 def sign(key: str, data: bytes) -> str:
@@ -137,7 +146,30 @@ def verify(archive_bytes: bytes, key: str) -> tuple[list[str], dict[str, Any]]:
         problems.append(f"{name} is not listed in the manifest")
     if EVENTS in contents:
         problems += _check_events(contents[EVENTS], manifest, chain_key(key))
+        problems += _check_attachments(contents[EVENTS], contents)
     return problems, manifest
+
+
+def _check_attachments(data: bytes, contents: dict[str, bytes]) -> list[str]:
+    """Every file an event attached is in the archive with the hash and size it recorded."""
+    problems: list[str] = []
+    try:
+        events = [json.loads(line) for line in data.decode().splitlines() if line.strip()]
+    except ValueError:
+        return problems  # reported by _check_events
+    for event in events:
+        payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+        for item in payload.get("attachments") or ():
+            sha256, size = str(item.get("sha256")), item.get("size")
+            where = (f"chain {event.get('instance_id')} seq {event.get('seq')}: attached file "
+                     f"{item.get('filename')!r} ({sha256[:12]}…)")
+            found = contents.get(attachment_name(sha256))
+            if found is None:
+                problems.append(f"{where} is missing from the export")
+            elif hashlib.sha256(found).hexdigest() != sha256 or len(found) != size:
+                problems.append(f"{where} changed: its content does not have the SHA-256 "
+                                "and size its event recorded")
+    return problems
 
 
 def _check_events(data: bytes, manifest: dict[str, Any], key: bytes) -> list[str]:

@@ -61,5 +61,6 @@ def _observed(replayer: Replayer, event: RecordedEvent) -> None:
 
 
 for _kind in (EventKind.TASK_ESCALATED, EventKind.SERVICE_TASK_FAILED,
-              EventKind.INCIDENT_RAISED, EventKind.INCIDENT_RETRIED):
+              EventKind.INCIDENT_RAISED, EventKind.INCIDENT_RETRIED,
+              EventKind.TIMER_BROUGHT_FORWARD):  # the firing that follows is the input
     input_kind(_kind)(_observed)

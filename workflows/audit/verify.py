@@ -7,7 +7,9 @@ Checks, in this order (so "first" is well defined):
    (keyed hashes; unkeyed ones only where the adopting anchor vouches for them, docs/audit.md),
    the last one is the head stored on the instance row, and every head an anchor attested is
    still there with the same hash; events of no existing instance are reported too;
-4. every instance an anchor attested still exists.
+4. every instance an anchor attested still exists;
+5. every attached file is still in the store with the SHA-256 and size its event recorded
+   (``workflows/audit/files.py``).
 
 Runs in one read snapshot (REPEATABLE READ on PostgreSQL; SQLite's read transaction is one),
 so work committing meanwhile is not mistaken for tampering. Memory grows with the number of
@@ -35,6 +37,7 @@ from workflows.audit.anchor import (
     fold,
     sign,
 )
+from workflows.audit.files import attached_files, file_problems
 from workflows.core.history import GENESIS, KEYED, UNKEYED, chain_key, stored_event_hash
 from workflows.core.unit_of_work import UnitOfWorkFactory
 
@@ -51,6 +54,7 @@ class VerifyReport:
     anchors_checked: int = 0
     instances_checked: int = 0
     events_checked: int = 0
+    files_checked: int = 0
     latest_anchor: dict[str, Any] | None = None
     new_anchor: dict[str, Any] | None = None
 
@@ -67,7 +71,8 @@ class VerifyReport:
                 "findings": self.findings, "findings_truncated": len(self.findings) >= MAX_FINDINGS,
                 "anchors_checked": self.anchors_checked,
                 "instances_checked": self.instances_checked,
-                "events_checked": self.events_checked, "latest_anchor": self.latest_anchor,
+                "events_checked": self.events_checked, "files_checked": self.files_checked,
+                "latest_anchor": self.latest_anchor,
                 "new_anchor": self.new_anchor}
 
 
@@ -92,7 +97,11 @@ def verify_trail(*, key: str, uows: UnitOfWorkFactory,
         _check_anchors(report, anchors, key)
         events_key = chain_key(key)
         definitions = _check_definitions(session, report, anchored, events_key)
-        heads = _check_instances(session, report, anchored, events_key)
+        attached: list[dict[str, Any]] = []
+        heads = _check_instances(session, report, anchored, events_key, attached)
+        for finding in file_problems(uow.runtime.blobs, attached):
+            report.add("attachment", finding.pop("problem"), **finding)
+        report.files_checked = len({item.get("sha256") for item in attached})
         report.latest_anchor = anchor_summary(anchored.last)
     if report.ok and anchor_as is not None:
         with uows() as uow:
@@ -183,7 +192,7 @@ def _check_definitions(session: Session, report: VerifyReport, anchored: Anchore
 
 
 def _check_instances(session: Session, report: VerifyReport, anchored: AnchoredHeads,
-                     key: bytes) -> dict[int, tuple[int, str]]:
+                     key: bytes, attached: list[dict[str, Any]]) -> dict[int, tuple[int, str]]:
     """Check every instance chain, batch by batch; returns the verified heads."""
     expected = dict(anchored.instances)
     verified: dict[int, tuple[int, str]] = {}
@@ -202,6 +211,7 @@ def _check_instances(session: Session, report: VerifyReport, anchored: AnchoredH
         by_instance = {key: list(group) for key, group in groupby(events, lambda e: e.instance_id)}
         for head in heads:
             verified[head.id] = (head.last_event_seq, head.last_event_hash)
+            attached.extend(attached_files(by_instance.get(head.id, [])))
             _check_instance(report, head, by_instance.pop(head.id, []),
                             expected.pop(head.id, None), key=key,
                             unkeyed_until=anchored.unkeyed_until(head.id))

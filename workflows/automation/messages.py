@@ -85,11 +85,19 @@ def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], ac
     return Delivery(name, business_key, delivered)
 
 
+def deliver_unattributed(uow: UnitOfWork, instance_id: int, name: str,
+                         payload: dict[str, Any]) -> bool:
+    """Deliver inside the caller's transaction with no sender recorded in the history (a
+    public objection: the case's history, which its candidate reads, must not name the
+    objector); False when the instance does not wait for it. The caller checked the sender."""
+    return _deliver_to(uow, instance_id, name, payload, None)
+
+
 def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str, Any],
-                actor: Actor) -> bool:
+                actor: Actor | None) -> bool:
     instance = uow.lock_instance(instance_id)
     moving = instance.status in (InstanceStatus.RUNNING, InstanceStatus.INCIDENT)
-    if not moving or not may_view(uow.session, instance, actor):
+    if not moving or (actor is not None and not may_view(uow.session, instance, actor)):
         return False
     subscription = uow.session.scalars(
         sa.select(MessageSubscription).where(
@@ -115,7 +123,8 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
         failure = error
     now = uow.runtime.now()
     subscription.status, subscription.delivered_at = SubscriptionStatus.DELIVERED, now
-    uow.record(EventKind.MESSAGE_RECEIVED, instance, actor_id=actor.id,
+    actor_id = actor.id if actor is not None else None
+    uow.record(EventKind.MESSAGE_RECEIVED, instance, actor_id=actor_id,
                task_name=subscription.task_name, payload={
                    "message": name, "business_key": instance.business_key, "payload": payload,
                    "spiff_task_id": subscription.spiff_task_id,
@@ -127,7 +136,7 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
             raise
         except EngineFailure as error:
             failure = error
-    store_progress(uow, instance, run.result(failure), definition, actor_id=actor.id)
+    store_progress(uow, instance, run.result(failure), definition, actor_id=actor_id)
     return True
 
 

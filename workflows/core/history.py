@@ -41,6 +41,7 @@ class EventKind(StrEnum):
     # Timers, messages and background steps (every external input carries what replay needs:
     # the engine task spec name in ``task_name`` and the input itself in the payload).
     TIMER_FIRED = "timer_fired"
+    TIMER_BROUGHT_FORWARD = "timer_brought_forward"  # demo only: an administrator fired it early
     TASK_ESCALATED = "task_escalated"
     MESSAGE_RECEIVED = "message_received"
     SERVICE_TASK_COMPLETED = "service_task_completed"

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 EXTENSION = "certflow"  # the key of the runtime in ``app.extensions``
 Clock = Callable[[], datetime]
+# A process's own rule on the data it is started with (a certification application must fit a
+# published plan): ``check(session, data, now=...)`` returns the data to start with (it may add
+# what it looked up) or raises a domain error.
+StartCheck = Callable[..., dict[str, Any]]
 
 
 def system_clock() -> datetime:
@@ -102,6 +106,8 @@ class Runtime:
         self.services = services
         # Where attachments' files are kept (workflows/attachments/store.py); tests swap it.
         self.blobs = blobs
+        # process id -> its StartCheck (workflows/bootstrap.py fills it)
+        self.start_checks: dict[str, StartCheck] = {}
 
     def now(self) -> datetime:
         """Current time as an aware UTC datetime, from this runtime's clock."""

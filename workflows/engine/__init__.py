@@ -12,11 +12,14 @@ from workflows.engine.parsing import ParsedBundle, content_hash, load_specs, par
 from workflows.engine.result import EngineStep, ReadyUserTask, RunResult
 from workflows.engine.runtime import Run
 from workflows.engine.serialization import SERIALIZER_VERSION
+from workflows.engine.summary_fields import APPLICANT, APPLICANT_CLASS, summary_value
 from workflows.engine.task_meta import START_FORM_KEY
 from workflows.engine.timing import add_duration, add_iso_duration
 from workflows.engine.trace import PathRecorder, element_names
 
 __all__ = [
+    "APPLICANT",
+    "APPLICANT_CLASS",
     "SERIALIZER_VERSION",
     "START_FORM_KEY",
     "DutyRule",
@@ -36,4 +39,5 @@ __all__ = [
     "load_specs",
     "parse_bundle",
     "parse_rules",
+    "summary_value",
 ]

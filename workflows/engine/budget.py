@@ -34,7 +34,8 @@ T = TypeVar("T")
 
 @dataclass
 class RunawayRun(EngineFailure):
-    """The run went past its budget (or out of the engine's sight) and was stopped.
+    """The run went past its budget (or out of the engine's sight), or met something only
+    an administrator can resolve (``decisions.AmbiguousDecision``), and was stopped.
 
     Unlike other failures the run's work is discarded: its state is half done.
     """

@@ -31,6 +31,7 @@ from SpiffWorkflow.task import Task as SpiffTask
 
 from workflows.core import working_days
 from workflows.core.runtime import RunContext
+from workflows.engine.decisions import swap_engine
 from workflows.engine.timing import add_iso_duration
 
 SERVICE_RESULT = "certflow_service_result"
@@ -118,6 +119,7 @@ def install(spec: Any, subprocess_specs: dict[str, Any]) -> frozenset[str]:
         for task_spec in process_spec.task_specs.values():
             definition = getattr(task_spec, "event_definition", None)
             _swap_event(definition)
+            swap_engine(task_spec)  # UNIQUE decision tables refuse two matches
             found.update(_wait_kinds(definition))
             if type(task_spec) is ServiceTask:
                 task_spec.__class__ = DeferredServiceTask

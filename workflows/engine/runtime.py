@@ -221,6 +221,9 @@ class Run:
         try:
             self._budget.run(action)
         except SpiffWorkflowException as exc:
+            stopped = exc.__cause__ or exc.__context__
+            if isinstance(stopped, RunawayRun):  # e.g. an ambiguous decision, wrapped
+                raise stopped from None
             raise _failure_from(exc) from exc
         except ScriptError as exc:  # paths where SpiffWorkflow calls the environment directly
             raise EngineFailure(message=exc.message, line=exc.line, kind=exc.kind) from exc

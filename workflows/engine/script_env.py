@@ -63,7 +63,7 @@ def _public(name: object) -> bool:
 
 
 def _check_data(value: Any, what: str) -> None:
-    if data_units(value, MAX_DATA_UNITS) > MAX_DATA_UNITS:
+    if data_units(value, MAX_DATA_UNITS, stored=True) > MAX_DATA_UNITS:
         raise ScriptError("resource", f"The {what} is larger than the sandbox limit of "
                                       f"{MAX_DATA_UNITS:,} values and characters.")
 
@@ -106,9 +106,13 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
                  external_context: dict[str, Any] | None = None) -> Any:
         code = compile_source(expression.strip(), "eval")
         namespace = self._namespace(context, external_context or {}, read_only=True)
-        result = self._run(lambda: eval(code, namespace))
-        _check_data(result, "expression's result")
-        return result
+
+        def evaluate() -> Any:
+            result = eval(code, namespace)
+            _check_data(result, "expression's result")  # a walk: inside the time limit too
+            return result
+
+        return self._run(evaluate)
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: dict[str, Any] | None = None) -> bool:
@@ -118,12 +122,19 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
             raise ScriptError("runtime", "Task data overwrites predefined names; rename these "
                                          f"fields: {', '.join(sorted(clashes))}.")
         code = compile_source(script, "exec")
-        data = copy.deepcopy({k: v for k, v in context.items() if _public(k)})
-        namespace = self._namespace(data, external, read_only=False)
-        self._run(lambda: exec(code, namespace))
-        outputs = {k: v for k, v in namespace.items() if _public(k) and not callable(v)
-                   and k not in external and k not in self.globals}
-        _check_data(outputs, "data left by the script")
+
+        def execute() -> dict[str, Any]:
+            # Copying the data in and checking what is left are walks over all of it: they
+            # count against the script's time limit like the script itself.
+            data = copy.deepcopy({k: v for k, v in context.items() if _public(k)})
+            namespace = self._namespace(data, external, read_only=False)
+            exec(code, namespace)
+            outputs = {k: v for k, v in namespace.items() if _public(k) and not callable(v)
+                       and k not in external and k not in self.globals}
+            _check_data(outputs, "data left by the script")
+            return outputs
+
+        outputs = self._run(execute)
         for key in [k for k in context if _public(k) and k not in outputs]:
             del context[key]
         context.update(outputs)

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from workflows.core import working_days
 from workflows.core.errors import Problem
 from workflows.engine.deferred import timer_due
+from workflows.engine.diagram_limits import element_lines
 from workflows.engine.script_env import check_expression, check_script
 
 _CHECK_START = datetime(2025, 1, 6, tzinfo=UTC)
@@ -29,6 +30,7 @@ def check_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpe
                root: etree._Element, bpmn_file: str) -> list[Problem]:
     """Compile-check gateway conditions, scripts and DMN cells of every task spec."""
     problems: list[Problem] = []
+    lines = element_lines(root)
     for process_spec in [spec, *subprocess_specs.values()]:
         for task_spec in process_spec.task_specs.values():
             bpmn_id = getattr(task_spec, "bpmn_id", None)
@@ -39,11 +41,11 @@ def check_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpe
                 if error is not None:
                     problems.append(Problem(
                         f"{what}: {error.message}", file=bpmn_file, element_id=bpmn_id,
-                        line=_line(root, bpmn_id), extra={"expression": source},
+                        line=lines.get(bpmn_id), extra={"expression": source},
                     ))
             problems.extend(_dmn_problems(task_spec, bpmn_id))
             problems.extend(Problem(message, file=bpmn_file, element_id=bpmn_id,
-                                    line=_line(root, bpmn_id), extra={"expression": expression})
+                                    line=lines.get(bpmn_id), extra={"expression": expression})
                             for message, expression in _timer_problems(task_spec))
     return problems
 
@@ -147,7 +149,3 @@ def _dmn_problem(table: object, rule: object, cell_id: str, text: str, message: 
         element_id=cell_id, extra={"task": bpmn_id, "decision_table": getattr(table, "id", "")},
     )
 
-
-def _line(root: etree._Element, element_id: str) -> int | None:
-    found = root.xpath("//*[@id=$id]", id=element_id)
-    return found[0].sourceline if found else None

@@ -5,9 +5,10 @@ A lane's ``id`` is the candidate group (its ``name`` is the Chinese display name
 (``dueIn``, an ISO 8601 duration or ``P<n>WD`` working days) and separation-of-duties rules
 (``separationOfDuties``, ``workflows/engine/duty_rules.py``; enforced by
 ``workflows/tasks/duties.py``), the approval actions it allows (``approvalActions``,
-``sendBackTo``; ``workflows/engine/approval.py``) and who performs it as a relation over the
-directory (``performer``, ``workflows/directory/addresses.py``; it then decides the candidate
-role).
+``sendBackTo``; ``workflows/engine/approval.py``), the facts shown to whoever decides it
+(``summaryFields``, ``workflows/engine/summary_fields.py``) and who performs it as a relation
+over the directory (``performer``, ``workflows/directory/addresses.py``; it then decides the
+candidate role).
 """
 
 from __future__ import annotations
@@ -23,14 +24,20 @@ from workflows.core.errors import Problem
 from workflows.directory.addresses import PROPERTY as PERFORMER_PROPERTY
 from workflows.directory.addresses import Address, InvalidAddress, parse_address
 from workflows.engine import approval
+from workflows.engine.diagram_limits import element_lines
 from workflows.engine.duty_rules import PROPERTY as DUTIES_PROPERTY
 from workflows.engine.duty_rules import InvalidDutyRule, parse_rules
+from workflows.engine.summary_fields import PROPERTY as SUMMARY_PROPERTY
+from workflows.engine.summary_fields import InvalidSummaryField, parse_summary_fields
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_PROPERTY = "formJsonSchemaFilename"
 DUE_PROPERTY = "dueIn"
 GROUP_PROPERTY = "candidateGroup"
 INITIATOR_GROUP = "applicant"
+# The data field whose text the person doing the task must read first (e.g. 补正: the
+# reviewer's comment); ``workflows/tasks/task_guidance.py`` shows it.
+REASON_PROPERTY = "reasonField"
 START_FORM_KEY = "__start__"
 
 
@@ -49,6 +56,8 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                       ) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
     """Collect lane/group, title, form and due time per user task; report what is missing."""
     groups = lane_groups(root)
+    lines = element_lines(root)
+    user_tasks: set[str | None] | None = None  # read once, if any task has duty rules
     meta: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
     for process_spec in [spec, *subprocess_specs.values()]:
@@ -61,8 +70,7 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
             is_start = type(task_spec).__name__ == "StartEvent" and process_spec is spec
             if not (is_user or is_start):
                 continue
-            element = _element(root, bpmn_id)
-            where = {"file": bpmn_file, "element_id": bpmn_id, "line": element}
+            where = {"file": bpmn_file, "element_id": bpmn_id, "line": lines.get(bpmn_id)}
             form_name = properties.get(FORM_PROPERTY)
             if form_name and form_name not in forms:
                 problems.append(Problem(f"form schema '{form_name}' is not in the upload",
@@ -87,28 +95,37 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                 "form": form_name,
                 "due_in": due_in,
             }
-            if is_user:
+            if user_tasks is None and (is_user or properties.get(DUTIES_PROPERTY)):
+                user_tasks = {getattr(t, "bpmn_id", None)
+                              for s in [spec, *subprocess_specs.values()]
+                              for t in s.task_specs.values() if getattr(t, "manual", False)}
+            if is_user and user_tasks is not None:
                 entry["actions"], entry["send_back_to"] = _approval_actions(
-                    properties, spec, subprocess_specs, problems, where)
+                    properties, user_tasks, problems, where)
+                if properties.get(REASON_PROPERTY):
+                    entry["reason_field"] = properties[REASON_PROPERTY]
             if address is not None:
                 entry["address"] = address.text
-            if properties.get(DUTIES_PROPERTY):
-                entry["duties"] = _duties(properties[DUTIES_PROPERTY], spec, subprocess_specs,
-                                          problems, where)
+            if properties.get(DUTIES_PROPERTY) and user_tasks is not None:
+                entry["duties"] = _duties(properties[DUTIES_PROPERTY], user_tasks, problems,
+                                          where)
+            if properties.get(SUMMARY_PROPERTY):
+                try:
+                    entry["summary"] = parse_summary_fields(properties[SUMMARY_PROPERTY], forms)
+                except InvalidSummaryField as error:
+                    problems.append(Problem(str(error), **where))
             meta[START_FORM_KEY if is_start else task_spec.name] = entry
     return meta, problems
 
 
-def _duties(value: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
-            problems: list[Problem], where: dict[str, Any]) -> list[str]:
+def _duties(value: str, user_tasks: set[str | None], problems: list[Problem],
+            where: dict[str, Any]) -> list[str]:
     """Separation-of-duties rules (``workflows/engine/duty_rules.py``); a bad rule is a problem."""
     try:
         rules = parse_rules(value)
     except InvalidDutyRule as error:
         problems.append(Problem(str(error), **where))
         return []
-    user_tasks = {getattr(t, "bpmn_id", None) for s in [spec, *subprocess_specs.values()]
-                  for t in s.task_specs.values() if getattr(t, "manual", False)}
     for rule in rules:
         if rule.kind == "differs_from" and rule.argument not in user_tasks:
             problems.append(Problem(f"separation-of-duties rule '{rule.name}' names no user "
@@ -116,9 +133,9 @@ def _duties(value: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnP
     return [rule.name for rule in rules]
 
 
-def _approval_actions(properties: dict[str, Any], spec: BpmnProcessSpec,
-                      subprocess_specs: dict[str, BpmnProcessSpec], problems: list[Problem],
-                      where: dict[str, Any]) -> tuple[list[str], list[str]]:
+def _approval_actions(properties: dict[str, Any], user_tasks: set[str | None],
+                      problems: list[Problem], where: dict[str, Any]
+                      ) -> tuple[list[str], list[str]]:
     """The approval actions a task allows (``workflows/engine/approval.py``) and the earlier
     user tasks it may send a case back to; unknown names are problems."""
     actions = approval.declared_actions(properties)
@@ -127,8 +144,6 @@ def _approval_actions(properties: dict[str, Any], spec: BpmnProcessSpec,
             problems.append(Problem(f"approval action '{name}' is not one of "
                                     f"{', '.join(approval.ACTIONS)}", **where))
     targets = approval.split_list(properties.get(approval.SEND_BACK_PROPERTY))
-    user_tasks = {getattr(t, "bpmn_id", None) for s in [spec, *subprocess_specs.values()]
-                  for t in s.task_specs.values() if getattr(t, "manual", False)}
     for target in targets:
         if target not in user_tasks:
             problems.append(Problem(f"sendBackTo '{target}' names no user task of this "
@@ -148,11 +163,6 @@ def _address(value: str | None, problems: list[Problem],
     except InvalidAddress as error:
         problems.append(Problem(str(error), **where, extra={"expression": value}))
         return None
-
-
-def _element(root: etree._Element, element_id: str) -> int | None:
-    found = root.xpath("//*[@id=$id]", id=element_id)
-    return found[0].sourceline if found else None
 
 
 def _valid_duration(expression: str) -> bool:

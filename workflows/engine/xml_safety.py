@@ -55,4 +55,12 @@ def parse_xml(content: bytes, file_name: str) -> etree._Element:
         raise UnsafeXml(Problem(f"malformed XML: {exc.msg}", file=file_name, line=line)) from exc
     if root is None:
         raise UnsafeXml(Problem("the file is empty", file=file_name))
+    # The byte scan above reads UTF-8; a file declaring another encoding (UTF-7, UTF-16...)
+    # spells its DOCTYPE in other bytes. What the parser actually read is decisive.
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise UnsafeXml(Problem(
+            f"DTDs and entity declarations are not accepted (the file declares encoding "
+            f"{info.encoding})", file=file_name, element_id=root.get("id") or None,
+            line=root.sourceline))
     return root

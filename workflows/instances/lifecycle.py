@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import HumanTask, Notification, ProcessInstance
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
+from workflows.attachments import fields as attachment_fields
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -41,10 +42,17 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         definition_row = get_definition(uow.session, process_id, version)
         definition = spec_cache.get(definition_row)
         start_meta = definition.task_meta.get(START_FORM_KEY, {})
-        forms.validate(definition.form_schema(start_meta.get("form")), data,
-                       where=f"starting '{process_id}'")
+        schema = definition.form_schema(start_meta.get("form"))
+        forms.validate(schema, data, where=f"「{definition_row.name or process_id}」的申请")
+        cited = attachment_fields.check_cited(
+            uow.session, schema, data, actor=actor, instance_id=None,
+            case_limit=uow.runtime.settings.attachment_max_case_bytes)
+        check = uow.runtime.start_checks.get(process_id)
+        if check is not None:
+            data = check(uow.session, data, now=uow.runtime.now())
         instance = _new_instance(uow, definition_row.id, definition_row.version, process_id,
-                                 business_key=business_key, data=data, actor=actor)
+                                 business_key=business_key, data=data, actor=actor,
+                                 cited=cited)
         try:
             run = Run.start(definition.spec, definition.subprocess_specs, data,
                             context=uow.runtime.run_context())
@@ -52,7 +60,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
         except RunawayRun as runaway:
             return _start_as_incident(uow, definition_row.id, definition_row.version,
                                       process_id, runaway, business_key=business_key,
-                                      data=data, actor=actor)
+                                      data=data, actor=actor, cited=cited)
         tasks = store_progress(uow, instance, run.result(failure), definition,
                                actor_id=actor.id, new_instance=True, all_tasks=True)
         if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
@@ -62,7 +70,10 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
 
 
 def _new_instance(uow: UnitOfWork, definition_id: int, version: int, process_id: str, *,
-                  business_key: str, data: dict[str, Any], actor: Actor) -> ProcessInstance:
+                  business_key: str, data: dict[str, Any], actor: Actor,
+                  cited: list[attachment_fields.Cited]) -> ProcessInstance:
+    """The started instance, with the uploads its start form cites attached to it (their
+    hashes, sizes, types and names recorded in the hash-chained start event)."""
     now = uow.runtime.now()
     home = acting.home_unit(uow.session, actor.person_id, today=acting.today_at(now))
     instance = ProcessInstance(
@@ -74,20 +85,22 @@ def _new_instance(uow: UnitOfWork, definition_id: int, version: int, process_id:
     )
     uow.session.add(instance)
     uow.session.flush()
+    attached = attachment_fields.attach(uow.session, cited, instance_id=instance.id, at=now)
     uow.record(EventKind.INSTANCE_STARTED, instance, actor_id=actor.id, payload={
         "definition_id": definition_id, "version": version,
-        "business_key": business_key, "data": data})
+        "business_key": business_key, "data": data,
+        **({"attachments": attached} if attached else {})})
     return instance
 
 
 def _start_as_incident(uow: UnitOfWork, definition_id: int, version: int, process_id: str,
                        runaway: RunawayRun, *, business_key: str, data: dict[str, Any],
-                       actor: Actor) -> InstanceView:
+                       actor: Actor, cited: list[attachment_fields.Cited]) -> InstanceView:
     """The first run went past its budget: roll it back, keep the started instance (no
     engine state: it never got past its start) and flag it with an incident."""
     uow.rollback()
     instance = _new_instance(uow, definition_id, version, process_id,
-                             business_key=business_key, data=data, actor=actor)
+                             business_key=business_key, data=data, actor=actor, cited=cited)
     instance.data = data
     open_run_incident(uow, instance, runaway, actor_id=actor.id)
     uow.commit(keep_loaded=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models import HumanTask, Person, ProcessInstance, User
 from models.statuses import OPEN_TASK_STATUSES, TaskStatus
+from workflows.attachments import fields as attachment_fields
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound, TaskAlreadyClaimed, TaskNotOpen
 from workflows.core.history import EventKind
@@ -106,14 +107,20 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
                              "; only they may complete it")
         duties.enforce(uow.session, task, instance, actor)  # re-checked: the case moved on
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
-        forms.validate(definition.form_schema(task.form_ref), data, where=f"task '{task.title}'")
+        schema = definition.form_schema(task.form_ref)
+        forms.validate(schema, data, where=f"「{task.title}」")
+        cited = attachment_fields.check_cited(
+            uow.session, schema, data, actor=actor, instance_id=instance.id,
+            case_limit=uow.runtime.settings.attachment_max_case_bytes)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          context=uow.runtime.run_context())
         now = uow.runtime.now()
+        attached = attachment_fields.attach(uow.session, cited, instance_id=instance.id, at=now)
         task.status, task.completed_at, task.completed_by = TaskStatus.COMPLETED, now, actor.id
         uow.record(EventKind.TASK_COMPLETED, instance, actor_id=actor.id,
                    task_name=task.task_name, payload={
                        "task_id": task.id, "data": data,
+                       **({"attachments": attached} if attached else {}),
                        **_on_behalf(uow.session, task, actor, now)})
         failure = None
         try:

@@ -58,13 +58,14 @@ def list_inbox(session: Session, actor: Actor, filters: InboxFilter, *, now: dat
     if not groups and not positions and not mine:
         return InboxPage([], 0, True, page, per_page)
     shape = _Shape(groups=len(groups), mine=mine, group_filter=filters.group is not None,
-                   process=bool(filters.process_id), business_key=bool(filters.business_key),
+                   process=bool(filters.process_id), business_key=_key_match(filters.business_key),
                    overdue=filters.overdue, sort=filters.sort, positions=len(positions))
     params: dict[str, Any] = {f"group_{i}": group for i, group in enumerate(groups)}
     for i, (role, unit_id) in enumerate(positions):
         params[f"role_{i}"], params[f"unit_{i}"] = role, unit_id
     params.update(actor_id=actor.id, group=filters.group, process_id=filters.process_id,
                   business_key=filters.business_key, now=now,
+                  business_key_like=_like_prefix(filters.business_key),
                   limit=page * per_page, per_page=per_page, offset=(page - 1) * per_page,
                   cap=COUNT_CAP + 1)
     # Plain rows through the connection, not ORM objects: the page is only read and dumped.
@@ -87,10 +88,24 @@ class _Shape:
     mine: bool  # whether "claimed by me" is a source
     group_filter: bool
     process: bool
-    business_key: bool
+    business_key: str | None  # "exact", "prefix" (a key ending in *) or None
     overdue: bool | None
     sort: str
     positions: int = 0  # how many "unclaimed, addressed to a role I hold at a unit" sources
+
+
+def _key_match(business_key: str | None) -> str | None:
+    if not business_key:
+        return None
+    return "prefix" if business_key.endswith("*") else "exact"
+
+
+def _like_prefix(business_key: str | None) -> str | None:
+    """``NC-RZ*`` as a LIKE pattern (``NC-RZ%``), its own ``%``, ``_`` and ``/`` escaped."""
+    if not business_key or not business_key.endswith("*"):
+        return None
+    escaped = business_key[:-1].replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return escaped + "%"
 
 
 def _ready_groups(actor: Actor, filters: InboxFilter) -> list[str]:
@@ -139,7 +154,10 @@ def _filters(shape: _Shape) -> list[sa.ColumnElement[bool]]:
     criteria: list[sa.ColumnElement[bool]] = []
     if shape.process:
         criteria.append(HumanTask.process_id == sa.bindparam("process_id"))
-    if shape.business_key:
+    if shape.business_key == "prefix":  # "NC-RZ*": every key that starts with NC-RZ
+        criteria.append(HumanTask.business_key.like(sa.bindparam("business_key_like"),
+                                                    escape="/"))
+    elif shape.business_key == "exact":
         criteria.append(HumanTask.business_key == sa.bindparam("business_key"))
     now = sa.bindparam("now", type_=HumanTask.__table__.c.due_at.type)
     if shape.overdue is True:

@@ -2,6 +2,7 @@
 import { request } from "./client";
 import type {
   Actor,
+  AppNotification,
   BatchResult,
   Definition,
   InboxPage,
@@ -12,6 +13,7 @@ import type {
   ProcessEvent,
   Task,
   TaskDetail,
+  TimerInfo,
   TokenResponse,
 } from "./types";
 
@@ -94,6 +96,12 @@ export const apiCalls = {
   incidents: (query: { status?: string; instance_id?: number; page?: number; per_page?: number }, signal?: AbortSignal) =>
     request<Page<Incident>>(`${V1}/incidents`, { query: { ...query }, signal }),
   retryIncident: (id: number) => request<Incident>(`${V1}/incidents/${id}/retry`, { method: "POST" }),
+  notifications: (query: { page?: number; per_page?: number } = {}, signal?: AbortSignal) =>
+    request<Page<AppNotification>>(`${V1}/notifications`, { query: { ...query }, signal }),
+  timers: (instanceId: number, signal?: AbortSignal) =>
+    request<TimerInfo[]>(`${V1}/timers`, { query: { instance_id: instanceId }, signal }),
+  /** Demo mode only: fire a waiting timer now (recorded in the case's history). */
+  fireTimerNow: (id: number) => request<{ fired: number }>(`${V1}/timers/${id}/fire-now`, { method: "POST" }),
 };
 
 /** A deploy/validate multipart body: every file of the bundle under the field "files". */

@@ -54,6 +54,13 @@ export interface Task {
   claimed_at: string | null;
   completed_at: string | null;
   completed_by: number | null;
+  /** The facts the task declares as its summary, in declared order, ready to show. */
+  summary?: SummaryItem[];
+}
+
+export interface SummaryItem {
+  label: string;
+  value: string;
 }
 
 export type JsonSchema = Record<string, unknown>;
@@ -93,6 +100,7 @@ export interface CompletedStep {
   task_name: string;
   title: string;
   completed_by: number | null;
+  completed_by_name?: string | null;
   completed_at: string | null;
 }
 
@@ -131,6 +139,8 @@ export interface ProcessEvent {
   kind: string;
   at: string;
   actor_id: number | null;
+  /** Who acted, by name; null for what certflow did by itself (timers, rules). */
+  actor_name?: string | null;
   task_name: string | null;
   payload: Record<string, unknown>;
   prev_hash: string;
@@ -168,4 +178,29 @@ export interface Incident {
   created_at: string;
   retried_at: string | null;
   retried_by: number | null;
+}
+
+/** A durable timer of an instance (GET /timers). */
+export interface TimerInfo {
+  id: number;
+  instance_id: number;
+  element_id: string;
+  task_name: string;
+  kind: string;
+  expression: string;
+  due_at: string;
+  status: string;
+}
+
+/** A reminder, escalation or notice for me or my group (GET /notifications). */
+export interface AppNotification {
+  id: number;
+  recipient_user_id: number | null;
+  recipient_group: string | null;
+  instance_id: number | null;
+  task_name: string | null;
+  kind: string;
+  subject: string;
+  body: string;
+  created_at: string;
 }

@@ -3,6 +3,7 @@
 // Deployed versions never change, so they are cached for the page's lifetime.
 import { apiCalls } from "../api/endpoints";
 import type { Definition, JsonSchema } from "../api/types";
+import { isIsoDateTime } from "../i18n";
 
 export type Bundle = Record<string, string>;
 
@@ -84,8 +85,10 @@ export function fieldLabels(bundle: Bundle): Record<string, { title: string; sch
 }
 
 /** Shape a value for reading: booleans as yes/no, choices by their title. */
-export function displayValue(value: unknown, schema: JsonSchema | undefined, yesNo: [string, string]): string {
+export function displayValue(value: unknown, schema: JsonSchema | undefined, yesNo: [string, string],
+  formatTime?: (iso: string) => string): string {
   if (typeof value === "boolean") return value ? yesNo[0] : yesNo[1];
+  if (formatTime && isIsoDateTime(value)) return formatTime(value);
   const options = (schema?.oneOf ?? schema?.anyOf) as JsonSchema[] | undefined;
   const option = options?.find((o) => o.const === value);
   if (option && typeof option.title === "string") return option.title;

@@ -5,6 +5,10 @@ export interface DiagramElement {
   type: string;
   businessObject: { id: string; name?: string; $type: string; [key: string]: unknown };
   waypoints?: unknown[];
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
 }
 
 export interface Canvas {
@@ -13,6 +17,7 @@ export interface Canvas {
   removeMarker(element: string | DiagramElement, marker: string): void;
   scrollToElement(element: string | DiagramElement, padding?: number): void;
   resized(): void;
+  viewbox(box?: { x: number; y: number; width: number; height: number }): { x: number; y: number; width: number; height: number; scale: number };
 }
 
 export interface ElementRegistry {

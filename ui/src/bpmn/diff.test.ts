@@ -25,7 +25,8 @@ describe("diffXml", () => {
   it("reports changed conditions, added elements and moved shapes", () => {
     const changes = diffXml(BPMN("a == 1"), BPMN("a == 2", '<bpmn:endEvent id="end" name="结束" />'));
     expect(changes).toContainEqual({ id: "end", type: "endEvent", name: "结束", change: "added", details: [] });
-    expect(changes).toContainEqual({ id: "f1", type: "sequenceFlow", name: "", change: "changed", details: ["conditionExpression"] });
+    expect(changes).toContainEqual({ id: "f1", type: "sequenceFlow", name: "", change: "changed", details: ["conditionExpression"],
+      values: { conditionExpression: { before: "a == 1", after: "a == 2" } } });
     expect(changes).toContainEqual({ id: "review", type: "userTask", name: "审核", change: "changed", details: ["layout"] });
     expect(changes.some((c) => c.id === "review_di")).toBe(false);
   });
@@ -34,7 +35,7 @@ describe("diffXml", () => {
     const dmn = (cell: string) => `<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d"><decision id="x"><decisionTable id="t">
       <rule id="r1"><inputEntry id="r1_in"><text>${cell}</text></inputEntry></rule></decisionTable></decision></definitions>`;
     expect(diffXml(dmn("&lt;= 1"), dmn("&lt;= 2"))).toEqual([
-      { id: "r1_in", type: "inputEntry", name: "", change: "changed", details: ["text"] },
+      { id: "r1_in", type: "inputEntry", name: "", change: "changed", details: ["text"], values: { text: { before: "<= 1", after: "<= 2" } } },
     ]);
     const removed = diffXml(BPMN("a", '<bpmn:endEvent id="end" />'), BPMN("a"));
     expect(removed.find((c) => c.id === "end")?.change).toBe("removed");
@@ -48,5 +49,15 @@ describe("diffFiles", () => {
       { file: "c", change: "removed" },
       { file: "d", change: "added" },
     ]);
+  });
+  it("does not report attributes an editor dropped at their default, and shows old → new values", () => {
+    const flowWith = (attrs: string, name: string) => BPMN("a", `<bpmn:boundaryEvent id="late" name="${name}" attachedToRef="review" ${attrs} />`);
+    expect(diffXml(flowWith('cancelActivity="true"', "超时"), flowWith("", "超时"))).toEqual([]);
+    const renamed = diffXml(flowWith('cancelActivity="true"', "超时"), flowWith('cancelActivity="false"', "逾期提醒"));
+    expect(renamed.find((c) => c.id === "late")?.values).toEqual({
+      cancelActivity: { before: "true", after: "false" }, name: { before: "超时", after: "逾期提醒" },
+    });
+    const table = (policy: string) => `<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d"><decision id="x"><decisionTable id="t" ${policy}></decisionTable></decision></definitions>`;
+    expect(diffXml(table('hitPolicy="UNIQUE"'), table(""))).toEqual([]);
   });
 });

@@ -11,7 +11,18 @@ export interface ElementChange {
   change: ChangeKind;
   /** What differs for a changed element: attribute names, child element names, "layout". */
   details: string[];
+  /** For each changed attribute or text: the value before and after ("" when absent). */
+  values?: Record<string, { before: string; after: string }>;
 }
+
+/** Attribute values the standards take when the attribute is left out: an editor that drops
+ * `cancelActivity="true"` or `hitPolicy="UNIQUE"` has changed nothing. */
+const DEFAULTS: Record<string, string> = {
+  cancelActivity: "true", isInterrupting: "true", parallelMultiple: "false", isForCompensation: "false",
+  startQuantity: "1", completionQuantity: "1", isClosed: "false", isImmediate: "false",
+  hitPolicy: "UNIQUE", preferredOrientation: "Rule-as-Row", typeLanguage: "http://www.w3.org/2001/XMLSchema",
+  expressionLanguage: "http://www.omg.org/spec/FEEL/20140401",
+};
 
 const DI_NAMESPACES = [
   "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -26,6 +37,8 @@ interface Indexed {
   element: Element;
   attributes: Record<string, string>;
   parts: Record<string, string>;
+  /** The readable text of each part (a condition's expression, a cell's text). */
+  texts: Record<string, string>;
 }
 
 function isDi(element: Element): boolean {
@@ -39,18 +52,21 @@ function describe(element: Element): Indexed {
     if (attribute.name !== "id" && !attribute.name.startsWith("xmlns")) attributes[attribute.name] = attribute.value;
   }
   const parts: Record<string, string> = {};
+  const texts: Record<string, string> = {};
   const text = Array.from(element.childNodes)
     .filter((node) => node.nodeType === Node.TEXT_NODE || node.nodeType === Node.CDATA_SECTION_NODE)
     .map((node) => node.textContent ?? "")
     .join("")
     .trim();
-  if (text) parts["#text"] = text;
+  if (text) parts["#text"] = texts["#text"] = text;
   for (const child of Array.from(element.children)) {
     if (child.hasAttribute("id") || isDi(child)) continue;
     const key = child.localName;
     parts[key] = (parts[key] ? `${parts[key]}\n` : "") + canonical(child);
+    const childText = (child.textContent ?? "").trim();
+    if (childText) texts[key] = (texts[key] ? `${texts[key]}\n` : "") + childText;
   }
-  return { element, attributes, parts };
+  return { element, attributes, parts, texts };
 }
 
 function canonical(element: Element): string {
@@ -96,16 +112,29 @@ export function diffXml(oldXml: string, newXml: string): ElementChange[] {
       continue;
     }
     const details = new Set<string>();
+    const values: Record<string, { before: string; after: string }> = {};
     for (const key of new Set([...Object.keys(old.attributes), ...Object.keys(item.attributes)])) {
-      if (old.attributes[key] !== item.attributes[key]) details.add(key);
+      const was = old.attributes[key] ?? DEFAULTS[key] ?? "";
+      const now = item.attributes[key] ?? DEFAULTS[key] ?? "";
+      if (was !== now) {
+        details.add(key);
+        values[key] = { before: was, after: now };
+      }
     }
     for (const key of new Set([...Object.keys(old.parts), ...Object.keys(item.parts)])) {
-      if (old.parts[key] !== item.parts[key]) details.add(key === "#text" ? "text" : key);
+      if (old.parts[key] === item.parts[key]) continue;
+      const name = key === "#text" ? "text" : key;
+      details.add(name);
+      const was = old.texts[key] ?? "";
+      const now = item.texts[key] ?? "";
+      if (was !== now) values[name] = { before: was, after: now };
     }
     if (old.element.localName !== item.element.localName) details.add("type");
     if ((before.layout.get(id) ?? "") !== (after.layout.get(id) ?? "")) details.add("layout");
     if (details.size) {
-      changes.push({ id, type: item.element.localName, name: labelOf(item.element) || labelOf(old.element), change: "changed", details: [...details].sort() });
+      const change: ElementChange = { id, type: item.element.localName, name: labelOf(item.element) || labelOf(old.element), change: "changed", details: [...details].sort() };
+      if (Object.keys(values).length) change.values = values;
+      changes.push(change);
     }
   }
   for (const [id, item] of before.elements) {

@@ -5,7 +5,7 @@ import type { Bundle } from "../bpmn/bundle";
 import { useI18n } from "../i18n";
 
 export function CaseData({ data, bundle, testId }: { data: Record<string, unknown>; bundle: Bundle | undefined; testId?: string }) {
-  const { t } = useI18n();
+  const { t, formatDateTime } = useI18n();
   const labels = bundle ? fieldLabels(bundle) : {};
   const rows = Object.entries(data).filter(([name]) => labels[name]);
   if (!rows.length) return <p className="muted">{t("case.noData")}</p>;
@@ -14,7 +14,7 @@ export function CaseData({ data, bundle, testId }: { data: Record<string, unknow
       {rows.map(([name, value]) => (
         <div key={name} className="data-row">
           <dt>{labels[name].title}</dt>
-          <dd data-field={name}>{displayValue(value, labels[name].schema, [t("common.yes"), t("common.no")])}</dd>
+          <dd data-field={name}>{displayValue(value, labels[name].schema, [t("common.yes"), t("common.no")], formatDateTime)}</dd>
         </div>
       ))}
     </dl>

@@ -2,7 +2,7 @@
 // screens without diagrams (the inbox) never download it.
 import { useEffect, useRef, useState } from "react";
 import { useI18n } from "../i18n";
-import type { Canvas, DiagramInstance, ElementRegistry } from "../bpmn/diagramTypes";
+import type { Canvas, DiagramElement, DiagramInstance, ElementRegistry } from "../bpmn/diagramTypes";
 
 export interface DiagramViewerProps {
   xml: string;
@@ -14,12 +14,40 @@ export interface DiagramViewerProps {
   testId?: string;
 }
 
+/** Below this width the whole diagram is too small to read: the current step is shown instead. */
+const NARROW = 640;
+
+/**
+ * Fit the diagram into its box; on a phone-sized box, where the whole process would be too
+ * small to read, show the current step(s) at a readable size, centred.
+ */
+export function fitDiagram(instance: DiagramInstance, box: HTMLElement, markers?: Record<string, string[]>): void {
+  const canvas = instance.get<Canvas>("canvas");
+  canvas.zoom("fit-viewport", "auto");
+  const current = Object.entries(markers ?? {}).filter(([, classes]) => classes.includes("cf-current")).map(([id]) => id);
+  if (box.clientWidth >= NARROW || !current.length || canvas.zoom() >= 0.8) return;
+  const registry = instance.get<ElementRegistry>("elementRegistry");
+  const shapes = current.map((id) => registry.get(id)).filter((element): element is DiagramElement =>
+    !!element && typeof element.x === "number" && typeof element.width === "number");
+  if (!shapes.length) return;
+  const left = Math.min(...shapes.map((shape) => shape.x ?? 0));
+  const top = Math.min(...shapes.map((shape) => shape.y ?? 0));
+  const right = Math.max(...shapes.map((shape) => (shape.x ?? 0) + (shape.width ?? 0)));
+  const bottom = Math.max(...shapes.map((shape) => (shape.y ?? 0) + (shape.height ?? 0)));
+  const scale = 0.9;
+  const width = box.clientWidth / scale;
+  const height = box.clientHeight / scale;
+  canvas.viewbox({ x: (left + right) / 2 - width / 2, y: (top + bottom) / 2 - height / 2, width, height });
+}
+
 export function DiagramViewer({ xml, markers, description, height = 420, testId }: DiagramViewerProps) {
   const { t } = useI18n();
   const container = useRef<HTMLDivElement>(null);
   const viewer = useRef<DiagramInstance | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
+  const markersRef = useRef(markers);
+  markersRef.current = markers;
 
   useEffect(() => {
     let cancelled = false;
@@ -59,6 +87,7 @@ export function DiagramViewer({ xml, markers, description, height = 420, testId 
         applied.push([id, cls]);
       }
     }
+    if (container.current) fitDiagram(instance, container.current, markers);
     return () => {
       for (const [id, cls] of applied) canvas.removeMarker(id, cls);
     };
@@ -72,10 +101,10 @@ export function DiagramViewer({ xml, markers, description, height = 420, testId 
     const observer = new ResizeObserver(() => {
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(() => {
-        const canvas = viewer.current?.get<Canvas>("canvas");
-        if (!canvas) return;
-        canvas.resized();
-        canvas.zoom("fit-viewport", "auto");
+        const instance = viewer.current;
+        if (!instance || !container.current) return;
+        instance.get<Canvas>("canvas").resized();
+        fitDiagram(instance, container.current, markersRef.current);
       });
     });
     observer.observe(element);
@@ -88,7 +117,9 @@ export function DiagramViewer({ xml, markers, description, height = 420, testId 
   const zoom = (factor: number | "fit") => {
     const canvas = viewer.current?.get<Canvas>("canvas");
     if (!canvas) return;
-    if (factor === "fit") canvas.zoom("fit-viewport", "auto");
+    if (factor === "fit") {
+      if (viewer.current && container.current) fitDiagram(viewer.current, container.current, markers);
+    }
     else canvas.zoom(canvas.zoom() * factor);
   };
 

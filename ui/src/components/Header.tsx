@@ -1,12 +1,15 @@
 // The top bar: where I can go (by role), who I am, my groups, language and sign-out.
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { NavLink, useLocation, useNavigate } from "react-router";
 import { can, useAuth } from "../auth/AuthContext";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n";
 import { describeError, groupName } from "../lib/problems";
 import { useNotices } from "./Notices";
-import type { Actor } from "../api/types";
+import type { Actor, AppNotification } from "../api/types";
+import { apiCalls } from "../api/endpoints";
+import { usePolling } from "../lib/hooks";
+import { lastSeen, SEEN_EVENT, unreadCount } from "../lib/notifications";
 
 interface NavItem {
   to: string;
@@ -58,6 +61,7 @@ export function Header() {
               {t(item.label)}
             </NavLink>
           ))}
+          <NotificationsLink userId={user.id} />
         </nav>
       )}
       <div className="header-tools">
@@ -85,5 +89,27 @@ export function Header() {
         )}
       </div>
     </header>
+  );
+}
+
+/** "通知" with the number that arrived since I last opened the list (polled every 30 s). */
+function NotificationsLink({ userId }: { userId: number }) {
+  const { t } = useI18n();
+  const [items, setItems] = useState<AppNotification[]>([]);
+  const [seen, setSeen] = useState(() => lastSeen(userId));
+  usePolling(async (signal) => {
+    setItems((await apiCalls.notifications({ per_page: 50 }, signal)).items);
+  }, 30_000, [userId]);
+  useEffect(() => {
+    const update = () => setSeen(lastSeen(userId));
+    window.addEventListener(SEEN_EVENT, update);
+    return () => window.removeEventListener(SEEN_EVENT, update);
+  }, [userId]);
+  const count = unreadCount(items, seen);
+  return (
+    <NavLink to="/notifications" aria-label={count ? t("notifications.navUnread", { count }) : t("notifications.nav")}>
+      {t("notifications.nav")}
+      {count > 0 && <span className="badge badge-overdue nav-count" data-testid="unread-count" aria-hidden="true">{count}</span>}
+    </NavLink>
   );
 }

@@ -1,7 +1,7 @@
 // A task's or start event's form, rendered from its JSON Schema with rjsf. The browser checks
 // the schema first (same rules, localised messages); what the server still refuses (422) is
 // shown at the fields its pointers name, anything else as one sentence above the buttons.
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import Form from "@rjsf/core";
 import type { IChangeEvent } from "@rjsf/core";
@@ -11,6 +11,9 @@ import { maybeKey, useI18n } from "../i18n";
 import type { Translate } from "../i18n";
 import { describeError, fieldProblems } from "../lib/problems";
 import { validators } from "./validator";
+import { transformErrorsFor } from "./messages";
+import { textButtonTemplates } from "./buttons";
+import AttachmentField from "../attachments/AttachmentField";
 import type { JsonSchema } from "../api/types";
 
 export interface SchemaFormProps {
@@ -27,11 +30,22 @@ export interface SchemaFormProps {
   idPrefix?: string;
 }
 
+const TEMPLATES = { ButtonTemplates: textButtonTemplates };
+
+/** No decision and no category is ever chosen for the person: a yes/no stays unanswered and a
+ * choice shows "请选择" until someone picks; submitting without choosing is a field error. */
+const NO_PRESELECTION = { constAsDefaults: "never", requiredBooleanDefault: "skip" } as const;
+
 /** Widgets that suit approvals on a phone: yes/no as two radio buttons, long text as a text area. */
 export function uiSchemaFor(schema: JsonSchema, t: Translate): UiSchema {
   const ui: UiSchema = { "ui:submitButtonOptions": { norender: true } };
   const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   for (const [name, property] of Object.entries(properties)) {
+    const items = (property.type === "array" ? property.items : property) as Record<string, unknown> | undefined;
+    if (items?.format === "attachment") {
+      ui[name] = { "ui:field": "attachments" };
+      continue;
+    }
     if (property.type === "boolean") {
       ui[name] = { "ui:widget": "radio", "ui:options": { inline: true } };
     } else if (property.type === "string" && !property.format && !property.oneOf && !property.enum &&
@@ -44,6 +58,8 @@ export function uiSchemaFor(schema: JsonSchema, t: Translate): UiSchema {
   }
   return ui;
 }
+
+const FIELDS = { attachments: AttachmentField };
 
 export function translateFor(t: Translate) {
   return (key: TranslatableString, params?: string[]) => {
@@ -62,6 +78,9 @@ export default function SchemaForm(props: SchemaFormProps) {
   const [message, setMessage] = useState<string[]>([]);
   const uiSchema = useMemo(() => uiSchemaFor(props.schema, t), [props.schema, t]);
   const translateString = useMemo(() => translateFor(t), [t]);
+  const dataRef = useRef(data);
+  dataRef.current = data;
+  const transformErrors = useMemo(() => transformErrorsFor(props.schema, t, () => dataRef.current), [props.schema, t]);
 
   const submit = async ({ formData }: IChangeEvent) => {
     setBusy(true);
@@ -70,7 +89,7 @@ export default function SchemaForm(props: SchemaFormProps) {
     try {
       await props.onSubmit((formData ?? {}) as Record<string, unknown>);
     } catch (error) {
-      const found = fieldProblems(error, t);
+      const found = fieldProblems(error, t, "/data", props.schema);
       setExtraErrors(Object.keys(found.errorSchema).length ? found.errorSchema : undefined);
       props.onOutsideProblems?.(found.outside);
       setMessage([describeError(error, t), ...found.general]);
@@ -83,8 +102,12 @@ export default function SchemaForm(props: SchemaFormProps) {
     <Form
       schema={props.schema as RJSFSchema}
       uiSchema={uiSchema}
+      fields={FIELDS}
       formData={data}
       validator={validators[lang]}
+      transformErrors={transformErrors}
+      templates={TEMPLATES}
+      experimental_defaultFormStateBehavior={NO_PRESELECTION}
       onChange={(event) => setData((event.formData ?? {}) as Record<string, unknown>)}
       onSubmit={submit}
       onError={() => setMessage([])} /* shown at the fields and in the list above them */

@@ -5,10 +5,12 @@ import { customizeValidator } from "@rjsf/validator-ajv8";
 import Ajv2020 from "ajv/dist/2020";
 import localizeZh from "ajv-i18n/localize/zh";
 import type { Lang } from "../i18n";
+import { isIdNumber } from "./idNumber";
 
-// certflow's own format (workflows/id_numbers.py): a mainland resident ID number. The server
-// checks the check digit; the browser only checks the shape so typing is not slowed down.
-const customFormats = { "cn-resident-id": /^\d{17}[\dXx]$/ };
+// certflow's own format (workflows/core/id_numbers.py): a mainland resident ID number, checked
+// here as the server checks it (shape, birth date, check character), so a typo is caught before
+// the form is sent.
+const customFormats = { "cn-resident-id": isIdNumber };
 
 const options = { AjvClass: Ajv2020 as never, customFormats };
 

@@ -30,6 +30,38 @@ export function maybeKey(key: string): MessageKey | undefined {
   return key in zhCN ? (key as MessageKey) : undefined;
 }
 
+/** Every time is shown in Beijing time, wherever the browser is: the schools' own clock. */
+export const TIME_ZONE = "Asia/Shanghai";
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a stored timestamp ("2026-12-12T00:00:00.000Z"). */
+export function isIsoDateTime(value: unknown): value is string {
+  return typeof value === "string" && ISO_DATE_TIME.test(value);
+}
+
+function safe(f: Intl.DateTimeFormat) {
+  return (iso: string | null | undefined) => {
+    if (!iso) return "";
+    // a bare date is a calendar day, not midnight UTC: shown as that day
+    const parsed = new Date(DATE_ONLY.test(iso) ? `${iso}T12:00:00+08:00` : iso);
+    if (Number.isNaN(parsed.getTime())) return iso;
+    return f.format(parsed);
+  };
+}
+
+/** "2026年12月12日 08:00" (zh-CN) in Beijing time. */
+export function dateTimeFormatter(lang: Lang): (iso: string | null | undefined) => string {
+  return safe(new Intl.DateTimeFormat(lang, { year: "numeric", month: lang === "en" ? "short" : "long", day: "numeric",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: TIME_ZONE }));
+}
+
+/** "2026年12月12日" (zh-CN), the day in Beijing. */
+export function dateFormatter(lang: Lang): (iso: string | null | undefined) => string {
+  return safe(new Intl.DateTimeFormat(lang, { year: "numeric", month: lang === "en" ? "short" : "long", day: "numeric",
+    timeZone: TIME_ZONE }));
+}
+
 function initialLang(): Lang {
   try {
     const stored = localStorage.getItem(STORAGE_KEY);
@@ -64,16 +96,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       /* not persisted; the switch still applies to this page */
     }
   }, []);
-  const value = useMemo<I18n>(() => {
-    const dateTime = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
-    const date = new Intl.DateTimeFormat(lang, { dateStyle: "medium" });
-    const safe = (f: Intl.DateTimeFormat) => (iso: string | null | undefined) => {
-      if (!iso) return "";
-      const parsed = new Date(iso);
-      return Number.isNaN(parsed.getTime()) ? iso : f.format(parsed);
-    };
-    return { lang, t: translator(lang), setLang, formatDateTime: safe(dateTime), formatDate: safe(date) };
-  }, [lang, setLang]);
+  const value = useMemo<I18n>(() => ({
+    lang, t: translator(lang), setLang, formatDateTime: dateTimeFormatter(lang), formatDate: dateFormatter(lang),
+  }), [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -2,7 +2,8 @@
 // and per-field messages for 422 problems that point into the submitted data.
 import type { ErrorSchema } from "@rjsf/utils";
 import { ApiError, NetworkError } from "../api/client";
-import type { ProblemDetail } from "../api/types";
+import type { JsonSchema, ProblemDetail } from "../api/types";
+import { fieldAt, isChinese, ruleMessage } from "../forms/messages";
 import { maybeKey } from "../i18n";
 import type { Translate } from "../i18n";
 
@@ -29,6 +30,8 @@ export function describeError(error: unknown, t: Translate): string {
     return t("error.unexpected", { detail: error instanceof Error ? error.message : String(error) });
   }
   const detail = error.problem?.detail ?? "";
+  // the server's own Chinese sentence says more than a generic one
+  if (isChinese(detail) && error.status !== 401 && error.status < 500) return detail;
   let match: RegExpMatchArray | null;
   switch (error.status) {
     case 401:
@@ -76,8 +79,16 @@ export function describeError(error: unknown, t: Translate): string {
   }
 }
 
-/** A problem's message in the user's language when its rule is catalogued. */
-export function problemMessage(problem: ProblemDetail, t: Translate): string {
+/** A problem's message for the person: the server's own Chinese sentence wins; otherwise one
+ * naming the field (from the form's schema, when given) or the rule's generic wording. */
+export function problemMessage(problem: ProblemDetail, t: Translate, schema?: JsonSchema, prefix = "/data"): string {
+  if (isChinese(problem.message)) return problem.message;
+  if (schema && problem.rule && problem.pointer?.startsWith(`${prefix}/`)) {
+    const path = problem.pointer.slice(prefix.length + 1).split("/").map(unescapePointer);
+    const { field, title } = fieldAt(schema, path);
+    const named = ruleMessage(problem.rule, field, title, {}, undefined, t);
+    if (named && problem.rule !== "format") return named;
+  }
   const key = problem.rule ? maybeKey(`validation.${problem.rule}`) : undefined;
   return key ? t(key) : problem.message;
 }
@@ -92,11 +103,11 @@ export interface FieldProblems {
 }
 
 /** Sort a 422 problem's errors into form fields (pointers under `prefix`) and the rest. */
-export function fieldProblems(error: unknown, t: Translate, prefix = "/data"): FieldProblems {
+export function fieldProblems(error: unknown, t: Translate, prefix = "/data", schema?: JsonSchema): FieldProblems {
   const result: FieldProblems = { errorSchema: {}, outside: {}, general: [] };
   if (!(error instanceof ApiError) || error.status !== 422) return result;
   for (const problem of error.problem?.errors ?? []) {
-    const message = problemMessage(problem, t);
+    const message = problemMessage(problem, t, schema, prefix);
     const pointer = problem.pointer;
     if (pointer === prefix || pointer === undefined) {
       result.general.push(message);

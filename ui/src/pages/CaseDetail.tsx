@@ -1,16 +1,19 @@
 // One case: status, current step(s) highlighted on the diagram, the data, and its history.
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { apiCalls } from "../api/endpoints";
 import { useUser } from "../auth/AuthContext";
 import { loadVersion } from "../bpmn/bundle";
 import { instancePath } from "../bpmn/path";
+import CaseAttachments from "../attachments/CaseAttachments";
+import { CaseApprovalActions } from "../components/approval/CaseApprovalActions";
 import { CaseData } from "../components/CaseData";
 import { DiagramViewer } from "../components/DiagramViewer";
 import { ErrorText, Loading, StatusBadge } from "../components/Feedback";
 import { maybeKey, useI18n } from "../i18n";
 import { useLoad } from "../lib/hooks";
-import { groupName } from "../lib/problems";
+import { describeError, groupName } from "../lib/problems";
+import { useNotices } from "../components/Notices";
 
 export default function CaseDetail() {
   const { instanceId } = useParams();
@@ -81,6 +84,11 @@ export default function CaseDetail() {
         {instance.error && <p className="error-box" role="alert">{t("case.failed", { detail: String(instance.error.message ?? JSON.stringify(instance.error)) })}</p>}
       </section>
 
+      {user.role === "admin" && instance.status === "running" && (
+        <WaitingTimers instanceId={instance.id} xml={bundle[definition.bpmn_file] ?? ""} onFired={reload} />
+      )}
+      <CaseApprovalActions instance={instance} onChanged={reload} />
+
       <section aria-labelledby="diagram-heading" className="card">
         <h2 id="diagram-heading">{t("case.diagram")}</h2>
         <p className="legend small">
@@ -90,6 +98,8 @@ export default function CaseDetail() {
         <DiagramViewer xml={bundle[definition.bpmn_file] ?? ""} markers={markers} testId="case-diagram"
           description={currentTitles ? t("case.diagramCurrent", { steps: currentTitles }) : t("case.diagramNoCurrent")} />
       </section>
+
+      <CaseAttachments instanceId={instance.id} />
 
       <div className="two-col">
         <section aria-labelledby="data-heading" className="card">
@@ -105,7 +115,10 @@ export default function CaseDetail() {
                 <li key={event.id}>
                   <span className="timeline-time">{formatDateTime(event.at)}</span>
                   <span>{kind ? t(kind) : event.kind}</span>
-                  {event.task_name && <span className="muted">{titles[event.task_name] ?? event.task_name}</span>}
+                  {event.task_name && titles[event.task_name] && <span className="muted">{titles[event.task_name]}</span>}
+                  <span className="timeline-actor" data-testid="history-actor">
+                    {event.actor_name ? t("case.byPerson", { name: event.actor_name }) : t("case.bySystem")}
+                  </span>
                 </li>
               );
             })}
@@ -114,4 +127,55 @@ export default function CaseDetail() {
       </div>
     </section>
   );
+}
+
+/** An administrator's view of what the case waits for; in the demo a timer can be fired now. */
+function WaitingTimers({ instanceId, xml, onFired }: { instanceId: number; xml: string; onFired: () => void }) {
+  const { t, formatDateTime } = useI18n();
+  const { notify } = useNotices();
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { data } = useLoad((signal) => apiCalls.timers(instanceId, signal), [instanceId]);
+  const waiting = (data ?? []).filter((timer) => timer.status === "pending");
+  if (!waiting.length) return null;
+  const names = elementNames(xml);
+  const fire = async (id: number) => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      await apiCalls.fireTimerNow(id);
+      notify("success", t("timers.fired"));
+      onFired();
+    } catch (error) {
+      setFailure(describeError(error, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="timers-heading" className="card" data-testid="case-timers">
+      <h2 id="timers-heading">{t("timers.heading")}</h2>
+      <ul className="current-list">
+        {waiting.map((timer) => (
+          <li key={timer.id}>
+            <strong>{names[timer.element_id] || t("timers.unnamed")}</strong>{" "}
+            <span className="muted">{t("timers.dueAt", { time: formatDateTime(timer.due_at) })}</span>{" "}
+            <button type="button" className="btn btn-small" disabled={busy} onClick={() => fire(timer.id)}>{t("timers.fireNow")}</button>
+          </li>
+        ))}
+      </ul>
+      <p className="muted small">{t("timers.demoOnly")}</p>
+      {failure && <p className="error-box" role="alert">{failure}</p>}
+    </section>
+  );
+}
+
+function elementNames(xml: string): Record<string, string> {
+  const names: Record<string, string> = {};
+  if (!xml) return names;
+  const doc = new DOMParser().parseFromString(xml, "application/xml");
+  for (const element of Array.from(doc.querySelectorAll("[id][name]"))) {
+    names[element.getAttribute("id") ?? ""] = element.getAttribute("name") ?? "";
+  }
+  return names;
 }

@@ -14,6 +14,7 @@ import { usePolling, isAbort } from "../lib/hooks";
 import { nameOf, useDefinitions } from "../lib/processNames";
 import { describeError, groupName } from "../lib/problems";
 import { BatchPanel } from "./BatchPanel";
+import { TaskSummary } from "../components/TaskSummary";
 
 export const INBOX_REFRESH_MS = 3000;
 
@@ -251,6 +252,7 @@ export default function Inbox() {
                   aria-label={t("inbox.selectTask", { title: task.title, key: task.business_key })} />
                 <div className="task-main">
                   <Link to={`/inbox/${task.id}`} className="task-title">{task.title}</Link>
+                  <TaskSummary task={task} inline />
                   <div className="task-meta">
                     <span>{nameOf(definitions, task.process_id)}</span>
                     <span>{task.business_key}</span>

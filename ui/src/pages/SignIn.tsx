@@ -71,6 +71,7 @@ export function SignIn() {
           </button>
         </form>
         <p className="small signin-verify"><Link to="/verify">{t("auth.verifyLink")}</Link></p>
+        <p className="small signin-verify"><Link to="/notice">{t("auth.noticeLink")}</Link></p>
       </div>
     </section>
   );

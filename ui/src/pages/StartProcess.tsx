@@ -1,7 +1,7 @@
 // Start a process: its start form (from the BPMN's start event) plus a business key, which
 // the app proposes so applicants need not invent one.
 import { lazy, Suspense, useMemo, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { apiCalls } from "../api/endpoints";
 import { loadBundle, processDocumentation, startFormName } from "../bpmn/bundle";
 import { ErrorText, Loading } from "../components/Feedback";
@@ -27,6 +27,9 @@ export default function StartProcess() {
   const navigate = useNavigate();
   const { notify } = useNotices();
   const initialKey = useMemo(() => proposeBusinessKey(processId), [processId]);
+  // Started from a case (我的申请 → 申请成绩复查): the fields the link names are filled in.
+  const [search] = useSearchParams();
+  const prefill = useMemo(() => Object.fromEntries(search.entries()), [search]);
   const [businessKey, setBusinessKey] = useState(initialKey);
   const [keyErrors, setKeyErrors] = useState<string[]>([]);
 
@@ -71,6 +74,7 @@ export default function StartProcess() {
             </div>
             <Suspense fallback={<Loading />}>
               <SchemaForm schema={data.schema} submitLabel={t("start.submit")} onSubmit={start} idPrefix="start"
+                formData={Object.fromEntries(Object.entries(prefill).filter(([key]) => Object.hasOwn(data.schema.properties ?? {}, key)))}
                 onOutsideProblems={(outside) => setKeyErrors(outside["/business_key"] ?? [])} />
             </Suspense>
           </div>

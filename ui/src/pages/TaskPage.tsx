@@ -7,7 +7,12 @@ import type { Instance, TaskDetail } from "../api/types";
 import { useUser } from "../auth/AuthContext";
 import { loadVersion } from "../bpmn/bundle";
 import type { Bundle } from "../bpmn/bundle";
+import CaseAttachments from "../attachments/CaseAttachments";
+import type { TaskGuidance } from "../components/approval/myCases";
+import { myCaseCalls } from "../components/approval/myCases";
+import { TaskApprovalActions } from "../components/approval/TaskApprovalActions";
 import { CaseData } from "../components/CaseData";
+import { TaskSummary } from "../components/TaskSummary";
 import { ErrorText, Loading, StatusBadge } from "../components/Feedback";
 import { useNotices } from "../components/Notices";
 import { useI18n } from "../i18n";
@@ -21,6 +26,7 @@ interface Loaded {
   instance: Instance | null;
   instanceError: unknown;
   bundle: Bundle | undefined;
+  guidance: TaskGuidance | null;
 }
 
 export default function TaskPage() {
@@ -34,7 +40,7 @@ export default function TaskPage() {
   const [busy, setBusy] = useState(false);
 
   const { data, error, loading, reload } = useLoad<Loaded>(async (signal) => {
-    const task = await apiCalls.task(id, signal);
+    const [task, guidance] = await Promise.all([apiCalls.task(id, signal), myCaseCalls.guidance(id, signal).catch(() => null)]);
     let instance: Instance | null = null;
     let instanceError: unknown = null;
     let bundle: Bundle | undefined;
@@ -44,7 +50,7 @@ export default function TaskPage() {
     } catch (failure) {
       instanceError = failure;
     }
-    return { task, instance, instanceError, bundle };
+    return { task, instance, instanceError, bundle, guidance };
   }, [id]);
 
   if (loading && !data) return <Loading />;
@@ -56,7 +62,7 @@ export default function TaskPage() {
       </section>
     );
   }
-  const { task, instance, instanceError, bundle } = data;
+  const { task, instance, instanceError, bundle, guidance } = data;
   const mine = task.status === "claimed" && task.assignee_id === user.id;
   const open = task.status === "ready" || task.status === "claimed";
 
@@ -96,16 +102,21 @@ export default function TaskPage() {
         <div><dt>{t("task.created")}</dt><dd>{formatDateTime(task.created_at)}</dd></div>
       </dl>
 
+      <CaseAttachments instanceId={task.instance_id} />
+
       <div className="two-col">
         <section className="card" aria-labelledby="case-heading">
           <h2 id="case-heading">{t("task.request")}</h2>
+          <TaskSummary task={task} />
           {instance ? <CaseData data={instance.data} bundle={bundle} testId="task-case-data" /> : <ErrorText error={instanceError} onRetry={reload} />}
           {instance && instance.completed_steps.length > 0 && (
             <>
               <h3>{t("task.history")}</h3>
               <ol className="steps">
                 {instance.completed_steps.map((step) => (
-                  <li key={step.task_id}>{t("task.step", { title: step.title, time: formatDateTime(step.completed_at) })}</li>
+                  <li key={step.task_id}>{step.completed_by_name
+                    ? t("task.stepBy", { title: step.title, name: step.completed_by_name, time: formatDateTime(step.completed_at) })
+                    : t("task.step", { title: step.title, time: formatDateTime(step.completed_at) })}</li>
                 ))}
               </ol>
             </>
@@ -116,10 +127,18 @@ export default function TaskPage() {
         <section className="card" aria-labelledby="form-heading">
           <h2 id="form-heading">{t("task.form")}</h2>
           {!open && <p className="info-box" role="status">{t("task.notOpen")}</p>}
+          {open && guidance && (guidance.reason || guidance.deadline) && (
+            <div className="info-box" data-testid="task-guidance">
+              {guidance.reason && <p><strong>{guidance.reason_label}</strong>{t("common.colon")}{guidance.reason}</p>}
+              {guidance.deadline && <p>{t("task.guidanceDeadline", { time: formatDateTime(guidance.deadline) })}</p>}
+            </div>
+          )}
           {open && !mine && (
             <div className="claim-box">
               <p>{task.status === "ready" ? t("task.claimFirst") : t("task.claimedByOther")}</p>
-              <button type="button" className="btn btn-primary" disabled={busy} onClick={() => act("claim")}>{t("action.claim")}</button>
+              {task.status === "ready" && (
+                <button type="button" className="btn btn-primary" disabled={busy} onClick={() => act("claim")}>{t("action.claim")}</button>
+              )}
             </div>
           )}
           {actionError && <p className="error-box" role="alert" data-testid="task-action-error">{actionError}</p>}
@@ -128,6 +147,7 @@ export default function TaskPage() {
               <SchemaForm
                 schema={task.form_schema}
                 disabled={!mine}
+                formData={guidance?.prefill}
                 submitLabel={t("task.submit")}
                 onSubmit={complete}
                 idPrefix="task"
@@ -144,6 +164,7 @@ export default function TaskPage() {
           )}
         </section>
       </div>
+      {open && <TaskApprovalActions taskId={task.id} instanceId={task.instance_id} mine={mine} />}
     </section>
   );
 }

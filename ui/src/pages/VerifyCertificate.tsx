@@ -14,7 +14,8 @@ const NUMBER = /^[A-Za-z0-9]{6}\d{4}[1-5]\d{6}$/;
 
 export default function VerifyCertificate() {
   const { t, formatDate } = useI18n();
-  const [number, setNumber] = useState("");
+  // A link from 我的申请 names the number (?certificate_no=…); the holder's name is still typed.
+  const [number, setNumber] = useState(() => new URLSearchParams(window.location.search).get("certificate_no") ?? "");
   const [name, setName] = useState("");
   const [problem, setProblem] = useState<"number" | "name" | null>(null);
   const [result, setResult] = useState<CertificateCheck | null>(null);

@@ -9,11 +9,16 @@ size of the result is known, and refused, before any work is done.
 
 Documented limits:
 
-* ``MAX_ITEMS``: at most 10**6 elements (characters, bytes, list/tuple/set/dict entries)
+* ``MAX_ITEMS``: at most 10**5 elements (characters, bytes, list/tuple/set/dict entries)
   in anything one operation builds or consumes;
-* ``MAX_INT_DIGITS``: at most 10**5 decimal digits in an int built by ``**``, ``*``, ``<<``
-  or ``round()``, and in the exponent of a Decimal;
-* ``MAX_DATA_UNITS``: at most 10**7 units (one per value plus one per character) in the data
+* ``MAX_INT_DIGITS``: at most 5,000 decimal digits in an int built by ``**``, ``*``, ``<<``,
+  ``round()``, ``int()`` or ``int.from_bytes`` (``bulk.py``), and in the exponent of a
+  Decimal: division and Decimal conversion are quadratic, and at this size each stays in the
+  milliseconds (``bench/script_bombs.py``);
+* ``MAX_DATA_DEPTH``: containers nested at most 64 deep in anything a script leaves behind
+  or an expression returns (deeper data would exhaust recursion when it is copied, stored
+  or shown);
+* ``MAX_DATA_UNITS``: at most 10**6 units (one per value plus one per character) in the data
   a script leaves behind or an expression returns, so a structure that shares one big list
   many times cannot blow up the serializer later.
 """
@@ -31,9 +36,10 @@ from typing import Any
 
 from workflows.engine.sandbox.errors import ScriptError
 
-MAX_ITEMS = 10**6
-MAX_INT_DIGITS = 10**5
-MAX_DATA_UNITS = 10**7
+MAX_ITEMS = 10**5  # a C call over this many items (a sort, a hash table) takes milliseconds
+MAX_INT_DIGITS = 5_000
+MAX_DATA_UNITS = 10**6
+MAX_DATA_DEPTH = 64
 _MAX_INT_BITS = math.ceil(MAX_INT_DIGITS * math.log2(10))
 _SEQUENCES = (str, bytes, list, tuple)
 _CONTAINERS = (list, tuple, set, frozenset, dict)
@@ -165,13 +171,15 @@ def _children(container: Any) -> Iterator[Any]:
         container)
 
 
-def data_units(root: Any, budget: int) -> int:
+def data_units(root: Any, budget: int, *, stored: bool = False) -> int:
     """Size of ``root`` as it would be serialised: one per value plus one per character.
 
     A sub-structure shared N times counts N times, as a serializer would write it N times,
     but is walked once (sizes are memoised), so ``a = [a, a]`` repeated 80 times costs 80
-    steps, not 2**80. A container met again inside itself counts 1 (cycles are harmless).
-    Returns early once ``budget`` is exceeded.
+    steps, not 2**80. A container met again inside itself counts 1 (``str()`` shows a cycle
+    as ``[...]``), unless the data is to be ``stored``: JSON has no cycles, so that is refused.
+    Returns early once ``budget`` is exceeded; refuses data nested deeper than
+    ``MAX_DATA_DEPTH``.
     """
     if not isinstance(root, _CONTAINERS):
         return 1 + (len(root) if isinstance(root, (str, bytes)) else 0)
@@ -185,7 +193,13 @@ def data_units(root: Any, budget: int) -> int:
         for child in frame[1]:
             if isinstance(child, _CONTAINERS):
                 known = sizes.get(id(child))
+                if stored and id(child) in open_ids:
+                    raise ScriptError("resource", "The data contains itself (a cycle); "
+                                                  "it cannot be stored.")
                 if known is None and id(child) not in open_ids:
+                    if len(frames) >= MAX_DATA_DEPTH:
+                        raise ScriptError("resource", "The data is nested deeper than the "
+                                          f"sandbox limit of {MAX_DATA_DEPTH} levels.")
                     open_ids.add(id(child))
                     frames.append([child, _children(child), 1])
                     break

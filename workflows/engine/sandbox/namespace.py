@@ -19,6 +19,12 @@ from typing import Any
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
+from workflows.engine.sandbox.bulk import (
+    BULK_METHOD_GUARDS,
+    CLASS_GUARDS,
+    dict_comprehension,
+    safe_set,
+)
 from workflows.engine.sandbox.errors import ScriptError
 from workflows.engine.sandbox.guards import (
     METHOD_GUARDS,
@@ -34,6 +40,7 @@ from workflows.engine.sandbox.safe_builtins import (
     LazyRange,
     SafeDecimal,
     SafeDict,
+    SafeInt,
     SafeStr,
 )
 
@@ -51,7 +58,8 @@ _CLASS_ATTRIBUTES: dict[Any, frozenset[str]] = {
     date: frozenset({"today", "fromisoformat", "fromordinal", "fromtimestamp", "min", "max"}),
     timedelta: frozenset({"min", "max", "resolution"}),
     SafeDecimal: frozenset({"from_float"}), SafeDict: frozenset({"fromkeys"}),
-    SafeStr: frozenset({"maketrans"}), int: frozenset({"from_bytes"}),
+    SafeStr: frozenset({"maketrans"}), SafeInt: frozenset({"from_bytes"}),
+    int: frozenset({"from_bytes"}),
     float: frozenset({"fromhex"})}
 
 
@@ -70,14 +78,15 @@ def make_getattr(read_only: bool) -> Callable[[Any, str], Any]:
             raise ScriptError("forbidden", "str.format() is not allowed; use an f-string.")
         if isinstance(obj, type):
             if name in _CLASS_ATTRIBUTES.get(obj, ()):
-                return getattr(obj, name)
+                guard = CLASS_GUARDS.get((getattr(obj, "_real", obj), name))
+                return guard if guard is not None else getattr(obj, name)
             raise _refuse_attribute(name, f"the class '{obj.__name__}'")
         kind = type(obj)
         if kind in _DATA_TYPES:
             if read_only and name in _MUTATORS and kind in (list, dict, set):
                 raise ScriptError("forbidden", f"Expressions cannot change data ('{name}'); "
                                                "use a script task for that.")
-            guard = METHOD_GUARDS.get((kind, name))
+            guard = METHOD_GUARDS.get((kind, name)) or BULK_METHOD_GUARDS.get((kind, name))
             return partial(guard, obj) if guard is not None else getattr(obj, name)
         if isinstance(obj, BaseException) and name == "args":
             return obj.args
@@ -142,7 +151,8 @@ def hooks(read_only: bool) -> dict[str, Any]:
         "_unpack_sequence_": guarded_unpack_sequence, "_write_": _guarded_write,
         "_inplacevar_": inplace, "_apply_": _apply, "_print_": _DiscardPrint,
         "_print": _DiscardPrint(), "_binop_": binop, "_format_": format_value,
-        "_sized_": sized, "_bounded_": bounded,
+        "_sized_": sized, "_bounded_": bounded, "_set_": safe_set,
+        "_dictcomp_": dict_comprehension,
     }
 
 

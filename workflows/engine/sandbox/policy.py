@@ -31,6 +31,7 @@ MAX_SOURCE_CHARS = 100_000
 _GUARDED_OPERATORS = {ast.Pow: "**", ast.Mult: "*", ast.LShift: "<<", ast.Add: "+",
                       ast.Mod: "%"}
 _REFUSED_ATTRIBUTES = frozenset({"format", "format_map"})
+_SMALL_LITERAL = 64  # bulk.MAX_SAME_HASH: a literal this small cannot collide badly
 _ERROR_LINE = re.compile(r"^Line (\d+|None): (.*)$", re.DOTALL)
 
 
@@ -104,7 +105,39 @@ class SandboxPolicy(RestrictingNodeTransformer):
             return _call("_sized_", [node], node)
         return node
 
-    visit_List = visit_Tuple = visit_Set = _starred_literal
+    visit_List = visit_Tuple = _starred_literal
+
+    # Sets and dicts hash every value inside one C call: built through the collision-safe
+    # builders of ``bulk.py`` when large or computed (a comprehension's loop stays Python).
+    def visit_Set(self, node: ast.Set) -> Any:
+        node = self.node_contents_visit(node)
+        if len(node.elts) <= _SMALL_LITERAL and not any(
+                isinstance(item, ast.Starred) for item in node.elts):
+            return node
+        items = _call("_sized_", [ast.List(elts=node.elts, ctx=ast.Load())], node)
+        return _call("_set_", [items], node)
+
+    def visit_Dict(self, node: ast.Dict) -> Any:
+        node = self.node_contents_visit(node)
+        if len(node.keys) <= _SMALL_LITERAL or any(key is None for key in node.keys):
+            return node
+        pairs = ast.List(elts=[ast.Tuple(elts=[key, value], ctx=ast.Load())
+                               for key, value in zip(node.keys, node.values, strict=True)
+                               if key is not None], ctx=ast.Load())
+        return _call("_dictcomp_", [pairs], node)
+
+    def visit_SetComp(self, node: ast.SetComp) -> Any:
+        visited = super().visit_SetComp(node)
+        assert isinstance(visited, ast.SetComp)
+        generator = ast.GeneratorExp(elt=visited.elt, generators=visited.generators)
+        return _call("_set_", [generator], visited)
+
+    def visit_DictComp(self, node: ast.DictComp) -> Any:
+        visited = super().visit_DictComp(node)
+        assert isinstance(visited, ast.DictComp)
+        pair = ast.Tuple(elts=[visited.key, visited.value], ctx=ast.Load())
+        generator = ast.GeneratorExp(elt=pair, generators=visited.generators)
+        return _call("_dictcomp_", [generator], visited)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         target = node.target

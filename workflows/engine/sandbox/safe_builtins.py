@@ -15,6 +15,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from workflows.engine.sandbox.bulk import (
+    check_decimal_source,
+    safe_dict,
+    safe_frozenset,
+    safe_int,
+    safe_set,
+)
 from workflows.engine.sandbox.errors import ScriptError
 from workflows.engine.sandbox.guards import (
     MAX_INT_DIGITS,
@@ -107,21 +114,30 @@ class SafeSet(set[Any], metaclass=_StandIn):
     _real = set
 
     def __new__(cls, values: Any = (), /) -> Any:
-        return set(bounded(values))
+        return safe_set(values)
 
 
 class SafeFrozenset(frozenset[Any], metaclass=_StandIn):
     _real = frozenset
 
     def __new__(cls, values: Any = (), /) -> Any:
-        return frozenset(bounded(values))
+        return safe_frozenset(values)
 
 
 class SafeDict(dict[Any, Any], metaclass=_StandIn):
     _real = dict
 
     def __new__(cls, *source: Any, **items: Any) -> Any:
-        return dict(*(bounded(s) for s in source), **items)
+        return safe_dict(*source, **items)
+
+
+class SafeInt(int, metaclass=_StandIn):
+    """``int('f' * 10**6, 16)`` builds a 4-million-bit int in one call: bound the digits."""
+
+    _real = int
+
+    def __new__(cls, value: Any = 0, base: Any = None) -> Any:
+        return safe_int(value, base)
 
 
 class SafeStr(str, metaclass=_StandIn):
@@ -141,6 +157,7 @@ class SafeDecimal(Decimal, metaclass=_StandIn):
     _real = Decimal
 
     def __new__(cls, value: Any = "0", context: Any = None) -> Any:
+        check_decimal_source(value)  # converting a huge int is quadratic
         number = Decimal(value, context)
         if number.is_finite() and abs(number.adjusted()) > MAX_INT_DIGITS:
             raise too_big("digits", MAX_INT_DIGITS)
@@ -204,7 +221,7 @@ def _import_for_c_code(name: str, globals: Any = None, locals: Any = None,
 
 _ALLOWED: dict[str, Any] = {
     "len": len, "abs": abs, "any": any, "all": all, "enumerate": enumerate, "zip": zip,
-    "reversed": reversed, "int": int, "float": float, "bool": bool, "isinstance": isinstance,
+    "reversed": reversed, "int": SafeInt, "float": float, "bool": bool, "isinstance": isinstance,
     "chr": chr, "ord": ord, "divmod": divmod, "round": _round, "sorted": _sorted, "sum": _sum,
     "min": _extreme(min), "max": _extreme(max), "range": SafeRange, "str": SafeStr,
     "list": SafeList, "tuple": SafeTuple, "set": SafeSet, "frozenset": SafeFrozenset,
@@ -222,8 +239,8 @@ SAFE_BUILTINS["__import__"] = _import_for_c_code
 
 
 for _stand_in, _real_name in ((SafeRange, "range"), (SafeList, "list"), (SafeTuple, "tuple"),
-                              (SafeSet, "set"), (SafeFrozenset, "frozenset"),
+                              (SafeSet, "set"), (SafeFrozenset, "frozenset"), (SafeInt, "int"),
                               (SafeDict, "dict"), (SafeStr, "str"), (SafeDecimal, "Decimal")):
     _stand_in.__name__ = _stand_in.__qualname__ = _real_name  # error messages name the type
 
-__all__ = ["SAFE_BUILTINS", "LazyRange", "SafeDecimal", "SafeDict", "SafeStr"]
+__all__ = ["SAFE_BUILTINS", "LazyRange", "SafeDecimal", "SafeDict", "SafeInt", "SafeStr"]

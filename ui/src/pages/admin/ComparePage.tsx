@@ -99,6 +99,11 @@ export default function ComparePage() {
   );
 }
 
+function shorten(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 80 ? `${flat.slice(0, 77)}…` : flat;
+}
+
 function ChangeTable({ changes, changeLabel, detailLabel, testId }: {
   changes: ElementChange[];
   changeLabel: (c: string) => string;
@@ -123,7 +128,18 @@ function ChangeTable({ changes, changeLabel, detailLabel, testId }: {
               <td data-label={t("compare.element")}>{c.name ? <>{c.name} <code>{c.id}</code></> : <code>{c.id}</code>}</td>
               <td data-label={t("compare.type")}>{c.type}</td>
               <td data-label={t("compare.change")}>{changeLabel(c.change)}</td>
-              <td data-label={t("compare.what")}>{c.details.map(detailLabel).join(t("common.listSeparator"))}</td>
+              <td data-label={t("compare.what")}>
+                {c.details.map((detail) => {
+                  const value = c.values?.[detail];
+                  return (
+                    <div key={detail} className="change-detail">
+                      {value
+                        ? t("compare.valueChange", { what: detailLabel(detail), before: shorten(value.before) || t("compare.empty"), after: shorten(value.after) || t("compare.empty") })
+                        : detailLabel(detail)}
+                    </div>
+                  );
+                })}
+              </td>
             </tr>
           ))}
         </tbody>

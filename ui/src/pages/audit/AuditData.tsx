@@ -5,7 +5,7 @@ import type { Bundle } from "../../bpmn/bundle";
 import { useI18n } from "../../i18n";
 
 export function AuditData({ data, bundle, testId }: { data: Record<string, unknown> | null | undefined; bundle: Bundle; testId?: string }) {
-  const { t } = useI18n();
+  const { t, formatDateTime } = useI18n();
   const labels = fieldLabels(bundle);
   const rows = Object.entries(data ?? {});
   if (!rows.length) return <p className="muted" data-testid={testId}>{t("case.noData")}</p>;
@@ -14,7 +14,7 @@ export function AuditData({ data, bundle, testId }: { data: Record<string, unkno
       {rows.map(([name, value]) => (
         <div key={name} className="data-row">
           <dt>{labels[name]?.title ?? name}{labels[name] && <span className="muted small"> ({name})</span>}</dt>
-          <dd data-field={name}>{displayValue(value, labels[name]?.schema, [t("common.yes"), t("common.no")])}</dd>
+          <dd data-field={name}>{displayValue(value, labels[name]?.schema, [t("common.yes"), t("common.no")], formatDateTime)}</dd>
         </div>
       ))}
     </dl>

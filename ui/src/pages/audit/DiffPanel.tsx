@@ -19,7 +19,7 @@ interface Props {
 }
 
 export function DiffPanel({ instanceId, events, bundle, titles }: Props) {
-  const { t } = useI18n();
+  const { t, formatDateTime } = useI18n();
   const last = events.length ? events[events.length - 1].seq : 1;
   const [from, setFrom] = useState(1);
   const [to, setTo] = useState(last);
@@ -33,7 +33,7 @@ export function DiffPanel({ instanceId, events, bundle, titles }: Props) {
     if (value === undefined) return t("audit.absent");
     const segments = pointer.split("/").slice(1);
     const schema = segments.length === 1 ? labels[segments[0]]?.schema : undefined;
-    return displayValue(value, schema, [t("common.yes"), t("common.no")]) || JSON.stringify(value);
+    return displayValue(value, schema, [t("common.yes"), t("common.no")], formatDateTime) || JSON.stringify(value);
   };
   const option = (event: TimelineEntry) => {
     const kind = maybeKey(`event.${event.kind}`);

@@ -3,15 +3,15 @@
 Existing instances are given the default centre and their applicant's class (else the
 centre); existing tasks stay offered to their group (no unit), as they were.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -7,8 +7,8 @@ class a 班主任 position and any other staff member's class a 任课教师 pos
 membership becomes a position of that role at the centre (covering the whole centre, as the
 group did before).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 """
 
 from datetime import UTC, datetime
@@ -18,8 +18,8 @@ from alembic import op
 
 import models.base
 
-revision = '0005'
-down_revision = '0004'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
