@@ -13,8 +13,8 @@ from api.schemas.directory import (
     AppointmentSchema,
     ConflictRequestSchema,
     ConflictSchema,
+    DirectoryPersonSchema,
     PeopleQuerySchema,
-    PersonSchema,
     SubstituteRequestSchema,
     UnitNodeSchema,
 )
@@ -36,7 +36,7 @@ def units() -> list[dict[str, Any]]:
 @bp.get("/directory/people")
 @login_required()
 @bp.arguments(PeopleQuerySchema, location="query")
-@bp.response(200, PersonSchema(many=True))
+@bp.response(200, DirectoryPersonSchema(many=True))
 @problems(403, 404, 422)
 def people(query: dict[str, Any]) -> list[dict[str, Any]]:
     """Search the people of the signed-in person's centre (staff only; numbers masked).

@@ -19,7 +19,7 @@ class UnitNodeSchema(UnitRefSchema):
     children = fields.List(fields.Nested(lambda: UnitNodeSchema()))
 
 
-class PersonSchema(Schema):
+class DirectoryPersonSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     number = fields.String(allow_none=True, metadata={"description": "学号 / 工号"})
@@ -50,7 +50,7 @@ class EnrolmentSchema(Schema):
 class ProfileFieldsMixin:
     """What /me adds about the person behind the account."""
 
-    person = fields.Nested(PersonSchema, allow_none=True)
+    person = fields.Nested(DirectoryPersonSchema, allow_none=True)
     centre = fields.Nested(UnitRefSchema, allow_none=True)
     positions = fields.List(fields.Nested(PositionSchema))
     enrolments = fields.List(fields.Nested(EnrolmentSchema))
