@@ -37,9 +37,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     install_safe_converters(app, api)  # before any blueprint: huge ids, NUL in names -> 404
-    from api.blueprints import auth, definitions, health, instances, tasks
+    from api.blueprints import auth, definitions, directory, health, instances, tasks
 
-    for module in (health, auth, definitions, instances, tasks):
+    for module in (health, auth, directory, definitions, instances, tasks):
         api.register_blueprint(module.bp)
     from api.audit_hooks import register_audit_hooks
     from api.blueprints import audit

@@ -10,12 +10,15 @@ from config import load_settings
 
 @click.command("seed-demo")
 def seed_demo() -> None:
-    """Seed users, deploy the certification diagrams and create ~36 demo cases (idempotent).
+    """Seed users and the demo school (centre, 系部, 专业, 班级, 班主任, 320 learners), deploy the
+    certification diagrams and create ~36 demo cases (idempotent).
 
     Runs in demo mode (``CERTFLOW_DEMO=1``): keys that are not set come from the demo's own
     random key file, the one ``certflow serve --demo`` signs with.
     """
     from api.context import unit_of_work
+    from api.demo_school import PASSWORD as SCHOOL_PASSWORD
+    from api.demo_school import seed_school
     from api.demo_seed import PASSWORD
     from api.demo_seed import seed_demo as run
     from workflows.identity.users import seed_users
@@ -24,7 +27,10 @@ def seed_demo() -> None:
     app = create_app(settings)
     with app.app_context():
         seed_users(settings.seed_file, uow=unit_of_work())
+        school = seed_school()
         summary = run(settings.bpmn_dir)
+    click.echo(f"demo school: {school.units} new units, {school.people} people "
+               f"(班主任 bzr01…bzr08, password {SCHOOL_PASSWORD})")
     if not summary.created:
         click.echo("demo cases exist already; nothing to do")
         return

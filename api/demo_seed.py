@@ -29,6 +29,7 @@ from workflows.core.id_numbers import check_character
 from workflows.core.unit_of_work import units_of
 from workflows.definitions.bundles import collect_bundle
 from workflows.definitions.deploy import deploy_definition
+from workflows.directory.people import attach_account
 from workflows.identity.users import load_actor
 from workflows.instances import lifecycle as instances
 from workflows.tasks import actions as human_tasks
@@ -301,6 +302,8 @@ def _create_applicants(count: int = 36) -> list[str]:
             session.add(user)
             session.flush()
             session.add(Membership(user_id=user.id, group_id="applicant"))
+            attach_account(session, user, groups=["applicant"], class_name=user.class_name,
+                           now=uow.runtime.now())
         uow.commit()
     return names
 

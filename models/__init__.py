@@ -7,6 +7,14 @@ from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
 from models.certificate import Certificate, CertificateEvent, CertificateSequence
 from models.definition import ProcessDefinition
+from models.directory import (
+    ConflictDeclaration,
+    Enrolment,
+    OrgUnit,
+    Person,
+    Position,
+    Substitution,
+)
 from models.event import ProcessEvent
 from models.human_task import HumanTask
 from models.instance import ProcessInstance
@@ -31,6 +39,8 @@ __all__ = [
     "CertificateEvent",
     "CertificateSequence",
     "CertificationPlan",
+    "ConflictDeclaration",
+    "Enrolment",
     "Group",
     "HumanTask",
     "Incident",
@@ -38,6 +48,9 @@ __all__ = [
     "MessageSubscription",
     "NoticeObjection",
     "Notification",
+    "OrgUnit",
+    "Person",
+    "Position",
     "ProcessDefinition",
     "ProcessEvent",
     "ProcessInstance",
@@ -47,6 +60,7 @@ __all__ = [
     "SignInAttempt",
     "StoredBlob",
     "StoredChunk",
+    "Substitution",
     "Timer",
     "UnmatchedMessage",
     "User",

@@ -17,6 +17,9 @@ class HumanTask(Base):
         sa.Index("ix_human_task_group_open", "candidate_group", "status", "id"),
         sa.Index("ix_human_task_assignee_open", "assignee_id", "status", "id"),
         sa.Index("ix_human_task_instance", "instance_id", "status"),
+        # Inbox: unclaimed tasks addressed to a role held at a unit (one scan per position).
+        sa.Index("ix_human_task_address_open", "address_unit_id", "candidate_group", "status",
+                 "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,6 +30,9 @@ class HumanTask(Base):
     process_id: Mapped[str] = mapped_column(sa.String(128))
     business_key: Mapped[str] = mapped_column(sa.String(128))
     candidate_group: Mapped[str | None] = mapped_column(sa.String(64))
+    # Addressed by relation (docs/directory.md): the task belongs to whoever holds the role
+    # ``candidate_group`` at this unit; None: offered to the members of the group.
+    address_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_unit.id"))
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     status: Mapped[str] = mapped_column(sa.String(16))
     # The form is a file of the pinned definition's bundle: rows stay small at 10^6 tasks.

@@ -31,6 +31,10 @@ class ProcessInstance(Base):
     error: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     version: Mapped[int] = mapped_column(default=1)
     started_by: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    # The applicant's unit when the case started (their 班级, else their own unit) and its
+    # centre: tasks are addressed from it and the case is seen within its centre only.
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_unit.id"))
+    tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Head of this instance's hash chain; the next event links to it.

@@ -75,3 +75,22 @@ class CertificateStatus(StrEnum):
 OPEN_TASK_STATUSES = (TaskStatus.READY, TaskStatus.CLAIMED)
 OPEN_TIMER_STATUSES = (TimerStatus.PENDING, TimerStatus.CLAIMED)
 OPEN_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.INCIDENT)
+
+
+class PersonStatus(StrEnum):
+    """Where a person of the directory stands: learners study or graduated, staff work or left."""
+
+    STUDYING = "studying"  # 在读
+    GRADUATED = "graduated"  # 毕业
+    EMPLOYED = "employed"  # 在职
+    LEFT = "left"  # 离职
+    DISABLED = "disabled"  # 停用
+
+
+PERSON_STATUS_NAMES = {
+    PersonStatus.STUDYING: "在读",
+    PersonStatus.GRADUATED: "毕业",
+    PersonStatus.EMPLOYED: "在职",
+    PersonStatus.LEFT: "离职",
+    PersonStatus.DISABLED: "停用",
+}

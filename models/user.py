@@ -27,6 +27,8 @@ class User(Base):
     # The class a teacher/examiner teaches or a learner attends (e.g. "机电2301"): the
     # separation-of-duties rule ``recusal:class`` keeps examiners off their own class (回避).
     class_name: Mapped[str | None] = mapped_column(sa.String(64))
+    # The person of the directory this account belongs to (models/directory.py).
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
 
 
 class Group(Base):

@@ -24,6 +24,8 @@ PASSWORDS = {
     **{name: f"{name}123" for name in (
         "sun", "zhou", "wu", "qian", "feng", "zheng", "jiang", "he", "han", "qin", "cao", "xu",
         "lin", "liuyang", "chenjing", "zhaomin", "wanglei")},
+    # the demo school's class teachers (api/demo_school.py)
+    **{f"bzr{n:02d}": "demo123" for n in range(1, 9)},
 }
 
 

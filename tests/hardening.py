@@ -15,7 +15,7 @@ from flask import Flask
 HARDENED_BLUEPRINTS = ("health", "auth", "definitions", "instances", "tasks", "audit",
                        "certificates", "batch", "reports", "incidents", "timers", "messages",
                        "notifications", "attachments", "approval",
-                       "applicants", "plans", "notices")
+                       "applicants", "plans", "notices", "directory")
 
 
 @dataclass(frozen=True, order=True)

@@ -8,9 +8,10 @@ from flask import request
 from api.auth import current_actor, current_token_claims, issue_token, login_required
 from api.context import runtime, unit_of_work
 from api.openapi import CertflowBlueprint, problems
-from api.schemas.auth import ActorSchema, TokenRequestSchema, TokenResponseSchema
+from api.schemas.auth import ProfileSchema, TokenRequestSchema, TokenResponseSchema
 from models import db
 from workflows.core.actors import Actor
+from workflows.directory import reads
 from workflows.identity import tokens
 from workflows.identity.sign_in import AddressLimit
 from workflows.identity.sign_in import sign_in as sign_in_use_case
@@ -68,7 +69,10 @@ def revoke_user_tokens(user_id: int) -> None:
 
 @bp.get("/me")
 @login_required()
-@bp.response(200, ActorSchema)
+@bp.response(200, ProfileSchema)
 def me() -> dict[str, Any]:
-    """The signed-in user and their groups."""
-    return _actor_dict(current_actor())
+    """The signed-in user, their groups, and their person in the directory: centre, current
+    positions (role, unit, validity) and enrolments; 身份证号 and mobile masked."""
+    actor = current_actor()
+    today = runtime().now().astimezone(runtime().calendar.zone).date()
+    return {**_actor_dict(actor), **reads.profile(db.session(), actor, today=today)}

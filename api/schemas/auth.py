@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.schemas.common import RequestSchema
+from api.schemas.directory import ProfileFieldsMixin
 
 
 class TokenRequestSchema(RequestSchema):
@@ -17,6 +18,10 @@ class ActorSchema(Schema):
     display_name = fields.String()
     role = fields.String()
     groups = fields.List(fields.String())
+
+
+class ProfileSchema(ActorSchema, ProfileFieldsMixin):
+    """The signed-in account with its person, centre, current positions and enrolments."""
 
 
 class TokenResponseSchema(Schema):

@@ -84,6 +84,15 @@ def own_task(scene: Scene) -> None:
     scene.ids["task_id"] = done.get_json()["open_tasks"][0]["id"]
 
 
+def a_class_and_a_teacher(scene: Scene) -> None:
+    """机电2301 and 王老师 (to appoint as its 班主任)."""
+    [root] = scene.api.get("/api/v1/directory/units", as_="admin").get_json()
+    [teacher] = scene.api.get("/api/v1/directory/people", as_="admin",
+                              query_string={"q": "王老师"}).get_json()
+    scene.ids.update(unit_id=next(u["id"] for u in root["children"] if u["name"] == "机电2301"),
+                     person_id=teacher["id"])
+
+
 def nothing(scene: Scene) -> None:
     return None
 
@@ -333,6 +342,25 @@ MATRIX: list[Row] = [
     Row("POST", "/api/v1/auth/users/{user_id}/revoke-tokens",
         (401, 403, 403, 403, 403, 204, 403), call("POST"), fresh=True),
     Row("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200), call("GET")),
+    Row("GET", "/api/v1/directory/units", SIGNED_IN, call("GET")),
+    # Learners do not search the directory; staff search their own centre.
+    Row("GET", "/api/v1/directory/people", (401, 403, 403, 200, 200, 200, 200),
+        call("GET", query=lambda scene: {"q": "小"})),
+    Row("POST", "/api/v1/directory/units/{unit_id}/positions",
+        (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: {"person_id": scene.ids["person_id"],
+                                          "role": "class_teacher"}),
+        a_class_and_a_teacher, fresh=True),
+    # 代理: staff name a substitute for their absence; learners and auditors do not.
+    Row("POST", "/api/v1/directory/substitutes", (401, 403, 403, 201, 201, 201, 403),
+        call("POST", lambda scene, user: {"substitute_person_id": scene.ids["person_id"],
+                                          "valid_from": "2026-11-01", "valid_to": "2026-11-30"}),
+        a_class_and_a_teacher, fresh=True),
+    # 回避声明: staff declare; learners and (read-only) auditors do not.
+    Row("POST", "/api/v1/directory/conflicts", (401, 403, 403, 201, 201, 201, 403),
+        call("POST", lambda scene, user: {"subject_person_id": scene.ids["person_id"],
+                                          "reason": "亲属"}),
+        a_class_and_a_teacher, fresh=True),
     Row("POST", "/api/v1/definitions", (401, 403, 403, 403, 403, 201, 403),
         upload("/api/v1/definitions")),
     Row("POST", "/api/v1/definitions/validate", (401, 403, 403, 403, 403, 200, 403),

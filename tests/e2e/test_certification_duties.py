@@ -144,7 +144,7 @@ def test_a_malformed_rule_is_refused_at_deploy(api: ApiClient, value: str,
     files = steps_bundle()
     text = files["certification_application.bpmn"].decode()
     files["certification_application.bpmn"] = text.replace(
-        'name="separationOfDuties" value="recusal:class" />',
+        'name="separationOfDuties" value="recusal:class, recusal:employer, recusal:declared" />',
         f'name="separationOfDuties" value="{value}" />', 1).encode()
     response = api.deploy_files(files)
     assert response.status_code == 422

@@ -50,9 +50,10 @@ def confirm_return(api: ApiClient, instance_id: int) -> dict[str, Any]:
     (1, ["approve_class_teacher"], "teacher"),
     (2.5, ["approve_class_teacher", "approve_class_office"], "teacher_office"),
     (3, ["approve_class_teacher", "approve_class_office"], "teacher_office"),
-    (4, ["approve_class_office", "approve_leader"], "office_leader"),
-    (5, ["approve_class_office", "approve_leader"], "office_leader"),
-    (7, ["approve_leader"], "leader_flagged"),
+    # Every tier starts with the learner's own 班主任 (leave is asked of them in advance).
+    (4, ["approve_class_teacher", "approve_class_office", "approve_leader"], "office_leader"),
+    (5, ["approve_class_teacher", "approve_class_office", "approve_leader"], "office_leader"),
+    (7, ["approve_class_teacher", "approve_class_office", "approve_leader"], "leader_flagged"),
 ])
 def test_approved_leave_passes_each_tier_then_the_learner_confirms_return(
         leave_api: ApiClient, days: float, tiers: list[str], route: str) -> None:
@@ -79,9 +80,10 @@ def test_approved_leave_passes_each_tier_then_the_learner_confirms_return(
     (1, 0, "approve_class_teacher", "class_teacher"),
     (2.5, 0, "approve_class_teacher", "class_teacher"),
     (2.5, 1, "approve_class_office", "class_office"),
-    (4, 0, "approve_class_office", "class_office"),
-    (4, 1, "approve_leader", "leader"),
-    (7, 0, "approve_leader", "leader"),
+    (4, 0, "approve_class_teacher", "class_teacher"),
+    (4, 1, "approve_class_office", "class_office"),
+    (4, 2, "approve_leader", "leader"),
+    (7, 2, "approve_leader", "leader"),
 ])
 def test_rejection_at_any_tier_ends_the_request_with_the_reason(
         leave_api: ApiClient, days: float, approve_first: int, rejecting_tier: str,

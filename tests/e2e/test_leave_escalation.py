@@ -116,8 +116,13 @@ def test_an_untouched_office_escalates_to_the_leader(leave_api: ApiClient,
 
 def test_the_leader_keeps_an_overdue_request_and_it_is_flagged(
         leave_api: ApiClient, frozen_clock: FrozenClock) -> None:
-    instance = request_leave(leave_api, 7)  # beyond the rules: straight to the leader
+    instance = request_leave(leave_api, 7)  # beyond the rules: teacher, office, then leader
+    for user, tier in (("zhang", "teacher"), ("li", "office")):
+        task = leave_api.open_task(instance["id"])
+        leave_api.claim_and_complete(task["id"], as_=user, **{f"{tier}_approved": True,
+                                                              f"{tier}_comment": "同意"})
     first = leave_api.open_task(instance["id"])
+    assert first["task_name"] == "approve_leader"
     move_to(leave_api, frozen_clock, at(2026, 11, 5, 9, 0, 1))
     assert fire_due(leave_api)["fired"] == 2
     view = leave_api.instance(instance["id"])

@@ -76,6 +76,8 @@ OBSERVED_KINDS = frozenset({
     EventKind.INSTANCE_COMPLETED, EventKind.INSTANCE_FAILED,
     # An administrator's suspension changes who may act, never the engine state.
     EventKind.INSTANCE_SUSPENDED, EventKind.INSTANCE_RESUMED,
+    # Who a task is addressed to changes who may act, never the engine state.
+    EventKind.TASK_ADDRESS_FALLBACK, EventKind.TASK_HANDED_OVER,
 })
 ENGINE_STEP_KINDS = frozenset({EventKind.DECISION_TAKEN, EventKind.GATEWAY_PASSED})
 

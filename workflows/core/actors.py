@@ -12,6 +12,9 @@ class Actor:
     display_name: str
     role: str
     groups: frozenset[str]
+    # The person of the directory this account belongs to, and that person's centre (tenant).
+    person_id: int | None = None
+    tenant_id: int | None = None
 
     @property
     def is_admin(self) -> bool:

@@ -62,6 +62,10 @@ class EventKind(StrEnum):
     INSTANCE_REMINDED = "instance_reminded"
     INSTANCE_COPIED = "instance_copied"
     CASE_COMMENTED = "case_commented"
+    # The directory (workflows/directory): nobody held the role a task asked for, so the unit's
+    # administrators got it; a position changed hands and the open tasks went with it.
+    TASK_ADDRESS_FALLBACK = "task_address_fallback"
+    TASK_HANDED_OVER = "task_handed_over"
 
 
 UNKEYED = 1  # plain SHA-256, the rule before chains were keyed

@@ -9,8 +9,10 @@ several rules are separated by commas or semicolons::
 | rule                    | the person taking the task must not be …                          |
 | ----------------------- | ----------------------------------------------------------------- |
 | ``differs_from:<task>`` | anyone who completed user task ``<task>`` (BPMN id) in this case  |
-| ``recusal:class``       | from the candidate's class (回避): their profile ``class_name``     |
-|                         | equals the case's ``class_name`` or the applicant's profile class |
+| ``recusal:class``       | a 班主任 or 任课教师 of the candidate's 班级 (回避), by the directory; |
+|                         | or of the same ``class_name`` (the case's or the profile's)       |
+| ``recusal:employer``    | of the candidate's employer (工作单位, by the directory)             |
+| ``recusal:declared``    | someone who declared a conflict with the candidate (回避声明)       |
 | ``not_initiator``       | the person who started the case                                   |
 | ``excludes:<path>``     | one of the user ids listed at data path ``<path>`` (dots: nested) |
 
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 
 PROPERTY = "separationOfDuties"
 KINDS = ("differs_from", "recusal", "not_initiator", "excludes")
-RECUSAL_SUBJECTS = ("class",)
+RECUSAL_SUBJECTS = ("class", "employer", "declared")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _SPLIT = re.compile(r"[,;]")
 

@@ -5,8 +5,10 @@ A lane's ``id`` is the candidate group (its ``name`` is the Chinese display name
 (``dueIn``, an ISO 8601 duration or ``P<n>WD`` working days) and separation-of-duties rules
 (``separationOfDuties``, ``workflows/engine/duty_rules.py``; enforced by
 ``workflows/tasks/duties.py``), the approval actions it allows (``approvalActions``,
-``sendBackTo``; ``workflows/engine/approval.py``) and the facts shown to whoever decides it
-(``summaryFields``, ``workflows/engine/summary_fields.py``).
+``sendBackTo``; ``workflows/engine/approval.py``), the facts shown to whoever decides it
+(``summaryFields``, ``workflows/engine/summary_fields.py``) and who performs it as a relation
+over the directory (``performer``, ``workflows/directory/addresses.py``; it then decides the
+candidate role).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from workflows.core import working_days
 from workflows.core.errors import Problem
+from workflows.directory.addresses import PROPERTY as PERFORMER_PROPERTY
+from workflows.directory.addresses import Address, InvalidAddress, parse_address
 from workflows.engine import approval
 from workflows.engine.diagram_limits import element_lines
 from workflows.engine.duty_rules import PROPERTY as DUTIES_PROPERTY
@@ -30,6 +34,7 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_PROPERTY = "formJsonSchemaFilename"
 DUE_PROPERTY = "dueIn"
 GROUP_PROPERTY = "candidateGroup"
+INITIATOR_GROUP = "applicant"
 # The data field whose text the person doing the task must read first (e.g. 补正: the
 # reviewer's comment); ``workflows/tasks/task_guidance.py`` shows it.
 REASON_PROPERTY = "reasonField"
@@ -75,6 +80,10 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                 problems.append(Problem(f"dueIn '{due_in}' is not an ISO 8601 duration or P<n>WD",
                                         **where))
             group = properties.get(GROUP_PROPERTY) or groups.get(bpmn_id)
+            address = _address(properties.get(PERFORMER_PROPERTY), problems, where) \
+                if is_user else None
+            if address is not None:  # the relation decides the role, not the lane
+                group = address.role or INITIATOR_GROUP
             if is_user and not group:
                 problems.append(Problem("user task is in no lane and names no candidateGroup",
                                         **where))
@@ -95,6 +104,8 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                     properties, user_tasks, problems, where)
                 if properties.get(REASON_PROPERTY):
                     entry["reason_field"] = properties[REASON_PROPERTY]
+            if address is not None:
+                entry["address"] = address.text
             if properties.get(DUTIES_PROPERTY) and user_tasks is not None:
                 entry["duties"] = _duties(properties[DUTIES_PROPERTY], user_tasks, problems,
                                           where)
@@ -141,6 +152,17 @@ def _approval_actions(properties: dict[str, Any], user_tasks: set[str | None],
         problems.append(Problem("approval action 'send_back' needs sendBackTo (the earlier "
                                 "user tasks a case may be sent back to)", **where))
     return [a for a in actions if a in approval.ACTIONS], targets
+def _address(value: str | None, problems: list[Problem],
+             where: dict[str, Any]) -> Address | None:
+    """The task's ``performer`` expression (``workflows/directory/addresses.py``); a bad one
+    is a located problem."""
+    if not value:
+        return None
+    try:
+        return parse_address(value)
+    except InvalidAddress as error:
+        problems.append(Problem(str(error), **where, extra={"expression": value}))
+        return None
 
 
 def _valid_duration(expression: str) -> bool:

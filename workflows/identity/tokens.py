@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import Membership, RevokedToken, User
+from models import Membership, Person, RevokedToken, User
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotAuthenticated, NotFound
 from workflows.core.unit_of_work import UnitOfWork
@@ -22,8 +22,9 @@ log = logging.getLogger("certflow.auth")
 
 _ACTOR_QUERY = (
     sa.select(User.id, User.username, User.display_name, User.role, User.active,
-              User.tokens_valid_after, Membership.group_id,
+              User.tokens_valid_after, User.person_id, Person.tenant_id, Membership.group_id,
               sa.exists().where(RevokedToken.jti == sa.bindparam("jti")).label("revoked"))
+    .outerjoin(Person, Person.id == User.person_id)
     .outerjoin(Membership, Membership.user_id == User.id)
     .where(User.id == sa.bindparam("user_id"))
 )
@@ -46,7 +47,8 @@ def actor_for_token(session: Session, *, user_id: int, jti: str, issued_at: floa
     if user.tokens_valid_after is not None and issued_at < user.tokens_valid_after.timestamp():
         raise NotAuthenticated("the token has been revoked; sign in again")
     groups = frozenset(row.group_id for row in rows if row.group_id is not None)
-    return Actor(user.id, user.username, user.display_name, user.role, groups)
+    return Actor(user.id, user.username, user.display_name, user.role, groups,
+                 person_id=user.person_id, tenant_id=user.tenant_id)
 
 
 def revoke_token(jti: str, *, expires_at: datetime, actor: Actor, uow: UnitOfWork) -> None:

@@ -8,11 +8,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import Group, Membership, User
+from models import Group, Membership, Person, User
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAuthenticated
 from workflows.core.runtime import PasswordHashing
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.directory.people import attach_account
 
 
 def authenticate(session: Session, username: str, password: str, *,
@@ -28,15 +29,20 @@ def authenticate(session: Session, username: str, password: str, *,
 
 def load_actor(session: Session, user_id: int | None) -> Actor:
     """The acting user with their groups; NotAuthenticated if none, gone or deactivated."""
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.active:
+    row = session.execute(sa.select(User, Person.tenant_id).outerjoin(
+        Person, Person.id == User.person_id).where(User.id == user_id)).first() \
+        if user_id is not None else None
+    if row is None or not row[0].active:
         raise NotAuthenticated("the account no longer exists or is disabled")
+    user, tenant_id = row
     groups = session.scalars(sa.select(Membership.group_id).where(Membership.user_id == user_id))
-    return Actor(user.id, user.username, user.display_name, user.role, frozenset(groups))
+    return Actor(user.id, user.username, user.display_name, user.role, frozenset(groups),
+                 person_id=user.person_id, tenant_id=tenant_id)
 
 
 def seed_users(seed_file: Path, *, uow: UnitOfWork) -> int:
-    """Create the groups and users of a seed file that do not exist yet; returns users added."""
+    """Create the groups and users of a seed file that do not exist yet, each with its person
+    in the directory; returns users added."""
     seed = json.loads(seed_file.read_text(encoding="utf-8"))
     added = 0
     with uow:
@@ -56,6 +62,8 @@ def seed_users(seed_file: Path, *, uow: UnitOfWork) -> int:
             session.flush()
             for group_id in entry.get("groups", []):
                 session.add(Membership(user_id=user.id, group_id=group_id))
+            attach_account(session, user, groups=list(entry.get("groups", [])),
+                           class_name=entry.get("class_name"), now=uow.runtime.now())
             added += 1
         uow.commit()
     return added

@@ -17,6 +17,7 @@ from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import forms, spec_cache
 from workflows.definitions.deploy import get_definition
+from workflows.directory import acting
 from workflows.engine import START_FORM_KEY, EngineFailure, Run, RunawayRun
 from workflows.instances.run_store import RECENT_STEPS, store_progress
 from workflows.instances.runaway import open_run_incident
@@ -74,11 +75,13 @@ def _new_instance(uow: UnitOfWork, definition_id: int, version: int, process_id:
     """The started instance, with the uploads its start form cites attached to it (their
     hashes, sizes, types and names recorded in the hash-chained start event)."""
     now = uow.runtime.now()
+    home = acting.home_unit(uow.session, actor.person_id, today=acting.today_at(now))
     instance = ProcessInstance(
         definition_id=definition_id, process_id=process_id, business_key=business_key,
         status=InstanceStatus.RUNNING, state="", serializer_version="", data={},
         started_by=actor.id, started_at=now, last_event_seq=0,
-        last_event_hash="",
+        last_event_hash="", unit_id=home.id if home is not None else None,
+        tenant_id=home.tenant_id if home is not None else None,
     )
     uow.session.add(instance)
     uow.session.flush()
@@ -151,9 +154,10 @@ def may_view(session: Session, instance: ProcessInstance, actor: Actor) -> bool:
         return True
     if actor.role == "applicant":
         return False
+    positions = acting.acting_positions(session, actor, today=acting.today_at())
     involved = sa.select(HumanTask.id).where(
         HumanTask.instance_id == instance.id,
-        sa.or_(HumanTask.candidate_group.in_(actor.groups) if actor.groups else sa.false(),
+        sa.or_(acting.offered_to(actor, positions),
                HumanTask.assignee_id == actor.id, HumanTask.completed_by == actor.id),
     ).limit(1)
     return session.scalar(involved) is not None
@@ -177,9 +181,9 @@ def list_instances(session: Session, *, actor: Actor, process_id: str | None = N
     """Instances the actor may see, newest first, with the total count."""
     query = sa.select(ProcessInstance)
     if not (actor.is_admin or actor.is_auditor):
+        positions = acting.acting_positions(session, actor, today=acting.today_at())
         involved = sa.select(HumanTask.instance_id).where(
-            sa.or_(HumanTask.candidate_group.in_(actor.groups) if actor.groups and
-                   actor.role != "applicant" else sa.false(),
+            sa.or_(acting.offered_to(actor, positions),
                    HumanTask.assignee_id == actor.id, HumanTask.completed_by == actor.id))
         copied = sa.select(Notification.instance_id).where(
             Notification.recipient_user_id == actor.id,

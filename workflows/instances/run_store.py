@@ -12,11 +12,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import HumanTask, ProcessInstance
+from models import HumanTask, Notification, OrgUnit, ProcessInstance
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions.spec_cache import CachedDefinition
+from workflows.directory import addresses
 from workflows.engine import ReadyUserTask, RunResult, add_duration
 from workflows.instances.wait_rows import sync_waits
 
@@ -112,17 +113,24 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
     existing = {row.spiff_task_id for row in rows if row.status in OPEN_TASK_STATUSES}
     _cancel_open_tasks(uow, instance, keep=ready_ids, actor_id=actor_id, rows=rows)
     values = []
+    fallbacks: dict[str, str] = {}  # spiff task id -> the role nobody held
     for task in ready:
         if task.spiff_task_id in existing:
             continue
         meta = definition.task_meta.get(task.task_name, {})
         group = meta.get("group")
         assignee = instance.started_by if group == INITIATOR_GROUP else None
+        address = _resolve(uow, instance, meta, now) if assignee is None else None
+        if address is not None:
+            group = address.role
+            if address.fallback and address.wanted:
+                fallbacks[task.spiff_task_id] = address.wanted
         due_in = meta.get("due_in")
         values.append(dict(
             instance_id=instance.id, spiff_task_id=task.spiff_task_id, task_name=task.task_name,
             title=meta.get("title") or task.title, process_id=instance.process_id,
             business_key=instance.business_key, candidate_group=group, assignee_id=assignee,
+            address_unit_id=address.unit_id if address is not None else None,
             status=TaskStatus.CLAIMED if assignee else TaskStatus.READY, form_ref=meta.get("form"),
             definition_id=definition.definition_id,
             due_at=add_duration(now, due_in, uow.runtime.calendar) if due_in else None,
@@ -136,12 +144,54 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
         sa.insert(HumanTask).returning(HumanTask, sort_by_parameter_order=True), values))
     for row, value in zip(new_rows, values, strict=True):
         due_at = value["due_at"]
+        payload = {"task_id": row.id, "title": value["title"], "group": value["candidate_group"],
+                   "assignee_id": value["assignee_id"],
+                   "due_at": due_at.isoformat() if due_at else None}
+        if row.address_unit_id is not None:
+            payload["unit_id"] = row.address_unit_id
         uow.record(EventKind.TASK_READY, instance, actor_id=None, task_name=row.task_name,
-                   payload={"task_id": row.id, "title": value["title"],
-                            "group": value["candidate_group"],
-                            "assignee_id": value["assignee_id"],
-                            "due_at": due_at.isoformat() if due_at else None})
+                   payload=payload)
+        wanted = fallbacks.get(row.spiff_task_id)
+        if wanted is not None:
+            _report_fallback(uow, instance, row, wanted, now)
     return new_rows
+
+
+def _resolve(uow: UnitOfWork, instance: ProcessInstance, meta: dict[str, Any],
+             now: Any) -> addresses.Resolved | None:
+    """Where a task addressed by relation goes (None: offered to its group, as before)."""
+    text = meta.get("address")
+    if not text:
+        return None
+    home = uow.session.get(OrgUnit, instance.unit_id) if instance.unit_id is not None else None
+    if home is None:  # an applicant outside the directory: the administrators, never everyone
+        return addresses.Resolved(addresses.ADMIN, None, fallback=True,
+                                  wanted=addresses.parse_address(text).role)
+    today = now.astimezone(uow.runtime.calendar.zone).date()
+    return addresses.resolve(uow.session, addresses.parse_address(text), home, today=today)
+
+
+def _report_fallback(uow: UnitOfWork, instance: ProcessInstance, row: HumanTask, wanted: str,
+                     now: Any) -> None:
+    """Nobody holds the role a task asks for: its unit's administrators get it, and are told."""
+    reason = (f"无人担任“{addresses.role_name(wanted)}”，任务“{row.title}”已交给"
+              "本单元的系统管理员办理，请指定人员")
+    uow.record(EventKind.TASK_ADDRESS_FALLBACK, instance, actor_id=None, task_name=row.task_name,
+               payload={"task_id": row.id, "wanted": wanted, "role": row.candidate_group,
+                        "unit_id": row.address_unit_id, "reason": reason})
+    today = now.astimezone(uow.runtime.calendar.zone).date()
+    recipients = addresses.holders(uow.session, row.candidate_group or addresses.ADMIN,
+                                   row.address_unit_id, today=today)
+    for user_id in recipients:
+        uow.session.add(Notification(recipient_user_id=user_id, instance_id=instance.id,
+                                     task_name=row.task_name, kind="escalation",
+                                     subject=f"任务无人办理：{row.title}", body=reason,
+                                     created_at=now))
+    if not recipients:
+        uow.session.add(Notification(recipient_group=addresses.ADMIN, instance_id=instance.id,
+                                     task_name=row.task_name, kind="escalation",
+                                     subject=f"任务无人办理：{row.title}", body=reason,
+                                     created_at=now))
 
 
 def _cancel_open_tasks(uow: UnitOfWork, instance: ProcessInstance, *, keep: set[str],

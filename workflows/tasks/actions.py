@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models import HumanTask, ProcessInstance, User
+from models import HumanTask, Person, ProcessInstance, User
 from models.statuses import OPEN_TASK_STATUSES, TaskStatus
 from workflows.attachments import fields as attachment_fields
 from workflows.core.actors import Actor
@@ -14,6 +15,8 @@ from workflows.core.errors import Conflict, NotAllowed, NotFound, TaskAlreadyCla
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import forms, spec_cache
+from workflows.directory import acting
+from workflows.directory.addresses import role_name
 from workflows.engine import EngineFailure, Run, RunawayRun
 from workflows.instances.control import ensure_not_suspended
 from workflows.instances.lifecycle import InstanceView, view_from, view_of
@@ -25,7 +28,7 @@ from workflows.tasks import duties
 def get_task(session: Session, task_id: int, *, actor: Actor) -> HumanTask:
     """A task the actor may see (their group's, theirs, or any for admin/auditor)."""
     task = session.get(HumanTask, task_id)
-    if task is None or not _may_see(task, actor):
+    if task is None or not _may_see(session, task, actor):
         raise NotFound(f"task {task_id} does not exist")
     return task
 
@@ -53,7 +56,11 @@ def claim_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
 
 def _claim(uow: UnitOfWork, task: HumanTask, instance: ProcessInstance, actor: Actor) -> None:
     """Group membership and separation of duties, then the claim itself (caller commits)."""
-    if not actor.in_group(task.candidate_group):
+    if task.address_unit_id is not None:
+        if not _holds_address(uow.session, task, actor, uow.runtime.now()):
+            raise NotAllowed(f"只有在该单元担任“{role_name(task.candidate_group or '')}”的人员"
+                             "才能领取此任务")
+    elif not actor.in_group(task.candidate_group):
         raise NotAllowed(f"only members of group '{task.candidate_group}' may claim this task")
     duties.enforce(uow.session, task, instance, actor)  # separation of duties (403)
     task.status, task.assignee_id, task.claimed_at = TaskStatus.CLAIMED, actor.id, uow.runtime.now()
@@ -113,7 +120,8 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
         uow.record(EventKind.TASK_COMPLETED, instance, actor_id=actor.id,
                    task_name=task.task_name, payload={
                        "task_id": task.id, "data": data,
-                       **({"attachments": attached} if attached else {})})
+                       **({"attachments": attached} if attached else {}),
+                       **_on_behalf(uow.session, task, actor, now)})
         failure = None
         try:
             run.complete(task.spiff_task_id, data)
@@ -140,7 +148,7 @@ def _lock_task(uow: UnitOfWork, task_id: int, actor: Actor) -> tuple[HumanTask, 
     task's status is current once the instance's lock is held.
     """
     found = uow.find_locked_task(task_id)
-    if found is None or not _may_see(found[1], actor):
+    if found is None or not _may_see(uow.session, found[1], actor, uow.runtime.now()):
         raise NotFound(f"task {task_id} does not exist")
     instance, task = found
     return task, instance
@@ -151,10 +159,35 @@ def _ensure_open(task: HumanTask) -> None:
         raise TaskNotOpen(f"task {task.id} is {task.status}")
 
 
-def _may_see(task: HumanTask, actor: Actor) -> bool:
-    return (actor.is_admin or actor.is_auditor or task.assignee_id == actor.id
-            or task.completed_by == actor.id
-            or (actor.role != "applicant" and actor.in_group(task.candidate_group)))
+def _may_see(session: Session, task: HumanTask, actor: Actor,
+             now: datetime | None = None) -> bool:
+    if (actor.is_admin or actor.is_auditor or task.assignee_id == actor.id
+            or task.completed_by == actor.id):
+        return True
+    if task.address_unit_id is not None:  # addressed by relation: its role's holders only
+        return _holds_address(session, task, actor, now)
+    return actor.role != "applicant" and actor.in_group(task.candidate_group)
+
+
+def _on_behalf(session: Session, task: HumanTask, actor: Actor,
+               now: datetime) -> dict[str, Any]:
+    """For a substitute (代理): whose position they completed the task in, for the history."""
+    if task.address_unit_id is None:
+        return {}
+    held_by = acting.holder(session, actor, task.candidate_group, task.address_unit_id,
+                            today=acting.today_at(now))
+    if held_by is None or held_by == actor.person_id:
+        return {}
+    person = session.get(Person, held_by)
+    name = person.name if person is not None else str(held_by)
+    return {"on_behalf_of": held_by, "note": f"由 {actor.display_name} 代 {name} 办理"}
+
+
+def _holds_address(session: Session, task: HumanTask, actor: Actor,
+                   now: datetime | None) -> bool:
+    assert task.address_unit_id is not None
+    return acting.holds(session, actor, task.candidate_group, task.address_unit_id,
+                        today=acting.today_at(now))
 
 
 def _name(session: Session, user_id: int | None) -> str:

@@ -20,6 +20,7 @@ from models.statuses import TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import CertflowError, InvalidInput, Problem
 from workflows.core.unit_of_work import UnitOfWorkFactory
+from workflows.directory import acting
 from workflows.tasks import actions as human_tasks
 
 log = logging.getLogger("certflow.batch")
@@ -97,9 +98,8 @@ def open_tasks(session: Session, actor: Actor, filters: BatchTaskFilter
     """Open tasks of one kind the actor can do (their groups' unclaimed, or claimed by them),
     optionally of one exam session, occupation or level, with a summary of each case."""
     mine = sa.and_(HumanTask.assignee_id == actor.id, HumanTask.status == TaskStatus.CLAIMED)
-    groups = (sa.and_(HumanTask.candidate_group.in_(sorted(actor.groups)),
-                      HumanTask.status == TaskStatus.READY)
-              if actor.groups and actor.role != "applicant" else sa.false())
+    positions = acting.acting_positions(session, actor, today=acting.today_at())
+    groups = sa.and_(acting.offered_to(actor, positions), HumanTask.status == TaskStatus.READY)
     query = (sa.select(HumanTask, ProcessInstance.data)
              .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
              .where(HumanTask.task_name == filters.task_name, sa.or_(mine, groups)))

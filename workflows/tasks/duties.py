@@ -19,6 +19,8 @@ from models.statuses import TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, Problem
 from workflows.definitions import spec_cache
+from workflows.directory import relations
+from workflows.directory.acting import today_at
 from workflows.engine import DutyRule, parse_rules
 
 
@@ -26,8 +28,7 @@ class SeparationOfDutiesViolation(NotAllowed):
     title = "Separation of duties"
 
     def __init__(self, rule: DutyRule, task: HumanTask, reason: str) -> None:
-        detail = (f"separation of duties ({rule.name}): {reason}; you may not take "
-                  f"'{task.title}'")
+        detail = f"职责分离（{rule.name}）：{reason}，不能办理“{task.title}”"
         super().__init__(detail, problems=[Problem(detail, extra={
             "rule": rule.name, "task": task.task_name})])
         self.rule = rule.name
@@ -41,8 +42,17 @@ def task_rules(session: Session, task: HumanTask) -> list[DutyRule]:
     return parse_rules(", ".join(meta.get("duties") or []))
 
 
+INITIATOR_RULE = DutyRule("not_initiator")
+
+
 def enforce(session: Session, task: HumanTask, instance: ProcessInstance, actor: Actor) -> None:
-    """Raise ``SeparationOfDutiesViolation`` for the first rule the actor would break."""
+    """Raise ``SeparationOfDutiesViolation`` for the first rule the actor would break.
+
+    A task addressed by relation (a diagram's ``performer``) is never taken by the person who
+    started the case: tasks that belong to the initiator are assigned to them, not addressed.
+    """
+    if task.address_unit_id is not None and instance.started_by == actor.id:
+        raise SeparationOfDutiesViolation(INITIATOR_RULE, task, "本案件由你本人发起")
     for rule in task_rules(session, task):
         reason = _violation(session, rule, instance, actor)
         if reason is not None:
@@ -55,20 +65,39 @@ def _violation(session: Session, rule: DutyRule, instance: ProcessInstance,
         did_it = session.scalar(sa.select(HumanTask.id).where(
             HumanTask.instance_id == instance.id, HumanTask.task_name == rule.argument,
             HumanTask.status == TaskStatus.COMPLETED, HumanTask.completed_by == actor.id).limit(1))
-        return f"you completed '{rule.argument}' in this case" if did_it else None
+        return f"你已在本案件中办理过“{rule.argument}”" if did_it else None
     if rule.kind == "not_initiator":
-        return "you started this case" if instance.started_by == actor.id else None
+        return "本案件由你本人发起" if instance.started_by == actor.id else None
     if rule.kind == "recusal":
-        mine = _class_of(session, actor.id)
-        if mine and mine in candidate_classes(session, instance):
-            return f"the candidate is in your class {mine} (回避)"
-        return None
+        return _recusal(session, rule.argument or "", instance, actor)
     if rule.kind == "excludes":
         listed = data_at(instance.data or {}, rule.argument or "")
         ids = listed if isinstance(listed, list) else [listed]
-        return (f"you are listed in '{rule.argument}' of this case"
-                if actor.id in ids else None)
-    return f"rule kind '{rule.kind}' is not enforced by this version"  # fail closed
+        return f"你在本案件的“{rule.argument}”名单中" if actor.id in ids else None
+    return f"本版本不支持规则类型“{rule.kind}”"  # fail closed
+
+
+def _recusal(session: Session, subject: str, instance: ProcessInstance,
+             actor: Actor) -> str | None:
+    """回避 by a real relation between the actor and the candidate (who started the case)."""
+    candidate = relations.person_of(session, instance.started_by)
+    if subject == "class":
+        mine = _class_of(session, actor.id)
+        if mine and mine in candidate_classes(session, instance):
+            return f"考生是你所在班级 {mine} 的学员（回避）"
+        if actor.person_id is not None and relations.teaches_class_of(
+                session, actor.person_id, candidate, today=today_at()):
+            return "你是考生所在班级的班主任或任课教师（回避）"
+        return None
+    if actor.person_id is None or candidate is None:
+        return None
+    if subject == "employer":
+        employer = relations.same_employer(session, actor.person_id, candidate)
+        return f"你与考生同属工作单位“{employer}”（回避）" if employer else None
+    if subject == "declared":
+        reason = relations.declared_conflict(session, actor.person_id, candidate)
+        return f"你已就该考生作出回避声明：{reason}" if reason else None
+    return f"本版本不支持回避对象“{subject}”"  # fail closed
 
 
 def candidate_classes(session: Session, instance: ProcessInstance) -> set[str]:

@@ -19,6 +19,7 @@ from models import HumanTask
 from models.statuses import TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, Problem
+from workflows.directory import acting
 
 # Beyond this an inbox shows "1000+": a larger cap makes every first page slower.
 COUNT_CAP = 1_000
@@ -47,17 +48,21 @@ def list_inbox(session: Session, actor: Actor, filters: InboxFilter, *, now: dat
                page: int = 1, per_page: int = 50) -> InboxPage:
     """Tasks the actor can act on: unclaimed in their groups, or claimed by them (``now``
     decides which are overdue)."""
-    if filters.group is not None and filters.group not in actor.groups:
+    if filters.group is not None and filters.group not in actor.groups and not any(
+            role == filters.group for role, _ in _positions(session, actor, now)):
         raise InvalidInput("you can only filter by one of your own groups", problems=[
             Problem(f"not a member of group '{filters.group}'", pointer="/group")])
     groups = _ready_groups(actor, filters)
+    positions = _ready_positions(session, actor, filters, now)
     mine = filters.status in (None, TaskStatus.CLAIMED)
-    if not groups and not mine:
+    if not groups and not positions and not mine:
         return InboxPage([], 0, True, page, per_page)
     shape = _Shape(groups=len(groups), mine=mine, group_filter=filters.group is not None,
                    process=bool(filters.process_id), business_key=_key_match(filters.business_key),
-                   overdue=filters.overdue, sort=filters.sort)
+                   overdue=filters.overdue, sort=filters.sort, positions=len(positions))
     params: dict[str, Any] = {f"group_{i}": group for i, group in enumerate(groups)}
+    for i, (role, unit_id) in enumerate(positions):
+        params[f"role_{i}"], params[f"unit_{i}"] = role, unit_id
     params.update(actor_id=actor.id, group=filters.group, process_id=filters.process_id,
                   business_key=filters.business_key, now=now,
                   business_key_like=_like_prefix(filters.business_key),
@@ -86,6 +91,7 @@ class _Shape:
     business_key: str | None  # "exact", "prefix" (a key ending in *) or None
     overdue: bool | None
     sort: str
+    positions: int = 0  # how many "unclaimed, addressed to a role I hold at a unit" sources
 
 
 def _key_match(business_key: str | None) -> str | None:
@@ -108,12 +114,33 @@ def _ready_groups(actor: Actor, filters: InboxFilter) -> list[str]:
     return [filters.group] if filters.group else sorted(actor.groups)
 
 
+def _positions(session: Session, actor: Actor, now: datetime) -> list[tuple[str, int]]:
+    return acting.acting_positions(session, actor, today=acting.today_at(now))
+
+
+def _ready_positions(session: Session, actor: Actor, filters: InboxFilter,
+                     now: datetime) -> list[tuple[str, int]]:
+    """The positions whose addressed, unclaimed tasks the actor is offered."""
+    if filters.status not in (None, TaskStatus.READY) or actor.person_id is None:
+        return []
+    return [(role, unit) for role, unit in _positions(session, actor, now)
+            if filters.group is None or role == filters.group]
+
+
 def _sources(shape: _Shape) -> list[list[sa.ColumnElement[bool]]]:
-    """The WHERE criteria of each source (one per group, plus "claimed by me")."""
+    """The WHERE criteria of each source (one per group, one per position held, plus
+    "claimed by me"). A group's source holds only tasks offered to the group as a whole (no
+    unit): a task addressed by relation reaches the holders of its role at its unit only."""
     sources: list[list[sa.ColumnElement[bool]]] = [
-        [HumanTask.candidate_group == sa.bindparam(f"group_{i}"),
+        [HumanTask.address_unit_id.is_(None),
+         HumanTask.candidate_group == sa.bindparam(f"group_{i}"),
          HumanTask.status == TaskStatus.READY]
         for i in range(shape.groups)]
+    sources += [
+        [HumanTask.address_unit_id == sa.bindparam(f"unit_{i}"),
+         HumanTask.candidate_group == sa.bindparam(f"role_{i}"),
+         HumanTask.status == TaskStatus.READY]
+        for i in range(shape.positions)]
     if shape.mine:
         mine = [HumanTask.assignee_id == sa.bindparam("actor_id"),
                 HumanTask.status == TaskStatus.CLAIMED]

@@ -1,0 +1,167 @@
+"""Tasks addressed by relation: the applicant's own 班主任, hand-over, and no holder at all."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from tests.api_client import ApiClient
+from tests.test_support import leave_bundle
+
+TEACHER_TASK = '<bpmn:userTask id="approve_class_teacher" name="班主任审批">'
+PROPERTIES = '<spiffworkflow:property name="formJsonSchemaFilename" ' \
+             'value="leave_approve_teacher.schema.json" />'
+
+
+def _leave_addressed_to(performer: str) -> dict[str, bytes]:
+    """The bundled leave diagram with the 班主任 task addressed by ``performer``."""
+    files = leave_bundle()
+    text = files["leave_approval.bpmn"].decode()
+    start = text.index(TEACHER_TASK)
+    at = text.index(PROPERTIES, start)
+    text = (text[:at] + f'<spiffworkflow:property name="performer" value="{performer}" />'
+            + text[at:])
+    files["leave_approval.bpmn"] = text.encode()
+    return files
+
+
+def _person_id(api: ApiClient, name: str) -> int:
+    [found] = api.get("/api/v1/directory/people", as_="admin",
+                      query_string={"q": name}).get_json()
+    return int(found["id"])
+
+
+def _unit_id(api: ApiClient, name: str) -> int:
+    [root] = api.get("/api/v1/directory/units", as_="admin").get_json()
+    return int(next(u["id"] for u in root["children"] if u["name"] == name))
+
+
+def _appoint(api: ApiClient, person: str, unit: str, role: str = "class_teacher",
+             **extra: Any) -> dict[str, Any]:
+    response = api.post(f"/api/v1/directory/units/{_unit_id(api, unit)}/positions", as_="admin",
+                        json={"person_id": _person_id(api, person), "role": role, **extra})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+@pytest.fixture()
+def addressed(api: ApiClient) -> ApiClient:
+    """Leave addressed to the applicant's own 班主任; 张老师 teaches 机电2301, 王老师 数控2302."""
+    assert api.deploy_files(_leave_addressed_to("class_teacher(applicant)")).status_code == 201
+    _appoint(api, "张老师", "机电2301")
+    _appoint(api, "王老师", "数控2302")
+    return api
+
+
+def _ask_leave(api: ApiClient, learner: str) -> tuple[int, int]:
+    response = api.start("leave_approval", as_=learner, days=1, leave_type="personal",
+                         reason="看病")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    [task] = body["open_tasks"]
+    return body["id"], task["id"]
+
+
+def _inbox_ids(api: ApiClient, user: str) -> set[int]:
+    return {task["id"] for task in api.inbox(as_=user)["items"]}
+
+
+def test_a_leave_reaches_the_learners_own_class_teacher_only(addressed: ApiClient) -> None:
+    api = addressed
+    instance_id, task_id = _ask_leave(api, "liuyang")  # 机电2301
+    assert task_id in _inbox_ids(api, "zhang")
+    for other in ("wang", "chen"):  # another class's teacher; a centre-wide class teacher
+        assert task_id not in _inbox_ids(api, other)
+        assert api.get(f"/api/v1/tasks/{task_id}", as_=other).status_code == 404
+        assert api.claim(task_id, as_=other).status_code == 404
+        assert api.get(f"/api/v1/instances/{instance_id}", as_=other).status_code == 404
+    done = api.claim_and_complete(task_id, as_="zhang", teacher_approved=True)
+    assert done["open_tasks"][0]["task_name"] == "confirm_return"
+    _, other_task = _ask_leave(api, "chenjing")  # 数控2302
+    assert other_task in _inbox_ids(api, "wang")
+    assert other_task not in _inbox_ids(api, "zhang")
+
+
+def test_a_new_class_teacher_gets_the_open_tasks_at_once(addressed: ApiClient) -> None:
+    api = addressed
+    instance_id, claimed = _ask_leave(api, "liuyang")
+    _, waiting = _ask_leave(api, "liuyang")
+    assert api.claim(claimed, as_="zhang").status_code == 200
+    change = _appoint(api, "王老师", "机电2301", replace=True)
+    assert sorted(change["handed_over"]) == sorted([claimed, waiting])
+    assert {claimed, waiting} <= _inbox_ids(api, "wang")
+    assert not {claimed, waiting} & _inbox_ids(api, "zhang")
+    assert api.claim(claimed, as_="zhang").status_code == 404
+    api.claim_and_complete(claimed, as_="wang", teacher_approved=True)
+    events = api.events(instance_id)
+    [handed] = [e for e in events if e["kind"] == "task_handed_over"]
+    assert "由 张老师 移交给 王老师" in handed["payload"]["summary"]
+    me = api.get("/api/v1/me", as_="zhang").get_json()
+    assert ("class_teacher", "机电2301") not in {(p["role"], p["unit"]["name"])
+                                               for p in me["positions"]}
+
+
+def test_nobody_in_the_role_sends_the_task_to_the_administrators(api: ApiClient) -> None:
+    assert api.deploy_files(_leave_addressed_to("department_head(applicant)")).status_code == 201
+    instance_id, task_id = _ask_leave(api, "liuyang")
+    task = api.get(f"/api/v1/tasks/{task_id}", as_="admin").get_json()
+    assert task["candidate_group"] == "admin"
+    for staff in ("zhang", "wang", "chen", "li"):
+        assert task_id not in _inbox_ids(api, staff)
+    assert task_id in _inbox_ids(api, "admin")
+    [fallback] = [e for e in api.events(instance_id) if e["kind"] == "task_address_fallback"]
+    assert "系部主任" in fallback["payload"]["reason"]
+    notes = api.get("/api/v1/notifications", as_="admin").get_json()["items"]
+    assert any(n["subject"].startswith("任务无人办理") and n["instance_id"] == instance_id
+               for n in notes)
+    assert not api.get("/api/v1/notifications", as_="zhang").get_json()["items"]
+
+
+def test_deploy_refuses_an_unknown_address_function(api: ApiClient) -> None:
+    response = api.deploy_files(_leave_addressed_to("headmaster(applicant)"))
+    assert response.status_code == 422
+    [problem] = response.get_json()["errors"]
+    assert problem["element_id"] == "approve_class_teacher"
+    assert problem["line"] > 1
+    assert "headmaster" in problem["message"] and problem["expression"]
+    bad_anchor = api.deploy_files(_leave_addressed_to("class_teacher(school)"))
+    assert bad_anchor.status_code == 422
+    assert "school" in bad_anchor.get_json()["errors"][0]["message"]
+
+
+def test_only_administrators_appoint(api: ApiClient) -> None:
+    unit = _unit_id(api, "机电2301")
+    body = {"person_id": _person_id(api, "王老师"), "role": "class_teacher"}
+    assert api.post(f"/api/v1/directory/units/{unit}/positions", as_="zhang",
+                    json=body).status_code == 403
+    unknown = api.post(f"/api/v1/directory/units/{unit}/positions", as_="admin",
+                       json={**body, "role": "janitor"})
+    assert unknown.status_code == 422 and "janitor" in unknown.get_json()["detail"]
+
+
+def test_a_substitute_completes_the_task_and_the_history_says_for_whom(
+        addressed: ApiClient) -> None:
+    api = addressed
+    instance_id, task_id = _ask_leave(api, "liuyang")
+    assert task_id not in _inbox_ids(api, "li")
+    today = date.today()
+    named = api.post("/api/v1/directory/substitutes", as_="zhang", json={
+        "substitute_person_id": _person_id(api, "李主任"),
+        "valid_from": (today - timedelta(days=1)).isoformat(),
+        "valid_to": (today + timedelta(days=1)).isoformat()})
+    assert named.status_code == 201, named.get_json()
+    assert task_id in _inbox_ids(api, "li")
+    assert task_id in _inbox_ids(api, "zhang")  # the holder keeps it too
+    api.claim_and_complete(task_id, as_="li", teacher_approved=True)
+    [done] = [e for e in api.events(instance_id) if e["kind"] == "task_completed"]
+    assert done["payload"]["note"] == "由 李主任 代 张老师 办理"
+    # A substitute for some other time is no substitute today.
+    _, later = _ask_leave(api, "liuyang")
+    api.post("/api/v1/directory/substitutes", as_="zhang", json={
+        "substitute_person_id": _person_id(api, "赵校长"),
+        "valid_from": (today + timedelta(days=10)).isoformat(),
+        "valid_to": (today + timedelta(days=12)).isoformat()})
+    assert later not in _inbox_ids(api, "zhao")
+    assert api.claim(later, as_="zhao").status_code == 404

@@ -1,0 +1,105 @@
+"""What a signed-in person may act as today: their current positions, and where a case lives.
+
+The inbox asks once per page (``acting_positions``), claim and complete once per task
+(``holds``); both are single prebuilt statements.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import HumanTask
+from models.directory import Enrolment, OrgUnit, Person, Position, Substitution
+from workflows.core.actors import Actor
+from workflows.core.working_days import local_zone
+
+
+def today_at(now: datetime | None = None) -> date:
+    """The calendar day at the school (positions are valid by day); readers without a runtime
+    clock pass none and get the wall clock's day."""
+    return (now or datetime.now(local_zone())).astimezone(local_zone()).date()
+
+
+def _valid(model: type[Position] | type[Enrolment]) -> sa.ColumnElement[bool]:
+    today = sa.bindparam("today", type_=sa.Date)
+    return sa.and_(sa.or_(model.valid_from.is_(None), model.valid_from <= today),
+                   sa.or_(model.valid_to.is_(None), model.valid_to >= today))
+
+
+# The people the actor stands in for today (代理): they named the actor their substitute.
+_REPRESENTED = (sa.select(Substitution.person_id)
+                .where(Substitution.substitute_id == sa.bindparam("person"),
+                       Substitution.valid_from <= sa.bindparam("today", type_=sa.Date),
+                       Substitution.valid_to >= sa.bindparam("today", type_=sa.Date)))
+_MINE_OR_REPRESENTED = sa.or_(Position.person_id == sa.bindparam("person"),
+                              Position.person_id.in_(_REPRESENTED))
+_POSITIONS = (sa.select(Position.role, Position.unit_id)
+              .where(_MINE_OR_REPRESENTED, _valid(Position))
+              .distinct())
+# Whose position the actor acts in: their own first, else the person they stand in for.
+_HOLDS = (sa.select(Position.person_id)
+          .where(_MINE_OR_REPRESENTED,
+                 Position.role == sa.bindparam("role"), Position.unit_id == sa.bindparam("unit"),
+                 _valid(Position))
+          .order_by((Position.person_id != sa.bindparam("person")), Position.person_id)
+          .limit(1))
+_ENROLLED = (sa.select(OrgUnit).join(Enrolment, Enrolment.unit_id == OrgUnit.id)
+             .where(Enrolment.person_id == sa.bindparam("person"), _valid(Enrolment))
+             .order_by(Enrolment.id.desc()).limit(1))
+_POSTED = (sa.select(OrgUnit).join(Position, Position.unit_id == OrgUnit.id)
+           .where(Position.person_id == sa.bindparam("person"), _valid(Position))
+           .order_by(sa.func.length(OrgUnit.path).desc(), Position.id).limit(1))
+
+
+def acting_positions(session: Session, actor: Actor, *, today: date) -> list[tuple[str, int]]:
+    """(role, unit id) of every position the actor holds today, or holds for someone who
+    named them their substitute for today, sorted."""
+    if actor.person_id is None:
+        return []
+    rows = session.execute(_POSITIONS, {"person": actor.person_id, "today": today}).all()
+    return sorted((row.role, row.unit_id) for row in rows)
+
+
+def holds(session: Session, actor: Actor, role: str | None, unit_id: int, *,
+          today: date) -> bool:
+    """Whether the actor holds ``role`` at exactly ``unit_id`` today (or stands in for
+    someone who does)."""
+    return holder(session, actor, role, unit_id, today=today) is not None
+
+
+def holder(session: Session, actor: Actor, role: str | None, unit_id: int, *,
+           today: date) -> int | None:
+    """The person whose position the actor acts in: the actor's own person, the person they
+    substitute for, or None."""
+    if actor.person_id is None or role is None:
+        return None
+    return session.scalar(_HOLDS, {"person": actor.person_id, "role": role, "unit": unit_id,
+                                   "today": today})
+
+
+def home_unit(session: Session, person_id: int | None, *, today: date) -> OrgUnit | None:
+    """Where a person's cases live: their 班级 for a learner, else the most specific unit of
+    their positions, else their centre."""
+    if person_id is None:
+        return None
+    params = {"person": person_id, "today": today}
+    unit = session.scalar(_ENROLLED, params) or session.scalar(_POSTED, params)
+    if unit is not None:
+        return unit
+    person = session.get(Person, person_id)
+    return session.get(OrgUnit, person.tenant_id) if person is not None else None
+
+
+def offered_to(actor: Actor, positions: list[tuple[str, int]]) -> sa.ColumnElement[bool]:
+    """SQL: a human task is offered to the actor — to a group of theirs as a whole (no unit),
+    or addressed to a role they hold at its unit. Applicants are offered no group's tasks."""
+    criteria: list[sa.ColumnElement[bool]] = []
+    if actor.groups and actor.role != "applicant":
+        criteria.append(sa.and_(HumanTask.address_unit_id.is_(None),
+                                HumanTask.candidate_group.in_(sorted(actor.groups))))
+    criteria += [sa.and_(HumanTask.address_unit_id == unit, HumanTask.candidate_group == role)
+                 for role, unit in positions]
+    return sa.or_(*criteria) if criteria else sa.false()

@@ -1,0 +1,147 @@
+"""Who performs a user task, said as a relation over the directory (the ``performer`` property).
+
+A diagram names the performer of a user task in a ``spiffworkflow:property`` named
+``performer``::
+
+    <spiffworkflow:property name="performer" value="class_teacher(applicant)" />
+
+| expression            | the task goes to                                                     |
+| --------------------- | -------------------------------------------------------------------- |
+| ``initiator``         | the person who started the case (销假, 补正)                           |
+| ``<role>(applicant)`` | the holder of ``<role>`` nearest to the applicant: their 班级, then    |
+|                       | 专业, 系部 and centre, the first unit where someone holds the role     |
+| ``<role>(centre)``    | the holders of ``<role>`` at the applicant's centre (机构)             |
+
+``<role>`` is a position role (``models.directory.PositionRole``): ``class_teacher`` (the
+applicant's 班主任), ``department_head`` (head of the applicant's 系部), ``leader`` (分管领导),
+``class_office``, ``eligibility_reviewer``, ``examiner``… The task stores the resolved address
+— the role and the unit where it is held — never a list of names, so whoever holds that position
+when the inbox is read sees the task. Parsed at deploy (an unknown role or anchor is a located
+422) and resolved when the task is created (``resolve``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import User
+from models.directory import ROLE_NAMES, OrgUnit, Position, PositionRole
+
+PROPERTY = "performer"
+ADMIN = PositionRole.ADMIN.value
+INITIATOR = "initiator"
+ANCHORS = ("applicant", "centre")
+_CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$")
+_ROLES = {role.value for role in PositionRole}
+
+
+class InvalidAddress(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Address:
+    """A parsed performer expression: ``role`` at ``anchor``, or the initiator (role None)."""
+
+    role: str | None
+    anchor: str | None = None
+
+    @property
+    def text(self) -> str:
+        return INITIATOR if self.role is None else f"{self.role}({self.anchor})"
+
+
+def parse_address(value: str) -> Address:
+    """The address an expression names; ``InvalidAddress`` says what is wrong, in Chinese."""
+    text = value.strip()
+    if text == INITIATOR:
+        return Address(None)
+    match = _CALL.match(text)
+    if match is None:
+        raise InvalidAddress(f"办理人表达式“{text}”无法解析："
+                             "应为 initiator 或 角色(applicant|centre)")
+    role, anchor = match.groups()
+    if role not in _ROLES:
+        raise InvalidAddress(f"办理人表达式“{text}”中的未知函数/角色 {role}；可用："
+                             + ", ".join(sorted(_ROLES)))
+    if anchor not in ANCHORS:
+        raise InvalidAddress(f"办理人表达式“{text}”中的未知对象 {anchor}；可用：applicant, centre")
+    return Address(role, anchor)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where an addressed task goes: a role held at a unit; ``fallback`` when nobody held the
+    role asked for and the unit's administrators were given it instead."""
+
+    role: str
+    unit_id: int | None  # None only for an applicant outside the directory
+    fallback: bool = False
+    wanted: str | None = None  # the role asked for, when it fell back
+
+
+_HOLDERS = (
+    sa.select(Position.unit_id)
+    .where(Position.role == sa.bindparam("role"),
+           Position.unit_id.in_(sa.bindparam("units", expanding=True)),
+           sa.or_(Position.valid_from.is_(None), Position.valid_from <= sa.bindparam("today")),
+           sa.or_(Position.valid_to.is_(None), Position.valid_to >= sa.bindparam("today")))
+    .distinct()
+)
+
+
+def resolve(session: Session, address: Address, home: OrgUnit, *, today: date) -> Resolved:
+    """The unit nearest to ``home`` (the applicant's unit) where the role is held today.
+
+    One query for the role and one more only when nobody holds it (the administrators of the
+    nearest unit that has one, or of the centre). Never everyone.
+    """
+    assert address.role is not None
+    chain = _chain(home) if address.anchor == "applicant" else [home.tenant_id or home.id]
+    found = _nearest(session, address.role, chain, today)
+    if found is not None:
+        return Resolved(address.role, found)
+    admin = _nearest(session, PositionRole.ADMIN, _chain(home), today)
+    return Resolved(PositionRole.ADMIN, admin if admin is not None else home.tenant_id or home.id,
+                    fallback=True, wanted=address.role)
+
+
+_HOLDER_ACCOUNTS = (
+    sa.select(User.id)
+    .join(Position, Position.person_id == User.person_id)
+    .where(Position.role == sa.bindparam("role"), Position.unit_id == sa.bindparam("unit"),
+           User.active.is_(True),
+           sa.or_(Position.valid_from.is_(None), Position.valid_from <= sa.bindparam("today")),
+           sa.or_(Position.valid_to.is_(None), Position.valid_to >= sa.bindparam("today")))
+    .distinct()
+)
+
+
+def holders(session: Session, role: str, unit_id: int | None, *, today: date) -> list[int]:
+    """The accounts of the people holding ``role`` at ``unit_id`` today."""
+    if unit_id is None:
+        return []
+    return sorted(session.scalars(_HOLDER_ACCOUNTS,
+                                  {"role": role, "unit": unit_id, "today": today}))
+
+
+def role_name(role: str) -> str:
+    try:
+        return ROLE_NAMES[PositionRole(role)]
+    except ValueError:
+        return role
+
+
+def _chain(home: OrgUnit) -> list[int]:
+    """The unit and its ancestors, nearest first (read from its path)."""
+    return [int(part) for part in reversed(home.path.strip("/").split("/")) if part]
+
+
+def _nearest(session: Session, role: str, chain: list[int], today: date) -> int | None:
+    held = set(session.scalars(_HOLDERS, {"role": role, "units": chain, "today": today}))
+    return next((unit for unit in chain if unit in held), None)

@@ -1,0 +1,148 @@
+"""Appointing someone to a position, and handing over what the previous holder had open.
+
+When the 班主任 of a class changes, the open tasks addressed to that class's 班主任 belong to the
+new teacher at once: they are addressed to the position (role + unit), so nothing is copied;
+tasks the previous teacher had claimed go back to the position, and every instance concerned
+records the hand-over in its history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from models import HumanTask, OrgUnit, Person, User
+from models.directory import ConflictDeclaration, Position, Substitution
+from models.statuses import OPEN_TASK_STATUSES, TaskStatus
+from workflows.core.actors import Actor
+from workflows.core.errors import InvalidInput, NotAllowed, NotFound
+from workflows.core.history import EventKind
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.directory.acting import today_at
+from workflows.directory.addresses import role_name
+from workflows.directory.people import appoint
+
+
+@dataclass(frozen=True)
+class Appointment:
+    position_id: int
+    ended: list[int]  # positions that ended with it (the previous holders)
+    handed_over: list[int]  # open tasks that changed hands
+
+
+def appoint_to_unit(unit_id: int, *, person_id: int, role: str, valid_from: date | None,
+                    valid_to: date | None, replace: bool, actor: Actor,
+                    uow: UnitOfWork) -> Appointment:
+    """Give ``person_id`` the role at the unit; with ``replace`` the current holders' positions
+    end the day before and their claimed tasks go back to the position (hand-over)."""
+    if not actor.is_admin:
+        raise NotAllowed("只有系统管理员可以任命岗位")
+    with uow:
+        session = uow.session
+        unit, person = session.get(OrgUnit, unit_id), session.get(Person, person_id)
+        if unit is None or unit.tenant_id != actor.tenant_id:
+            raise NotFound(f"组织单元 {unit_id} 不存在")
+        if person is None or person.tenant_id != actor.tenant_id:
+            raise NotFound(f"人员 {person_id} 不存在")
+        today = today_at(uow.runtime.now())
+        start = valid_from or today
+        ended: list[Position] = []
+        if replace:
+            ended = list(session.scalars(sa.select(Position).where(
+                Position.unit_id == unit.id, Position.role == role,
+                Position.person_id != person.id,
+                sa.or_(Position.valid_to.is_(None), Position.valid_to >= start))))
+            for old in ended:  # one appointed today and replaced today never held it
+                old.valid_to = start - timedelta(days=1)
+        position = appoint(session, person, role, unit, valid_from=start, valid_to=valid_to)
+        moved = _hand_over(uow, unit, role, ended, person, now_day=today, actor_id=actor.id) \
+            if ended and start <= today else []
+        uow.commit()
+        return Appointment(position.id, [p.id for p in ended], moved)
+
+
+def _hand_over(uow: UnitOfWork, unit: OrgUnit, role: str, ended: list[Position],
+               successor: Person, *, now_day: date, actor_id: int) -> list[int]:
+    """Claimed tasks of the previous holders go back to the position; every open task of the
+    position records who handed it to whom."""
+    session = uow.session
+    previous = [p.person_id for p in ended]
+    accounts = set(session.scalars(sa.select(User.id).where(User.person_id.in_(previous))))
+    names = [n for n in session.scalars(sa.select(Person.name).where(Person.id.in_(previous)))]
+    tasks = list(session.scalars(sa.select(HumanTask).where(
+        HumanTask.address_unit_id == unit.id, HumanTask.candidate_group == role,
+        HumanTask.status.in_(OPEN_TASK_STATUSES)).order_by(HumanTask.instance_id, HumanTask.id)))
+    moved = []
+    for task in tasks:
+        instance = uow.lock_instance(task.instance_id)  # instance, then its rows
+        if task.status == TaskStatus.CLAIMED and task.assignee_id not in accounts:
+            continue  # someone else (an administrator) holds it: not the previous holder's
+        task.status, task.assignee_id, task.claimed_at = TaskStatus.READY, None, None
+        summary = (f"{unit.name}的{role_name(role)}由 {'、'.join(names)} 移交给 "
+                   f"{successor.name}")
+        uow.record(EventKind.TASK_HANDED_OVER, instance, actor_id=actor_id,
+                   task_name=task.task_name,
+                   payload={"task_id": task.id, "role": role, "unit_id": unit.id,
+                            "from_person_ids": previous, "to_person_id": successor.id,
+                            "on": now_day.isoformat(), "summary": summary})
+        moved.append(task.id)
+    return moved
+
+
+def declare_conflict(subject_id: int, *, reason: str, actor: Actor, uow: UnitOfWork) -> int:
+    """回避声明: the actor declares a conflict with a person of their centre (kin, tutor,
+    colleague…); from now on they are kept off that person's cases where the diagram asks for
+    ``recusal:declared``. Declaring twice updates the reason."""
+    if actor.role == "applicant" or actor.is_auditor or actor.person_id is None:
+        raise NotAllowed("只有教职工可以作出回避声明")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("请说明回避理由")
+    with uow:
+        session = uow.session
+        subject = session.get(Person, subject_id)
+        if subject is None or subject.tenant_id != actor.tenant_id:
+            raise NotFound(f"人员 {subject_id} 不存在")
+        if subject.id == actor.person_id:
+            raise InvalidInput("不能对本人作出回避声明")
+        declaration = session.scalar(sa.select(ConflictDeclaration).where(
+            ConflictDeclaration.person_id == actor.person_id,
+            ConflictDeclaration.subject_id == subject.id))
+        if declaration is None:
+            declaration = ConflictDeclaration(person_id=actor.person_id, subject_id=subject.id,
+                                              reason=reason, declared_at=uow.runtime.now())
+            session.add(declaration)
+        else:
+            declaration.reason, declaration.declared_at = reason, uow.runtime.now()
+        session.flush()
+        declaration_id = declaration.id
+        uow.commit()
+        return declaration_id
+
+
+def name_substitute(substitute_id: int, *, valid_from: date, valid_to: date, actor: Actor,
+                    uow: UnitOfWork) -> int:
+    """代理: while the actor is away (``valid_from``–``valid_to``, whole days), a colleague of
+    their centre also receives and may complete the tasks addressed to the actor's positions;
+    each completion records "由 B 代 A 办理"."""
+    if actor.role == "applicant" or actor.is_auditor or actor.person_id is None:
+        raise NotAllowed("只有教职工可以指定代理人")
+    if valid_to < valid_from:
+        raise InvalidInput("代理结束日期早于开始日期")
+    with uow:
+        session = uow.session
+        substitute = session.get(Person, substitute_id)
+        if substitute is None or substitute.tenant_id != actor.tenant_id:
+            raise NotFound(f"人员 {substitute_id} 不存在")
+        if substitute.id == actor.person_id:
+            raise InvalidInput("不能指定本人为代理人")
+        row = Substitution(person_id=actor.person_id, substitute_id=substitute.id,
+                           valid_from=valid_from, valid_to=valid_to,
+                           created_at=uow.runtime.now())
+        session.add(row)
+        session.flush()
+        row_id = row.id
+        uow.commit()
+        return row_id
