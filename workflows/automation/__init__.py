@@ -1,1 +1,11 @@
-"""automation."""
+"""automation: what moves cases on without a person.
+
+Use cases:
+- ``timers.fire_due_timers`` (and ``claim_due`` / ``fire_claimed`` / ``release_stale_claims``
+  for workers): fire each due timer exactly once; ``timers.fire_timer_now`` in demo mode;
+- ``messages.deliver_message``: hand a message to the instances waiting for it;
+- ``service_jobs.run_service_job``, ``service_jobs.requeue_stale_jobs``: service tasks run in
+  the background, retried, then an incident;
+- ``incidents.raise_incident``, ``incidents.retry_incident``;
+- ``notifications``: what people are told (reminders, escalations, notices).
+"""
