@@ -10,7 +10,7 @@ from api.context import runtime
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.background import FireReportSchema, TimerQuerySchema, TimerSchema
 from models import db
-from workflows.automation import timers
+from workflows.automation import demo_timers, timers
 from workflows.core.unit_of_work import units_of
 from workflows.instances.lifecycle import get_instance
 
@@ -51,7 +51,7 @@ def fire_due() -> Any:
 def fire_now(timer_id: int) -> Any:
     """Demo mode only: fire a waiting timer now (e.g. end a notice period), recorded in the
     case's history; outside the demo mode 403."""
-    outcome = timers.fire_timer_now(timer_id, actor=current_actor(),
+    outcome = demo_timers.fire_timer_now(timer_id, actor=current_actor(),
                                     uows=units_of(runtime()))
     return {"claimed": 1, "fired": len(outcome.fired_ids),
             "skipped": int(outcome.status == "skipped"), "errors": int(outcome.status == "error")}

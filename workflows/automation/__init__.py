@@ -2,7 +2,7 @@
 
 Use cases:
 - ``timers.fire_due_timers`` (and ``claim_due`` / ``fire_claimed`` / ``release_stale_claims``
-  for workers): fire each due timer exactly once; ``timers.fire_timer_now`` in demo mode;
+  for workers): fire each due timer exactly once; ``demo_timers.fire_timer_now`` in demo mode;
 - ``messages.deliver_message``: hand a message to the instances waiting for it;
 - ``service_jobs.run_service_job``, ``service_jobs.requeue_stale_jobs``: service tasks run in
   the background, retried, then an incident;
