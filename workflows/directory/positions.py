@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from models import HumanTask, OrgUnit, Person, User
 from models.directory import ConflictDeclaration, Position, Substitution
@@ -95,18 +96,14 @@ def declare_conflict(subject_id: int, *, reason: str, actor: Actor, uow: UnitOfW
     """回避声明: the actor declares a conflict with a person of their centre (kin, tutor,
     colleague…); from now on they are kept off that person's cases where the diagram asks for
     ``recusal:declared``. Declaring twice updates the reason."""
-    if actor.role == "applicant" or actor.is_auditor or actor.person_id is None:
-        raise NotAllowed("只有教职工可以作出回避声明")
+    _require_staff(actor, "只有教职工可以作出回避声明")
     reason = reason.strip()
     if not reason:
         raise InvalidInput("请说明回避理由")
     with uow:
         session = uow.session
-        subject = session.get(Person, subject_id)
-        if subject is None or subject.tenant_id != actor.tenant_id:
-            raise NotFound(f"人员 {subject_id} 不存在")
-        if subject.id == actor.person_id:
-            raise InvalidInput("不能对本人作出回避声明")
+        subject = _other_person_of_centre(session, subject_id, actor,
+                                          oneself="不能对本人作出回避声明")
         declaration = session.scalar(sa.select(ConflictDeclaration).where(
             ConflictDeclaration.person_id == actor.person_id,
             ConflictDeclaration.subject_id == subject.id))
@@ -127,17 +124,13 @@ def name_substitute(substitute_id: int, *, valid_from: date, valid_to: date, act
     """代理: while the actor is away (``valid_from``–``valid_to``, whole days), a colleague of
     their centre also receives and may complete the tasks addressed to the actor's positions;
     each completion records "由 B 代 A 办理"."""
-    if actor.role == "applicant" or actor.is_auditor or actor.person_id is None:
-        raise NotAllowed("只有教职工可以指定代理人")
+    _require_staff(actor, "只有教职工可以指定代理人")
     if valid_to < valid_from:
         raise InvalidInput("代理结束日期早于开始日期")
     with uow:
         session = uow.session
-        substitute = session.get(Person, substitute_id)
-        if substitute is None or substitute.tenant_id != actor.tenant_id:
-            raise NotFound(f"人员 {substitute_id} 不存在")
-        if substitute.id == actor.person_id:
-            raise InvalidInput("不能指定本人为代理人")
+        substitute = _other_person_of_centre(session, substitute_id, actor,
+                                             oneself="不能指定本人为代理人")
         row = Substitution(person_id=actor.person_id, substitute_id=substitute.id,
                            valid_from=valid_from, valid_to=valid_to,
                            created_at=uow.runtime.now())
@@ -146,3 +139,21 @@ def name_substitute(substitute_id: int, *, valid_from: date, valid_to: date, act
         row_id = row.id
         uow.commit()
         return row_id
+
+
+def _require_staff(actor: Actor, refusal: str) -> None:
+    """Declarations about colleagues are made by staff with a person record, never by
+    applicants or auditors."""
+    if actor.role == "applicant" or actor.is_auditor or actor.person_id is None:
+        raise NotAllowed(refusal)
+
+
+def _other_person_of_centre(session: Session, person_id: int, actor: Actor, *,
+                            oneself: str) -> Person:
+    """Another person of the actor's centre (one of another centre does not exist for them)."""
+    person = session.get(Person, person_id)
+    if person is None or person.tenant_id != actor.tenant_id:
+        raise NotFound(f"人员 {person_id} 不存在")
+    if person.id == actor.person_id:
+        raise InvalidInput(oneself)
+    return person
