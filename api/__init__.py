@@ -57,12 +57,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         certificates,
         notices,
         onboarding,
+        org_admin,
         plans,
         reports,
     )
 
     api.register_blueprint(attachments.bp)  # documents uploaded for forms
     api.register_blueprint(onboarding.bp)  # sheet imports and the directory's history
+    api.register_blueprint(org_admin.bp)  # the organisation tree, the directory export
 
     for module in (certificates, batch, reports, plans, notices):  # skill-level certification
         api.register_blueprint(module.bp)

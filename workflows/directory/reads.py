@@ -47,6 +47,14 @@ def _unit_ref(unit: OrgUnit) -> dict[str, Any]:
             "kind_name": UNIT_KIND_NAMES[UnitKind(unit.kind)]}
 
 
+def unit_view(session: Session, unit_id: int, tenant_id: int) -> dict[str, Any]:
+    """One unit of the centre as administrators see it (deactivated ones included)."""
+    unit = session.get(OrgUnit, unit_id)
+    if unit is None or unit.tenant_id != tenant_id:
+        raise NotFound(f"组织单元 {unit_id} 不存在")
+    return {**_unit_ref(unit), "parent_id": unit.parent_id, "active": unit.active}
+
+
 def profile(session: Session, actor: Actor, *, today: date) -> dict[str, Any]:
     """The signed-in person: their record, their centre, current positions and enrolments."""
     result: dict[str, Any] = {"person": None, "centre": None, "positions": [], "enrolments": []}
