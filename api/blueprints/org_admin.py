@@ -11,6 +11,9 @@ from api.auth import current_actor, login_required
 from api.context import runtime, unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.org_admin import (
+    AccountsOpenedSchema,
+    AccountsQuerySchema,
+    AccountsRequestSchema,
     AdminUnitSchema,
     UnitCreateSchema,
     UnitEditSchema,
@@ -19,8 +22,8 @@ from api.schemas.org_admin import (
 from models import db
 from workflows.directory.acting import today_at
 from workflows.directory.reads import unit_view
-from workflows.onboarding import units_admin
-from workflows.onboarding.export import directory_workbook
+from workflows.onboarding import accounts, units_admin
+from workflows.onboarding.export import directory_workbook, handover_workbook
 from workflows.onboarding.imports import centre_of
 
 bp = CertflowBlueprint("org_admin", __name__, url_prefix="/api/v1/admin",
@@ -88,6 +91,28 @@ def export() -> Response:
     return Response(data, mimetype=XLSX, headers={
         "Content-Disposition": "attachment; filename=directory.xlsx; "
                                "filename*=UTF-8''%E4%BA%BA%E5%91%98%E5%90%8D%E5%BD%95.xlsx"})
+
+
+@bp.post("/accounts")
+@login_required("admin")
+@bp.arguments(AccountsRequestSchema)
+@bp.arguments(AccountsQuerySchema, location="query")
+@bp.response(201, AccountsOpenedSchema)
+@bp.alt_response(201, description="the hand-over sheet (format=xlsx)", content_type=XLSX,
+                 success=True)
+@problems(403, 404, 422)
+def open_accounts(body: dict[str, Any], query: dict[str, Any]) -> Any:
+    """Open sign-in accounts for people of the centre (``person_ids``) or for everyone of a
+    unit and below it (``unit_id``). Each gets a random password, answered this once (JSON,
+    or ``format=xlsx`` for the hand-over sheet), to be replaced at the first sign-in."""
+    handed, skipped = accounts.open_accounts(
+        person_ids=body.get("person_ids"), unit_id=body.get("unit_id"),
+        actor=current_actor(), uow=unit_of_work())
+    if query["format"] == "xlsx":
+        return Response(handover_workbook(handed), status=201, mimetype=XLSX, headers={
+            "Content-Disposition": "attachment; filename=accounts.xlsx",
+            "Cache-Control": "no-store"})
+    return {"accounts": [vars(h) for h in handed], "skipped": [vars(s) for s in skipped]}
 
 
 def _view(unit_id: int) -> dict[str, Any]:

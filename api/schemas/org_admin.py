@@ -37,3 +37,36 @@ class AdminUnitSchema(Schema):
     kind_name = fields.String()
     parent_id = fields.Integer(allow_none=True)
     active = fields.Boolean()
+
+
+class AccountsRequestSchema(RequestSchema):
+    person_ids = fields.List(fields.Integer(validate=_ID), validate=validate.Length(max=500),
+                             metadata={"description": "these people, or"})
+    unit_id = fields.Integer(validate=_ID, metadata={
+        "description": "everyone studying or holding a position in this unit or below it"})
+
+
+class AccountsQuerySchema(RequestSchema):
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "xlsx")),
+                           metadata={"description": "xlsx: the hand-over sheet to print"})
+
+
+class HandedOverSchema(Schema):
+    person_id = fields.Integer()
+    name = fields.String()
+    number = fields.String(allow_none=True)
+    unit = fields.String(allow_none=True, metadata={"description": "the learner's 班级"})
+    username = fields.String()
+    password = fields.String(metadata={"description": "shown this once; replaced at the first "
+                                                      "sign-in"})
+
+
+class SkippedSchema(Schema):
+    person_id = fields.Integer()
+    name = fields.String()
+    reason = fields.String()
+
+
+class AccountsOpenedSchema(Schema):
+    accounts = fields.List(fields.Nested(HandedOverSchema))
+    skipped = fields.List(fields.Nested(SkippedSchema))

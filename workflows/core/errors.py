@@ -43,6 +43,12 @@ class NotAllowed(CertflowError):
     title = "Not allowed"
 
 
+class PasswordChangeRequired(NotAllowed):
+    """Signed in with a handed-over password: choose your own first (``/auth/password``)."""
+
+    title = "Password change required"
+
+
 class NotAuthenticated(CertflowError):
     title = "Not signed in"
 

@@ -23,6 +23,7 @@ from models import Enrolment, OrgUnit, Person, Position
 from models.directory import ROLE_NAMES, UNIT_KIND_NAMES, PositionRole, UnitKind
 from models.statuses import PERSON_STATUS_NAMES, PersonStatus
 from workflows.directory.masking import mask_id_number, mask_mobile
+from workflows.onboarding.accounts import HandedOver
 
 UNIT_COLUMNS = ("代码", "名称", "类型", "上级代码", "状态")
 LEARNER_COLUMNS = ("姓名", "学号", "身份证号", "班级", "专业", "系部", "手机号", "状态",
@@ -66,6 +67,25 @@ def directory_workbook(session: Session, tenant_id: int, *, today: date) -> byte
          _role_name(pos.role), units[pos.unit_id].code, units[pos.unit_id].name,
          pos.valid_from, pos.valid_to)
         for p in staff for pos in held[p.id]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+HANDOVER_COLUMNS = ("姓名", "学号/工号", "班级", "用户名", "初始密码")
+
+
+def handover_workbook(handed: list[HandedOver]) -> bytes:
+    """The sheet a class teacher prints and cuts into slips: each person's user name and the
+    password they must replace at their first sign-in."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    sheet = _sheet(book, "账号交接单", HANDOVER_COLUMNS, [
+        (h.name, h.number or "", h.unit or "", h.username, h.password) for h in handed])
+    sheet.append([])
+    sheet.append(["首次登录须修改密码；本表只生成一次，请妥善保管，发放后销毁。"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -8,8 +8,6 @@ next request on; resetting a password also refuses the tokens issued before.
 
 from __future__ import annotations
 
-import secrets
-import string
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,11 +25,11 @@ from workflows.directory.acting import today_at
 from workflows.directory.people import add_person, appoint, enrol
 from workflows.directory.reads import person_view
 from workflows.directory.units import unit_of_centre
+from workflows.identity.password_policy import handed_over_password
 from workflows.onboarding.history import ChangeKind, ChangeLog, centre_log
 from workflows.onboarding.imports import centre_of, end_enrolments, shown_values
 
 SEARCH_LIMIT = 50
-_PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
 EDITABLE = ("name", "number", "id_number", "mobile", "employer", "status")
 
 
@@ -185,8 +183,9 @@ def reset_password(user_id: int, *, actor: Actor, uow: UnitOfWork) -> str:
             raise NotFound(f"账号 {user_id} 不存在")
         if user.id == actor.id:
             raise NotAllowed("不能重置自己的密码：请用修改密码")
-        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
+        password = handed_over_password()
         user.password_hash = uow.runtime.passwords.hash(password)
+        user.must_change_password = True
         user.tokens_valid_after = uow.runtime.now()
         log.add(ChangeKind.PASSWORD_RESET, "person", person.id,
                 after={"username": user.username})

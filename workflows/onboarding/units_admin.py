@@ -22,6 +22,7 @@ from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, InvalidInput
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.acting import today_at
+from workflows.directory.imports import move_unit as hang_under
 from workflows.directory.units import add_unit, allowed_parent, unit_of_centre
 from workflows.onboarding.history import ChangeKind, centre_log
 from workflows.onboarding.imports import centre_of
@@ -94,14 +95,10 @@ def move_unit(unit_id: int, *, parent_id: int, actor: Actor, uow: UnitOfWork) ->
             uow.commit()
             return
         old_parent = session.get(OrgUnit, unit.parent_id)
-        old_prefix, new_prefix = unit.path, f"{parent.path}{unit.id}/"
-        for below in session.scalars(sa.select(OrgUnit).where(
-                OrgUnit.tenant_id == tenant_id, OrgUnit.path.startswith(old_prefix))):
-            below.path = new_prefix + below.path[len(old_prefix):]
-        unit.parent_id = parent.id
+        before = {"parent": old_parent.name if old_parent else None}
+        hang_under(session, unit, parent)
         log.add(ChangeKind.UNIT_MOVED, "unit", unit.id,
-                before={"parent": old_parent.name if old_parent else None},
-                after={"parent": parent.name})
+                before=before, after={"parent": parent.name})
         log.flush()
         uow.commit()
 
