@@ -28,6 +28,7 @@ const AuditSearch = lazy(() => import("./pages/audit/AuditSearch"));
 const AuditInstance = lazy(() => import("./pages/audit/AuditInstance"));
 const VerifyCertificate = lazy(() => import("./pages/VerifyCertificate"));
 const PublicNotice = lazy(() => import("./pages/PublicNotice"));
+const ChangePassword = lazy(() => import("./pages/ChangePassword"));
 
 function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
   const { user, restoring } = useAuth();
@@ -36,6 +37,10 @@ function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: 
   if (!user) {
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/signin?next=${next}`} replace />;
+  }
+  if (user.must_change_password) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/password?next=${next}`} replace />;
   }
   if (allow && !allow(user)) return <NotAllowed />;
   return <>{children}</>;
@@ -98,6 +103,7 @@ export function App() {
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/compare" element={<RequireAuth allow={isAdmin}><ComparePage /></RequireAuth>} />
+                  <Route path="/password" element={<ChangePassword />} />
                   <Route path="/notifications" element={<RequireAuth><Notifications /></RequireAuth>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>

@@ -1,6 +1,6 @@
 // The top bar: where I can go (by role), who I am, my groups, language and sign-out.
 import { useEffect, useRef, useState } from "react";
-import { NavLink, useLocation, useNavigate } from "react-router";
+import { Link, NavLink, useLocation, useNavigate } from "react-router";
 import { can, useAuth } from "../auth/AuthContext";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n";
@@ -82,6 +82,7 @@ export function Header() {
                 </span>
               ))}
             </span>
+            <Link className="btn btn-quiet" to="/password">{t("password.link")}</Link>
             <button type="button" className="btn btn-quiet" onClick={onSignOut}>
               {t("auth.signOut")}
             </button>
