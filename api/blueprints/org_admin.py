@@ -15,6 +15,10 @@ from api.schemas.org_admin import (
     AccountsQuerySchema,
     AccountsRequestSchema,
     AdminUnitSchema,
+    RolloverConfirmSchema,
+    RolloverDoneSchema,
+    RolloverPlanSchema,
+    RolloverRequestSchema,
     UnitCreateSchema,
     UnitEditSchema,
     UnitMoveSchema,
@@ -22,7 +26,7 @@ from api.schemas.org_admin import (
 from models import db
 from workflows.directory.acting import today_at
 from workflows.directory.reads import unit_view
-from workflows.onboarding import accounts, units_admin
+from workflows.onboarding import accounts, rollover, units_admin
 from workflows.onboarding.export import directory_workbook, handover_workbook
 from workflows.onboarding.imports import centre_of
 
@@ -113,6 +117,35 @@ def open_accounts(body: dict[str, Any], query: dict[str, Any]) -> Any:
             "Content-Disposition": "attachment; filename=accounts.xlsx",
             "Cache-Control": "no-store"})
     return {"accounts": [vars(h) for h in handed], "skipped": [vars(s) for s in skipped]}
+
+
+@bp.post("/rollover/preview")
+@login_required("admin")
+@bp.arguments(RolloverRequestSchema)
+@bp.response(200, RolloverPlanSchema)
+@problems(403, 404, 422)
+def preview_rollover(body: dict[str, Any]) -> dict[str, Any]:
+    """What the year-end rollover would do — classes to graduate and archive, their learners
+    (to 毕业), the positions that end — with a digest to confirm it by. Writes nothing."""
+    return rollover.plan_rollover(db.session(), _rollover(body), actor=current_actor())
+
+
+@bp.post("/rollover/confirm")
+@login_required("admin")
+@bp.arguments(RolloverConfirmSchema)
+@bp.response(200, RolloverDoneSchema)
+@problems(403, 404, 409, 422)
+def confirm_rollover(body: dict[str, Any]) -> dict[str, Any]:
+    """Carry out the previewed rollover in one transaction; 409 when the directory changed
+    since the preview (preview again)."""
+    return rollover.confirm_rollover(_rollover(body), digest=body["digest"],
+                                     actor=current_actor(), uow=unit_of_work())
+
+
+def _rollover(body: dict[str, Any]) -> rollover.RolloverRequest:
+    return rollover.RolloverRequest(on=body["on"],
+                                    graduate_class_ids=tuple(body["graduate_class_ids"]),
+                                    end_roles=tuple(body["end_roles"]))
 
 
 def _view(unit_id: int) -> dict[str, Any]:

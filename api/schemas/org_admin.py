@@ -70,3 +70,58 @@ class SkippedSchema(Schema):
 class AccountsOpenedSchema(Schema):
     accounts = fields.List(fields.Nested(HandedOverSchema))
     skipped = fields.List(fields.Nested(SkippedSchema))
+
+
+class RolloverRequestSchema(RequestSchema):
+    on = fields.Date(required=True, metadata={
+        "description": "the last day of the year: enrolments and positions end on it"})
+    graduate_class_ids = fields.List(fields.Integer(validate=_ID), load_default=list,
+                                     validate=validate.Length(max=200))
+    end_roles = fields.List(fields.String(validate=validate.Length(min=1, max=32)),
+                            load_default=list, validate=validate.Length(max=20), metadata={
+                                "description": "every position of these roles ends on `on` "
+                                               "(e.g. class_teacher for a new year)"})
+
+
+class RolloverConfirmSchema(RolloverRequestSchema):
+    digest = fields.String(required=True, validate=validate.Length(equal=64), metadata={
+        "description": "the preview's digest: refused (409) when the directory changed"})
+
+
+class RolloverLearnerSchema(Schema):
+    person_id = fields.Integer()
+    name = fields.String()
+    number = fields.String(allow_none=True)
+    status = fields.String()
+    enrolment_id = fields.Integer()
+    class_ = fields.String(data_key="class", attribute="class")
+
+
+class RolloverPositionSchema(Schema):
+    position_id = fields.Integer()
+    person_id = fields.Integer()
+    name = fields.String()
+    role = fields.String()
+    role_name = fields.String()
+    unit = fields.String()
+
+
+class RolloverClassSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+
+
+class RolloverPlanSchema(Schema):
+    on = fields.String()
+    digest = fields.String()
+    classes = fields.List(fields.Nested(RolloverClassSchema))
+    learners = fields.List(fields.Nested(RolloverLearnerSchema))
+    positions = fields.List(fields.Nested(RolloverPositionSchema))
+
+
+class RolloverDoneSchema(Schema):
+    classes = fields.Integer()
+    learners = fields.Integer()
+    positions = fields.Integer()
+    changes = fields.Integer(metadata={"description": "history entries written"})

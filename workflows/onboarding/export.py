@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from models import Enrolment, OrgUnit, Person, Position
-from models.directory import ROLE_NAMES, UNIT_KIND_NAMES, PositionRole, UnitKind
+from models.directory import UNIT_KIND_NAMES, UnitKind, role_name
 from models.statuses import PERSON_STATUS_NAMES, PersonStatus
 from workflows.directory.masking import mask_id_number, mask_mobile
 from workflows.onboarding.accounts import HandedOver
@@ -64,7 +64,7 @@ def directory_workbook(session: Session, tenant_id: int, *, today: date) -> byte
          mask_mobile(p.mobile) or "", p.employer or "", _status(p)) for p in staff])
     _sheet(book, "岗位", POSITION_COLUMNS, [
         (people[pos.person_id].name, people[pos.person_id].number or "",
-         _role_name(pos.role), units[pos.unit_id].code, units[pos.unit_id].name,
+         role_name(pos.role), units[pos.unit_id].code, units[pos.unit_id].name,
          pos.valid_from, pos.valid_to)
         for p in staff for pos in held[p.id]])
     out = io.BytesIO()
@@ -104,13 +104,6 @@ def _class_line(units: dict[int, OrgUnit], class_id: int) -> tuple[str, str, str
     names = {UnitKind(u.kind): u.name for u in (
         units[int(i)] for i in unit.path.strip("/").split("/") if int(i) in units)}
     return (unit.name, names.get(UnitKind.MAJOR, ""), names.get(UnitKind.DEPARTMENT, ""))
-
-
-def _role_name(role: str) -> str:
-    try:
-        return ROLE_NAMES[PositionRole(role)]
-    except ValueError:
-        return role
 
 
 def _status(person: Person) -> str:
