@@ -160,7 +160,9 @@ def login_required(*roles: str, before_password_change: bool = False) -> Callabl
         doc = getattr(wrapper, "_apidoc", {})
         doc.setdefault("manual_doc", {})["security"] = [{"bearerAuth": []}]
         wrapper._apidoc = doc  # type: ignore[attr-defined]
-        # Document what this decorator itself answers: 401, and 403 when roles are required.
-        return problems(401, *((403,) if roles else ()))(wrapper)  # type: ignore[return-value]
+        # Document what this decorator itself answers: 401, and 403 when roles are required or
+        # the caller still has to replace a handed-over password.
+        refused = () if before_password_change and not roles else (403,)
+        return problems(401, *refused)(wrapper)  # type: ignore[return-value]
 
     return decorate
