@@ -29,6 +29,7 @@ const AuditInstance = lazy(() => import("./pages/audit/AuditInstance"));
 const VerifyCertificate = lazy(() => import("./pages/VerifyCertificate"));
 const PublicNotice = lazy(() => import("./pages/PublicNotice"));
 const ChangePassword = lazy(() => import("./pages/ChangePassword"));
+const People = lazy(() => import("./pages/admin/People"));
 
 function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
   const { user, restoring } = useAuth();
@@ -99,6 +100,7 @@ export function App() {
                   <Route path="/audit" element={<RequireAuth allow={seesAll}><AuditSearch /></RequireAuth>} />
                   <Route path="/audit/instances/:instanceId" element={<RequireAuth allow={seesAll}><AuditInstance /></RequireAuth>} />
                   <Route path="/admin/definitions" element={<RequireAuth allow={isAdmin}><Definitions /></RequireAuth>} />
+                  <Route path="/admin/people" element={<RequireAuth allow={isAdmin}><People /></RequireAuth>} />
                   <Route path="/admin/incidents" element={<RequireAuth allow={isAdmin}><Incidents /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />

@@ -25,6 +25,7 @@ export const NAV: NavItem[] = [
   { to: "/admin/definitions", label: "nav.definitions", show: can.administer },
   { to: "/instances", label: "nav.instances", show: can.seeAllInstances },
   { to: "/admin/incidents", label: "nav.incidents", show: can.administer },
+  { to: "/admin/people", label: "nav.people", show: can.administer },
   { to: "/audit", label: "nav.audit", show: can.seeAllInstances },
 ];
 
