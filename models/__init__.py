@@ -2,6 +2,7 @@
 
 from flask_sqlalchemy import SQLAlchemy
 
+from models.attendance import AttendanceMeasure, AttendanceRecord, ClassSession, Course
 from models.attachment import Attachment, StoredBlob, StoredChunk
 from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
@@ -33,6 +34,8 @@ db = SQLAlchemy(model_class=Base)
 
 __all__ = [
     "Attachment",
+    "AttendanceMeasure",
+    "AttendanceRecord",
     "AuditAccessLog",
     "AuditAnchor",
     "Base",
@@ -40,7 +43,9 @@ __all__ = [
     "CertificateEvent",
     "CertificateSequence",
     "CertificationPlan",
+    "ClassSession",
     "ConflictDeclaration",
+    "Course",
     "DirectoryChange",
     "DirectoryImport",
     "Enrolment",
