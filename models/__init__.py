@@ -2,8 +2,8 @@
 
 from flask_sqlalchemy import SQLAlchemy
 
-from models.attendance import AttendanceMeasure, AttendanceRecord, ClassSession, Course
 from models.attachment import Attachment, StoredBlob, StoredChunk
+from models.attendance import AttendanceMeasure, AttendanceRecord, ClassSession, Course
 from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
 from models.certificate import Certificate, CertificateEvent, CertificateSequence

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
+
+from flask import Response, request
 
 from api.auth import current_actor, login_required
 from api.context import now, runtime, unit_of_work
@@ -23,7 +26,8 @@ from api.schemas.attendance import (
     WeekSchema,
 )
 from models import db
-from workflows.attendance import access, courses, proposals, records, views
+from workflows.attendance import access, courses, proposals, records, reports, timetable, views
+from workflows.core.errors import InvalidInput, NotAllowed
 from workflows.core.unit_of_work import units_of
 from workflows.directory.acting import today_at
 
@@ -151,3 +155,83 @@ def weekly(unit_id: int) -> list[dict[str, Any]]:
     today = today_at(now())
     unit = access.require_reader(session, current_actor(), unit_id, today=today)
     return views.weekly_absences(session, unit.id, today=today)
+
+
+SHEET_UPLOAD = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {"file": {"type": "string", "format": "binary"}},
+    "required": ["file"]}}}}}
+DOWNLOAD_DOC = {"responses": {"200": {"description": "the sheet (CSV: UTF-8 with BOM)",
+                                      "content": {"text/csv": {"schema": {"type": "string"}}}}}}
+
+
+@bp.post("/classes/<int:unit_id>/sessions/import")
+@login_required()
+@bp.doc(**SHEET_UPLOAD)
+@bp.response(201, CreatedSchema)
+@problems(403, 404, 409, 413, 422)
+def import_sessions(unit_id: int) -> dict[str, Any]:
+    """Add the sessions of a timetable sheet (.xlsx or CSV; 课程, 日期, 半天, 节次, 类型, 学时),
+    all or nothing; a bad row is refused with its row number."""
+    session = db.session()
+    actor = current_actor()
+    unit = access.require_reader(session, actor, unit_id, today=today_at(now()))
+    if not request.mimetype.startswith("multipart/form-data"):
+        raise InvalidInput("请以 multipart/form-data 上传，文件放在名为 file 的字段中")
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput("请选择要导入的课表文件（字段名 file）")
+    items = timetable.read_sessions(upload.filename or "", upload.read(),
+                                    courses.courses_of(session, unit.id))
+    return {"ids": courses.add_sessions(unit.id, items, actor=actor, uow=unit_of_work())}
+
+
+@bp.get("/timetable-template.csv")
+@login_required()
+@bp.doc(**DOWNLOAD_DOC)
+def timetable_template() -> Response:
+    """An empty timetable sheet with its Chinese headers and one example row."""
+    return _download(timetable.template_csv(), "课表模板.csv", "text/csv")
+
+
+def _download(data: bytes, name: str, mimetype: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report(unit_id: int, fmt: str, *, department: bool) -> Response:
+    session = db.session()
+    actor = current_actor()
+    today = today_at(now())
+    if department:
+        unit = access.unit_of_centre(session, actor, unit_id)
+        if not access.oversees(session, actor, unit, today=today):
+            raise NotAllowed(f"只有{unit.name}的主管（系部主任、班级办公室、分管领导）或管理员可以"
+                             "导出此报表")
+    else:
+        unit = access.require_reader(session, actor, unit_id, today=today)
+    rows = reports.rows_for(session, unit, today=today)
+    name = f"考勤统计-{unit.name}"
+    if fmt == "xlsx":
+        return _download(reports.to_xlsx(rows, unit.name), f"{name}.xlsx", XLSX)
+    return _download(reports.to_csv(rows), f"{name}.csv", "text/csv")
+
+
+@bp.get("/reports/classes/<int:unit_id>.<any(csv, xlsx):fmt>")
+@login_required()
+@bp.doc(**DOWNLOAD_DOC)
+@problems(403, 404)
+def class_report(unit_id: int, fmt: str) -> Response:
+    """One row per learner of the class: days absent, on leave, 旷课, times late, measures."""
+    return _report(unit_id, fmt, department=False)
+
+
+@bp.get("/reports/departments/<int:unit_id>.<any(csv, xlsx):fmt>")
+@login_required()
+@bp.doc(**DOWNLOAD_DOC)
+@problems(403, 404)
+def department_report(unit_id: int, fmt: str) -> Response:
+    """The same rows for every class of a 系部 (or any unit), for whoever oversees it."""
+    return _report(unit_id, fmt, department=True)
