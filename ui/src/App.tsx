@@ -28,6 +28,9 @@ const AuditSearch = lazy(() => import("./pages/audit/AuditSearch"));
 const AuditInstance = lazy(() => import("./pages/audit/AuditInstance"));
 const VerifyCertificate = lazy(() => import("./pages/VerifyCertificate"));
 const PublicNotice = lazy(() => import("./pages/PublicNotice"));
+const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
+const ClassAttendance = lazy(() => import("./pages/attendance/ClassAttendance"));
+const TakeAttendance = lazy(() => import("./pages/attendance/TakeAttendance"));
 
 function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
   const { user, restoring } = useAuth();
@@ -98,6 +101,9 @@ export function App() {
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/compare" element={<RequireAuth allow={isAdmin}><ComparePage /></RequireAuth>} />
+                  <Route path="/attendance" element={<RequireAuth allow={notAuditor}><AttendanceHome /></RequireAuth>} />
+                  <Route path="/attendance/classes/:unitId" element={<RequireAuth allow={notAuditor}><ClassAttendance /></RequireAuth>} />
+                  <Route path="/attendance/sessions/:sessionId" element={<RequireAuth allow={notAuditor}><TakeAttendance /></RequireAuth>} />
                   <Route path="/notifications" element={<RequireAuth><Notifications /></RequireAuth>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>

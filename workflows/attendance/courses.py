@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models.attendance import SESSION_KIND_NAMES, ClassSession, Course, HalfDay, SessionKind
+from models.directory import Person
 from workflows.attendance import access
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -39,6 +40,10 @@ def add_course(unit_id: int, *, name: str, term: str, contact_hours: int,
                 else access.require_teacher(session, actor, unit_id, today=today))
         if contact_hours < 1:
             raise InvalidInput("面授学时必须大于 0")
+        if teacher_person_id is not None:
+            teacher = session.get(Person, teacher_person_id)
+            if teacher is None or teacher.tenant_id != (unit.tenant_id or unit.id):
+                raise InvalidInput("任课教师不是本机构的人员")
         taken = session.scalar(sa.select(Course.id).where(
             Course.class_unit_id == unit.id, Course.term == term, Course.name == name))
         if taken is not None:
