@@ -81,7 +81,7 @@ def record_session(session_id: int, marks: list[MarkIn], *, actor: Actor,
                 result.changed.append(person_id)
             record.mark = item.mark
             record.counted = counted.value
-            record.leave_instance_id = leave.instance_id if leave is not None else None
+            record.leave_instance_id = int(leave.instance_id) if leave is not None else None
             record.note = item.note
             record.recorded_by = actor.id
             record.recorded_at = now
