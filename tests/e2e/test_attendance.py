@@ -5,13 +5,16 @@ once."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from tests.api_client import ApiClient
 from tests.e2e.attendance_steps import (
     BASE,
+    ROOT,
     Klass,
     appoint,
     deploy_attendance,
@@ -141,7 +144,6 @@ def test_a_third_of_contact_hours_plus_one_session_voids_the_exam_and_the_learne
 
 def test_a_new_thresholds_version_changes_the_outcome_of_later_absences_only(
         klass: Klass) -> None:
-    from tests.e2e.attendance_steps import ROOT
     from workflows.definitions.bundles import collect_bundle
 
     api = klass.api
@@ -161,3 +163,35 @@ def test_a_new_thresholds_version_changes_the_outcome_of_later_absences_only(
     assert done["thresholds_version"] == 2
     [discipline] = [m for m in measures(api, "liuyang") if m["kind"] == "discipline"]
     assert discipline["facts"]["thresholds_version"] == 1
+
+
+def _leave(app: Flask, api: ApiClient, person: int, start: str, end: str, status: str) -> None:
+    """A leave case of 刘洋 with its period (as the leave process stores it)."""
+    from models import db
+    from workflows.attendance.leave_periods import sync_leave_period
+
+    started = api.start("leave_approval", as_="liuyang", days=1, leave_type="personal",
+                        reason="家中有事需要处理")
+    assert started.status_code == 201, started.get_json()
+    with app.app_context():
+        sync_leave_period(db.session, started.get_json()["id"], person, {
+            "start_date": start, "start_half": "am", "end_date": end, "end_half": "am",
+            "days": 0.5, "leave_type": "personal"}, status=status,
+            now=datetime(2026, 11, 1, tzinfo=UTC))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_an_approved_leave_makes_an_absence_leave_and_a_refused_or_outlived_one_truancy(
+        app: Flask, klass: Klass) -> None:
+    api = klass.api
+    assert api.deploy_bundle(ROOT / "bpmn" / "leave_approval.bpmn").status_code == 201
+    liuyang = person_id(api, "刘洋")
+    _leave(app, api, liuyang, "2026-11-02", "2026-11-02", "approved")  # Monday morning
+    _leave(app, api, liuyang, "2026-11-03", "2026-11-03", "refused")  # Tuesday morning
+    assert klass.take({liuyang: "absent"})["counts"] == {"leave": 1}  # Mon am: covered
+    assert klass.take({liuyang: "leave"})["counts"] == {"truancy": 1}  # Mon pm: after its end
+    assert klass.take({liuyang: "leave"})["counts"] == {"truancy": 1}  # Tue am: refused
+    mine = api.get(f"{BASE}/me", as_="liuyang").get_json()
+    assert mine["totals"] == {"absence_days": 1.5, "truancy_days": 1.0, "leave_days": 0.5,
+                              "late": 0}
