@@ -181,6 +181,9 @@ def table_problems(table: etree._Element, dmn_file: str) -> list[Problem]:
                     problems.append(Problem(
                         f"决策表“{label}”的命中策略是 UNIQUE，但第 {later + 1} 条规则与第 "
                         f"{earlier + 1} 条规则可能同时匹配（输入条件重叠）",
+                        english=f"decision table '{label}' has hit policy UNIQUE, but rule "
+                                f"{later + 1} and rule {earlier + 1} can both match (their "
+                                "input conditions overlap)",
                         file=dmn_file, element_id=rules[later].get("id"),
                         line=rules[later].sourceline,
                         extra={"overlaps": rules[earlier].get("id"), "cells": [
@@ -201,7 +204,10 @@ def table_problems(table: etree._Element, dmn_file: str) -> list[Problem]:
                 continue
             problems.append(Problem(
                 f"决策表“{label}”的输入“{element.get('label') or element.get('id')}”声明了取值 "
-                f"{value!r}，但没有任何规则覆盖它", file=dmn_file, element_id=element.get("id"),
+                f"{value!r}，但没有任何规则覆盖它",
+                english=f"input '{element.get('label') or element.get('id')}' of decision "
+                        f"table '{label}' declares the value {value!r}, but no rule covers it",
+                file=dmn_file, element_id=element.get("id"),
                 line=element.sourceline, extra={"value": value}))
     return problems
 
