@@ -55,7 +55,7 @@ def validate(body: dict[str, Any]) -> dict[str, bool]:
     the file, element and line of each problem.
     """
     contents = _contents(body["files"])
-    definitions.validate_definition(contents, actor=current_actor(),
+    definitions.validate_definition(contents, actor=current_actor(), session=db.session(),
                                     process_id=body.get("process_id"))
     return {"valid": True}
 

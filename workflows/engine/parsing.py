@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -57,16 +58,19 @@ def content_hash(files: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def parse_bundle(raw_files: dict[str, bytes], *, process_id: str | None = None) -> ParsedBundle:
+def parse_bundle(raw_files: dict[str, bytes], *, process_id: str | None = None,
+                 known_groups: Collection[str] | None = None) -> ParsedBundle:
     """Validate and parse a bundle; raise ``InvalidDefinition`` listing every problem found,
-    in Chinese (with the English wording kept, ``problem_texts.py``)."""
+    in Chinese (with the English wording kept, ``problem_texts.py``). With ``known_groups``,
+    lanes and candidate groups must name one of them."""
     try:
-        return _parse_bundle(raw_files, process_id)
+        return _parse_bundle(raw_files, process_id, known_groups)
     except InvalidDefinition as error:
         raise refusal_in_chinese(error) from error
 
 
-def _parse_bundle(raw_files: dict[str, bytes], process_id: str | None) -> ParsedBundle:
+def _parse_bundle(raw_files: dict[str, bytes], process_id: str | None,
+                  known_groups: Collection[str] | None) -> ParsedBundle:
     files, xml_roots, forms = _load_files(raw_files)
     bpmn_names = [n for n in xml_roots if n.lower().endswith(".bpmn")]
     if len(bpmn_names) != 1:
@@ -83,7 +87,7 @@ def _parse_bundle(raw_files: dict[str, bytes], process_id: str | None) -> Parsed
         spec, subprocess_specs, chosen = _parse_specs(xml_roots, bpmn_file, process_id)
     bpmn_root = xml_roots[bpmn_file]
     task_meta, meta_problems = extract_task_meta(spec, subprocess_specs, bpmn_root, forms,
-                                                 bpmn_file)
+                                                 bpmn_file, known_groups)
     decision_problems = [problem for name, root in xml_roots.items()
                          if name.lower().endswith(".dmn") for problem in dmn_problems(root, name)]
     problems = _locate(meta_problems + check_spec(spec, subprocess_specs, bpmn_root, bpmn_file)
