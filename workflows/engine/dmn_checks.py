@@ -303,8 +303,8 @@ def _overlaps(rules: list[etree._Element], cells: list[list[Cell | None]], width
                             "conditions overlap)",
                     file=dmn_file, element_id=rules[later].get("id"),
                     line=rules[later].sourceline,
-                    extra={"overlaps": rules[earlier].get("id"), "rule": later + 1,
-                           "overlaps_rule": earlier + 1, "cells": [
+                    extra={"overlaps": rules[earlier].get("id"), "row": later + 1,
+                           "overlaps_row": earlier + 1, "cells": [
                                entry.get("id") for entry in _children(rules[later],
                                                                       "inputEntry")]}))
                 break
