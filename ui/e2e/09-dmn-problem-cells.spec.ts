@@ -33,7 +33,7 @@ test("overlapping rules and uncovered ranges are marked in the decision table", 
   await expect(p.getByTestId("model-status")).toContainText("验证发现");
   const problems = p.getByTestId("problem-list");
   await expect(problems).toContainText("第 2 条规则与第 1 条规则可能同时匹配");
-  await expect(problems).toContainText("rule_teacher_office_days");
+  await expect(problems).toContainText("rule_teacher_office");
   expect(await outlined(p, `${TABLE} td[data-element-id="rule_teacher_office_days"]`)).toBe("solid");
   expect(await outlined(p, `${TABLE} td[data-element-id="rule_teacher_days"]`)).toBe("none");
 
