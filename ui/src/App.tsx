@@ -30,6 +30,9 @@ const VerifyCertificate = lazy(() => import("./pages/VerifyCertificate"));
 const PublicNotice = lazy(() => import("./pages/PublicNotice"));
 const ChangePassword = lazy(() => import("./pages/ChangePassword"));
 const People = lazy(() => import("./pages/admin/People"));
+const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
+const ClassAttendance = lazy(() => import("./pages/attendance/ClassAttendance"));
+const TakeAttendance = lazy(() => import("./pages/attendance/TakeAttendance"));
 
 function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
   const { user, restoring } = useAuth();
@@ -106,6 +109,9 @@ export function App() {
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/compare" element={<RequireAuth allow={isAdmin}><ComparePage /></RequireAuth>} />
                   <Route path="/password" element={<ChangePassword />} />
+                  <Route path="/attendance" element={<RequireAuth allow={notAuditor}><AttendanceHome /></RequireAuth>} />
+                  <Route path="/attendance/classes/:unitId" element={<RequireAuth allow={notAuditor}><ClassAttendance /></RequireAuth>} />
+                  <Route path="/attendance/sessions/:sessionId" element={<RequireAuth allow={notAuditor}><TakeAttendance /></RequireAuth>} />
                   <Route path="/notifications" element={<RequireAuth><Notifications /></RequireAuth>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
