@@ -53,7 +53,7 @@ def children(pid: int) -> set[int]:
             Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
 
 
-def wait_for(condition: object, what: str, timeout_s: float = 90) -> None:
+def wait_for(condition: object, what: str, timeout_s: float = 600) -> None:
     """Wait (not a timing assertion: the bound only ends a hung test) until it holds."""
     assert callable(condition)
     deadline = time.monotonic() + timeout_s
