@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -117,18 +118,18 @@ def deploy_bundled() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="serving processes  [default: one per core]")
 @click.option("--demo", is_flag=True, help="demo mode (CERTFLOW_DEMO=1): keys made up if unset")
-def serve(host: str, port: int, workers: int, demo: bool) -> None:
-    """Serve the API with gunicorn (threads; SQLite-friendly defaults).
+def serve(host: str, port: int, workers: int | None, demo: bool) -> None:
+    """Serve the API with gunicorn: one process per core by default, 4 threads each.
 
-    Embedded mode (no ``BROKER_URL``): a daemon thread in the serving process fires due timers
-    every few seconds (``worker/gunicorn_hooks.py``); scaled out, ``celery -A worker.main beat``
+    Embedded mode (no ``BROKER_URL``): a daemon thread in one of the serving processes (the
+    leader, ``worker/leader.py``) fires due timers every few seconds
+    (``worker/gunicorn_hooks.py``); scaled out, ``celery -A worker.main beat``
     schedules that job for the workers instead. Settings are checked here first, so a missing
     key ends the command with its name rather than a worker that fails to boot.
     """
-    import os
-
     from gunicorn.app.wsgiapp import run
 
     if demo:
@@ -136,9 +137,15 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     load_settings()
 
     sys.argv = ["gunicorn", "--config", "python:worker.gunicorn_hooks",
-                "--bind", f"{host}:{port}", "--workers", str(workers),
+                "--bind", f"{host}:{port}", "--workers", str(workers or default_workers()),
                 "--threads", "4", "--access-logfile", "-", "api.wsgi:app"]
     run()
+
+
+def default_workers() -> int:
+    """One serving process per core this process may run on: one process's threads share one
+    interpreter lock, so a second core only helps with a second process."""
+    return max(1, len(os.sched_getaffinity(0)))
 
 
 main.add_command(audit)  # certflow audit anchor|verify|verify-export (docs/audit.md)

@@ -12,6 +12,7 @@ from api.schemas.instances import InstanceSchema, instance_payload
 from api.schemas.tasks import (
     InboxPageSchema,
     InboxQuerySchema,
+    TaskCompleteQuerySchema,
     TaskCompleteSchema,
     TaskDetailSchema,
     TaskSchema,
@@ -84,10 +85,16 @@ def release(task_id: int) -> Any:
 @bp.post("/tasks/<int:task_id>/complete")
 @login_required()
 @bp.arguments(TaskCompleteSchema)
+@bp.arguments(TaskCompleteQuerySchema, location="query")
 @bp.response(200, InstanceSchema)
 @problems(403, 404, 409, 422)
-def complete(body: dict[str, Any], task_id: int) -> dict[str, Any]:
-    """Complete a task I claimed with its form data; returns the instance afterwards."""
+def complete(body: dict[str, Any], query: dict[str, Any], task_id: int) -> dict[str, Any]:
+    """Complete a task I claimed with its form data; returns the instance afterwards.
+
+    With ``?claim=true`` an unclaimed task of mine to take is claimed and completed in one
+    request and one transaction (the web app's 办理).
+    """
     view = human_tasks.complete_task(
-        task_id, data=body["data"], actor=current_actor(), uow=unit_of_work())
+        task_id, data=body["data"], actor=current_actor(), uow=unit_of_work(),
+        claim_if_ready=query["claim"])
     return instance_payload(view)

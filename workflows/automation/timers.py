@@ -151,12 +151,11 @@ def _fire(timer_id: int, token: str, uow: UnitOfWork) -> FireOutcome:
     the escalation that cancels it; the other worker then finds its claim fired and skips it.
     """
     with uow:
-        instance_id = uow.session.scalar(sa.select(Timer.instance_id).where(Timer.id == timer_id))
-        if instance_id is None:
+        found = uow.find_locked_timer(timer_id)  # the instance locked, the timer read after
+        if found is None:
             return FireOutcome("skipped")
-        instance = uow.lock_instance(instance_id)
-        target = uow.session.get(Timer, timer_id, populate_existing=True)
-        if target is None or target.status != TimerStatus.CLAIMED or target.claimed_by != token:
+        instance, target = found
+        if target.status != TimerStatus.CLAIMED or target.claimed_by != token:
             return FireOutcome("skipped")
         if instance.status == InstanceStatus.SUSPENDED:  # suspended after the claim: wait
             target.status, target.claimed_by, target.claimed_at = TimerStatus.PENDING, None, None

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import HumanTask, ProcessEvent, ProcessInstance, db
+from models import HumanTask, ProcessEvent, ProcessInstance, Timer, db
 from models.database import write_transaction
 from workflows.core.errors import InstanceBusy, NotFound
 from workflows.core.history import EventKind, append_unscoped_event, next_event
@@ -159,6 +159,15 @@ class UnitOfWork:
         query = (sa.select(ProcessInstance, HumanTask)
                  .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
                  .where(HumanTask.id == task_id))
+        row = self.session.execute(self._locked(query)).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def find_locked_timer(self, timer_id: int) -> tuple[ProcessInstance, Timer] | None:
+        """A timer and its instance, both locked and freshly read, in one round trip (the
+        lock order of ``find_locked_task``: the instance, then the row)."""
+        query = (sa.select(ProcessInstance, Timer)
+                 .join(Timer, Timer.instance_id == ProcessInstance.id)
+                 .where(Timer.id == timer_id))
         row = self.session.execute(self._locked(query)).first()
         return (row[0], row[1]) if row is not None else None
 

@@ -54,6 +54,9 @@ _POSTED = (sa.select(OrgUnit).join(Position, Position.unit_id == OrgUnit.id)
            .order_by(sa.func.length(OrgUnit.path).desc(), Position.id).limit(1))
 
 
+_HOLDERS = "certflow_holders"
+
+
 def acting_positions(session: Session, actor: Actor, *, today: date) -> list[tuple[str, int]]:
     """(role, unit id) of every position the actor holds today, or holds for someone who
     named them their substitute for today, sorted."""
@@ -76,8 +79,17 @@ def holder(session: Session, actor: Actor, role: str | None, unit_id: int, *,
     substitute for, or None."""
     if actor.person_id is None or role is None:
         return None
-    return session.scalar(_HOLDS, {"person": actor.person_id, "role": role, "unit": unit_id,
-                                   "today": today})
+    # Asked more than once per transaction (may I see it, may I claim it, whose position did
+    # I act in): one query, the answer kept for the rest of the transaction.
+    transaction, known = session.info.get(_HOLDERS, (None, {}))
+    if transaction is not session.get_transaction():
+        known = {}
+        session.info[_HOLDERS] = (session.get_transaction(), known)
+    key = (actor.person_id, role, unit_id, today)
+    if key not in known:
+        known[key] = session.scalar(_HOLDS, {"person": actor.person_id, "role": role,
+                                             "unit": unit_id, "today": today})
+    return known[key]
 
 
 def home_unit(session: Session, person_id: int | None, *, today: date) -> OrgUnit | None:

@@ -67,15 +67,21 @@ def _sync_timers(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
         known.add(row.spiff_task_id)
         if row.spiff_task_id not in waiting:
             row.status = TimerStatus.CANCELLED
-    for task_id, timer in waiting.items():
-        if task_id in known:
-            continue
-        uow.session.add(Timer(
-            instance_id=instance.id, spiff_task_id=task_id, task_name=timer.task_name,
-            element_id=timer.element_id, kind=timer.kind, interrupting=timer.interrupting,
-            attached_to=timer.attached_to, escalates_to=timer.escalates_to,
-            expression=timer.expression, due_at=timer.due_at, status=TimerStatus.PENDING,
-            created_at=now, attempts=0))
+    _insert(uow, Timer, [dict(
+        instance_id=instance.id, spiff_task_id=task_id, task_name=timer.task_name,
+        element_id=timer.element_id, kind=timer.kind, interrupting=timer.interrupting,
+        attached_to=timer.attached_to, escalates_to=timer.escalates_to,
+        expression=timer.expression, due_at=timer.due_at, status=TimerStatus.PENDING,
+        created_at=now, attempts=0, last_error=None)
+        for task_id, timer in waiting.items() if task_id not in known])
+
+
+def _insert(uow: UnitOfWork, model: type[Timer | MessageSubscription],
+            values: list[dict[str, object]]) -> None:
+    """New wait rows, all in one statement (Core: no ORM objects to build and flush). Every
+    row has the same keys, so the driver sends them as one batch."""
+    if values:
+        uow.session.connection().execute(sa.insert(model), values)
 
 
 def _sync_messages(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
@@ -92,13 +98,11 @@ def _sync_messages(uow: UnitOfWork, instance: ProcessInstance, result: RunResult
         known.add(key)
         if key not in waiting:
             row.status = SubscriptionStatus.CANCELLED
-    for key, message in waiting.items():
-        if key in known:
-            continue
-        uow.session.add(MessageSubscription(
-            instance_id=instance.id, business_key=instance.business_key,
-            message_name=message.message_name, spiff_task_id=message.spiff_task_id,
-            task_name=message.task_name, status=SubscriptionStatus.WAITING, created_at=now))
+    _insert(uow, MessageSubscription, [dict(
+        instance_id=instance.id, business_key=instance.business_key,
+        message_name=message.message_name, spiff_task_id=message.spiff_task_id,
+        task_name=message.task_name, status=SubscriptionStatus.WAITING, created_at=now)
+        for key, message in waiting.items() if key not in known])
 
 
 def _sync_jobs(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -45,13 +45,17 @@ def claim_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
         if task.status == TaskStatus.CLAIMED:
             if task.assignee_id == actor.id:
                 return task  # claiming twice is harmless
-            holder = _name(uow.session, task.assignee_id)
-            raise TaskAlreadyClaimed(f"task {task_id} is already claimed by {holder}",
-                                     claimed_by={"id": task.assignee_id, "display_name": holder})
+            _refuse_claimed(uow.session, task)
         _ensure_open(task)
         _claim(uow, task, instance, actor)
         uow.commit(keep_loaded=True)  # the response is the task as written: no re-read
         return task
+
+
+def _refuse_claimed(session: Session, task: HumanTask) -> NoReturn:
+    holder = _name(session, task.assignee_id)
+    raise TaskAlreadyClaimed(f"task {task.id} is already claimed by {holder}",
+                             claimed_by={"id": task.assignee_id, "display_name": holder})
 
 
 def _claim(uow: UnitOfWork, task: HumanTask, instance: ProcessInstance, actor: Actor) -> None:
@@ -91,8 +95,10 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
                   claim_if_ready: bool = False) -> InstanceView:
     """Finish a task I claimed and run the process until it waits on people again.
 
-    ``claim_if_ready`` (bulk work) claims an unclaimed task in the same transaction first, so
-    a completion that fails leaves the task exactly as it was, unclaimed.
+    ``claim_if_ready`` (bulk work, 办理 in one request) claims an unclaimed task in the same
+    transaction first, with the rules and history of ``claim_task``, so a completion that
+    fails leaves the task exactly as it was, unclaimed; a task someone else holds is refused
+    as a claim would be.
     """
     with uow:
         task, instance = _lock_task(uow, task_id, actor)
@@ -100,6 +106,9 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
         ensure_not_suspended(instance)
         if claim_if_ready and task.status == TaskStatus.READY:
             _claim(uow, task, instance, actor)
+        elif (claim_if_ready and task.status == TaskStatus.CLAIMED
+              and task.assignee_id != actor.id):
+            _refuse_claimed(uow.session, task)
         if task.status != TaskStatus.CLAIMED:
             raise Conflict(f"task {task_id} must be claimed before it is completed")
         if task.assignee_id != actor.id:

@@ -1,5 +1,6 @@
-// One task: what is being asked (the case's data), claim/release, and its form. The form
-// stays disabled until I hold the task, so two reviewers never fill in the same one.
+// One task: what is being asked (the case's data), claim/release, and its form. An unclaimed
+// task's form can be submitted at once (claimed and completed in one request); a task someone
+// else holds stays disabled, so two reviewers never submit the same one.
 import { lazy, Suspense, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { apiCalls } from "../api/endpoints";
@@ -81,7 +82,8 @@ export default function TaskPage() {
   };
 
   const complete = async (formData: Record<string, unknown>) => {
-    await apiCalls.complete(task.id, formData);
+    // 办理 on an unclaimed task claims and completes it in one request (one transaction).
+    await apiCalls.complete(task.id, formData, task.status === "ready");
     notify("success", t("task.completed", { title: task.title }));
     navigate("/inbox");
   };
@@ -146,7 +148,7 @@ export default function TaskPage() {
             <Suspense fallback={<Loading />}>
               <SchemaForm
                 schema={task.form_schema}
-                disabled={!mine}
+                disabled={!mine && task.status !== "ready"}
                 formData={guidance?.prefill}
                 submitLabel={t("task.submit")}
                 onSubmit={complete}
@@ -157,7 +159,7 @@ export default function TaskPage() {
               />
             </Suspense>
           )}
-          {open && !task.form_schema && mine && (
+          {open && !task.form_schema && (mine || task.status === "ready") && (
             <button type="button" className="btn btn-primary" onClick={() => complete({}).catch((e) => setActionError(describeError(e, t)))}>
               {t("task.submit")}
             </button>

@@ -1,0 +1,98 @@
+"""How many SQL statements each write of a leave request costs, held to a budget.
+
+A count, not a time: it does not depend on the machine, and a change that adds a round trip to
+start, claim, complete or a timer firing fails here instead of slowly showing in the benchmark
+(``python -m bench.sqltrace`` lists the statements of one request with the line that made each).
+Counted: every statement the request sends (the token check included), without the
+transaction's own BEGIN / COMMIT / ROLLBACK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from models import db
+from tests.api_client import ApiClient
+from tests.background_support import fire_due, move_to
+from tests.e2e.test_leave_approval import request_leave
+from workflows.core.clock import FrozenClock
+
+APPROVE = {"teacher_approved": True, "teacher_comment": "同意"}
+# Statements per request on a 1-day leave (班主任 addressed by the directory, two boundary
+# timers); the token check is one of them.
+BUDGET = {"start": 13, "claim": 6, "complete": 11, "claim_and_complete": 11, "fire_timer": 28}
+
+
+class Statements:
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.on = False
+
+    def record(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if self.on and statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            self.seen.append(" ".join(statement.split())[:90])
+
+    def count(self, call: Callable[[], Any]) -> int:
+        self.seen, self.on = [], True
+        try:
+            call()
+        finally:
+            self.on = False
+        return len(self.seen)
+
+
+@pytest.fixture()
+def statements(app: Flask) -> Iterator[Statements]:
+    counter = Statements()
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", counter.record)
+    yield counter
+    sa.event.remove(engine, "before_cursor_execute", counter.record)
+
+
+def ok(response: Any) -> dict[str, Any]:
+    assert response.status_code in (200, 201), response.get_json()
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def test_start_claim_and_complete_stay_within_their_statement_budgets(
+        leave_api: ApiClient, statements: Statements) -> None:
+    for user in ("xiaoming", "zhang"):
+        leave_api.token(user)  # signing in is not what is counted
+    request_leave(leave_api, 1)  # the definition is parsed and cached once per process
+
+    used: dict[str, int] = {}
+    started: list[dict[str, Any]] = []
+    used["start"] = statements.count(lambda: started.append(request_leave(leave_api, 1)))
+    task_id = started[0]["open_tasks"][0]["id"]
+    used["claim"] = statements.count(lambda: ok(leave_api.claim(task_id, as_="zhang")))
+    used["complete"] = statements.count(
+        lambda: ok(leave_api.complete(task_id, as_="zhang", **APPROVE)))
+    other = request_leave(leave_api, 1)["open_tasks"][0]["id"]
+    used["claim_and_complete"] = statements.count(lambda: ok(leave_api.post(
+        f"/api/v1/tasks/{other}/complete?claim=true", as_="zhang", json={"data": APPROVE})))
+
+    over = {name: (count, BUDGET[name]) for name, count in used.items()
+            if count > BUDGET[name]}
+    assert not over, f"statements (used, budget): {over}; last: {statements.seen}"
+
+
+def test_firing_a_timer_stays_within_its_statement_budget(
+        leave_api: ApiClient, frozen_clock: FrozenClock, statements: Statements) -> None:
+    move_to(leave_api, frozen_clock, datetime(2026, 11, 5, 2, tzinfo=UTC))
+    request_leave(leave_api, 1)
+    move_to(leave_api, frozen_clock, datetime(2026, 11, 9, 2, 0, 1, tzinfo=UTC))  # the reminder
+    leave_api.token("admin")
+
+    fired: list[dict[str, Any]] = []
+    used = statements.count(lambda: fired.append(fire_due(leave_api)))
+
+    assert fired[0]["fired"] == 1
+    assert used <= BUDGET["fire_timer"], f"{used} statements: {statements.seen}"
