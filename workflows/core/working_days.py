@@ -7,6 +7,13 @@ days later, same local time of day*. Working days are Monday–Friday in the cal
 deadline computed today is the deadline computed in a test or a replay next year — and falls back
 to the ``holidays`` package (public holidays only, no makeup days) for years the file lacks.
 Regenerate the file with ``python -m workflows.core.working_days 2024 2026``.
+
+Windows a person must act within (公示期, 复查期, 补正期) end as the law counts them (民法典
+第二百零一条、第二百零三条): ``<period>;last_day`` ends at 24:00 local time of the period's last
+day; ``<period>;next_working_day`` does too, but a last day that is a statutory holiday or rest
+day moves to the next working day first. ``<period>`` is ``P<n>WD`` or a day-based ISO 8601
+duration (``P15D``, ``P1M``); a bare period (no ``;``) keeps plain instant arithmetic (SLAs,
+reminders).
 """
 
 from __future__ import annotations
@@ -17,12 +24,14 @@ import re
 import sys
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "config" / "holidays_cn.json"
 WORKING_DAYS = re.compile(r"^P(\d{1,4})WD$", re.IGNORECASE)
+DEADLINE = re.compile(r"^\s*(P[0-9A-Z]+)\s*;\s*(last_day|next_working_day)\s*$", re.IGNORECASE)
+LAST_DAY, NEXT_WORKING_DAY = "last_day", "next_working_day"
 _SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
 
@@ -85,6 +94,25 @@ def parse_working_days(expression: str) -> int | None:
     """``n`` for a ``P<n>WD`` expression, None for anything else (plain ISO 8601)."""
     match = WORKING_DAYS.match(expression.strip())
     return int(match.group(1)) if match else None
+
+
+def parse_deadline(expression: str) -> tuple[str, str] | None:
+    """``(period, rule)`` for a window expression ``<period>;<rule>``, None for anything else."""
+    match = DEADLINE.match(expression)
+    if match is None:
+        return None
+    return match.group(1).upper(), match.group(2).lower()
+
+
+def last_day_end(last_day: date, rule: str, calendar: WorkCalendar | None = None) -> datetime:
+    """24:00 local time of a window's last day, as an aware UTC instant; under
+    ``next_working_day`` a last day that is no working day moves to the next working day first
+    (民法典 第二百零三条)."""
+    calendar = calendar or default_calendar()
+    if rule == NEXT_WORKING_DAY:
+        while not calendar.is_working_day(last_day):
+            last_day += timedelta(days=1)
+    return datetime.combine(last_day + timedelta(days=1), time(0), calendar.zone).astimezone(UTC)
 
 
 def local_zone(calendar: WorkCalendar | None = None) -> ZoneInfo:
