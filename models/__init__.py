@@ -5,6 +5,7 @@ from flask_sqlalchemy import SQLAlchemy
 from models.attachment import Attachment, StoredBlob, StoredChunk
 from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
+from models.calendar import CalendarRevision
 from models.certificate import Certificate, CertificateEvent, CertificateSequence
 from models.definition import ProcessDefinition
 from models.directory import (
@@ -36,6 +37,7 @@ __all__ = [
     "AuditAccessLog",
     "AuditAnchor",
     "Base",
+    "CalendarRevision",
     "Certificate",
     "CertificateEvent",
     "CertificateSequence",

@@ -19,6 +19,7 @@ reminders).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import sys
@@ -44,6 +45,9 @@ class WorkCalendar:
     holidays: dict[date, str] = field(default_factory=dict)
     workdays: dict[date, str] = field(default_factory=dict)  # weekend days that are workdays
     years: frozenset[int] = frozenset()
+    # Which calendar this is (the bundled file's digest, plus the newest database revision it
+    # includes, e.g. ``3f9a2c1b+r4``): recorded with every deadline computed with it.
+    version: str = "bundled"
     _fallback: set[int] = field(default_factory=set)
 
     @property
@@ -55,6 +59,28 @@ class WorkCalendar:
         if day in self.workdays:
             return True
         return day.isoweekday() not in self.weekend and day not in self.holidays
+
+    def covers(self, year: int) -> bool:
+        """Whether the year's holidays and 调休 workdays are known (file or database); other
+        years fall back to the public holidays of the ``holidays`` package, without 调休."""
+        return year in self.years
+
+    def uncovered_years(self, first: date, last: date) -> list[int]:
+        """The years from ``first`` to ``last`` (inclusive) the calendar has no 调休 data for."""
+        return [year for year in range(first.year, last.year + 1) if not self.covers(year)]
+
+    def overlay(self, years: dict[int, tuple[dict[date, str], dict[date, str]]],
+                version: str) -> WorkCalendar:
+        """This calendar with whole years replaced (or added): ``{year: (holidays, workdays)}``."""
+        holidays_ = {d: n for d, n in self.holidays.items()
+                     if d.year not in years and d.year not in self._fallback}
+        workdays = {d: n for d, n in self.workdays.items() if d.year not in years}
+        for year_holidays, year_workdays in years.values():
+            holidays_.update(year_holidays)
+            workdays.update(year_workdays)
+        return WorkCalendar(timezone=self.timezone, weekend=self.weekend, holidays=holidays_,
+                            workdays=workdays, years=self.years | frozenset(years),
+                            version=version)
 
     def _ensure_year(self, year: int) -> None:
         """Years the file does not cover come from the ``holidays`` package (no 调休 data)."""
@@ -121,14 +147,16 @@ def local_zone(calendar: WorkCalendar | None = None) -> ZoneInfo:
 
 
 def load_calendar(path: Path) -> WorkCalendar:
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    content = path.read_bytes()
+    raw = json.loads(content.decode("utf-8"))
     holidays_, workdays = {}, {}
     for year in raw.get("years", {}).values():
         holidays_.update({date.fromisoformat(d): n for d, n in year.get("holidays", {}).items()})
         workdays.update({date.fromisoformat(d): n for d, n in year.get("workdays", {}).items()})
     return WorkCalendar(timezone=raw.get("timezone", "Asia/Shanghai"),
                         weekend=frozenset(raw.get("weekend", [6, 7])), holidays=holidays_,
-                        workdays=workdays, years=frozenset(int(y) for y in raw.get("years", {})))
+                        workdays=workdays, years=frozenset(int(y) for y in raw.get("years", {})),
+                        version=hashlib.sha256(content).hexdigest()[:8])
 
 
 _lock = threading.RLock()

@@ -84,15 +84,17 @@ def ensure_due(definition: Any, my_task: SpiffTask) -> datetime:
         engine = my_task.workflow.script_engine
         value = engine.evaluate(my_task, definition.expression)
         context = getattr(engine, "certflow_context", None) or RunContext()
+        now, calendar = context.calendar_now()
         try:
-            due = timer_due(str(value), start=context.now(), calendar=context.calendar)
+            due = timer_due(str(value), start=now, calendar=calendar)
         except Exception as exc:
             raise WorkflowTaskException(
                 f"timer expression {value!r} is not an ISO 8601 duration, date, P<n>WD or "
                 "window (P15D;next_working_day)",
                 task=my_task, exception=exc) from exc
         stored = due.isoformat()
-        my_task._set_internal_data(event_value=stored, certflow_expression=str(value))
+        my_task._set_internal_data(event_value=stored, certflow_expression=str(value),
+                                   certflow_calendar=calendar.version if calendar else None)
     return datetime.fromisoformat(stored)
 
 

@@ -22,6 +22,8 @@ from models.statuses import (
     SubscriptionStatus,
     TimerStatus,
 )
+from workflows.core import working_days
+from workflows.core.calendar_store import warn_uncovered
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.engine import RunResult
 
@@ -75,7 +77,12 @@ def _sync_timers(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
             element_id=timer.element_id, kind=timer.kind, interrupting=timer.interrupting,
             attached_to=timer.attached_to, escalates_to=timer.escalates_to,
             expression=timer.expression, due_at=timer.due_at, status=TimerStatus.PENDING,
-            created_at=now, attempts=0))
+            calendar_version=timer.calendar_version, created_at=now, attempts=0))
+        if working_days.parse_working_days(timer.expression.split(";")[0]) is not None \
+                or working_days.parse_deadline(timer.expression) is not None:
+            calendar = uow.runtime.calendar
+            warn_uncovered(uow.session, calendar, now, timer.due_at, now=now,
+                           what=f"案件 {instance.business_key} 的“{timer.element_id}”")
 
 
 def _sync_messages(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
