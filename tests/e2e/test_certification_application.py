@@ -93,7 +93,7 @@ def test_a_failed_comprehensive_review_fails_the_case(cert_api: ApiClient,
 ])
 def test_the_rule_precheck_closes_ineligible_applications_with_the_reason(
         cert_api: ApiClient, overrides: dict, reason: str) -> None:
-    case = steps.apply(cert_api, "liuyang", **overrides)
+    case = steps.apply(cert_api, "wanglei", **overrides)
     assert case["status"] == "completed"
     assert case["data"]["outcome"] == "ineligible"
     assert case["data"]["closed_reason"] == reason
@@ -333,7 +333,7 @@ def test_form_rules_of_the_application(cert_api: ApiClient) -> None:
 def test_administrators_change_the_eligibility_table_by_deploying_a_new_version(
         cert_api: ApiClient) -> None:
     api = cert_api
-    before = steps.apply(api, "liuyang", years_experience=0.5)
+    before = steps.apply(api, "wanglei", years_experience=0.5)
     assert before["data"]["outcome"] == "ineligible"
     files = steps_bundle()
     table = files["cert_eligibility.dmn"].decode()
@@ -344,7 +344,7 @@ def test_administrators_change_the_eligibility_table_by_deploying_a_new_version(
         '<inputEntry id="rule_02_years"><text>&lt; 0.5</text>').encode()
     deployed = api.deploy_files(files)
     assert deployed.status_code == 201 and deployed.get_json()["version"] == 2
-    after = steps.apply(api, "liuyang", years_experience=0.5)
+    after = steps.apply(api, "wanglei", years_experience=0.5)
     assert after["data"]["precheck_eligible"] is True
     assert api.instance(before["id"])["definition_version"] == 1
 

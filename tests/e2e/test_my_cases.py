@@ -25,7 +25,8 @@ def my_cases(api: ApiClient, user: str) -> dict[int, dict]:
 def test_my_cases_say_where_each_case_is_and_how_it_ended(cert_api: ApiClient,
                                                           frozen_clock: FrozenClock) -> None:
     api = cert_api
-    ineligible = steps.apply(api, "liuyang", years_experience=0.5)
+    ineligible = steps.apply(api, "liuyang", years_experience=0.5, applicant_type="employee",
+                             employer="市机械厂", school=None, class_name=None)
     failed = steps.apply(api, "chenjing")  # one running application per occupation and level
     steps.through_scoring(api, failed["id"], theory=52, practical=81)
     judged = my_cases(api, "chenjing")[failed["id"]]
