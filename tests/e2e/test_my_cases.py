@@ -71,7 +71,7 @@ def test_a_correction_task_shows_the_reason_and_deadline_and_starts_from_the_app
     assert response.status_code == 200, response.get_json()
     guidance = response.get_json()
     assert (guidance["reason_label"], guidance["reason"]) == ("审核意见", "请补充学籍证明")
-    assert guidance["deadline"].startswith("2026-11-09T09:00")  # five working days
+    assert guidance["deadline"].startswith("2026-11-09T16:00")  # five working days, 24:00 +8
     assert guidance["prefill"]["applicant_name"] == "刘洋"
     assert guidance["prefill"]["documents"] == case["data"]["documents"]  # the uploads cited
     assert "correction_days" not in guidance["prefill"]
