@@ -45,10 +45,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.blueprints import audit
 
     api.register_blueprint(audit.bp)  # the auditors' API (docs/audit.md)
-    from api.blueprints import incidents, messages, notifications, timers
+    from api.blueprints import calendar, incidents, messages, notifications, timers
 
     for module in (messages, notifications, incidents, timers):  # background work (worker/)
         api.register_blueprint(module.bp)
+    api.register_blueprint(calendar.bp)  # 节假日日历: holidays and 调休 workdays
     from api.blueprints import (
         applicants,
         approval,

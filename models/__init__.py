@@ -6,6 +6,7 @@ from models.attachment import Attachment, StoredBlob, StoredChunk
 from models.attendance import AttendanceMeasure, AttendanceRecord, ClassSession, Course
 from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
+from models.calendar import CalendarRevision
 from models.certificate import Certificate, CertificateEvent, CertificateSequence
 from models.definition import ProcessDefinition
 from models.directory import (
@@ -40,6 +41,7 @@ __all__ = [
     "AuditAccessLog",
     "AuditAnchor",
     "Base",
+    "CalendarRevision",
     "Certificate",
     "CertificateEvent",
     "CertificateSequence",

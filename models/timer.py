@@ -35,6 +35,8 @@ class Timer(Base):
     escalates_to: Mapped[str | None] = mapped_column(sa.String(64))
     expression: Mapped[str] = mapped_column(sa.String(255))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The working-day calendar the due time was computed with (WorkCalendar.version).
+    calendar_version: Mapped[str | None] = mapped_column(sa.String(40))
     status: Mapped[str] = mapped_column(sa.String(16))
     claimed_by: Mapped[str | None] = mapped_column(sa.String(128))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

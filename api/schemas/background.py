@@ -102,6 +102,8 @@ class TimerSchema(Schema):
     escalates_to = fields.String(allow_none=True)
     expression = fields.String()
     due_at = fields.DateTime()
+    calendar_version = fields.String(allow_none=True, metadata={
+        "description": "the working-day calendar the due time was computed with"})
     status = fields.String()
     fired_at = fields.DateTime(allow_none=True)
     attempts = fields.Integer()

@@ -51,7 +51,8 @@ def test_no_second_open_application_for_the_same_occupation_and_level(
                         prior_certificate_level=5, prior_certificate_no="GD440120215000001")
     assert other_level.status_code == 201, other_level.get_json()
     # Once the first is closed (refused at the rule pre-check here) a new one is accepted.
-    closed = start(cert_api, "chenjing", years_experience=0.5)
+    closed = start(cert_api, "chenjing", years_experience=0.5, applicant_type="employee",
+                   employer="市机械厂", school=None, class_name=None)
     assert closed.status_code == 201 and closed.get_json()["status"] == "completed"
     assert start(cert_api, "chenjing").status_code == 201
 
@@ -100,3 +101,21 @@ def test_a_certificate_from_elsewhere_is_flagged_for_the_reviewer(cert_api: ApiC
     assert steps.open_names(cert_api, case["id"]) == ["review_eligibility"]
     seen = cert_api.get(f"/api/v1/instances/{case['id']}", as_="sun").get_json()
     assert seen["data"]["prior_certificate_check"] == "external"
+
+
+def test_in_school_learners_have_their_own_route_and_reviewers_see_each_rules_source(
+        cert_api: ApiClient) -> None:
+    learner = start(cert_api, "liuyang", years_experience=0).get_json()
+    assert learner["status"] == "running" and learner["data"]["precheck_eligible"] is True
+    assert "在校生" in learner["data"]["precheck_reason"]
+    assert "在校生申报条件" in learner["data"]["precheck_source"]
+    review = steps.task(cert_api, learner["id"], "review_eligibility")
+    shown = cert_api.get(f"/api/v1/tasks/{review['id']}", as_="sun").get_json()
+    assert "在校生申报条件" in str(shown), shown
+    # An employee without work years is refused 五级, naming the rule's source.
+    employee = start(cert_api, "wanglei", years_experience=0).get_json()
+    assert employee["data"]["outcome"] == "ineligible"
+    assert "国家职业技能标准" in employee["data"]["precheck_source"]
+    # Levels the school has not opened to learners follow the general rules.
+    higher = start(cert_api, "chenjing", level=4, years_experience=0).get_json()
+    assert higher["data"]["outcome"] == "ineligible"

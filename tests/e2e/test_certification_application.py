@@ -93,7 +93,7 @@ def test_a_failed_comprehensive_review_fails_the_case(cert_api: ApiClient,
 ])
 def test_the_rule_precheck_closes_ineligible_applications_with_the_reason(
         cert_api: ApiClient, overrides: dict, reason: str) -> None:
-    case = steps.apply(cert_api, "liuyang", **overrides)
+    case = steps.apply(cert_api, "wanglei", **overrides)
     assert case["status"] == "completed"
     assert case["data"]["outcome"] == "ineligible"
     assert case["data"]["closed_reason"] == reason
@@ -145,13 +145,13 @@ def test_return_for_correction_then_the_corrected_application_is_checked_again(
     assert any(e["pointer"] == "/data/correction_days" for e in no_deadline.get_json()["errors"])
     returned = api.complete(task["id"], as_="sun", eligibility_decision="return",
                             eligibility_comment="请补充学籍证明", correction_days=5).get_json()
-    assert returned["data"]["correction_period"] == "P5WD"
+    assert returned["data"]["correction_period"] == "P5WD;last_day"
     correction = steps.task(api, case["id"], "correct_application")
     assert correction["status"] == "claimed"  # assigned to the applicant who applied
     timer = api.get("/api/v1/timers", as_="admin",
                     query_string={"instance_id": case["id"], "status": "pending"}).get_json()
     assert [t["element_id"] for t in timer] == ["correction_expired"]
-    assert timer[0]["due_at"].startswith("2026-11-09T09:00")  # 5 working days later
+    assert timer[0]["due_at"].startswith("2026-11-09T16:00")  # 5 working days later, 24:00 Beijing
     kept = api.instance(case["id"])["data"]["documents"][0]  # already on the case
     corrected = steps.application(
         "liuyang", documents=[kept, *steps.documents(api, "liuyang", "学籍证明2026.pdf")])
@@ -176,7 +176,9 @@ def test_an_unanswered_correction_expires_and_closes_the_case(
              eligibility_comment="请补充学籍证明", correction_days=2)
     advance(api, frozen_clock, days=1)
     assert fire_due(api)["fired"] == 0  # one working day is not enough
-    advance(api, frozen_clock, days=1, minutes=1)
+    advance(api, frozen_clock, days=1, hours=6, minutes=59)
+    assert fire_due(api)["fired"] == 0  # 23:59 Beijing time: the last day still runs
+    advance(api, frozen_clock, minutes=1)
     assert fire_due(api)["fired"] == 1
     final = api.instance(case["id"])
     assert (final["status"], final["data"]["outcome"]) == ("completed", "correction_expired")
@@ -331,7 +333,7 @@ def test_form_rules_of_the_application(cert_api: ApiClient) -> None:
 def test_administrators_change_the_eligibility_table_by_deploying_a_new_version(
         cert_api: ApiClient) -> None:
     api = cert_api
-    before = steps.apply(api, "liuyang", years_experience=0.5)
+    before = steps.apply(api, "wanglei", years_experience=0.5)
     assert before["data"]["outcome"] == "ineligible"
     files = steps_bundle()
     table = files["cert_eligibility.dmn"].decode()
@@ -342,7 +344,7 @@ def test_administrators_change_the_eligibility_table_by_deploying_a_new_version(
         '<inputEntry id="rule_02_years"><text>&lt; 0.5</text>').encode()
     deployed = api.deploy_files(files)
     assert deployed.status_code == 201 and deployed.get_json()["version"] == 2
-    after = steps.apply(api, "liuyang", years_experience=0.5)
+    after = steps.apply(api, "wanglei", years_experience=0.5)
     assert after["data"]["precheck_eligible"] is True
     assert api.instance(before["id"])["definition_version"] == 1
 

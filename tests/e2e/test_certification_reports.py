@@ -60,7 +60,7 @@ def test_pass_rate_per_exam_session(reported: ApiClient) -> None:
 
 def test_overdue_tasks_per_group(reported: ApiClient, frozen_clock: FrozenClock) -> None:
     assert rows_of(reported, "/api/v1/reports/tasks/overdue") == []
-    advance(reported, frozen_clock, days=11)  # review P5D and scoring P10D are past due
+    advance(reported, frozen_clock, days=15)  # review P5WD and scoring P10WD are past due
     rows = rows_of(reported, "/api/v1/reports/tasks/overdue")
     by_group = {r["candidate_group"]: r["overdue"] for r in rows}
     assert by_group == {"eligibility_reviewer": 1, "examiner": 1}

@@ -25,7 +25,8 @@ def my_cases(api: ApiClient, user: str) -> dict[int, dict]:
 def test_my_cases_say_where_each_case_is_and_how_it_ended(cert_api: ApiClient,
                                                           frozen_clock: FrozenClock) -> None:
     api = cert_api
-    ineligible = steps.apply(api, "liuyang", years_experience=0.5)
+    ineligible = steps.apply(api, "liuyang", years_experience=0.5, applicant_type="employee",
+                             employer="市机械厂", school=None, class_name=None)
     failed = steps.apply(api, "chenjing")  # one running application per occupation and level
     steps.through_scoring(api, failed["id"], theory=52, practical=81)
     judged = my_cases(api, "chenjing")[failed["id"]]
@@ -70,7 +71,7 @@ def test_a_correction_task_shows_the_reason_and_deadline_and_starts_from_the_app
     assert response.status_code == 200, response.get_json()
     guidance = response.get_json()
     assert (guidance["reason_label"], guidance["reason"]) == ("审核意见", "请补充学籍证明")
-    assert guidance["deadline"].startswith("2026-11-09T09:00")  # five working days
+    assert guidance["deadline"].startswith("2026-11-09T16:00")  # five working days, 24:00 +8
     assert guidance["prefill"]["applicant_name"] == "刘洋"
     assert guidance["prefill"]["documents"] == case["data"]["documents"]  # the uploads cited
     assert "correction_days" not in guidance["prefill"]

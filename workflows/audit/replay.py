@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,8 +17,8 @@ from sqlalchemy.orm import Session
 
 import workflows.audit.replay_approval  # 退回/撤回 appliers register here
 import workflows.audit.replay_inputs  # noqa: F401  (timer/message/service appliers register here)
-from models import HumanTask, ProcessDefinition, ProcessEvent, ProcessInstance
-from models.statuses import OPEN_TASK_STATUSES, InstanceStatus
+from models import HumanTask, ProcessDefinition, ProcessEvent, ProcessInstance, Timer
+from models.statuses import OPEN_TASK_STATUSES, OPEN_TIMER_STATUSES, InstanceStatus
 from workflows.audit.data_diff import json_diff
 from workflows.audit.replayer import (
     ENGINE_STEP_KINDS,
@@ -111,6 +112,7 @@ def check_integrity(session: Session, instance: ProcessInstance,
         differences.append({"kind": "decisions", "stored": recorded_steps,
                             "replayed": final.engine_steps})
     differences += _tree_differences(instance, definition, result)
+    differences += _timer_differences(session, instance, result)
     return {"checked": True, "matches": not differences, "differences": differences}
 
 
@@ -134,6 +136,36 @@ def _tree_differences(instance: ProcessInstance, definition: ProcessDefinition,
     return [{"kind": "engine_state", "task": key, "stored": stored.get(key, 0),
              "replayed": replayed.get(key, 0)}
             for key in keys if stored.get(key, 0) != replayed.get(key, 0)]
+
+
+# Due times are recomputed from the events' times, which the live use case read a moment
+# before recording them: a calendar or rule change moves a deadline by hours or days.
+DUE_TOLERANCE = timedelta(minutes=1)
+
+
+def _timer_differences(session: Session, instance: ProcessInstance,
+                       result: ReplayResult) -> list[dict[str, Any]]:
+    """Every waiting timer must be due when the stored one is: a deadline recomputed with the
+    calendar in effect when it was first computed (not today's) lands on the same instant."""
+    replayer = result.replayer
+    if replayer is None or replayer.run is None or result.final.status != InstanceStatus.RUNNING:
+        return []
+    stored = {name: due for name, due in session.execute(
+        sa.select(Timer.task_name, Timer.due_at).where(
+            Timer.instance_id == instance.id, Timer.status.in_(OPEN_TIMER_STATUSES)))}
+    try:
+        replayed = {t.task_name: t.due_at for t in replayer.run.waiting_timers()}
+    except Exception as error:  # a timer that cannot be computed is itself the finding
+        return [{"kind": "timer", "detail": f"replayed timers cannot be read: {error}"}]
+    return [{"kind": "timer", "task": name, "stored": _iso(stored.get(name)),
+             "replayed": _iso(replayed.get(name))}
+            for name in sorted(set(stored) | set(replayed))
+            if stored.get(name) is None or replayed.get(name) is None
+            or abs(stored[name] - replayed[name]) > DUE_TOLERANCE]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def _plain(value: Any) -> Any:

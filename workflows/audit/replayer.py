@@ -19,7 +19,7 @@ replay with a finding instead of being skipped silently.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -101,7 +101,11 @@ class Replayer:
     def __init__(self, definition: CachedDefinition, *,
                  context: RunContext | None = None) -> None:
         self.definition = definition
-        self.context = context
+        # Time stands at each recorded event while it is applied: a timer started by it is
+        # computed from the event's time, with the calendar in effect then (``calendar_at``).
+        self._base = context or RunContext()
+        self._at: datetime | None = None
+        self.context = replace(self._base, now=self._now)
         self.run: Run | None = None
         self.seq = 0
         self.failure: dict[str, Any] | None = None
@@ -119,9 +123,13 @@ class Replayer:
         self._spiff_by_row: dict[int, str] = {}
         self._row_by_spiff: dict[str, int] = {}
 
+    def _now(self) -> datetime:
+        return self._at if self._at is not None else self._base.now()
+
     # --- applying ------------------------------------------------------------------------
     def apply(self, event: RecordedEvent) -> None:
         self.seq = event.seq
+        self._at = event.at
         if self.diverged:
             return
         if event.kind == EventKind.INSTANCE_TERMINATED:

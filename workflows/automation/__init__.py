@@ -7,5 +7,7 @@ Use cases:
 - ``service_jobs.run_service_job``, ``service_jobs.requeue_stale_jobs``: service tasks run in
   the background, retried, then an incident;
 - ``incidents.raise_incident``, ``incidents.retry_incident``;
-- ``notifications``: what people are told (reminders, escalations, notices).
+- ``notifications``: what people are told (reminders, escalations, notices);
+- ``holiday_calendar.save_year`` / ``change_day``: administrators keep the holidays and 调休
+  workdays of each year current (节假日日历).
 """

@@ -9,17 +9,16 @@ of ``automation``) are typed here by the little this package needs of them.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from workflows.core.blobs import BlobStore
+from workflows.core.calendar_store import CalendarSource
 from workflows.core.history import chain_key
 from workflows.core.jobs import JobDispatch
-from workflows.core.working_days import WorkCalendar, load_calendar
+from workflows.core.working_days import WorkCalendar
 
 if TYPE_CHECKING:
 
@@ -58,31 +57,21 @@ class EngineLimits:
 class RunContext:
     """What one engine run needs from its process: the script limit, the clock that timers
     start from, the calendar of ``P<n>WD`` (None: the calendar shipped with certflow) and the
-    run's budget (steps, wall-clock seconds)."""
+    run's budget (steps, wall-clock seconds). ``calendar_at``, when given, is the calendar in
+    effect at an instant (``CalendarSource.at``): a timer started at ``now()`` is computed with
+    ``calendar_at(now())``, which is how replay recomputes it with the calendar of its time."""
 
     time_limit_s: float = 1.0
     now: Clock = system_clock
     calendar: WorkCalendar | None = None
     step_limit: int = 2000
     run_time_limit_s: float = 5.0
+    calendar_at: Callable[[datetime], WorkCalendar] | None = None
 
-
-class Calendar:
-    """The working-day calendar of ``holidays_file``, read on first use."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._loaded: WorkCalendar | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> WorkCalendar:
-        loaded = self._loaded
-        if loaded is None:
-            with self._lock:
-                if self._loaded is None:
-                    self._loaded = load_calendar(self.path)
-                loaded = self._loaded
-        return loaded
+    def calendar_now(self) -> tuple[datetime, WorkCalendar | None]:
+        """The run's current time and the calendar in effect then."""
+        now = self.now()
+        return now, self.calendar_at(now) if self.calendar_at is not None else self.calendar
 
 
 class Runtime:
@@ -95,7 +84,8 @@ class Runtime:
         self.chain_key = chain_key(settings.audit_signing_key)
         # Tests move time by putting a FrozenClock here (never a sleep).
         self.clock: Clock = clock
-        self.calendar_source = Calendar(settings.holidays_file)
+        # The file of ``holidays_file`` overlaid with the revisions stored in the database.
+        self.calendar_source = CalendarSource(settings.holidays_file)
         self.passwords = passwords
         self.issuer_code = settings.certificate_issuer_code
         self.limits = EngineLimits(script_time_limit_s=settings.script_time_limit_s,
@@ -115,13 +105,15 @@ class Runtime:
 
     @property
     def calendar(self) -> WorkCalendar:
-        return self.calendar_source.get()
+        """The working-day calendar in effect now (bundled file + stored revisions)."""
+        return self.calendar_source.at(self.now())
 
     def run_context(self) -> RunContext:
         """What an engine run of this runtime needs (its clock is read when a timer starts)."""
         limits = self.limits
         return RunContext(limits.script_time_limit_s, self.now, self.calendar,
-                          limits.run_step_limit, limits.run_time_limit_s)
+                          limits.run_step_limit, limits.run_time_limit_s,
+                          self.calendar_source.at)
 
 
 def runtime_of(app: Any) -> Runtime:

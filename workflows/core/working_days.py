@@ -7,22 +7,32 @@ days later, same local time of day*. Working days are Monday–Friday in the cal
 deadline computed today is the deadline computed in a test or a replay next year — and falls back
 to the ``holidays`` package (public holidays only, no makeup days) for years the file lacks.
 Regenerate the file with ``python -m workflows.core.working_days 2024 2026``.
+
+Windows a person must act within (公示期, 复查期, 补正期) end as the law counts them (民法典
+第二百零一条、第二百零三条): ``<period>;last_day`` ends at 24:00 local time of the period's last
+day; ``<period>;next_working_day`` does too, but a last day that is a statutory holiday or rest
+day moves to the next working day first. ``<period>`` is ``P<n>WD`` or a day-based ISO 8601
+duration (``P15D``, ``P1M``); a bare period (no ``;``) keeps plain instant arithmetic (SLAs,
+reminders).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import sys
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "config" / "holidays_cn.json"
 WORKING_DAYS = re.compile(r"^P(\d{1,4})WD$", re.IGNORECASE)
+DEADLINE = re.compile(r"^\s*(P[0-9A-Z]+)\s*;\s*(last_day|next_working_day)\s*$", re.IGNORECASE)
+LAST_DAY, NEXT_WORKING_DAY = "last_day", "next_working_day"
 _SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
 
@@ -35,6 +45,9 @@ class WorkCalendar:
     holidays: dict[date, str] = field(default_factory=dict)
     workdays: dict[date, str] = field(default_factory=dict)  # weekend days that are workdays
     years: frozenset[int] = frozenset()
+    # Which calendar this is (the bundled file's digest, plus the newest database revision it
+    # includes, e.g. ``3f9a2c1b+r4``): recorded with every deadline computed with it.
+    version: str = "bundled"
     _fallback: set[int] = field(default_factory=set)
 
     @property
@@ -46,6 +59,28 @@ class WorkCalendar:
         if day in self.workdays:
             return True
         return day.isoweekday() not in self.weekend and day not in self.holidays
+
+    def covers(self, year: int) -> bool:
+        """Whether the year's holidays and 调休 workdays are known (file or database); other
+        years fall back to the public holidays of the ``holidays`` package, without 调休."""
+        return year in self.years
+
+    def uncovered_years(self, first: date, last: date) -> list[int]:
+        """The years from ``first`` to ``last`` (inclusive) the calendar has no 调休 data for."""
+        return [year for year in range(first.year, last.year + 1) if not self.covers(year)]
+
+    def overlay(self, years: dict[int, tuple[dict[date, str], dict[date, str]]],
+                version: str) -> WorkCalendar:
+        """This calendar with whole years replaced (or added): ``{year: (holidays, workdays)}``."""
+        holidays_ = {d: n for d, n in self.holidays.items()
+                     if d.year not in years and d.year not in self._fallback}
+        workdays = {d: n for d, n in self.workdays.items() if d.year not in years}
+        for year_holidays, year_workdays in years.values():
+            holidays_.update(year_holidays)
+            workdays.update(year_workdays)
+        return WorkCalendar(timezone=self.timezone, weekend=self.weekend, holidays=holidays_,
+                            workdays=workdays, years=self.years | frozenset(years),
+                            version=version)
 
     def _ensure_year(self, year: int) -> None:
         """Years the file does not cover come from the ``holidays`` package (no 调休 data)."""
@@ -87,20 +122,41 @@ def parse_working_days(expression: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def parse_deadline(expression: str) -> tuple[str, str] | None:
+    """``(period, rule)`` for a window expression ``<period>;<rule>``, None for anything else."""
+    match = DEADLINE.match(expression)
+    if match is None:
+        return None
+    return match.group(1).upper(), match.group(2).lower()
+
+
+def last_day_end(last_day: date, rule: str, calendar: WorkCalendar | None = None) -> datetime:
+    """24:00 local time of a window's last day, as an aware UTC instant; under
+    ``next_working_day`` a last day that is no working day moves to the next working day first
+    (民法典 第二百零三条)."""
+    calendar = calendar or default_calendar()
+    if rule == NEXT_WORKING_DAY:
+        while not calendar.is_working_day(last_day):
+            last_day += timedelta(days=1)
+    return datetime.combine(last_day + timedelta(days=1), time(0), calendar.zone).astimezone(UTC)
+
+
 def local_zone(calendar: WorkCalendar | None = None) -> ZoneInfo:
     """The zone naive dates in diagrams are read in (the calendar's, not the server's)."""
     return (calendar or default_calendar()).zone
 
 
 def load_calendar(path: Path) -> WorkCalendar:
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    content = path.read_bytes()
+    raw = json.loads(content.decode("utf-8"))
     holidays_, workdays = {}, {}
     for year in raw.get("years", {}).values():
         holidays_.update({date.fromisoformat(d): n for d, n in year.get("holidays", {}).items()})
         workdays.update({date.fromisoformat(d): n for d, n in year.get("workdays", {}).items()})
     return WorkCalendar(timezone=raw.get("timezone", "Asia/Shanghai"),
                         weekend=frozenset(raw.get("weekend", [6, 7])), holidays=holidays_,
-                        workdays=workdays, years=frozenset(int(y) for y in raw.get("years", {})))
+                        workdays=workdays, years=frozenset(int(y) for y in raw.get("years", {})),
+                        version=hashlib.sha256(content).hexdigest()[:8])
 
 
 _lock = threading.RLock()

@@ -32,15 +32,19 @@ from SpiffWorkflow.task import Task as SpiffTask
 from workflows.core import working_days
 from workflows.core.runtime import RunContext
 from workflows.engine.decisions import swap_engine
-from workflows.engine.timing import add_iso_duration
+from workflows.engine.timing import add_iso_duration, window_end
 
 SERVICE_RESULT = "certflow_service_result"
 
 
 def timer_due(value: str, *, start: datetime,
               calendar: working_days.WorkCalendar | None = None) -> datetime:
-    """When a timer expression's value is due: ``P<n>WD``, an ISO 8601 duration or a date."""
+    """When a timer expression's value is due: ``P<n>WD``, an ISO 8601 duration, a window
+    ``<period>;last_day|next_working_day`` (24:00 of its last day) or a date."""
     text = str(value).strip()
+    deadline = working_days.parse_deadline(text)
+    if deadline is not None:
+        return window_end(start, *deadline, calendar=calendar)
     days = working_days.parse_working_days(text)
     if days is not None:
         return working_days.add_working_days(start, days, calendar)
@@ -80,14 +84,17 @@ def ensure_due(definition: Any, my_task: SpiffTask) -> datetime:
         engine = my_task.workflow.script_engine
         value = engine.evaluate(my_task, definition.expression)
         context = getattr(engine, "certflow_context", None) or RunContext()
+        now, calendar = context.calendar_now()
         try:
-            due = timer_due(str(value), start=context.now(), calendar=context.calendar)
+            due = timer_due(str(value), start=now, calendar=calendar)
         except Exception as exc:
             raise WorkflowTaskException(
-                f"timer expression {value!r} is not an ISO 8601 duration, date or P<n>WD",
+                f"timer expression {value!r} is not an ISO 8601 duration, date, P<n>WD or "
+                "window (P15D;next_working_day)",
                 task=my_task, exception=exc) from exc
         stored = due.isoformat()
-        my_task._set_internal_data(event_value=stored, certflow_expression=str(value))
+        my_task._set_internal_data(event_value=stored, certflow_expression=str(value),
+                                   certflow_calendar=calendar.version if calendar else None)
     return datetime.fromisoformat(stored)
 
 

@@ -73,7 +73,8 @@ def _timer_problems(task_spec: object) -> Iterator[tuple[str, str]]:
         literal = _string_literal(expression)
         if literal is not None and not _is_timer_value(literal):
             yield (f"timer value {literal!r} is not an ISO 8601 duration (P2D, PT4H), a date "
-                   "(2026-09-01T09:00:00+08:00) or working days (P5WD)", expression)
+                   "(2026-09-01T09:00:00+08:00), working days (P5WD) or a window "
+                   "(P15D;next_working_day)", expression)
 
 
 def _string_literal(expression: str) -> str | None:
@@ -85,6 +86,9 @@ def _string_literal(expression: str) -> str | None:
 
 
 def _is_timer_value(text: str) -> bool:
+    deadline = working_days.parse_deadline(text)
+    if deadline is not None and working_days.parse_working_days(deadline[0]) is not None:
+        return True
     if working_days.parse_working_days(text.strip()) is not None:
         return True  # counted against the calendar of the year it runs in, not now
     try:

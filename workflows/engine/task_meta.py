@@ -196,6 +196,9 @@ def _address(value: str | None, problems: list[Problem],
 
 
 def _valid_duration(expression: str) -> bool:
+    deadline = working_days.parse_deadline(expression)
+    if deadline is not None:  # a window: its period counts whole days
+        return "T" not in deadline[0] and _valid_duration(deadline[0])
     if working_days.parse_working_days(expression) is not None:
         return True
     try:

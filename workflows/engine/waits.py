@@ -44,6 +44,8 @@ class WaitingTimer:
     due_at: datetime
     # The group an interrupting timer hands the work to (property ``escalatesTo``), if any.
     escalates_to: str | None = None
+    # The working-day calendar its due time was computed with (WorkCalendar.version).
+    calendar_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
                 element_id=_element_id(spec, definition), kind=kind, interrupting=interrupting,
                 attached_to=attached, due_at=due, escalates_to=_property(spec, ESCALATES_TO),
                 expression=str(task._get_internal_data("certflow_expression", "")
-                               or definition.expression)[:255]))
+                               or definition.expression)[:255],
+                calendar_version=task._get_internal_data("certflow_calendar")))
     return found
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from models import HumanTask, Notification, OrgUnit, ProcessInstance
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
+from workflows.core.calendar_store import warn_uncovered
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions.spec_cache import CachedDefinition
@@ -109,6 +110,7 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
                       actor_id: int | None) -> list[HumanTask]:
     """Cancel open rows the engine no longer offers, insert the new ones; returns the new."""
     ready_ids = {task.spiff_task_id for task in ready}
+    calendar = uow.runtime.calendar
     # In-memory status: the task completed in this transaction is not flushed yet.
     existing = {row.spiff_task_id for row in rows if row.status in OPEN_TASK_STATUSES}
     _cancel_open_tasks(uow, instance, keep=ready_ids, actor_id=actor_id, rows=rows)
@@ -133,7 +135,7 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
             address_unit_id=address.unit_id if address is not None else None,
             status=TaskStatus.CLAIMED if assignee else TaskStatus.READY, form_ref=meta.get("form"),
             definition_id=definition.definition_id,
-            due_at=add_duration(now, due_in, uow.runtime.calendar) if due_in else None,
+            due_at=add_duration(now, due_in, calendar) if due_in else None,
             created_at=now,
             claimed_at=now if assignee else None,
         ))
@@ -147,6 +149,11 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
         payload = {"task_id": row.id, "title": value["title"], "group": value["candidate_group"],
                    "assignee_id": value["assignee_id"],
                    "due_at": due_at.isoformat() if due_at else None}
+        due_in = str(definition.task_meta.get(row.task_name, {}).get("due_in") or "")
+        if due_at is not None and ("WD" in due_in.upper() or ";" in due_in):
+            payload["calendar"] = calendar.version  # the calendar the deadline counted with
+            warn_uncovered(uow.session, calendar, now, due_at, now=now,
+                           what=f"案件 {instance.business_key} 的任务“{row.title}”")
         if row.address_unit_id is not None:
             payload["unit_id"] = row.address_unit_id
         uow.record(EventKind.TASK_READY, instance, actor_id=None, task_name=row.task_name,

@@ -22,6 +22,8 @@ from models.statuses import (
     SubscriptionStatus,
     TimerStatus,
 )
+from workflows.core import working_days
+from workflows.core.calendar_store import warn_uncovered
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.engine import RunResult
 
@@ -67,13 +69,19 @@ def _sync_timers(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
         known.add(row.spiff_task_id)
         if row.spiff_task_id not in waiting:
             row.status = TimerStatus.CANCELLED
+    fresh = {task_id: timer for task_id, timer in waiting.items() if task_id not in known}
     _insert(uow, Timer, [dict(
         instance_id=instance.id, spiff_task_id=task_id, task_name=timer.task_name,
         element_id=timer.element_id, kind=timer.kind, interrupting=timer.interrupting,
         attached_to=timer.attached_to, escalates_to=timer.escalates_to,
         expression=timer.expression, due_at=timer.due_at, status=TimerStatus.PENDING,
-        created_at=now, attempts=0, last_error=None)
-        for task_id, timer in waiting.items() if task_id not in known])
+        calendar_version=timer.calendar_version, created_at=now, attempts=0, last_error=None)
+        for task_id, timer in fresh.items()])
+    for timer in fresh.values():
+        if working_days.parse_working_days(timer.expression.split(";")[0]) is not None \
+                or working_days.parse_deadline(timer.expression) is not None:
+            warn_uncovered(uow.session, uow.runtime.calendar, now, timer.due_at, now=now,
+                           what=f"案件 {instance.business_key} 的“{timer.element_id}”")
 
 
 def _insert(uow: UnitOfWork, model: type[Timer | MessageSubscription],
