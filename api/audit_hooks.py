@@ -32,7 +32,7 @@ NON_PERSONAL_BLUEPRINTS = frozenset({"health", "auth", "definitions", "api-docs"
                                      "docs_assets", "static"})
 # Blueprints whose use cases log reads themselves, staff's too, with the case they belong to.
 SELF_LOGGING_BLUEPRINTS = frozenset({"attachments"})
-SUPERVISOR_ROLE = "quality_supervisor"
+SUPERVISOR_ROLE = "supervisor"  # the access log's role column is 16 characters
 
 
 def register_audit_hooks(app: Flask) -> None:

@@ -13,10 +13,12 @@ from models.base import Base, UTCDateTime
 class HumanTask(Base):
     __tablename__ = "human_task"
     __table_args__ = (
-        # Inbox: unclaimed tasks of my groups within my centre, and tasks claimed by me; both
-        # ordered by id.
+        # Inbox: unclaimed tasks offered to my groups as a whole within my centre (partial:
+        # tasks addressed by relation to a unit are not in it, so a group whose tasks are
+        # mostly addressed is still read index-only), and tasks claimed by me; by id.
         sa.Index("ix_human_task_tenant_group_open", "tenant_id", "candidate_group", "status",
-                 "id"),
+                 "id", postgresql_where=sa.text("address_unit_id IS NULL"),
+                 sqlite_where=sa.text("address_unit_id IS NULL")),
         sa.Index("ix_human_task_assignee_open", "assignee_id", "status", "id"),
         sa.Index("ix_human_task_instance", "instance_id", "status"),
         # Inbox: unclaimed tasks addressed to a role held at a unit (one scan per position).

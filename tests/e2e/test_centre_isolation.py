@@ -457,7 +457,7 @@ def test_the_supervision_group_reads_every_case_of_its_centre_and_changes_nothin
     assert b.ids["instance_id"] not in [item["id"] for item in listed["items"]]
     with app.app_context():
         logged = db.session.scalars(sa.select(AuditAccessLog.resource).where(
-            AuditAccessLog.role == "quality_supervisor", AuditAccessLog.instance_id == case))
+            AuditAccessLog.role == "supervisor", AuditAccessLog.instance_id == case))
         assert {f"/api/v1/instances/{case}", f"/api/v1/instances/{case}/events"} <= set(logged)
 
     def snapshot() -> list[int]:
