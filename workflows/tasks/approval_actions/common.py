@@ -25,29 +25,14 @@ ACTION_NAMES = {"transfer": "转交", "send_back": "退回", "consult": "加签"
                 "comment": "评论"}
 
 
-class ActionNotAllowed(NotAllowed):
-    title = "不允许的操作"
-
-
-class ActionConflict(Conflict):
-    title = "操作与案件当前状态冲突"
-
-
-class ActionInvalid(InvalidInput):
-    title = "输入有误"
-
-
-class CaseNotFound(NotFound):
-    title = "未找到"
-
 
 def clean_text(value: str | None, field: str, *, required: bool = True) -> str:
     """Trimmed text of at most ``MAX_TEXT`` characters; 422 naming the field when required."""
     text = (value or "").strip()
     if required and not text:
-        raise ActionInvalid(f"请填写{field}")
+        raise InvalidInput(f"请填写{field}")
     if len(text) > MAX_TEXT:
-        raise ActionInvalid(f"{field}不能超过 {MAX_TEXT} 个字")
+        raise InvalidInput(f"{field}不能超过 {MAX_TEXT} 个字")
     return text
 
 
@@ -61,16 +46,16 @@ def require_action(session: Session, task: HumanTask, action: str) -> dict[str, 
     meta = task_meta(session, task)
     allowed = meta.get("actions", ["comment"])
     if action not in allowed:
-        raise ActionNotAllowed(f"流程图没有允许在“{task.title}”这一步{ACTION_NAMES[action]}")
+        raise NotAllowed(f"流程图没有允许在“{task.title}”这一步{ACTION_NAMES[action]}")
     return meta
 
 
 def require_holder(task: HumanTask, actor: Actor) -> None:
     """Only the person who holds (claimed) an open task may act on it."""
     if task.status not in OPEN_TASK_STATUSES:
-        raise ActionConflict(f"“{task.title}”已经办结或取消，不能再操作")
+        raise Conflict(f"“{task.title}”已经办结或取消，不能再操作")
     if task.assignee_id != actor.id:
-        raise ActionNotAllowed(f"请先认领“{task.title}”：只有办理人才能进行此操作")
+        raise NotAllowed(f"请先认领“{task.title}”：只有办理人才能进行此操作")
 
 
 def person(session: Session, username: str, *, actor: Actor, field: str = "人员") -> Actor:
@@ -80,7 +65,7 @@ def person(session: Session, username: str, *, actor: Actor, field: str = "人�
                                                       User.active.is_(True)))
     found = load_actor(session, user_id) if user_id is not None else None
     if found is None or not scope.same_centre(actor, found.tenant_id):
-        raise ActionInvalid(f"{field}“{username}”不存在或已停用")
+        raise InvalidInput(f"{field}“{username}”不存在或已停用")
     return found
 
 
@@ -135,5 +120,5 @@ def visible_instance(session: Session, instance_id: int, actor: Actor) -> Proces
     """A case the actor may read (the 质量监督小组 reads every case of its centre)."""
     instance = session.get(ProcessInstance, instance_id)
     if instance is None or not may_view(session, instance, actor):
-        raise CaseNotFound(f"案件 {instance_id} 不存在")
+        raise NotFound(f"案件 {instance_id} 不存在")
     return instance
