@@ -4,15 +4,15 @@ Adds ``human_task.tenant_id`` (filled from the task's instance) and replaces the
 index by one that starts with the centre and holds only tasks offered to a group as a whole
 (``address_unit_id IS NULL``).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
