@@ -104,12 +104,14 @@ class NotificationPage:
 def list_notifications(session: Session, actor: Actor, *, kind: str | None = None,
                        instance_id: int | None = None, page: int = 1,
                        per_page: int = 50) -> NotificationPage:
-    """Notifications addressed to me or to one of my groups (about a case of my centre),
+    """Notifications addressed to me or to one of my groups (about a case of my centre, or
+    about no case at all: a service-wide notice such as a calendar year still missing),
     newest first."""
     mine = Notification.recipient_user_id == actor.id
     groups = (sa.and_(Notification.recipient_group.in_(sorted(actor.groups)),
-                      scope.case_in_centre(Notification.instance_id, actor)) if actor.groups
-              else sa.false())
+                      sa.or_(Notification.instance_id.is_(None),
+                             scope.case_in_centre(Notification.instance_id, actor)))
+              if actor.groups else sa.false())
     query = sa.select(Notification).where(sa.or_(mine, groups))
     if kind:
         query = query.where(Notification.kind == kind)
