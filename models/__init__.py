@@ -19,7 +19,7 @@ from models.event import ProcessEvent
 from models.human_task import HumanTask
 from models.instance import ProcessInstance
 from models.message import MessageSubscription, UnmatchedMessage
-from models.notification import Notification
+from models.notification import Notification, NotificationDelivery
 from models.objection import NoticeObjection
 from models.onboarding import DirectoryChange, DirectoryImport, PersonDetail
 from models.plan import CertificationPlan
@@ -51,6 +51,7 @@ __all__ = [
     "MessageSubscription",
     "NoticeObjection",
     "Notification",
+    "NotificationDelivery",
     "OrgUnit",
     "Person",
     "PersonDetail",

@@ -102,3 +102,12 @@ class ImportStatus(StrEnum):
     PREVIEWED = "previewed"
     CONFIRMED = "confirmed"
     DISCARDED = "discarded"
+
+
+class DeliveryStatus(StrEnum):
+    """A notification's e-mail or webhook on its way out (models/notification.py)."""
+
+    PENDING = "pending"  # waits for its next attempt
+    SENDING = "sending"  # taken by a delivery job; back to pending after the claim lease
+    SENT = "sent"
+    FAILED = "failed"  # every attempt failed, or the receiver refused it for good
