@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         onboarding,
         plans,
         reports,
+        supervision,
     )
 
     api.register_blueprint(attachments.bp)  # documents uploaded for forms
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         api.register_blueprint(module.bp)
     api.register_blueprint(approval.bp)  # 转交, 退回, 加签, 撤回, 催办, 抄送, comments
     api.register_blueprint(applicants.bp)  # 我的申请, a task's reason and deadline
+    api.register_blueprint(supervision.bp)  # the 质量监督小组's view of its centre
     register_audit_hooks(app)  # auditors change nothing; their reads are logged
     register_error_handlers(app, api)
     from api.web_ui import register_web_ui
