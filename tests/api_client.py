@@ -61,6 +61,9 @@ class ApiClient:
     def post(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
         return self.client.post(url, headers=self.headers(as_), **kwargs)
 
+    def put(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
+        return self.client.put(url, headers=self.headers(as_), **kwargs)
+
     def patch(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
         return self.client.patch(url, headers=self.headers(as_), **kwargs)
 

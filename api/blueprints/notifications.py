@@ -53,7 +53,7 @@ def channels() -> dict[str, Any]:
 @login_required()
 @bp.arguments(NotificationEmailSchema)
 @bp.response(200, NotificationChannelsSchema)
-@problems(422)
+@problems(403, 422)
 def set_email(body: dict[str, Any]) -> dict[str, Any]:
     """Set the address my notifications are e-mailed to (null removes it)."""
     return _channels(set_notification_email(current_actor(), body["email"], uow=unit_of_work()))
