@@ -3,6 +3,7 @@
 from flask_sqlalchemy import SQLAlchemy
 
 from models.attachment import Attachment, StoredBlob, StoredChunk
+from models.attendance import AttendanceMeasure, AttendanceRecord, ClassSession, Course
 from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
 from models.certificate import Certificate, CertificateEvent, CertificateSequence
@@ -18,6 +19,7 @@ from models.directory import (
 from models.event import ProcessEvent
 from models.human_task import HumanTask
 from models.instance import ProcessInstance
+from models.leave_period import LeavePeriodRow
 from models.message import MessageSubscription, UnmatchedMessage
 from models.notification import Notification, NotificationDelivery
 from models.objection import NoticeObjection
@@ -33,6 +35,8 @@ db = SQLAlchemy(model_class=Base)
 
 __all__ = [
     "Attachment",
+    "AttendanceMeasure",
+    "AttendanceRecord",
     "AuditAccessLog",
     "AuditAnchor",
     "Base",
@@ -40,13 +44,16 @@ __all__ = [
     "CertificateEvent",
     "CertificateSequence",
     "CertificationPlan",
+    "ClassSession",
     "ConflictDeclaration",
+    "Course",
     "DirectoryChange",
     "DirectoryImport",
     "Enrolment",
     "Group",
     "HumanTask",
     "Incident",
+    "LeavePeriodRow",
     "Membership",
     "MessageSubscription",
     "NoticeObjection",

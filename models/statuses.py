@@ -111,3 +111,15 @@ class DeliveryStatus(StrEnum):
     SENDING = "sending"  # taken by a delivery job; back to pending after the claim lease
     SENT = "sent"
     FAILED = "failed"  # every attempt failed, or the receiver refused it for good
+
+
+class LeaveStatus(StrEnum):
+    """A leave period: requested -> approved | refused | withdrawn; approved -> returned (销假
+    on time) | overstay (销假 late, or closed unreturned after 2 school days: 超假)."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    RETURNED = "returned"
+    OVERSTAY = "overstay"

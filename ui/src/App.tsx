@@ -32,6 +32,9 @@ const Register = lazy(() => import("./pages/Register"));
 const RegisterEntryPage = lazy(() => import("./pages/Register").then((m) => ({ default: m.RegisterEntryPage })));
 const Reports = lazy(() => import("./pages/Reports"));
 const Supervision = lazy(() => import("./pages/Supervision"));
+const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
+const ClassAttendance = lazy(() => import("./pages/attendance/ClassAttendance"));
+const TakeAttendance = lazy(() => import("./pages/attendance/TakeAttendance"));
 
 function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
   const { user, restoring } = useAuth();
@@ -107,6 +110,9 @@ export function App() {
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/compare" element={<RequireAuth allow={isAdmin}><ComparePage /></RequireAuth>} />
+                  <Route path="/attendance" element={<RequireAuth allow={notAuditor}><AttendanceHome /></RequireAuth>} />
+                  <Route path="/attendance/classes/:unitId" element={<RequireAuth allow={notAuditor}><ClassAttendance /></RequireAuth>} />
+                  <Route path="/attendance/sessions/:sessionId" element={<RequireAuth allow={notAuditor}><TakeAttendance /></RequireAuth>} />
                   <Route path="/notifications" element={<RequireAuth><Notifications /></RequireAuth>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>

@@ -3,6 +3,7 @@
 import { ApiError, NetworkError, buildUrl, request } from "./client";
 import type { Page, Problem } from "./types";
 import { session } from "../auth/session";
+import { acceptLanguage } from "../i18n";
 
 const V1 = "/api/v1";
 
@@ -196,7 +197,9 @@ export const certificateCalls = {
 /** GET a binary answer with the bearer token; failures become ApiError/NetworkError as elsewhere. */
 export async function download(path: string, query: Record<string, string | number>, fallbackName: string,
   accept = "application/zip"): Promise<{ blob: Blob; filename: string }> {
-  const headers: Record<string, string> = { Accept: `${accept}, application/problem+json` };
+  const headers: Record<string, string> = {
+    Accept: `${accept}, application/problem+json`, "Accept-Language": acceptLanguage(),
+  };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   let response: Response;

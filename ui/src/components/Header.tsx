@@ -22,6 +22,7 @@ export const NAV: NavItem[] = [
   { to: "/inbox", label: "nav.inbox", show: can.review },
   { to: "/apply", label: "nav.apply", show: can.start },
   { to: "/cases", label: "nav.cases", show: can.start },
+  { to: "/attendance", label: "nav.attendance", show: can.review },
   { to: "/admin/definitions", label: "nav.definitions", show: can.administer },
   { to: "/instances", label: "nav.instances", show: can.seeAllInstances },
   { to: "/admin/incidents", label: "nav.incidents", show: can.administer },

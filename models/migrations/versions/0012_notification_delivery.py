@@ -3,8 +3,8 @@
 Adds columns that may be NULL and one new table; existing rows are untouched (existing
 notifications are marked as looked at, so turning delivery on never sends old ones).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision = '0010'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
