@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         certificates,
         notices,
         onboarding,
+        org_admin,
         plans,
         reports,
         supervision,
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     api.register_blueprint(attachments.bp)  # documents uploaded for forms
     api.register_blueprint(onboarding.bp)  # sheet imports and the directory's history
+    api.register_blueprint(org_admin.bp)  # the organisation tree, the directory export
 
     for module in (certificates, batch, reports, plans, notices):  # skill-level certification
         api.register_blueprint(module.bp)

@@ -55,6 +55,10 @@ def test_a_timetable_sheet_adds_sessions_all_or_nothing(klass: Klass) -> None:
     assert bad.status_code == 422
     assert "第 3 行" in bad.get_json()["detail"]
     assert len(api.get(f"{BASE}/classes/{klass.unit}/sessions", as_="zhang").get_json()) == 3
+    endless = _import(api, klass.unit, "课程,日期,半天,节次,类型,学时\r\n"
+                                       "机械制图,2026-11-05,上午,1-2,面授课,inf\r\n")
+    assert endless.status_code == 422
+    assert "学时应为数字" in endless.get_json()["detail"]
     assert _import(api, klass.unit, sheet, as_="wang").status_code == 403
 
 

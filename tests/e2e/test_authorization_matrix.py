@@ -93,6 +93,13 @@ def a_class_and_a_teacher(scene: Scene) -> None:
                      person_id=teacher["id"])
 
 
+def the_tree(scene: Scene) -> None:
+    """机电2301, its centre (the root) and 王老师."""
+    a_class_and_a_teacher(scene)
+    [root] = scene.api.get("/api/v1/directory/units", as_="admin").get_json()
+    scene.ids["centre_id"] = root["id"]
+
+
 def nothing(scene: Scene) -> None:
     return None
 
@@ -457,6 +464,10 @@ MATRIX: list[Row] = [
     Row("POST", "/api/v1/auth/users/{user_id}/revoke-tokens",
         (401, 403, 403, 403, 403, 204, 403), call("POST"), fresh=True),
     Row("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200), call("GET")),
+    Row("POST", "/api/v1/auth/password", (401, 422, 422, 422, 422, 422, 422),
+        call("POST", lambda scene, user: {"current_password": "not-the-password",
+                                          "new_password": "Matrix-2026-new"}),
+        situation="with a wrong current password"),
     Row("GET", "/api/v1/directory/units", SIGNED_IN, call("GET")),
     # Learners do not search the directory; staff search their own centre.
     Row("GET", "/api/v1/directory/people", (401, 403, 403, 200, 200, 200, 200),
@@ -509,6 +520,27 @@ MATRIX: list[Row] = [
         fresh=True),
     Row("POST", "/api/v1/admin/accounts/{user_id}/reset-password", ADMIN_ONLY, call("POST"),
         fresh=True),
+    Row("POST", "/api/v1/admin/units", (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: {"kind": "office", "code": f"O-{user}",
+                                          "name": "矩阵处", "parent_id": scene.ids["centre_id"]}),
+        the_tree),
+    Row("PATCH", "/api/v1/admin/units/{unit_id}", ADMIN_ONLY,
+        call("PATCH", lambda scene, user: {"name": "机电2301"}), the_tree),
+    Row("POST", "/api/v1/admin/units/{unit_id}/move", ADMIN_ONLY,
+        call("POST", lambda scene, user: {"parent_id": scene.ids["centre_id"]}), the_tree),
+    Row("POST", "/api/v1/admin/units/{unit_id}/deactivate", (401, 403, 403, 403, 403, 409, 403),
+        call("POST"), the_tree, "a class with learners"),
+    Row("GET", "/api/v1/admin/directory-export", ADMIN_ONLY, call("GET")),
+    Row("POST", "/api/v1/admin/accounts", (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: {"person_ids": [scene.ids["person_id"]]}), the_tree),
+    Row("POST", "/api/v1/admin/rollover/preview", ADMIN_ONLY,
+        call("POST", lambda scene, user: {"on": "2027-07-10",
+                                          "graduate_class_ids": [scene.ids["unit_id"]]}),
+        the_tree),
+    Row("POST", "/api/v1/admin/rollover/confirm", (401, 403, 403, 403, 403, 409, 403),
+        call("POST", lambda scene, user: {"on": "2027-07-10", "digest": "0" * 64,
+                                          "graduate_class_ids": [scene.ids["unit_id"]]}),
+        the_tree, "a stale preview"),
     Row("POST", "/api/v1/definitions", (401, 403, 403, 403, 403, 201, 403),
         upload("/api/v1/definitions")),
     Row("POST", "/api/v1/definitions/validate", (401, 403, 403, 403, 403, 200, 403),

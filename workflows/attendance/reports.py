@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -72,7 +73,7 @@ def to_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = title[:31] or "考勤"
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "考勤"  # Excel's rules
     sheet.append(list(COLUMNS))
     for row in rows:
         sheet.append([row[c] for c in COLUMNS])

@@ -102,7 +102,7 @@ def read_sessions(filename: str, data: bytes, courses: list[Course]) -> list[New
             raise InvalidInput(f"{where}类型应为面授课、上机课、实验课或考试")
         try:
             hours = int(float(_text(values.get("学时"))))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise InvalidInput(f"{where}学时应为数字") from None
         items.append(NewSession(course_id=course.id, on_date=_date(values.get("日期"), where),
                                 half=half, kind=kind, hours=hours,

@@ -3,8 +3,8 @@
 Adds columns that may be NULL and one new table; existing rows are untouched (existing
 notifications are marked as looked at, so turning delivery on never sends old ones).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
