@@ -17,6 +17,7 @@ from models import Membership, Person, RevokedToken, User
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotAuthenticated, NotFound
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.directory import scope
 
 log = logging.getLogger("certflow.auth")
 
@@ -71,7 +72,9 @@ def revoke_all_tokens(user_id: int, *, actor: Actor, uow: UnitOfWork) -> None:
         raise NotAllowed("only administrators revoke another user's tokens")
     with uow:
         user = uow.session.get(User, user_id)
-        if user is None:
+        tenant_id = uow.session.scalar(sa.select(Person.tenant_id).where(
+            Person.id == user.person_id)) if user is not None else None
+        if user is None or not scope.same_centre(actor, tenant_id):  # another centre's: absent
             raise NotFound(f"user {user_id} does not exist")
         user.tokens_valid_after = uow.runtime.now()
         uow.commit()
