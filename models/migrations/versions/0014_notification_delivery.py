@@ -3,8 +3,8 @@
 Adds columns that may be NULL and one new table; existing rows are untouched (existing
 notifications are marked as looked at, so turning delivery on never sends old ones).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 """
 
 import sqlalchemy as sa
@@ -12,8 +12,8 @@ from alembic import op
 
 import models.base
 
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
