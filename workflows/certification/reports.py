@@ -117,7 +117,7 @@ def pass_rates(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Per occupation and level: cases judged (scored), passed, failed and the pass rate."""
     ensure_may_read(actor)
     tally: dict[tuple[str, int | None], Counter[str]] = defaultdict(Counter)
-    for case in _cases(session):
+    for case in _cases(session, actor):
         if case["passed"] is None:
             continue
         counts = tally[(case["occupation"] or "", case["level"])]
