@@ -8,7 +8,7 @@ from tests.test_support import leave_bundle
 
 def test_inbox_and_task_show_the_declared_summary(leave_api: ApiClient) -> None:
     proof = leave_api.uploaded("医院证明.pdf", b"%PDF-1.4\n%%EOF\n", as_="xiaoming")
-    started = leave_api.start("leave_approval", as_="xiaoming", key="SUM-1", days=1.5,
+    started = leave_api.start_leave(as_="xiaoming", key="SUM-1", days=1.5,
                               leave_type="sick", reason="发烧就医", proof=[proof["id"]])
     assert started.status_code == 201, started.get_json()
     inbox = leave_api.inbox(as_="zhang")  # 1.5 days: the class teacher decides first
