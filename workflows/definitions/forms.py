@@ -112,7 +112,8 @@ def _message(error: Any, schema: dict[str, Any], path: list[Any]) -> str:
     if rule == "additionalProperties":
         extra = sorted(set(error.instance or {}) - set(schema_properties(error.schema)))
         # Fields the server works out itself say so (``"x-computed": {"days": "…"}``).
-        computed = schema.get(COMPUTED) if isinstance(schema.get(COMPUTED), dict) else {}
+        found = schema.get(COMPUTED)
+        computed: dict[str, Any] = found if isinstance(found, dict) else {}
         reasons = [str(computed[name]) for name in extra if name in computed]
         if reasons:
             return "；".join(reasons)
