@@ -46,6 +46,16 @@ APPROVE = {
 }
 
 
+def proof_upload(runtime: Any, actor: Any, uow: Any) -> str:
+    """In-process: the proof document saved as ``actor``'s upload; its id, to cite in a form."""
+    from workflows.attachments.uploads import open_spool, save_upload
+
+    spool = open_spool(runtime)
+    with spool:
+        spool.write(PROOF)
+    return str(save_upload(spool, filename="证明.pdf", actor=actor, uow=uow).public_id)
+
+
 class HttpError(Exception):
     pass
 
