@@ -204,3 +204,18 @@ def test_a_return_in_the_future_or_with_overstay_typed_is_refused(
     done = leave_api.complete(task["id"], as_="xiaoming", returned_on="2026-11-02")
     assert done.status_code == 200, done.get_json()
     assert done.get_json()["data"]["overstay_days"] == 0
+
+
+def test_a_withdrawn_or_terminated_leave_is_withdrawn_for_attendance(
+        app: Flask, leave_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    first = ask(leave_api, "2026-11-03", "am", "2026-11-03", "pm").get_json()
+    second = ask(leave_api, "2026-11-04", "am", "2026-11-04", "pm").get_json()
+    withdrawn = leave_api.post(f"/api/v1/instances/{first['id']}/withdraw", as_="xiaoming",
+                               json={"reason": "不需要请假了"})
+    assert withdrawn.status_code == 200, withdrawn.get_json()
+    terminated = leave_api.post(f"/api/v1/instances/{second['id']}/terminate", as_="admin",
+                                json={"reason": "重复申请"})
+    assert terminated.status_code == 200, terminated.get_json()
+    found = periods(app, leave_api, date(2026, 11, 3), date(2026, 11, 4))
+    assert [(p.instance_id, p.status) for p in found] == [
+        (str(first["id"]), "withdrawn"), (str(second["id"]), "withdrawn")]

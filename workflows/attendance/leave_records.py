@@ -27,7 +27,8 @@ def keep_leave_period(uow: UnitOfWork, instance: ProcessInstance,
     session = uow.session
     person_id = session.scalar(sa.select(User.person_id).where(User.id == instance.started_by))
     data = dict(instance.data or {})
-    status = status_of(data, terminated=instance.status == InstanceStatus.CANCELLED,
+    ended = instance.status in (InstanceStatus.CANCELLED, InstanceStatus.WITHDRAWN)
+    status = status_of(data, terminated=ended,
                        awaiting_return=RETURN_TASK in ready)
     changed = sync_leave_period(session, instance.id, person_id, data, status=status,
                                 now=uow.runtime.now())
