@@ -48,16 +48,25 @@ def days_value(half_days: int) -> int | float:
     return half_days // 2 if half_days % 2 == 0 else half_days / 2
 
 
-def _date(data: dict[str, Any], name: str) -> date:
-    return date.fromisoformat(str(data[name]))
+def _date(data: dict[str, Any], name: str, error: type[InvalidTaskData]) -> date:
+    try:
+        return date.fromisoformat(str(data[name]))
+    except ValueError:
+        message = "日期的格式不对，请按 YYYY-MM-DD 填写"
+        raise error(message, problems=[Problem(message, pointer=f"/data/{name}")]) from None
 
 
 def check_leave_request(session: Session, data: dict[str, Any], *, now: datetime,
                         calendar: WorkCalendar) -> dict[str, Any]:
     """The request with its school days counted, or ``LeaveRefused`` naming the field."""
     del session  # the dates alone decide
-    start, end = _date(data, "start_date"), _date(data, "end_date")
+    if not data.get("start_date") or not data.get("end_date"):
+        return data  # a form of an earlier version, whose learner typed the days
+    start, end = _date(data, "start_date", LeaveRefused), _date(data, "end_date", LeaveRefused)
     start_half, end_half = str(data.get("start_half", AM)), str(data.get("end_half", PM))
+    for name, half in (("start_half", start_half), ("end_half", end_half)):
+        if half not in (AM, PM):
+            raise _refused("请选择上午或下午", f"/data/{name}")
     today = now.astimezone(calendar.zone).date()
     if (end, end_half == PM) < (start, start_half == PM):
         where = "/data/end_half" if end == start else "/data/end_date"
@@ -110,7 +119,9 @@ def check_return(session: Session, data: dict[str, Any], *, instance_data: dict[
     """销假 with the 超假 it records: school half days after the leave's end and before the
     return. A return date in the future is refused."""
     del session
-    returned = _date(data, "returned_on")
+    if not data.get("returned_on"):
+        return data
+    returned = _date(data, "returned_on", ReturnRefused)
     returned_half = str(data.get("returned_half", AM))
     today = now.astimezone(calendar.zone).date()
     if returned > today:
@@ -118,7 +129,7 @@ def check_return(session: Session, data: dict[str, Any], *, instance_data: dict[
         raise ReturnRefused(message, problems=[Problem(message, pointer="/data/returned_on")])
     if not instance_data.get("end_date"):  # a leave asked before leave had dates
         return {**data, "returned_half": returned_half}
-    end = _date(instance_data, "end_date")
+    end = _date(instance_data, "end_date", ReturnRefused)
     end_half = str(instance_data.get("end_half", PM))
     missed = half_days_between(calendar, *half_after(end, end_half),
                                *half_before(returned, returned_half))
