@@ -3,6 +3,7 @@ never closed. Driven over HTTP; time moves with the frozen clock, nothing sleeps
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from flask import Flask
 from models import db
 from tests.api_client import PROOF, ApiClient
 from tests.background_support import fire_due, move_to, notifications, timers
+from tests.test_support import leave_bundle
 from workflows.attendance.leave_periods import LeavePeriod, leave_periods_of
 from workflows.core.clock import FrozenClock
 
@@ -219,3 +221,20 @@ def test_a_withdrawn_or_terminated_leave_is_withdrawn_for_attendance(
     found = periods(app, leave_api, date(2026, 11, 3), date(2026, 11, 4))
     assert [(p.instance_id, p.status) for p in found] == [
         (str(first["id"]), "withdrawn"), (str(second["id"]), "withdrawn")]
+
+
+def test_a_leave_form_where_the_learner_types_the_days_still_works_without_a_period(
+        app: Flask, leave_api: ApiClient) -> None:
+    # A school's own version of the process whose start form still asks for the days.
+    files = leave_bundle()
+    files["leave_request.schema.json"] = json.dumps({
+        "type": "object", "required": ["days", "leave_type", "reason"],
+        "properties": {"days": {"title": "请假天数", "type": "number", "multipleOf": 0.5},
+                       "leave_type": {"title": "请假类型", "enum": ["sick", "personal"]},
+                       "reason": {"title": "请假事由", "type": "string"}}}).encode()
+    assert leave_api.deploy_files(files).status_code == 201
+    started = leave_api.start("leave_approval", as_="xiaoming", days=2, leave_type="personal",
+                              reason="家中有事需要处理")
+    assert started.status_code == 201, started.get_json()
+    assert started.get_json()["data"]["route"] == "teacher_office"
+    assert periods(app, leave_api, date(2000, 1, 1), date(2100, 1, 1)) == []
