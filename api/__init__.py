@@ -57,17 +57,22 @@ def create_app(settings: Settings | None = None) -> Flask:
         certificates,
         notices,
         onboarding,
+        org_admin,
         plans,
         reports,
     )
 
     api.register_blueprint(attachments.bp)  # documents uploaded for forms
     api.register_blueprint(onboarding.bp)  # sheet imports and the directory's history
+    api.register_blueprint(org_admin.bp)  # the organisation tree, the directory export
 
     for module in (certificates, batch, reports, plans, notices):  # skill-level certification
         api.register_blueprint(module.bp)
     api.register_blueprint(approval.bp)  # 转交, 退回, 加签, 撤回, 催办, 抄送, comments
     api.register_blueprint(applicants.bp)  # 我的申请, a task's reason and deadline
+    from api.blueprints import attendance
+
+    api.register_blueprint(attendance.bp)  # 考勤: sessions, records, totals, reports
     register_audit_hooks(app)  # auditors change nothing; their reads are logged
     register_error_handlers(app, api)
     from api.web_ui import register_web_ui

@@ -18,7 +18,7 @@ from api.openapi import problems
 from config import Settings
 from models import db
 from workflows.core.actors import Actor
-from workflows.core.errors import NotAllowed, NotAuthenticated
+from workflows.core.errors import NotAllowed, NotAuthenticated, PasswordChangeRequired
 from workflows.identity.tokens import actor_for_token
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -138,13 +138,20 @@ def current_token_claims() -> dict[str, Any]:
     return g.token_claims
 
 
-def login_required(*roles: str) -> Callable[[F], F]:
-    """Require a valid token; with ``roles``, also one of those roles."""
+def login_required(*roles: str, before_password_change: bool = False) -> Callable[[F], F]:
+    """Require a valid token; with ``roles``, also one of those roles.
+
+    An account signed in with a password an administrator handed over reaches only the views
+    marked ``before_password_change`` (its profile, the password change, sign-out) until its
+    holder has chosen their own password.
+    """
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             actor, claims = _actor_from_request()
+            if actor.must_change_password and not before_password_change:
+                raise PasswordChangeRequired("请先修改初始密码，再使用其他功能")
             if roles and actor.role not in roles:
                 raise NotAllowed(f"this needs the role {' or '.join(roles)}")
             g.actor, g.token_claims = actor, claims
@@ -153,7 +160,9 @@ def login_required(*roles: str) -> Callable[[F], F]:
         doc = getattr(wrapper, "_apidoc", {})
         doc.setdefault("manual_doc", {})["security"] = [{"bearerAuth": []}]
         wrapper._apidoc = doc  # type: ignore[attr-defined]
-        # Document what this decorator itself answers: 401, and 403 when roles are required.
-        return problems(401, *((403,) if roles else ()))(wrapper)  # type: ignore[return-value]
+        # Document what this decorator itself answers: 401, and 403 when roles are required or
+        # the caller still has to replace a handed-over password.
+        refused = () if before_password_change and not roles else (403,)
+        return problems(401, *refused)(wrapper)  # type: ignore[return-value]
 
     return decorate

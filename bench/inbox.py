@@ -28,7 +28,7 @@ GROUPS = ["class_teacher", "class_office", "leader", "eligibility_reviewer", "ex
           "examiner", "score_reviewer", "quality_supervisor", "certificate_officer",
           "leading_group"]
 CLAIMERS = ["zhang", "wang", "li", "zhao", "chen"]
-COLUMNS = ("instance_id, spiff_task_id, task_name, title, process_id, business_key, "
+COLUMNS = ("instance_id, tenant_id, spiff_task_id, task_name, title, process_id, business_key, "
            "candidate_group, assignee_id, status, definition_id, form_ref, due_at, created_at, "
            "claimed_at")
 
@@ -38,20 +38,24 @@ def _case(expr: str, values: list[Any]) -> str:
     return f"CASE {expr} % {len(values)} {arms} END"
 
 
-def _holder(connection: sa.Connection, now: Any) -> tuple[int, int]:
-    """One running instance that owns the generated rows (the FKs must hold)."""
-    from models import ProcessDefinition, ProcessInstance
+def _holder(connection: sa.Connection, now: Any) -> tuple[int, int, int]:
+    """One running instance of the default centre that owns the generated rows (the FKs must
+    hold; the reader sees a group's tasks of their own centre only)."""
+    from models import OrgUnit, ProcessDefinition, ProcessInstance
 
     definition_id = connection.scalar(sa.select(ProcessDefinition.id)
                                       .where(ProcessDefinition.process_id == "leave_approval"))
+    centre = int(connection.scalar(sa.select(OrgUnit.id).where(
+        OrgUnit.code == "DEFAULT", OrgUnit.parent_id.is_(None))))
     table = ProcessInstance.__table__
     existing = connection.scalar(sa.select(table.c.id).where(table.c.business_key == "BULK"))
     if existing is None:
         existing = connection.execute(sa.insert(table).values(
             definition_id=definition_id, process_id="leave_approval", business_key="BULK",
             status="running", state="{}", serializer_version="bench", data={}, version=1,
-            started_at=now, last_event_seq=0, last_event_hash="")).inserted_primary_key[0]
-    return int(existing), int(definition_id)
+            started_at=now, last_event_seq=0, last_event_hash="",
+            tenant_id=centre)).inserted_primary_key[0]
+    return int(existing), int(definition_id), centre
 
 
 def cancel_leftovers(engine: sa.Engine) -> int:
@@ -78,7 +82,7 @@ def fill_open_tasks(engine: sa.Engine, target: int, user_ids: dict[str, int]) ->
         need = target - int(current or 0)
         if need <= 0:
             return {"open_tasks": int(current or 0), "inserted": 0, "seconds": 0.0}
-        instance_id, definition_id = _holder(connection, now)
+        instance_id, definition_id, centre = _holder(connection, now)
         first = int(connection.scalar(sa.text("SELECT coalesce(max(id), 0) FROM human_task"))) + 1
         claimers = [user_ids[u] for u in CLAIMERS]
         claimed = "(g / 10) % 5 = 0"  # independent of the group (g % 10)
@@ -93,7 +97,7 @@ def fill_open_tasks(engine: sa.Engine, target: int, user_ids: dict[str, int]) ->
             stamp = ":now"
             key = "printf('%032x', g)"
         select = (
-            f"SELECT {instance_id}, {key}, 'bulk_review', '批量待办', 'leave_approval', "
+            f"SELECT {instance_id}, {centre}, {key}, 'bulk_review', '批量待办', 'leave_approval', "
             f"'BULK-' || g, {_case('g', GROUPS)}, "
             f"CASE WHEN {claimed} THEN {_case('(g / 50)', claimers)} END, "
             f"CASE WHEN {claimed} THEN 'claimed' ELSE 'ready' END, {definition_id}, NULL, "

@@ -3,6 +3,7 @@
 from flask_sqlalchemy import SQLAlchemy
 
 from models.attachment import Attachment, StoredBlob, StoredChunk
+from models.attendance import AttendanceMeasure, AttendanceRecord, ClassSession, Course
 from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
 from models.certificate import Certificate, CertificateEvent, CertificateSequence
@@ -34,6 +35,8 @@ db = SQLAlchemy(model_class=Base)
 
 __all__ = [
     "Attachment",
+    "AttendanceMeasure",
+    "AttendanceRecord",
     "AuditAccessLog",
     "AuditAnchor",
     "Base",
@@ -41,7 +44,9 @@ __all__ = [
     "CertificateEvent",
     "CertificateSequence",
     "CertificationPlan",
+    "ClassSession",
     "ConflictDeclaration",
+    "Course",
     "DirectoryChange",
     "DirectoryImport",
     "Enrolment",

@@ -72,6 +72,14 @@ ROLE_NAMES = {
 }
 
 
+def role_name(role: str) -> str:
+    """The Chinese name of a position role (the id itself for one this version does not know)."""
+    try:
+        return ROLE_NAMES[PositionRole(role)]
+    except ValueError:
+        return role
+
+
 class OrgUnit(Base):
     __tablename__ = "org_unit"
     __table_args__ = (

@@ -13,8 +13,12 @@ from models.base import Base, UTCDateTime
 class HumanTask(Base):
     __tablename__ = "human_task"
     __table_args__ = (
-        # Inbox: unclaimed tasks of my groups, and tasks claimed by me; both ordered by id.
-        sa.Index("ix_human_task_group_open", "candidate_group", "status", "id"),
+        # Inbox: unclaimed tasks offered to my groups as a whole within my centre (partial:
+        # tasks addressed by relation to a unit are not in it, so a group whose tasks are
+        # mostly addressed is still read index-only), and tasks claimed by me; by id.
+        sa.Index("ix_human_task_tenant_group_open", "tenant_id", "candidate_group", "status",
+                 "id", postgresql_where=sa.text("address_unit_id IS NULL"),
+                 sqlite_where=sa.text("address_unit_id IS NULL")),
         sa.Index("ix_human_task_assignee_open", "assignee_id", "status", "id"),
         sa.Index("ix_human_task_instance", "instance_id", "status"),
         # Inbox: unclaimed tasks addressed to a role held at a unit (one scan per position).
@@ -24,6 +28,9 @@ class HumanTask(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"))
+    # The centre (机构) of the task's case, copied from the instance: a group's inbox is read
+    # within the reader's centre (docs/directory.md, "Scope").
+    tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_unit.id"))
     spiff_task_id: Mapped[str] = mapped_column(sa.String(36))
     task_name: Mapped[str] = mapped_column(sa.String(128))
     title: Mapped[str] = mapped_column(sa.String(255))

@@ -27,6 +27,10 @@ class User(Base):
     # The class a teacher/examiner teaches or a learner attends (e.g. "机电2301"): the
     # separation-of-duties rule ``recusal:class`` keeps examiners off their own class (回避).
     class_name: Mapped[str | None] = mapped_column(sa.String(64))
+    # A password an administrator handed over (a new account, a reset): the holder must
+    # choose their own before doing anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False,
+                                                       server_default=sa.false())
     # The person of the directory this account belongs to (models/directory.py).
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
 

@@ -15,7 +15,8 @@ from flask import Flask
 HARDENED_BLUEPRINTS = ("health", "auth", "definitions", "instances", "tasks", "audit",
                        "certificates", "batch", "reports", "incidents", "timers", "messages",
                        "notifications", "attachments", "approval",
-                       "applicants", "directory", "plans", "notices", "onboarding")
+                       "applicants", "directory", "plans", "notices", "onboarding",
+                       "org_admin", "attendance")
 
 
 @dataclass(frozen=True, order=True)

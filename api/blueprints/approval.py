@@ -165,4 +165,4 @@ def add_comment(body: dict[str, Any], instance_id: int) -> Any:
 @problems(422)
 def people(query: dict[str, Any]) -> Any:
     """Staff one may copy a case to or consult (not applicants)."""
-    return offer.staff(db.session(), query=query.get("q"))
+    return offer.staff(db.session(), actor=current_actor(), query=query.get("q"))

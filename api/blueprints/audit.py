@@ -73,6 +73,7 @@ def replay(query: dict[str, Any], instance_id: int) -> dict[str, Any]:
     At the last event the result is compared with the stored state; any difference is
     reported under ``integrity``.
     """
+    audit_views.case_of_centre(db.session(), instance_id, current_actor())
     result = replay_instance(db.session(), instance_id, upto=query.get("upto"),
                              context=runtime().run_context())
     return replay_payload(result)
@@ -97,7 +98,8 @@ def replay_payload(result: InstanceReplay) -> dict[str, Any]:
 def instances(query: dict[str, Any]) -> dict[str, Any]:
     """All instances by business key, applicant, process, status and start time."""
     return audit_views.search_instances(
-        db.session(), business_key=query.get("business_key"), applicant=query.get("applicant"),
+        db.session(), actor=current_actor(), business_key=query.get("business_key"),
+        applicant=query.get("applicant"),
         process_id=query.get("process_id"), status=query.get("status"),
         started_from=query.get("started_from"), started_to=query.get("started_to"),
         page=query["page"], per_page=query["per_page"]).to_dict()
@@ -109,7 +111,8 @@ def instances(query: dict[str, Any]) -> dict[str, Any]:
 @problems(404)
 def timeline(instance_id: int) -> dict[str, Any]:
     """Every event in order: who, when, which task, what was submitted or decided."""
-    return audit_views.timeline(db.session(), instance_id, key=runtime().chain_key)
+    return audit_views.timeline(db.session(), instance_id, key=runtime().chain_key,
+                                actor=current_actor())
 
 
 @bp.get("/audit/instances/<int:instance_id>/diff")
@@ -119,6 +122,7 @@ def timeline(instance_id: int) -> dict[str, Any]:
 @problems(404, 422)
 def diff(query: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """How the process data changed between two events (both points rebuilt by replay)."""
+    audit_views.case_of_centre(db.session(), instance_id, current_actor())
     return audit_views.data_diff(db.session(), instance_id, query["from_"], query["to"],
                                  context=runtime().run_context())
 
@@ -130,7 +134,8 @@ def diff(query: dict[str, Any], instance_id: int) -> dict[str, Any]:
 @problems(404)
 def activity(query: dict[str, Any], user_id: int) -> dict[str, Any]:
     """Everything one person did, newest first, with the instance it was on."""
-    return audit_views.user_activity(db.session(), user_id, since=query.get("from_"),
+    return audit_views.user_activity(db.session(), user_id, actor=current_actor(),
+                                     since=query.get("from_"),
                                      until=query.get("to"), page=query["page"],
                                      per_page=query["per_page"])
 
@@ -141,7 +146,8 @@ def activity(query: dict[str, Any], user_id: int) -> dict[str, Any]:
 @bp.response(200, AccessLogPageSchema)
 def access_log(query: dict[str, Any]) -> dict[str, Any]:
     """Auditors' recorded reads of personal data, newest first."""
-    return audit_views.access_log(db.session(), actor_id=query.get("actor_id"),
+    return audit_views.access_log(db.session(), actor=current_actor(),
+                                  actor_id=query.get("actor_id"),
                                   instance_id=query.get("instance_id"), page=query["page"],
                                   per_page=query["per_page"]).to_dict()
 

@@ -8,11 +8,16 @@ from flask import request
 from api.auth import current_actor, current_token_claims, issue_token, login_required
 from api.context import runtime, unit_of_work
 from api.openapi import CertflowBlueprint, problems
-from api.schemas.auth import ProfileSchema, TokenRequestSchema, TokenResponseSchema
+from api.schemas.auth import (
+    PasswordChangeSchema,
+    ProfileSchema,
+    TokenRequestSchema,
+    TokenResponseSchema,
+)
 from models import db
 from workflows.core.actors import Actor
 from workflows.directory import reads
-from workflows.identity import tokens
+from workflows.identity import own_password, tokens
 from workflows.identity.sign_in import AddressLimit
 from workflows.identity.sign_in import sign_in as sign_in_use_case
 
@@ -21,7 +26,8 @@ bp = CertflowBlueprint("auth", __name__, url_prefix="/api/v1", description="Sign
 
 def _actor_dict(actor: Actor) -> dict[str, Any]:
     return {"id": actor.id, "username": actor.username, "display_name": actor.display_name,
-            "role": actor.role, "groups": sorted(actor.groups)}
+            "role": actor.role, "groups": sorted(actor.groups),
+            "must_change_password": actor.must_change_password}
 
 
 @bp.post("/auth/token")
@@ -47,8 +53,24 @@ def sign_in(body: dict[str, str]) -> dict[str, Any]:
             "user": _actor_dict(actor)}
 
 
+@bp.post("/auth/password")
+@login_required(before_password_change=True)
+@bp.arguments(PasswordChangeSchema)
+@bp.response(200, TokenResponseSchema)
+@problems(422)
+def change_password(body: dict[str, str]) -> dict[str, Any]:
+    """Choose a new password (at least 8 characters, letters and digits, not a common one,
+    not containing the user name or 学号/工号). Every earlier token of the account is refused
+    from now on; the answer carries a fresh one."""
+    actor = own_password.change_own_password(current_actor(), current=body["current_password"],
+                                             new=body["new_password"], uow=unit_of_work())
+    token, expires = issue_token(actor)
+    return {"access_token": token, "token_type": "Bearer", "expires_at": expires,
+            "user": _actor_dict(actor)}
+
+
 @bp.post("/auth/logout")
-@login_required()
+@login_required(before_password_change=True)
 @bp.response(204)
 def logout() -> None:
     """Revoke the token this request was made with; it is refused from now on."""
@@ -68,7 +90,7 @@ def revoke_user_tokens(user_id: int) -> None:
 
 
 @bp.get("/me")
-@login_required()
+@login_required(before_password_change=True)
 @bp.response(200, ProfileSchema)
 def me() -> dict[str, Any]:
     """The signed-in user, their groups, and their person in the directory: centre, current

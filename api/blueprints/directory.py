@@ -17,6 +17,7 @@ from api.schemas.directory import (
     PeopleQuerySchema,
     SubstituteRequestSchema,
     UnitNodeSchema,
+    UnitTreeQuerySchema,
 )
 from models import db
 from workflows.directory import positions, reads
@@ -27,10 +28,14 @@ bp = CertflowBlueprint("directory", __name__, url_prefix="/api/v1",
 
 @bp.get("/directory/units")
 @login_required()
+@bp.arguments(UnitTreeQuerySchema, location="query")
 @bp.response(200, UnitNodeSchema(many=True))
-def units() -> list[dict[str, Any]]:
-    """The signed-in person's centre as a tree: 机构 → 系部 → 专业 → 班级, and 职能部门."""
-    return reads.unit_tree(db.session(), current_actor())
+@problems(422)
+def units(query: dict[str, Any]) -> list[dict[str, Any]]:
+    """The signed-in person's centre as a tree: 机构 → 系部 → 专业 → 班级, and 职能部门
+    (deactivated units with ``include_inactive``)."""
+    return reads.unit_tree(db.session(), current_actor(),
+                           include_inactive=query["include_inactive"])
 
 
 @bp.get("/directory/people")

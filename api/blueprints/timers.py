@@ -30,7 +30,8 @@ def list_all(query: dict[str, Any]) -> Any:
         if instance_id is None:
             return []
         get_instance(db.session(), instance_id, actor=actor)  # 404 unless visible
-    return timers.list_timers(db.session(), instance_id=instance_id, status=query.get("status"))
+    return timers.list_timers(db.session(), actor=actor, instance_id=instance_id,
+                              status=query.get("status"))
 
 
 @bp.post("/timers/fire-due")

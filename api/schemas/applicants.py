@@ -29,7 +29,7 @@ class OutcomeSchema(Schema):
     certificate_no = fields.String(allow_none=True)
 
 
-class NoticeSchema(Schema):
+class CaseNoticeSchema(Schema):
     at = fields.DateTime()
     subject = fields.String()
     body = fields.String()
@@ -45,7 +45,7 @@ class ApplicantCaseSchema(Schema):
     ended_at = fields.DateTime(allow_none=True)
     current = fields.List(fields.Nested(CurrentStepSchema))
     outcome = fields.Nested(OutcomeSchema, allow_none=True)
-    notices = fields.List(fields.Nested(NoticeSchema))
+    notices = fields.List(fields.Nested(CaseNoticeSchema))
     can_withdraw = fields.Boolean()
     can_remind = fields.Boolean()
     can_appeal = fields.Boolean()

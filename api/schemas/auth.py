@@ -18,6 +18,9 @@ class ActorSchema(Schema):
     display_name = fields.String()
     role = fields.String()
     groups = fields.List(fields.String())
+    must_change_password = fields.Boolean(metadata={
+        "description": "signed in with a handed-over password: only the password change, the "
+                       "profile and sign-out answer until the holder chooses their own"})
 
 
 class ProfileSchema(ActorSchema, ProfileFieldsMixin):
@@ -29,3 +32,10 @@ class TokenResponseSchema(Schema):
     token_type = fields.String(required=True)
     expires_at = fields.DateTime(required=True)
     user = fields.Nested(ActorSchema)
+
+
+class PasswordChangeSchema(RequestSchema):
+    current_password = fields.String(required=True, load_only=True,
+                                     validate=validate.Length(min=1, max=256))
+    new_password = fields.String(required=True, load_only=True,
+                                 validate=validate.Length(min=1, max=256))

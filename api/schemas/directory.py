@@ -7,6 +7,11 @@ from marshmallow import Schema, fields, validate
 from api.schemas.common import RequestSchema
 
 
+class UnitTreeQuerySchema(RequestSchema):
+    include_inactive = fields.Boolean(load_default=False, metadata={
+        "description": "also the deactivated units (graduated classes, closed offices)"})
+
+
 class UnitRefSchema(Schema):
     id = fields.Integer()
     code = fields.String()
@@ -16,6 +21,7 @@ class UnitRefSchema(Schema):
 
 
 class UnitNodeSchema(UnitRefSchema):
+    active = fields.Boolean(metadata={"description": "false: deactivated (archived)"})
     children = fields.List(fields.Nested(lambda: UnitNodeSchema()))
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.api_client import ApiClient
+from tests.background_support import fire_due, move_to, notifications
 from tests.test_support import leave_bundle
+from workflows.core.clock import FrozenClock
 
 TEACHER_TASK = '<bpmn:userTask id="approve_class_teacher" name="班主任审批">'
 PROPERTIES = '<spiffworkflow:property name="formJsonSchemaFilename" ' \
@@ -165,3 +167,46 @@ def test_a_substitute_completes_the_task_and_the_history_says_for_whom(
         "valid_to": (today + timedelta(days=12)).isoformat()})
     assert later not in _inbox_ids(api, "zhao")
     assert api.claim(later, as_="zhao").status_code == 404
+
+
+def _reminders(api: ApiClient, user: str) -> list[dict[str, Any]]:
+    return [n for n in notifications(api, user) if n["kind"] == "reminder"]
+
+
+def test_reminders_reach_the_holders_of_the_address_not_the_whole_group(
+        frozen_clock: FrozenClock, addressed: ApiClient) -> None:
+    """催办 and the 2-working-day reminder of an unclaimed task addressed to 机电2301's 班主任
+    reach 张老师 alone, by name; the other class teachers (a group of theirs) get nothing.
+    (The clock stops first: the positions are valid from the day they are given.)"""
+    api = addressed
+    instance_id, _task_id = _ask_leave(api, "liuyang")  # Monday, 机电2301
+    assert api.post(f"/api/v1/instances/{instance_id}/remind", as_="liuyang").status_code == 200
+    [urged] = _reminders(api, "zhang")
+    assert urged["recipient_group"] is None and urged["instance_id"] == instance_id
+    move_to(api, frozen_clock, datetime(2026, 11, 4, 9, 0, 1, tzinfo=UTC))  # 2 working days
+    assert fire_due(api)["fired"] == 1
+    reminders = _reminders(api, "zhang")
+    assert len(reminders) == 2 and all(n["recipient_group"] is None for n in reminders)
+    for other in ("wang", "chen"):  # another class's teacher; a centre-wide class teacher
+        assert _reminders(api, other) == [], other
+
+
+def test_a_transfer_goes_only_to_someone_who_may_do_the_task(addressed: ApiClient) -> None:
+    """转交 of 机电2301's 班主任 task: 王老师 (数控2302) and 陈审核 (class teacher of no class
+    of liuyang's) are not offered and are refused, naming who may do it; a second 班主任 of
+    机电2301 is offered and takes it."""
+    api = addressed
+    _instance_id, task_id = _ask_leave(api, "liuyang")
+    assert api.claim(task_id, as_="zhang").status_code == 200
+    offered = api.get(f"/api/v1/tasks/{task_id}/actions", as_="zhang").get_json()
+    assert offered["transfer_to"] == []
+    for other in ("wang", "chen", "li"):
+        refused = api.post(f"/api/v1/tasks/{task_id}/transfer", as_="zhang", json={"to": other})
+        assert refused.status_code == 422, (other, refused.get_json())
+        assert "须担任本单元的“班主任”" in refused.get_json()["detail"]
+    _appoint(api, "王老师", "机电2301")
+    offered = api.get(f"/api/v1/tasks/{task_id}/actions", as_="zhang").get_json()
+    assert [p["username"] for p in offered["transfer_to"]] == ["wang"]
+    moved = api.post(f"/api/v1/tasks/{task_id}/transfer", as_="zhang", json={"to": "wang"})
+    assert moved.status_code == 200, moved.get_json()
+    assert task_id in {t["id"] for t in api.inbox(as_="wang")["items"]}

@@ -93,6 +93,13 @@ def a_class_and_a_teacher(scene: Scene) -> None:
                      person_id=teacher["id"])
 
 
+def the_tree(scene: Scene) -> None:
+    """机电2301, its centre (the root) and 王老师."""
+    a_class_and_a_teacher(scene)
+    [root] = scene.api.get("/api/v1/directory/units", as_="admin").get_json()
+    scene.ids["centre_id"] = root["id"]
+
+
 def nothing(scene: Scene) -> None:
     return None
 
@@ -368,6 +375,85 @@ BACKGROUND_ROWS = [
         call("POST"), waiting_for_objection, "outside the demo mode", fresh=True),
 ]
 
+
+def attendance_class(scene: Scene) -> None:
+    """张老师 班主任 of 机电2301 with a course and one session (the attendance rows)."""
+    api = scene.api
+    [root] = api.get("/api/v1/directory/units", as_="admin").get_json()
+    unit = next(u["id"] for u in root["children"] if u["name"] == "机电2301")
+    [teacher] = api.get("/api/v1/directory/people", as_="admin",
+                        query_string={"q": "张老师"}).get_json()
+    appointed = api.post(f"/api/v1/directory/units/{unit}/positions", as_="admin",
+                         json={"person_id": teacher["id"], "role": "class_teacher"})
+    assert appointed.status_code == 201, appointed.get_json()
+    course = api.post(f"/api/v1/attendance/classes/{unit}/courses", as_="zhang", json={
+        "name": f"矩阵课程{next(_versions)}", "term": "2026-2027-1", "contact_hours": 30})
+    assert course.status_code == 201, course.get_json()
+    session = api.post(f"/api/v1/attendance/classes/{unit}/sessions", as_="zhang", json={
+        "sessions": [_session_body(course.get_json()["id"])]})
+    assert session.status_code == 201, session.get_json()
+    scene.ids.update(unit_id=unit, centre_id=root["id"], course_id=course.get_json()["id"],
+                     session_id=session.get_json()["ids"][0], fmt="csv")
+
+
+def attendance_centre(scene: Scene) -> None:
+    """The attendance class's centre (a 系部's report, one level up)."""
+    attendance_class(scene)
+    scene.ids["unit_id"] = scene.ids["centre_id"]
+
+
+def _session_body(course_id: int) -> dict[str, Any]:
+    n = next(_versions)
+    return {"course_id": course_id, "date": f"2026-{9 + n % 3:02d}-{1 + n % 28:02d}",
+            "half": "am", "period": str(n), "kind": "lecture", "hours": 2}
+
+
+def timetable_upload(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
+    [course] = [c for c in api.get(f"/api/v1/attendance/classes/{scene.ids['unit_id']}/courses",
+                                   as_="admin").get_json() if c["id"] == scene.ids["course_id"]]
+    n = next(_versions)
+    sheet = f"课程,日期,半天,节次,类型,学时\r\n{course['name']},2026-12-01,下午,{n},面授课,2\r\n"
+    return api.post(f"/api/v1/attendance/classes/{scene.ids['unit_id']}/sessions/import",
+                    as_=user, content_type="multipart/form-data",
+                    data={"file": (io.BytesIO(sheet.encode()), "课表.csv")})
+
+
+READS_CLASS = (401, 403, 403, 200, 200, 200, 200)  # its teachers and overseers (li: 班级办公室)
+TEACHES_CLASS = (401, 403, 403, 403, 200, 403, 403)  # only its own teacher
+ATTENDANCE = "/api/v1/attendance"
+ATTENDANCE_ROWS = [
+    Row("GET", f"{ATTENDANCE}/classes", SIGNED_IN, call("GET")),
+    Row("GET", f"{ATTENDANCE}/me", SIGNED_IN, call("GET")),
+    Row("GET", f"{ATTENDANCE}/timetable-template.csv", SIGNED_IN, call("GET")),
+    Row("GET", f"{ATTENDANCE}/classes/{{unit_id}}/courses", READS_CLASS, call("GET"),
+        attendance_class),
+    Row("POST", f"{ATTENDANCE}/classes/{{unit_id}}/courses", (401, 403, 403, 403, 201, 201, 403),
+        call("POST", lambda scene, user: {"name": f"课程{next(_versions)}",
+                                          "term": "2026-2027-1", "contact_hours": 20}),
+        attendance_class),
+    Row("GET", f"{ATTENDANCE}/classes/{{unit_id}}/sessions", READS_CLASS, call("GET"),
+        attendance_class),
+    Row("POST", f"{ATTENDANCE}/classes/{{unit_id}}/sessions",
+        (401, 403, 403, 403, 201, 201, 403),
+        call("POST", lambda scene, user: {"sessions": [_session_body(scene.ids["course_id"])]}),
+        attendance_class),
+    Row("POST", f"{ATTENDANCE}/classes/{{unit_id}}/sessions/import",
+        (401, 403, 403, 403, 201, 201, 403), timetable_upload, attendance_class),
+    Row("GET", f"{ATTENDANCE}/classes/{{unit_id}}/overview", READS_CLASS, call("GET"),
+        attendance_class),
+    Row("GET", f"{ATTENDANCE}/classes/{{unit_id}}/weekly", READS_CLASS, call("GET"),
+        attendance_class),
+    Row("GET", f"{ATTENDANCE}/sessions/{{session_id}}", TEACHES_CLASS, call("GET"),
+        attendance_class),
+    Row("PUT", f"{ATTENDANCE}/sessions/{{session_id}}/records", TEACHES_CLASS,
+        call("PUT", lambda scene, user: {"marks": []}), attendance_class),
+    Row("GET", f"{ATTENDANCE}/reports/classes/{{unit_id}}.{{fmt}}", READS_CLASS, call("GET"),
+        attendance_class),
+    # A 系部's (here the centre's) report: its overseers only, not a class teacher.
+    Row("GET", f"{ATTENDANCE}/reports/departments/{{unit_id}}.{{fmt}}",
+        (401, 403, 403, 200, 403, 200, 200), call("GET"), attendance_centre),
+]
+
 #                                           anon appl other r_out r_in admin audit
 MATRIX: list[Row] = [
     Row("GET", "/api/v1/health", (200, 200, 200, 200, 200, 200, 200), call("GET")),
@@ -376,6 +462,10 @@ MATRIX: list[Row] = [
     Row("POST", "/api/v1/auth/users/{user_id}/revoke-tokens",
         (401, 403, 403, 403, 403, 204, 403), call("POST"), fresh=True),
     Row("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200), call("GET")),
+    Row("POST", "/api/v1/auth/password", (401, 422, 422, 422, 422, 422, 422),
+        call("POST", lambda scene, user: {"current_password": "not-the-password",
+                                          "new_password": "Matrix-2026-new"}),
+        situation="with a wrong current password"),
     Row("GET", "/api/v1/directory/units", SIGNED_IN, call("GET")),
     # Learners do not search the directory; staff search their own centre.
     Row("GET", "/api/v1/directory/people", (401, 403, 403, 200, 200, 200, 200),
@@ -428,6 +518,27 @@ MATRIX: list[Row] = [
         fresh=True),
     Row("POST", "/api/v1/admin/accounts/{user_id}/reset-password", ADMIN_ONLY, call("POST"),
         fresh=True),
+    Row("POST", "/api/v1/admin/units", (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: {"kind": "office", "code": f"O-{user}",
+                                          "name": "矩阵处", "parent_id": scene.ids["centre_id"]}),
+        the_tree),
+    Row("PATCH", "/api/v1/admin/units/{unit_id}", ADMIN_ONLY,
+        call("PATCH", lambda scene, user: {"name": "机电2301"}), the_tree),
+    Row("POST", "/api/v1/admin/units/{unit_id}/move", ADMIN_ONLY,
+        call("POST", lambda scene, user: {"parent_id": scene.ids["centre_id"]}), the_tree),
+    Row("POST", "/api/v1/admin/units/{unit_id}/deactivate", (401, 403, 403, 403, 403, 409, 403),
+        call("POST"), the_tree, "a class with learners"),
+    Row("GET", "/api/v1/admin/directory-export", ADMIN_ONLY, call("GET")),
+    Row("POST", "/api/v1/admin/accounts", (401, 403, 403, 403, 403, 201, 403),
+        call("POST", lambda scene, user: {"person_ids": [scene.ids["person_id"]]}), the_tree),
+    Row("POST", "/api/v1/admin/rollover/preview", ADMIN_ONLY,
+        call("POST", lambda scene, user: {"on": "2027-07-10",
+                                          "graduate_class_ids": [scene.ids["unit_id"]]}),
+        the_tree),
+    Row("POST", "/api/v1/admin/rollover/confirm", (401, 403, 403, 403, 403, 409, 403),
+        call("POST", lambda scene, user: {"on": "2027-07-10", "digest": "0" * 64,
+                                          "graduate_class_ids": [scene.ids["unit_id"]]}),
+        the_tree, "a stale preview"),
     Row("POST", "/api/v1/definitions", (401, 403, 403, 403, 403, 201, 403),
         upload("/api/v1/definitions")),
     Row("POST", "/api/v1/definitions/validate", (401, 403, 403, 403, 403, 200, 403),
@@ -479,6 +590,7 @@ MATRIX: list[Row] = [
     *BACKGROUND_ROWS,
     *PLAN_ROWS,
     *APPROVAL_ROWS,
+    *ATTENDANCE_ROWS,
 ]
 
 

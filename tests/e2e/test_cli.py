@@ -44,7 +44,7 @@ def test_a_bad_diagram_exits_non_zero_and_says_where(db: Path, tmp_path: Path) -
                       "MODEL'><bpmn:process id='p' isExecutable='true'>", encoding="utf-8")
     result = certflow("deploy", str(broken), db=db)
     assert result.returncode == 2
-    assert "broken.bpmn" in result.stderr and "malformed XML" in result.stderr
+    assert "broken.bpmn" in result.stderr and "XML 格式错误" in result.stderr
 
 
 def test_init_db_keys_the_event_chains_at_once(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from tests.hardening import HARDENED_BLUEPRINTS, api_endpoints
 
 PROBLEM_REF = "#/components/schemas/Problem"
 # Writes an auditor may make (api/audit_hooks.py WRITE_EXEMPT_ENDPOINTS): signing out.
-AUDITOR_MAY_WRITE = ("/api/v1/auth/logout",)
+AUDITOR_MAY_WRITE = ("/api/v1/auth/logout", "/api/v1/auth/password")
 
 
 @pytest.fixture()

@@ -28,6 +28,11 @@ const AuditSearch = lazy(() => import("./pages/audit/AuditSearch"));
 const AuditInstance = lazy(() => import("./pages/audit/AuditInstance"));
 const VerifyCertificate = lazy(() => import("./pages/VerifyCertificate"));
 const PublicNotice = lazy(() => import("./pages/PublicNotice"));
+const ChangePassword = lazy(() => import("./pages/ChangePassword"));
+const People = lazy(() => import("./pages/admin/People"));
+const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
+const ClassAttendance = lazy(() => import("./pages/attendance/ClassAttendance"));
+const TakeAttendance = lazy(() => import("./pages/attendance/TakeAttendance"));
 
 function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
   const { user, restoring } = useAuth();
@@ -36,6 +41,10 @@ function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: 
   if (!user) {
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/signin?next=${next}`} replace />;
+  }
+  if (user.must_change_password) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/password?next=${next}`} replace />;
   }
   if (allow && !allow(user)) return <NotAllowed />;
   return <>{children}</>;
@@ -94,10 +103,15 @@ export function App() {
                   <Route path="/audit" element={<RequireAuth allow={seesAll}><AuditSearch /></RequireAuth>} />
                   <Route path="/audit/instances/:instanceId" element={<RequireAuth allow={seesAll}><AuditInstance /></RequireAuth>} />
                   <Route path="/admin/definitions" element={<RequireAuth allow={isAdmin}><Definitions /></RequireAuth>} />
+                  <Route path="/admin/people" element={<RequireAuth allow={isAdmin}><People /></RequireAuth>} />
                   <Route path="/admin/incidents" element={<RequireAuth allow={isAdmin}><Incidents /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/compare" element={<RequireAuth allow={isAdmin}><ComparePage /></RequireAuth>} />
+                  <Route path="/password" element={<ChangePassword />} />
+                  <Route path="/attendance" element={<RequireAuth allow={notAuditor}><AttendanceHome /></RequireAuth>} />
+                  <Route path="/attendance/classes/:unitId" element={<RequireAuth allow={notAuditor}><ClassAttendance /></RequireAuth>} />
+                  <Route path="/attendance/sessions/:sessionId" element={<RequireAuth allow={notAuditor}><TakeAttendance /></RequireAuth>} />
                   <Route path="/notifications" element={<RequireAuth><Notifications /></RequireAuth>} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>

@@ -18,6 +18,7 @@ from workflows.core.actors import Actor
 from workflows.core.blobs import BlobMissing, BlobStore
 from workflows.core.errors import InvalidInput, NotFound
 from workflows.core.history import chain_key
+from workflows.directory import scope as centre
 
 MAX_EVENTS = 200_000
 
@@ -40,7 +41,8 @@ def build_export(session: Session, *, exporter: Actor, key: str, now: datetime,
                            "(from/to), not both and not neither")
     query = sa.select(ProcessEvent)
     if instance_id is not None:
-        if session.get(ProcessInstance, instance_id) is None:
+        found = session.get(ProcessInstance, instance_id)
+        if found is None or not centre.same_centre(exporter, found.tenant_id):
             raise NotFound(f"instance {instance_id} does not exist")
         query = query.where(ProcessEvent.instance_id == instance_id)
         scope: dict[str, Any] = {"instance_id": instance_id}
@@ -51,6 +53,9 @@ def build_export(session: Session, *, exporter: Actor, key: str, now: datetime,
             query = query.where(ProcessEvent.at >= since)
         if until is not None:
             query = query.where(ProcessEvent.at < until)
+        # The cases of the exporter's centre, and the deployments every centre shares.
+        query = query.where(sa.or_(ProcessEvent.instance_id.is_(None),
+                                   centre.case_in_centre(ProcessEvent.instance_id, exporter)))
         scope = {"from": since.isoformat() if since else None,
                  "to": until.isoformat() if until else None}
     count = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models import (
     AuditAccessLog,
     HumanTask,
+    Person,
     ProcessDefinition,
     ProcessEvent,
     ProcessInstance,
@@ -26,10 +27,12 @@ from workflows.audit.data_diff import json_diff
 from workflows.audit.replay import replay_instance
 from workflows.audit.replayer import Snapshot
 from workflows.audit.verify import chain_problem
+from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, NotFound
 from workflows.core.history import UNKEYED, EventKind
 from workflows.core.runtime import RunContext
 from workflows.definitions import spec_cache
+from workflows.directory import scope
 from workflows.engine import element_names
 
 
@@ -60,10 +63,10 @@ def instance_summary(instance: ProcessInstance, users: dict[int, User],
             "last_event_seq": instance.last_event_seq}
 
 
-def timeline(session: Session, instance_id: int, *, key: bytes) -> dict[str, Any]:
+def timeline(session: Session, instance_id: int, *, key: bytes, actor: Actor) -> dict[str, Any]:
     """Every event in order with who did it, what task, what was submitted or decided; and
     whether the chain holds under the chain ``key``."""
-    instance = _instance(session, instance_id)
+    instance = case_of_centre(session, instance_id, actor)
     definition = session.get(ProcessDefinition, instance.definition_id)
     events = list(session.scalars(sa.select(ProcessEvent).where(
         ProcessEvent.instance_id == instance_id).order_by(ProcessEvent.seq)))
@@ -127,13 +130,14 @@ def _point(snapshot: Snapshot) -> dict[str, Any]:
             "open_tasks": [t.task_name for t in snapshot.open_tasks]}
 
 
-def search_instances(session: Session, *, business_key: str | None = None,
+def search_instances(session: Session, *, actor: Actor, business_key: str | None = None,
                      applicant: str | None = None, process_id: str | None = None,
                      status: str | None = None, started_from: datetime | None = None,
                      started_to: datetime | None = None, page: int = 1,
                      per_page: int = 50) -> Page:
-    """All instances by business key (``ABC*`` for a prefix), applicant, process, time."""
-    query = sa.select(ProcessInstance)
+    """All instances of the actor's centre by business key (``ABC*`` for a prefix),
+    applicant, process, time."""
+    query = sa.select(ProcessInstance).where(scope.in_centre(ProcessInstance.tenant_id, actor))
     if business_key:
         query = query.where(
             ProcessInstance.business_key.startswith(business_key[:-1], autoescape=True)
@@ -168,14 +172,16 @@ def _matching_users(applicant: str) -> sa.Select[Any]:
     return sa.select(User.id).where(condition)
 
 
-def user_activity(session: Session, user_id: int, *, since: datetime | None = None,
+def user_activity(session: Session, user_id: int, *, actor: Actor,
+                  since: datetime | None = None,
                   until: datetime | None = None, page: int = 1, per_page: int = 50
                   ) -> dict[str, Any]:
     """What one person did, newest first: each event they caused, on which instance."""
     user = session.get(User, user_id)
-    if user is None:
+    if user is None or session.scalar(users_of_centre(actor).where(User.id == user_id)) is None:
         raise NotFound(f"user {user_id} does not exist")
-    query = sa.select(ProcessEvent).where(ProcessEvent.actor_id == user_id)
+    query = sa.select(ProcessEvent).where(ProcessEvent.actor_id == user_id,
+                                          scope.case_in_centre(ProcessEvent.instance_id, actor))
     if since:
         query = query.where(ProcessEvent.at >= since)
     if until:
@@ -204,10 +210,10 @@ def user_activity(session: Session, user_id: int, *, since: datetime | None = No
             **Page(items, total, page, per_page).to_dict()}
 
 
-def access_log(session: Session, *, actor_id: int | None = None,
+def access_log(session: Session, *, actor: Actor, actor_id: int | None = None,
                instance_id: int | None = None, page: int = 1, per_page: int = 50) -> Page:
     """Who read what: the record of auditors' reads of personal data, newest first."""
-    query = sa.select(AuditAccessLog)
+    query = sa.select(AuditAccessLog).where(AuditAccessLog.actor_id.in_(users_of_centre(actor)))
     if actor_id is not None:
         query = query.where(AuditAccessLog.actor_id == actor_id)
     if instance_id is not None:
@@ -222,11 +228,18 @@ def access_log(session: Session, *, actor_id: int | None = None,
     return Page(items, total, page, per_page)
 
 
-def _instance(session: Session, instance_id: int) -> ProcessInstance:
+def case_of_centre(session: Session, instance_id: int, actor: Actor) -> ProcessInstance:
+    """A case of the actor's centre; another centre's is as absent (404)."""
     instance = session.get(ProcessInstance, instance_id)
-    if instance is None:
+    if instance is None or not scope.same_centre(actor, instance.tenant_id):
         raise NotFound(f"instance {instance_id} does not exist")
     return instance
+
+
+def users_of_centre(actor: Actor) -> sa.Select[Any]:
+    """SQL: the accounts of the actor's centre (accounts outside the directory: of none)."""
+    return (sa.select(User.id).outerjoin(Person, Person.id == User.person_id)
+            .where(scope.in_centre(Person.tenant_id, actor)))
 
 
 def _users(session: Session, ids: set[int | None]) -> dict[int, User]:

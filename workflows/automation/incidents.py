@@ -19,6 +19,7 @@ from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.directory import scope
 
 STACK_FRAMES = 6
 
@@ -96,7 +97,7 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
     with uow:
         instance_id = uow.session.scalar(sa.select(Incident.instance_id)
                                          .where(Incident.id == incident_id))
-        if instance_id is None:
+        if instance_id is None or not _of_centre(uow.session, instance_id, actor):
             raise NotFound(f"incident {incident_id} does not exist")
         instance = uow.lock_instance(instance_id)
         incident = uow.session.get_one(Incident, incident_id, populate_existing=True)
@@ -129,7 +130,7 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
 def get_incident(session: Session, incident_id: int, *, actor: Actor) -> Incident:
     _ensure_may_read(actor)
     incident = session.get(Incident, incident_id)
-    if incident is None:
+    if incident is None or not _of_centre(session, incident.instance_id, actor):
         raise NotFound(f"incident {incident_id} does not exist")
     return incident
 
@@ -138,7 +139,7 @@ def list_incidents(session: Session, *, actor: Actor, status: str | None = None,
                    instance_id: int | None = None, page: int = 1,
                    per_page: int = 50) -> tuple[list[Incident], int]:
     _ensure_may_read(actor)
-    query = sa.select(Incident)
+    query = sa.select(Incident).where(scope.case_in_centre(Incident.instance_id, actor))
     if status:
         query = query.where(Incident.status == status)
     if instance_id is not None:
@@ -147,6 +148,11 @@ def list_incidents(session: Session, *, actor: Actor, status: str | None = None,
     rows = session.scalars(query.order_by(Incident.id.desc()).limit(per_page)
                            .offset((page - 1) * per_page))
     return list(rows), total
+
+
+def _of_centre(session: Session, instance_id: int, actor: Actor) -> bool:
+    return scope.same_centre(actor, session.scalar(
+        sa.select(ProcessInstance.tenant_id).where(ProcessInstance.id == instance_id)))
 
 
 def _ensure_may_read(actor: Actor) -> None:

@@ -18,6 +18,7 @@ from workflows.automation.service_registry import (
     service,
 )
 from workflows.core.actors import Actor
+from workflows.directory import acting, addresses, scope
 
 KINDS = ("info", "reminder", "escalation")
 
@@ -60,29 +61,38 @@ def _check_kind(kind: str) -> None:
 
 
 def apply_notification(session: Session, instance: ProcessInstance, task_name: str,
-                       effect: dict[str, Any], *, now: Any) -> Notification | None:
+                       effect: dict[str, Any], *, now: Any) -> list[Notification]:
     """Store one notification effect; a task reminder resolves its holder now, not earlier
-    (and is dropped if the task was finished in the meantime: nobody needs reminding)."""
-    user_id, group = None, effect.get("group")
+    (and is dropped if the task was finished in the meantime: nobody needs reminding): its
+    assignee if claimed, else the people holding the role it is addressed to (never their
+    whole group), else its group."""
+    user_ids: list[int | None] = [None]
+    group = effect.get("group")
     if effect.get("user"):
         user_id = session.scalar(sa.select(User.id).where(User.username == effect["user"]))
         if user_id is None:
             raise PermanentServiceError(f"no user named {effect['user']!r}")
+        user_ids = [user_id]
     elif effect.get("task"):
-        holder = session.execute(sa.select(HumanTask.assignee_id, HumanTask.candidate_group)
-                                 .where(HumanTask.instance_id == instance.id,
-                                        HumanTask.task_name == effect["task"],
-                                        HumanTask.status.in_(OPEN_TASK_STATUSES))
-                                 .order_by(HumanTask.id.desc()).limit(1)).first()
-        if holder is None:
-            return None
-        user_id, group = (holder[0], None) if holder[0] else (None, holder[1])
-    row = Notification(recipient_user_id=user_id, recipient_group=group,
-                       instance_id=instance.id, task_name=effect.get("task") or task_name,
-                       kind=effect.get("kind", "info"), subject=effect["subject"][:255],
-                       body=effect.get("body") or "", created_at=now)
-    session.add(row)
-    return row
+        task = session.scalar(sa.select(HumanTask)
+                              .where(HumanTask.instance_id == instance.id,
+                                     HumanTask.task_name == effect["task"],
+                                     HumanTask.status.in_(OPEN_TASK_STATUSES))
+                              .order_by(HumanTask.id.desc()).limit(1))
+        if task is None:
+            return []
+        holders = addresses.task_holders(session, task, today=acting.today_at(now))
+        if holders is not None:
+            user_ids, group = list(holders), None
+        else:
+            group = task.candidate_group
+    rows = [Notification(recipient_user_id=user_id, recipient_group=group,
+                         instance_id=instance.id, task_name=effect.get("task") or task_name,
+                         kind=effect.get("kind", "info"), subject=effect["subject"][:255],
+                         body=effect.get("body") or "", created_at=now)
+            for user_id in user_ids]
+    session.add_all(rows)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -94,9 +104,11 @@ class NotificationPage:
 def list_notifications(session: Session, actor: Actor, *, kind: str | None = None,
                        instance_id: int | None = None, page: int = 1,
                        per_page: int = 50) -> NotificationPage:
-    """Notifications addressed to me or to one of my groups, newest first."""
+    """Notifications addressed to me or to one of my groups (about a case of my centre),
+    newest first."""
     mine = Notification.recipient_user_id == actor.id
-    groups = (Notification.recipient_group.in_(sorted(actor.groups)) if actor.groups
+    groups = (sa.and_(Notification.recipient_group.in_(sorted(actor.groups)),
+                      scope.case_in_centre(Notification.instance_id, actor)) if actor.groups
               else sa.false())
     query = sa.select(Notification).where(sa.or_(mine, groups))
     if kind:

@@ -31,9 +31,11 @@ import sqlalchemy as sa
 
 from models import HumanTask, ProcessInstance, Timer
 from models.statuses import OPEN_TIMER_STATUSES, InstanceStatus, TimerStatus
+from workflows.core.actors import Actor
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from workflows.definitions import spec_cache
+from workflows.directory import scope
 from workflows.engine import EngineFailure, Run, RunawayRun
 from workflows.instances.run_store import open_tasks, store_progress
 from workflows.instances.runaway import record_runaway
@@ -287,9 +289,10 @@ def _updated(uow: UnitOfWork, statement: sa.Update) -> int:
     return cast("sa.CursorResult[Any]", result).rowcount or 0
 
 
-def list_timers(session: sa.orm.Session, *, instance_id: int | None = None,
+def list_timers(session: sa.orm.Session, *, actor: Actor, instance_id: int | None = None,
                 status: str | None = None, limit: int = 200) -> list[Timer]:
-    query = sa.select(Timer)
+    """Timers of the cases of the actor's centre."""
+    query = sa.select(Timer).where(scope.case_in_centre(Timer.instance_id, actor))
     if instance_id is not None:
         query = query.where(Timer.instance_id == instance_id)
     if status:

@@ -33,6 +33,7 @@ from workflows.certification.register import LEVEL_NAMES
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.directory import scope
 
 PROCESS = "certification_application"
 NOTICE_TIMER = "notice_ended"
@@ -192,7 +193,8 @@ def list_objections(session: Session, *, actor: Actor, business_key: str | None 
     if not (actor.in_group(SUPERVISORS) or actor.is_admin or actor.is_auditor):
         raise NotAllowed("异议人信息只有质量监督小组可以查看")
     query = sa.select(NoticeObjection, User).outerjoin(
-        User, User.id == NoticeObjection.objector_user_id)
+        User, User.id == NoticeObjection.objector_user_id).where(
+        scope.case_in_centre(NoticeObjection.instance_id, actor))
     if business_key:
         query = query.where(NoticeObjection.business_key == business_key)
     rows = session.execute(query.order_by(NoticeObjection.id.desc()).limit(limit))

@@ -25,11 +25,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import Certificate, CertificateEvent, CertificateSequence
+from models import Certificate, CertificateEvent, CertificateSequence, Person, User
 from models.statuses import CertificateStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, NotFound, Problem
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.directory import scope
 
 LEVEL_NAMES = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师",
                1: "一级/高级技师"}
@@ -214,6 +215,16 @@ def may_read_register(actor: Actor) -> bool:
     return actor.is_admin or actor.is_auditor or bool(REGISTER_READERS & actor.groups)
 
 
+def of_centre(actor: Actor) -> sa.ColumnElement[bool]:
+    """SQL: a certificate of the actor's centre: issued from one of its cases, or (issued
+    outside a case) held by one of its people. The public check (``verify``) asks no centre."""
+    holders = (sa.select(User.id).join(Person, Person.id == User.person_id)
+               .where(scope.in_centre(Person.tenant_id, actor)))
+    return sa.or_(scope.case_in_centre(Certificate.source_instance_id, actor),
+                  sa.and_(Certificate.source_instance_id.is_(None),
+                          Certificate.holder_user_id.in_(holders)))
+
+
 @dataclass(frozen=True)
 class CertificateFilter:
     status: str | None = None
@@ -226,7 +237,7 @@ class CertificateFilter:
 def list_certificates(session: Session, actor: Actor, filters: CertificateFilter, *,
                       page: int = 1, per_page: int = 50) -> tuple[list[Certificate], int]:
     """The register (keepers) or my own certificates (everyone else), newest first."""
-    query = sa.select(Certificate)
+    query = sa.select(Certificate).where(of_centre(actor))
     if not may_read_register(actor):
         query = query.where(Certificate.holder_user_id == actor.id)
     for column, value in ((Certificate.status, filters.status),
@@ -250,7 +261,9 @@ def get_certificate(session: Session, number: str, actor: Actor
             Problem("expected <issuer 6><year 4><level 1><sequence 6>", pointer="/number")])
     certificate = find(session, number)
     if certificate is None or not (may_read_register(actor)
-                                   or certificate.holder_user_id == actor.id):
+                                   or certificate.holder_user_id == actor.id) or (
+            session.scalar(sa.select(Certificate.id).where(Certificate.id == certificate.id,
+                                                           of_centre(actor))) is None):
         raise NotFound(f"certificate {number} does not exist")
     events = list(session.scalars(sa.select(CertificateEvent)
                                   .where(CertificateEvent.certificate_id == certificate.id)

@@ -22,6 +22,7 @@ from models.statuses import OPEN_TASK_STATUSES, InstanceStatus
 from workflows.certification.register import LEVEL_NAMES
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed
+from workflows.directory import scope
 
 CASE_PROCESS = "certification_application"
 READERS = frozenset({"leading_group", "quality_supervisor", "exam_admin"})
@@ -40,13 +41,14 @@ def ensure_may_read(actor: Actor) -> None:
                          "quality supervisors and exam administrators")
 
 
-def _cases(session: Session) -> list[dict[str, Any]]:
+def _cases(session: Session, actor: Actor) -> list[dict[str, Any]]:
     data = ProcessInstance.data
     rows = session.execute(sa.select(
         ProcessInstance.status, data["occupation"].as_string(), data["level"].as_string(),
         data["outcome"].as_string(), data["exam_session"].as_string(),
         data["passed"].as_string(),
-    ).where(ProcessInstance.process_id == CASE_PROCESS))
+    ).where(ProcessInstance.process_id == CASE_PROCESS,
+            scope.in_centre(ProcessInstance.tenant_id, actor)))
     cases = []
     for status, occupation, level, outcome, exam_session, passed in rows:
         cases.append({
@@ -75,7 +77,7 @@ def case_counts(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """How many cases per occupation, level and status (in_progress or the outcome)."""
     ensure_may_read(actor)
     counted = Counter((c["occupation"] or "", c["level"], c["status"])
-                      for c in _cases(session))
+                      for c in _cases(session, actor))
     return [{"occupation": occupation, "level": level, "level_name": LEVEL_NAMES.get(level),
              "status": status, "count": count}
             for (occupation, level, status), count in sorted(
@@ -86,7 +88,7 @@ def session_pass_rates(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Per exam session: candidates, absent, scored (a result was judged), passed, pass rate."""
     ensure_may_read(actor)
     sessions: dict[str, Counter[str]] = defaultdict(Counter)
-    for case in _cases(session):
+    for case in _cases(session, actor):
         if not case["exam_session"]:
             continue
         tally = sessions[case["exam_session"]]
@@ -107,7 +109,8 @@ def overdue_tasks(session: Session, actor: Actor, *, now: datetime) -> list[dict
     rows = session.execute(
         sa.select(HumanTask.candidate_group, HumanTask.process_id, sa.func.count(),
                   sa.func.min(HumanTask.due_at))
-        .where(HumanTask.status.in_(OPEN_TASK_STATUSES), HumanTask.due_at < now)
+        .where(HumanTask.status.in_(OPEN_TASK_STATUSES), HumanTask.due_at < now,
+               scope.in_centre(HumanTask.tenant_id, actor))
         .group_by(HumanTask.candidate_group, HumanTask.process_id))
     found = [{"candidate_group": group, "process_id": process_id, "overdue": count,
               "oldest_due_at": oldest} for group, process_id, count, oldest in rows]

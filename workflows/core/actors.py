@@ -15,6 +15,8 @@ class Actor:
     # The person of the directory this account belongs to, and that person's centre (tenant).
     person_id: int | None = None
     tenant_id: int | None = None
+    # Signed in with a password an administrator handed over: only the password change is open.
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:

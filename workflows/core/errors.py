@@ -66,6 +66,12 @@ class NotAllowed(CertflowError):
     title_en = "Not allowed"
 
 
+class PasswordChangeRequired(NotAllowed):
+    """Signed in with a handed-over password: choose your own first (``/auth/password``)."""
+
+    title = "Password change required"
+
+
 class NotAuthenticated(CertflowError):
     title = "未登录"
     title_en = "Not signed in"

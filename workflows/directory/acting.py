@@ -94,11 +94,14 @@ def home_unit(session: Session, person_id: int | None, *, today: date) -> OrgUni
 
 
 def offered_to(actor: Actor, positions: list[tuple[str, int]]) -> sa.ColumnElement[bool]:
-    """SQL: a human task is offered to the actor — to a group of theirs as a whole (no unit),
-    or addressed to a role they hold at its unit. Applicants are offered no group's tasks."""
+    """SQL: a human task is offered to the actor — to a group of theirs as a whole (no unit)
+    within their centre, or addressed to a role they hold at its unit. Applicants are offered
+    no group's tasks."""
     criteria: list[sa.ColumnElement[bool]] = []
     if actor.groups and actor.role != "applicant":
-        criteria.append(sa.and_(HumanTask.address_unit_id.is_(None),
+        centre = (HumanTask.tenant_id.is_(None) if actor.tenant_id is None
+                  else HumanTask.tenant_id == actor.tenant_id)
+        criteria.append(sa.and_(centre, HumanTask.address_unit_id.is_(None),
                                 HumanTask.candidate_group.in_(sorted(actor.groups))))
     criteria += [sa.and_(HumanTask.address_unit_id == unit, HumanTask.candidate_group == role)
                  for role, unit in positions]

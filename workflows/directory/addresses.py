@@ -29,8 +29,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import User
-from models.directory import ROLE_NAMES, OrgUnit, Position, PositionRole
+from models import HumanTask, User
+from models.directory import ROLE_NAMES, OrgUnit, Position, PositionRole, Substitution
 
 PROPERTY = "performer"
 ADMIN = PositionRole.ADMIN.value
@@ -122,12 +122,43 @@ _HOLDER_ACCOUNTS = (
 )
 
 
-def holders(session: Session, role: str, unit_id: int | None, *, today: date) -> list[int]:
-    """The accounts of the people holding ``role`` at ``unit_id`` today."""
+_SUBSTITUTE_ACCOUNTS = (
+    sa.select(User.id)
+    .join(Substitution, Substitution.substitute_id == User.person_id)
+    .join(Position, Position.person_id == Substitution.person_id)
+    .where(Position.role == sa.bindparam("role"), Position.unit_id == sa.bindparam("unit"),
+           User.active.is_(True),
+           Substitution.valid_from <= sa.bindparam("today"),
+           Substitution.valid_to >= sa.bindparam("today"),
+           sa.or_(Position.valid_from.is_(None), Position.valid_from <= sa.bindparam("today")),
+           sa.or_(Position.valid_to.is_(None), Position.valid_to >= sa.bindparam("today")))
+    .distinct()
+)
+
+
+def holders(session: Session, role: str, unit_id: int | None, *, today: date,
+            substitutes: bool = False) -> list[int]:
+    """The accounts of the people holding ``role`` at ``unit_id`` today (with
+    ``substitutes``: and of those standing in for them today, 代理)."""
     if unit_id is None:
         return []
-    return sorted(session.scalars(_HOLDER_ACCOUNTS,
-                                  {"role": role, "unit": unit_id, "today": today}))
+    params = {"role": role, "unit": unit_id, "today": today}
+    found = set(session.scalars(_HOLDER_ACCOUNTS, params))
+    if substitutes:
+        found.update(session.scalars(_SUBSTITUTE_ACCOUNTS, params))
+    return sorted(found)
+
+
+def task_holders(session: Session, task: HumanTask, *, today: date) -> list[int] | None:
+    """Who holds an open task, as accounts: its assignee, or the people holding the role at
+    the unit it is addressed to today and those standing in for them; None for a task offered
+    to a group as a whole."""
+    if task.assignee_id is not None:
+        return [task.assignee_id]
+    if task.address_unit_id is None:
+        return None
+    return holders(session, task.candidate_group or "", task.address_unit_id, today=today,
+                   substitutes=True)
 
 
 def role_name(role: str) -> str:

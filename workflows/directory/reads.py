@@ -47,6 +47,14 @@ def _unit_ref(unit: OrgUnit) -> dict[str, Any]:
             "kind_name": UNIT_KIND_NAMES[UnitKind(unit.kind)]}
 
 
+def unit_view(session: Session, unit_id: int, tenant_id: int) -> dict[str, Any]:
+    """One unit of the centre as administrators see it (deactivated ones included)."""
+    unit = session.get(OrgUnit, unit_id)
+    if unit is None or unit.tenant_id != tenant_id:
+        raise NotFound(f"组织单元 {unit_id} 不存在")
+    return {**_unit_ref(unit), "parent_id": unit.parent_id, "active": unit.active}
+
+
 def profile(session: Session, actor: Actor, *, today: date) -> dict[str, Any]:
     """The signed-in person: their record, their centre, current positions and enrolments."""
     result: dict[str, Any] = {"person": None, "centre": None, "positions": [], "enrolments": []}
@@ -77,13 +85,18 @@ def profile(session: Session, actor: Actor, *, today: date) -> dict[str, Any]:
     return result
 
 
-def unit_tree(session: Session, actor: Actor) -> list[dict[str, Any]]:
-    """The actor's centre as a nested tree (one query; children ordered by code)."""
+def unit_tree(session: Session, actor: Actor, *,
+              include_inactive: bool = False) -> list[dict[str, Any]]:
+    """The actor's centre as a nested tree (one query; children ordered by code); units that
+    were deactivated (graduated classes, closed offices) only when asked for."""
     if actor.tenant_id is None:
         return []
-    units = session.scalars(sa.select(OrgUnit).where(OrgUnit.tenant_id == actor.tenant_id)
-                            .order_by(OrgUnit.code)).all()
-    nodes = {unit.id: {**_unit_ref(unit), "children": []} for unit in units}
+    query = sa.select(OrgUnit).where(OrgUnit.tenant_id == actor.tenant_id)
+    if not include_inactive:
+        query = query.where(OrgUnit.active.is_(True))
+    units = session.scalars(query.order_by(OrgUnit.code)).all()
+    nodes = {unit.id: {**_unit_ref(unit), "active": unit.active, "children": []}
+             for unit in units}
     roots: list[dict[str, Any]] = []
     for unit in units:
         parent = nodes.get(unit.parent_id) if unit.parent_id is not None else None

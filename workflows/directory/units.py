@@ -19,6 +19,19 @@ _PARENTS = {
 }
 
 
+def allowed_parent(kind: UnitKind, parent_kind: UnitKind) -> bool:
+    """Whether a unit of ``kind`` may sit directly under one of ``parent_kind``."""
+    return parent_kind in _PARENTS.get(kind, set())
+
+
+def unit_of_centre(session: Session, unit_id: int, tenant_id: int) -> OrgUnit:
+    """An active unit of this centre; another centre's or a deactivated one is not found."""
+    unit = session.get(OrgUnit, unit_id)
+    if unit is None or unit.tenant_id != tenant_id or not unit.active:
+        raise NotFound(f"组织单元 {unit_id} 不存在")
+    return unit
+
+
 def add_unit(session: Session, *, kind: UnitKind, code: str, name: str,
              parent: OrgUnit | None = None) -> OrgUnit:
     """A new unit under ``parent`` (a 机构 has none); codes are unique within a tenant."""
@@ -28,7 +41,7 @@ def add_unit(session: Session, *, kind: UnitKind, code: str, name: str,
     if kind is UnitKind.INSTITUTION:
         if parent is not None:
             raise InvalidInput("机构是组织树的根，不能有上级单元")
-    elif parent is None or UnitKind(parent.kind) not in _PARENTS[kind]:
+    elif parent is None or not allowed_parent(kind, UnitKind(parent.kind)):
         raise InvalidInput(f"单元“{name}”的上级单元类型不对")
     tenant_id = parent.tenant_id if parent is not None else None
     if tenant_id is not None and session.scalar(sa.select(OrgUnit.id).where(

@@ -17,12 +17,14 @@ from models import Membership, Person, RevokedToken, User
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotAuthenticated, NotFound
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.directory import scope
 
 log = logging.getLogger("certflow.auth")
 
 _ACTOR_QUERY = (
     sa.select(User.id, User.username, User.display_name, User.role, User.active,
               User.tokens_valid_after, User.person_id, Person.tenant_id, Membership.group_id,
+              User.must_change_password,
               sa.exists().where(RevokedToken.jti == sa.bindparam("jti")).label("revoked"))
     .outerjoin(Person, Person.id == User.person_id)
     .outerjoin(Membership, Membership.user_id == User.id)
@@ -48,7 +50,8 @@ def actor_for_token(session: Session, *, user_id: int, jti: str, issued_at: floa
         raise NotAuthenticated("the token has been revoked; sign in again")
     groups = frozenset(row.group_id for row in rows if row.group_id is not None)
     return Actor(user.id, user.username, user.display_name, user.role, groups,
-                 person_id=user.person_id, tenant_id=user.tenant_id)
+                 person_id=user.person_id, tenant_id=user.tenant_id,
+                 must_change_password=bool(user.must_change_password))
 
 
 def revoke_token(jti: str, *, expires_at: datetime, actor: Actor, uow: UnitOfWork) -> None:
@@ -69,7 +72,9 @@ def revoke_all_tokens(user_id: int, *, actor: Actor, uow: UnitOfWork) -> None:
         raise NotAllowed("only administrators revoke another user's tokens")
     with uow:
         user = uow.session.get(User, user_id)
-        if user is None:
+        tenant_id = uow.session.scalar(sa.select(Person.tenant_id).where(
+            Person.id == user.person_id)) if user is not None else None
+        if user is None or not scope.same_centre(actor, tenant_id):  # another centre's: absent
             raise NotFound(f"user {user_id} does not exist")
         user.tokens_valid_after = uow.runtime.now()
         uow.commit()

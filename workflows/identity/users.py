@@ -18,8 +18,17 @@ from workflows.directory.people import attach_account
 
 def authenticate(session: Session, username: str, password: str, *,
                  passwords: PasswordHashing) -> Actor:
-    """The actor for valid credentials; one vague error for every failure."""
+    """The actor for valid credentials; one vague error for every failure.
+
+    A person may sign in with their 学号/工号 too, when exactly one active account of theirs
+    carries it (two centres may give the same number: then only the user name works).
+    """
     user = session.scalar(sa.select(User).where(User.username == username))
+    if user is None and username:
+        owners = session.scalars(sa.select(User).join(Person, Person.id == User.person_id)
+                                 .where(Person.number == username, User.active.is_(True))
+                                 .limit(2)).all()
+        user = owners[0] if len(owners) == 1 else None
     if not passwords.verify(user.password_hash if user else None, password):
         raise NotAuthenticated("unknown user name or wrong password")
     if user is None or not user.active:
@@ -37,7 +46,8 @@ def load_actor(session: Session, user_id: int | None) -> Actor:
     user, tenant_id = row
     groups = session.scalars(sa.select(Membership.group_id).where(Membership.user_id == user_id))
     return Actor(user.id, user.username, user.display_name, user.role, frozenset(groups),
-                 person_id=user.person_id, tenant_id=tenant_id)
+                 person_id=user.person_id, tenant_id=tenant_id,
+                 must_change_password=user.must_change_password)
 
 
 def seed_users(seed_file: Path, *, uow: UnitOfWork) -> int:

@@ -28,9 +28,10 @@ from models.statuses import (
     TimerStatus,
 )
 from workflows.core.actors import Actor
-from workflows.core.errors import Conflict, InvalidInput, NotAllowed
+from workflows.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.directory import scope
 from workflows.instances.lifecycle import InstanceView, view_of
 
 SUSPENDABLE = (InstanceStatus.RUNNING, InstanceStatus.INCIDENT)
@@ -56,7 +57,7 @@ def suspend_instance(instance_id: int, *, reason: str | None, actor: Actor,
     """Stop an instance moving on (tasks, timers, service jobs) until an admin resumes it."""
     _ensure_admin(actor, "suspend")
     with uow:
-        instance = uow.lock_instance(instance_id)
+        instance = lock_case(uow, instance_id, actor)
         if instance.status not in SUSPENDABLE:
             raise Conflict(f"instance {instance_id} is {instance.status}; only a running "
                            "instance (or one with an incident) can be suspended")
@@ -74,7 +75,7 @@ def resume_instance(instance_id: int, *, reason: str | None, actor: Actor,
     that fell due meanwhile are still pending, so the next timer sweep fires them."""
     _ensure_admin(actor, "resume")
     with uow:
-        instance = uow.lock_instance(instance_id)
+        instance = lock_case(uow, instance_id, actor)
         if instance.status != InstanceStatus.SUSPENDED:
             raise Conflict(f"instance {instance_id} is {instance.status}, not suspended; only a "
                            "suspended instance can be resumed")
@@ -98,7 +99,7 @@ def terminate_instance(instance_id: int, *, reason: str, actor: Actor,
     if not cleaned:
         raise InvalidInput("a reason is required to terminate an instance")
     with uow:
-        instance = uow.lock_instance(instance_id)
+        instance = lock_case(uow, instance_id, actor)
         if instance.status not in TERMINABLE:
             raise Conflict(f"instance {instance_id} is already {instance.status}; only an "
                            "instance that has not ended can be terminated")
@@ -135,6 +136,14 @@ def _close_open_rows(uow: UnitOfWork, instance: ProcessInstance, *, actor_id: in
     hook = uow.runtime.progress_hooks.get(instance.process_id)
     if hook is not None:
         hook(uow, instance, frozenset())
+
+
+def lock_case(uow: UnitOfWork, instance_id: int, actor: Actor) -> ProcessInstance:
+    """Lock a case of the actor's centre; another centre's is as absent (404)."""
+    instance = uow.lock_instance(instance_id)
+    if not scope.same_centre(actor, instance.tenant_id):
+        raise NotFound(f"instance {instance_id} does not exist")
+    return instance
 
 
 def _ensure_admin(actor: Actor, action: str) -> None:

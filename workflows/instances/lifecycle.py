@@ -17,7 +17,7 @@ from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import forms, spec_cache
 from workflows.definitions.deploy import get_definition
-from workflows.directory import acting
+from workflows.directory import acting, scope
 from workflows.engine import START_FORM_KEY, EngineFailure, Run, RunawayRun
 from workflows.instances.run_store import RECENT_STEPS, store_progress
 from workflows.instances.runaway import open_run_incident
@@ -146,15 +146,24 @@ def view_from(instance: ProcessInstance, tasks: list[HumanTask], definition_vers
     )
 
 
-def may_view(session: Session, instance: ProcessInstance, actor: Actor) -> bool:
-    """Admins and auditors see all; applicants their own; reviewers what their groups touch."""
+def may_view(session: Session, instance: ProcessInstance, actor: Actor, *,
+             supervision: bool = True) -> bool:
+    """Only cases of the actor's centre (``workflows/directory/scope.py``): there,
+    administrators, auditors and the 质量监督小组 see all; applicants their own; reviewers
+    what their groups and positions touch, and cases copied to them. ``supervision=False``
+    leaves out the 质量监督小组's read-only view (for acting on a case: commenting…)."""
+    if not scope.same_centre(actor, instance.tenant_id):
+        return False
     if actor.is_admin or actor.is_auditor or instance.started_by == actor.id:
         return True
     if _copied_to(session, instance.id, actor):
         return True
     if actor.role == "applicant":
         return False
-    positions = acting.acting_positions(session, actor, today=acting.today_at())
+    today = acting.today_at()
+    if supervision and scope.supervises(session, actor, today=today):
+        return True
+    positions = acting.acting_positions(session, actor, today=today)
     involved = sa.select(HumanTask.id).where(
         HumanTask.instance_id == instance.id,
         sa.or_(acting.offered_to(actor, positions),
@@ -178,10 +187,12 @@ def _copied_to(session: Session, instance_id: int, actor: Actor) -> bool:
 def list_instances(session: Session, *, actor: Actor, process_id: str | None = None,
                    business_key: str | None = None, status: str | None = None,
                    page: int = 1, per_page: int = 50) -> tuple[list[ProcessInstance], int]:
-    """Instances the actor may see, newest first, with the total count."""
-    query = sa.select(ProcessInstance)
-    if not (actor.is_admin or actor.is_auditor):
-        positions = acting.acting_positions(session, actor, today=acting.today_at())
+    """Instances the actor may see (``may_view``), newest first, with the total count."""
+    query = sa.select(ProcessInstance).where(scope.in_centre(ProcessInstance.tenant_id, actor))
+    today = acting.today_at()
+    if not (actor.is_admin or actor.is_auditor or (
+            actor.role != "applicant" and scope.supervises(session, actor, today=today))):
+        positions = acting.acting_positions(session, actor, today=today)
         involved = sa.select(HumanTask.instance_id).where(
             sa.or_(acting.offered_to(actor, positions),
                    HumanTask.assignee_id == actor.id, HumanTask.completed_by == actor.id))

@@ -131,7 +131,8 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
             if address.fallback and address.wanted:
                 fallbacks[task.spiff_task_id] = address.wanted
         values.append(dict(
-            instance_id=instance.id, spiff_task_id=task.spiff_task_id, task_name=task.task_name,
+            instance_id=instance.id, tenant_id=instance.tenant_id,
+            spiff_task_id=task.spiff_task_id, task_name=task.task_name,
             title=meta.get("title") or task.title, process_id=instance.process_id,
             business_key=instance.business_key, candidate_group=group, assignee_id=assignee,
             address_unit_id=address.unit_id if address is not None else None,

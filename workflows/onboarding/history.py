@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 
 from models import OrgUnit, User
 from models.onboarding import DirectoryChange
+from workflows.core.actors import Actor
 from workflows.core.errors import NotFound
 from workflows.core.history import GENESIS
+from workflows.core.unit_of_work import UnitOfWork
 
 
 class ChangeKind(StrEnum):
@@ -35,6 +37,10 @@ class ChangeKind(StrEnum):
     ACCOUNT_ADDED = "account_added"
     ACCOUNT_DISABLED = "account_disabled"
     PASSWORD_RESET = "password_reset"
+    UNIT_ADDED = "unit_added"
+    UNIT_CHANGED = "unit_changed"
+    UNIT_MOVED = "unit_moved"
+    UNIT_DEACTIVATED = "unit_deactivated"
 
 
 CHANGE_NAMES = {
@@ -48,6 +54,10 @@ CHANGE_NAMES = {
     ChangeKind.ACCOUNT_ADDED: "开通账号",
     ChangeKind.ACCOUNT_DISABLED: "停用账号",
     ChangeKind.PASSWORD_RESET: "重置密码",
+    ChangeKind.UNIT_ADDED: "新增组织单元",
+    ChangeKind.UNIT_CHANGED: "修改组织单元",
+    ChangeKind.UNIT_MOVED: "移动组织单元",
+    ChangeKind.UNIT_DEACTIVATED: "停用组织单元",
 }
 
 
@@ -141,6 +151,13 @@ def changes(session: Session, tenant_id: int, *, key: bytes, subject_type: str |
                      "subject_type": r.subject_type, "subject_id": r.subject_id,
                      "import_id": r.import_id, "before": r.before, "after": r.after}
                     for r in chosen]}
+
+
+def centre_log(uow: UnitOfWork, tenant_id: int, actor: Actor) -> ChangeLog:
+    """The history of the centre, locked for this transaction, written in the actor's name."""
+    lock_centre(uow.session, tenant_id)
+    return ChangeLog(uow.session, tenant_id, actor_id=actor.id, at=uow.runtime.now(),
+                     key=uow.runtime.chain_key)
 
 
 def digest_of(data: bytes) -> str:

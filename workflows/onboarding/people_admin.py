@@ -8,8 +8,6 @@ next request on; resetting a password also refuses the tokens issued before.
 
 from __future__ import annotations
 
-import secrets
-import string
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,11 +24,12 @@ from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.acting import today_at
 from workflows.directory.people import add_person, appoint, enrol
 from workflows.directory.reads import person_view
-from workflows.onboarding.history import ChangeKind, ChangeLog, lock_centre
+from workflows.directory.units import unit_of_centre
+from workflows.identity.password_policy import handed_over_password
+from workflows.onboarding.history import ChangeKind, ChangeLog, centre_log
 from workflows.onboarding.imports import centre_of, end_enrolments, shown_values
 
 SEARCH_LIMIT = 50
-_PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
 EDITABLE = ("name", "number", "id_number", "mobile", "employer", "status")
 
 
@@ -89,7 +88,7 @@ def create_person(fields: dict[str, Any], *, class_id: int | None, actor: Actor,
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
-        log = _log(uow, tenant_id, actor)
+        log = centre_log(uow, tenant_id, actor)
         status = PersonStatus(fields.get("status") or (
             PersonStatus.STUDYING if class_id is not None else PersonStatus.EMPLOYED))
         number = fields.get("number")
@@ -103,7 +102,7 @@ def create_person(fields: dict[str, Any], *, class_id: int | None, actor: Actor,
         log.add(ChangeKind.PERSON_ADDED, "person", person.id,
                 after=shown_values({k: getattr(person, k) for k in EDITABLE}))
         if class_id is not None:
-            unit = _unit(session, class_id, tenant_id)
+            unit = unit_of_centre(session, class_id, tenant_id)
             today = today_at(uow.runtime.now())
             enrol(session, person, unit, valid_from=today)
             log.add(ChangeKind.ENROLLED, "person", person.id,
@@ -119,7 +118,7 @@ def edit_person(person_id: int, changes: dict[str, Any], *, actor: Actor,
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
-        log = _log(uow, tenant_id, actor)
+        log = centre_log(uow, tenant_id, actor)
         person = _person(session, person_id, tenant_id)
         before, after = {}, {}
         for key in EDITABLE:
@@ -177,15 +176,16 @@ def reset_password(user_id: int, *, actor: Actor, uow: UnitOfWork) -> str:
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
-        log = _log(uow, tenant_id, actor)
+        log = centre_log(uow, tenant_id, actor)
         user = session.get(User, user_id)
         person = session.get(Person, user.person_id) if user and user.person_id else None
         if user is None or person is None or person.tenant_id != tenant_id:
             raise NotFound(f"账号 {user_id} 不存在")
         if user.id == actor.id:
             raise NotAllowed("不能重置自己的密码：请用修改密码")
-        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
+        password = handed_over_password()
         user.password_hash = uow.runtime.passwords.hash(password)
+        user.must_change_password = True
         user.tokens_valid_after = uow.runtime.now()
         log.add(ChangeKind.PASSWORD_RESET, "person", person.id,
                 after={"username": user.username})
@@ -201,9 +201,9 @@ def move_learner(person_id: int, unit_id: int, *, valid_from: date | None, actor
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
-        log = _log(uow, tenant_id, actor)
+        log = centre_log(uow, tenant_id, actor)
         person = _person(session, person_id, tenant_id)
-        unit = _unit(session, unit_id, tenant_id)
+        unit = unit_of_centre(session, unit_id, tenant_id)
         if unit.kind != UnitKind.CLASS:
             raise InvalidInput(f"“{unit.name}”不是班级")
         start = valid_from or today_at(uow.runtime.now())
@@ -227,9 +227,9 @@ def give_position(person_id: int, unit_id: int, *, role: str, valid_from: date |
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
-        log = _log(uow, tenant_id, actor)
+        log = centre_log(uow, tenant_id, actor)
         person = _person(session, person_id, tenant_id)
-        unit = _unit(session, unit_id, tenant_id)
+        unit = unit_of_centre(session, unit_id, tenant_id)
         if role == PositionRole.CLASS_TEACHER and unit.kind != UnitKind.CLASS:
             raise InvalidInput(f"班主任须任职于班级，“{unit.name}”不是班级")
         start = valid_from or today_at(uow.runtime.now())
@@ -249,7 +249,7 @@ def end_position(position_id: int, *, valid_to: date | None, actor: Actor,
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
-        log = _log(uow, tenant_id, actor)
+        log = centre_log(uow, tenant_id, actor)
         position = session.get(Position, position_id)
         person = session.get(Person, position.person_id) if position else None
         if position is None or person is None or person.tenant_id != tenant_id:
@@ -267,24 +267,11 @@ def end_position(position_id: int, *, valid_to: date | None, actor: Actor,
         uow.commit()
 
 
-def _log(uow: UnitOfWork, tenant_id: int, actor: Actor) -> ChangeLog:
-    lock_centre(uow.session, tenant_id)
-    return ChangeLog(uow.session, tenant_id, actor_id=actor.id, at=uow.runtime.now(),
-                     key=uow.runtime.chain_key)
-
-
 def _person(session: Session, person_id: int, tenant_id: int) -> Person:
     person = session.get(Person, person_id)
     if person is None or person.tenant_id != tenant_id:
         raise NotFound(f"人员 {person_id} 不存在")
     return person
-
-
-def _unit(session: Session, unit_id: int, tenant_id: int) -> OrgUnit:
-    unit = session.get(OrgUnit, unit_id)
-    if unit is None or unit.tenant_id != tenant_id or not unit.active:
-        raise NotFound(f"组织单元 {unit_id} 不存在")
-    return unit
 
 
 def _unique(session: Session, column: Any, value: str, person: Person, label: str) -> None:

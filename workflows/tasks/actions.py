@@ -15,7 +15,7 @@ from workflows.core.errors import Conflict, NotAllowed, NotFound, TaskAlreadyCla
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import forms, spec_cache
-from workflows.directory import acting
+from workflows.directory import acting, scope
 from workflows.directory.addresses import role_name
 from workflows.engine import EngineFailure, Run, RunawayRun
 from workflows.instances.control import ensure_not_suspended
@@ -165,6 +165,8 @@ def _ensure_open(task: HumanTask) -> None:
 
 def _may_see(session: Session, task: HumanTask, actor: Actor,
              now: datetime | None = None) -> bool:
+    if not scope.same_centre(actor, task.tenant_id):  # another centre's: as if absent
+        return False
     if (actor.is_admin or actor.is_auditor or task.assignee_id == actor.id
             or task.completed_by == actor.id):
         return True

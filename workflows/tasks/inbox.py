@@ -59,11 +59,13 @@ def list_inbox(session: Session, actor: Actor, filters: InboxFilter, *, now: dat
         return InboxPage([], 0, True, page, per_page)
     shape = _Shape(groups=len(groups), mine=mine, group_filter=filters.group is not None,
                    process=bool(filters.process_id), business_key=_key_match(filters.business_key),
-                   overdue=filters.overdue, sort=filters.sort, positions=len(positions))
+                   overdue=filters.overdue, sort=filters.sort, positions=len(positions),
+                   outside_directory=actor.tenant_id is None)
     params: dict[str, Any] = {f"group_{i}": group for i, group in enumerate(groups)}
     for i, (role, unit_id) in enumerate(positions):
         params[f"role_{i}"], params[f"unit_{i}"] = role, unit_id
-    params.update(actor_id=actor.id, group=filters.group, process_id=filters.process_id,
+    params.update(actor_id=actor.id, tenant_id=actor.tenant_id, group=filters.group,
+                  process_id=filters.process_id,
                   business_key=filters.business_key, now=now,
                   business_key_like=_like_prefix(filters.business_key),
                   limit=page * per_page, per_page=per_page, offset=(page - 1) * per_page,
@@ -92,6 +94,7 @@ class _Shape:
     overdue: bool | None
     sort: str
     positions: int = 0  # how many "unclaimed, addressed to a role I hold at a unit" sources
+    outside_directory: bool = False  # an account without a centre reads tasks without one
 
 
 def _key_match(business_key: str | None) -> str | None:
@@ -130,9 +133,12 @@ def _ready_positions(session: Session, actor: Actor, filters: InboxFilter,
 def _sources(shape: _Shape) -> list[list[sa.ColumnElement[bool]]]:
     """The WHERE criteria of each source (one per group, one per position held, plus
     "claimed by me"). A group's source holds only tasks offered to the group as a whole (no
-    unit): a task addressed by relation reaches the holders of its role at its unit only."""
+    unit) of the reader's centre: a task addressed by relation reaches the holders of its role
+    at its unit only (a unit is of one centre)."""
+    centre = (HumanTask.tenant_id.is_(None) if shape.outside_directory
+              else HumanTask.tenant_id == sa.bindparam("tenant_id"))
     sources: list[list[sa.ColumnElement[bool]]] = [
-        [HumanTask.address_unit_id.is_(None),
+        [centre, HumanTask.address_unit_id.is_(None),
          HumanTask.candidate_group == sa.bindparam(f"group_{i}"),
          HumanTask.status == TaskStatus.READY]
         for i in range(shape.groups)]

@@ -41,6 +41,8 @@ export interface InstanceQuery {
 export const apiCalls = {
   signIn: (username: string, password: string) =>
     request<TokenResponse>(`${V1}/auth/token`, { json: { username, password }, anonymous: true }),
+  changePassword: (current_password: string, new_password: string) =>
+    request<TokenResponse>(`${V1}/auth/password`, { json: { current_password, new_password } }),
   signOut: () => request<void>(`${V1}/auth/logout`, { method: "POST" }),
   me: () => request<Actor>(`${V1}/me`),
 

@@ -6,6 +6,8 @@ export interface Actor {
   display_name: string;
   role: "admin" | "auditor" | "reviewer" | "applicant" | string;
   groups: string[];
+  /** Signed in with a password an administrator handed over: choose your own first. */
+  must_change_password?: boolean;
 }
 
 export interface TokenResponse {

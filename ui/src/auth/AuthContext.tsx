@@ -13,6 +13,8 @@ interface Auth {
   expired: boolean;
   signIn: (username: string, password: string) => Promise<Actor>;
   signOut: () => Promise<void>;
+  /** Replace the password; the answer's fresh token becomes the session's. */
+  changePassword: (current: string, next: string) => Promise<Actor>;
 }
 
 const AuthContext = createContext<Auth | null>(null);
@@ -44,7 +46,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       session.end();
     }
   }, []);
-  const value = useMemo(() => ({ user, restoring, expired, signIn, signOut }), [user, restoring, expired, signIn, signOut]);
+  const changePassword = useCallback(async (current: string, next: string) => {
+    const answer = await apiCalls.changePassword(current, next);
+    session.start(answer.access_token, answer.expires_at, answer.user);
+    return answer.user;
+  }, []);
+  const value = useMemo(() => ({ user, restoring, expired, signIn, signOut, changePassword }),
+    [user, restoring, expired, signIn, signOut, changePassword]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 
@@ -70,6 +78,7 @@ export const can = {
 
 /** Where a user lands after signing in. */
 export function homeFor(user: Actor): string {
+  if (user.must_change_password) return "/password";
   if (user.role === "admin") return "/admin/definitions";
   if (user.role === "auditor") return "/audit";
   if (user.role === "applicant") return "/apply";

@@ -1,6 +1,6 @@
 // The top bar: where I can go (by role), who I am, my groups, language and sign-out.
 import { useEffect, useRef, useState } from "react";
-import { NavLink, useLocation, useNavigate } from "react-router";
+import { Link, NavLink, useLocation, useNavigate } from "react-router";
 import { can, useAuth } from "../auth/AuthContext";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n";
@@ -22,9 +22,11 @@ export const NAV: NavItem[] = [
   { to: "/inbox", label: "nav.inbox", show: can.review },
   { to: "/apply", label: "nav.apply", show: can.start },
   { to: "/cases", label: "nav.cases", show: can.start },
+  { to: "/attendance", label: "nav.attendance", show: can.review },
   { to: "/admin/definitions", label: "nav.definitions", show: can.administer },
   { to: "/instances", label: "nav.instances", show: can.seeAllInstances },
   { to: "/admin/incidents", label: "nav.incidents", show: can.administer },
+  { to: "/admin/people", label: "nav.people", show: can.administer },
   { to: "/audit", label: "nav.audit", show: can.seeAllInstances },
 ];
 
@@ -82,6 +84,7 @@ export function Header() {
                 </span>
               ))}
             </span>
+            <Link className="btn btn-quiet" to="/password">{t("password.link")}</Link>
             <button type="button" className="btn btn-quiet" onClick={onSignOut}>
               {t("auth.signOut")}
             </button>

@@ -17,6 +17,7 @@ from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.core.working_days import WorkCalendar, local_zone
 from workflows.definitions import spec_cache
+from workflows.directory import addresses
 from workflows.engine import Run
 from workflows.instances.control import close_open_rows
 from workflows.instances.lifecycle import InstanceView, view_of
@@ -96,11 +97,13 @@ def remind_case(instance_id: int, *, actor: Actor, uow: UnitOfWork) -> list[Huma
             ProcessEvent.kind == EventKind.INSTANCE_REMINDED))
         if last is not None and _same_working_day(last, now, calendar):
             raise Conflict("今天已经催办过了，每个工作日最多催办一次")
-        for task in tasks:
-            notify(uow, instance, user_id=task.assignee_id,
-                   group=None if task.assignee_id else task.candidate_group, kind="reminder",
-                   task_name=task.task_name,
-                   subject=f"{actor.display_name}催办“{task.title}”（{instance.business_key}）")
+        for task in tasks:  # its holder, or the holders of its address, else its group
+            holders = addresses.task_holders(uow.session, task, today=today)
+            for user_id in holders if holders is not None else [None]:
+                notify(uow, instance, user_id=user_id,
+                       group=task.candidate_group if holders is None else None,
+                       kind="reminder", task_name=task.task_name,
+                       subject=f"{actor.display_name}催办“{task.title}”（{instance.business_key}）")
         uow.record(EventKind.INSTANCE_REMINDED, instance, actor_id=actor.id, payload={
             "task_ids": [t.id for t in tasks], "day": today.isoformat()})
         uow.commit(keep_loaded=True)
@@ -139,7 +142,8 @@ def copy_case(instance_id: int, *, usernames: list[str], note: str | None, actor
             raise InvalidInput("请选择抄送对象")
         if len(names) > MAX_COPIES:
             raise InvalidInput(f"一次最多抄送 {MAX_COPIES} 人")
-        people = [person(uow.session, name, field="抄送对象") for name in dict.fromkeys(names)]
+        people = [person(uow.session, name, actor=actor, field="抄送对象")
+                  for name in dict.fromkeys(names)]
         for someone in people:
             notify(uow, instance, user_id=someone.id, kind="copy",
                    subject=f"{actor.display_name}抄送给您：{instance.business_key}", body=text)

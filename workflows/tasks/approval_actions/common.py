@@ -3,6 +3,7 @@ the Chinese problems a person reads."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,8 @@ from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import spec_cache
+from workflows.directory import acting, scope
+from workflows.directory.addresses import role_name
 from workflows.identity.users import load_actor
 from workflows.instances.lifecycle import may_view
 
@@ -55,13 +58,33 @@ def require_holder(task: HumanTask, actor: Actor) -> None:
         raise NotAllowed(f"请先认领“{task.title}”：只有办理人才能进行此操作")
 
 
-def person(session: Session, username: str, *, field: str = "人员") -> Actor:
-    """An active user by user name, as an actor (with their groups); 422 if there is none."""
+def person(session: Session, username: str, *, actor: Actor, field: str = "人员") -> Actor:
+    """An active user of the actor's centre by user name, as an actor (with their groups);
+    422 if there is none (a person of another centre is not named: the same answer)."""
     user_id = session.scalar(sa.select(User.id).where(User.username == username.strip(),
                                                       User.active.is_(True)))
-    if user_id is None:
+    found = load_actor(session, user_id) if user_id is not None else None
+    if found is None or not scope.same_centre(actor, found.tenant_id):
         raise InvalidInput(f"{field}“{username}”不存在或已停用")
-    return load_actor(session, user_id)
+    return found
+
+
+def may_do(session: Session, task: HumanTask, someone: Actor, *, today: date) -> bool:
+    """Whether ``someone`` may take the task: a task addressed by relation, whoever holds its
+    role at its unit today (or stands in for them); else a member of its group in its centre."""
+    if not scope.same_centre(someone, task.tenant_id) or someone.role == "applicant":
+        return False
+    if task.address_unit_id is not None:
+        return acting.holds(session, someone, task.candidate_group, task.address_unit_id,
+                            today=today)
+    return someone.in_group(task.candidate_group)
+
+
+def who_may_do(task: HumanTask) -> str:
+    """Who may take a task, in words."""
+    if task.address_unit_id is not None:
+        return f"须担任本单元的“{role_name(task.candidate_group or '')}”"
+    return f"须为“{task.candidate_group}”小组成员"
 
 
 def display_name(session: Session, user_id: int | None) -> str:
@@ -87,13 +110,15 @@ def events_of(session: Session, instance_id: int, kinds: tuple[str, ...]) -> lis
 
 
 def may_take_part(session: Session, instance: ProcessInstance, actor: Actor) -> bool:
-    """Participants read the case and its comments: whoever may see it (``may_view``: its
-    applicant, the groups of its steps, people it was copied to or whose opinion was asked)."""
-    return may_view(session, instance, actor)
+    """Participants act on the case (comment…): whoever may see it (``may_view``: its
+    applicant, the groups of its steps, people it was copied to or whose opinion was asked),
+    but not the 质量监督小组 by its read-only view alone."""
+    return may_view(session, instance, actor, supervision=False)
 
 
 def visible_instance(session: Session, instance_id: int, actor: Actor) -> ProcessInstance:
+    """A case the actor may read (the 质量监督小组 reads every case of its centre)."""
     instance = session.get(ProcessInstance, instance_id)
-    if instance is None or not may_take_part(session, instance, actor):
+    if instance is None or not may_view(session, instance, actor):
         raise NotFound(f"案件 {instance_id} 不存在")
     return instance

@@ -63,7 +63,7 @@ def request_opinion(task_id: int, *, to_username: str, question: str | None, act
         require_holder(task, actor)
         require_action(uow.session, task, "consult")
         text = clean_text(question, "征求意见的问题")
-        adviser = person(uow.session, to_username, field="加签对象")
+        adviser = person(uow.session, to_username, actor=actor, field="加签对象")
         if adviser.id == actor.id:
             raise InvalidInput("不能向自己征求意见")
         if adviser.role == "applicant" or adviser.is_auditor:

@@ -8,21 +8,26 @@ from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.directory import acting
 from workflows.instances.control import ensure_not_suspended
 from workflows.tasks import duties
 from workflows.tasks.actions import lock_task
 from workflows.tasks.approval_actions.common import (
     clean_text,
+    may_do,
     notify,
     person,
     require_action,
     require_holder,
+    who_may_do,
 )
 
 
 def transfer_task(task_id: int, *, to_username: str, reason: str | None, actor: Actor,
                   uow: UnitOfWork) -> HumanTask:
-    """Give my claimed task to a colleague of its group who passes its separation of duties;
+    """Give my claimed task to a colleague who may do it — who holds the role at the unit the
+    task is addressed to, or a member of its group in this centre — and passes its separation
+    of duties;
     the task stays claimed (now by them) and they are notified."""
     with uow:
         task, instance = lock_task(uow, task_id, actor)
@@ -30,12 +35,12 @@ def transfer_task(task_id: int, *, to_username: str, reason: str | None, actor: 
         require_holder(task, actor)
         require_action(uow.session, task, "transfer")
         note = clean_text(reason, "转交说明", required=False)
-        colleague = person(uow.session, to_username, field="转交对象")
+        colleague = person(uow.session, to_username, actor=actor, field="转交对象")
         if colleague.id == actor.id:
             raise InvalidInput("不能转交给自己")
-        if not colleague.in_group(task.candidate_group):
-            raise InvalidInput(f"{colleague.display_name}不在可办理“{task.title}”的小组中，"
-                                "不能转交给他/她")
+        if not may_do(uow.session, task, colleague, today=acting.today_at(uow.runtime.now())):
+            raise InvalidInput(f"{colleague.display_name}不能办理“{task.title}”"
+                               f"（{who_may_do(task)}），不能转交给他/她")
         try:
             duties.enforce(uow.session, task, instance, colleague)
         except duties.SeparationOfDutiesViolation as violation:

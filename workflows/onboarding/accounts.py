@@ -1,0 +1,142 @@
+"""Opening sign-in accounts for imported people, a class or a department at a time.
+
+Each account gets a random password that is shown once — on the hand-over sheet the class
+teacher prints — and must be replaced at the first sign-in. The user name is the person's
+学号/工号 (they may sign in with it anyway), or ``p<id>`` for someone without one. Learners get
+the applicant role; staff get the groups of the positions they hold today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import Enrolment, Group, Membership, OrgUnit, Person, Position, User
+from models.statuses import PersonStatus
+from workflows.core.actors import Actor
+from workflows.core.errors import InvalidInput, NotFound
+from workflows.core.unit_of_work import UnitOfWork
+from workflows.directory.acting import today_at
+from workflows.directory.units import unit_of_centre
+from workflows.identity.password_policy import handed_over_password
+from workflows.onboarding.history import ChangeKind, centre_log
+from workflows.onboarding.imports import centre_of
+
+MAX_ACCOUNTS_PER_REQUEST = 500  # one password hash each: a class or a department at a time
+_CLOSED = {PersonStatus.DISABLED, PersonStatus.LEFT}
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """One line of the hand-over sheet (the password appears nowhere else, ever)."""
+
+    person_id: int
+    name: str
+    number: str | None
+    unit: str | None
+    username: str
+    password: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    person_id: int
+    name: str
+    reason: str
+
+
+def open_accounts(*, person_ids: list[int] | None, unit_id: int | None, actor: Actor,
+                  uow: UnitOfWork) -> tuple[list[HandedOver], list[Skipped]]:
+    """Accounts for the people named, or for everyone studying or working in a unit and
+    below it; people who already have one, or have left, are skipped with the reason."""
+    tenant_id = centre_of(actor)
+    if not person_ids and unit_id is None:
+        raise InvalidInput("请指定人员或组织单元")
+    with uow:
+        session = uow.session
+        log = centre_log(uow, tenant_id, actor)
+        today = today_at(uow.runtime.now())
+        people = _people(session, tenant_id, person_ids, unit_id, today)
+        if len(people) > MAX_ACCOUNTS_PER_REQUEST:
+            raise InvalidInput(f"一次最多开通 {MAX_ACCOUNTS_PER_REQUEST} 个账号，"
+                               "请按班级或部门分批开通")
+        handed, skipped = [], []
+        groups = set(session.scalars(sa.select(Group.id)))
+        for person in people:
+            reason = _why_not(session, person)
+            if reason:
+                skipped.append(Skipped(person.id, person.name, reason))
+                continue
+            learner_of = _current_class(session, person.id, today)
+            roles = set(session.scalars(sa.select(Position.role).where(
+                Position.person_id == person.id, _current(Position, today))))
+            password = handed_over_password()
+            user = User(username=_username(session, person), display_name=person.name,
+                        role="applicant" if learner_of is not None and not roles else "reviewer",
+                        password_hash=uow.runtime.passwords.hash(password), active=True,
+                        must_change_password=True, created_at=uow.runtime.now(),
+                        person_id=person.id)
+            session.add(user)
+            session.flush()
+            wanted = (roles | ({"applicant"} if learner_of is not None else set())) & groups
+            session.add_all(Membership(user_id=user.id, group_id=g) for g in sorted(wanted))
+            log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
+                    after={"username": user.username, "role": user.role})
+            handed.append(HandedOver(person.id, person.name, person.number, learner_of,
+                                     user.username, password))
+        log.flush()
+        uow.commit()
+        return handed, skipped
+
+
+def _people(session: Session, tenant_id: int, person_ids: list[int] | None,
+            unit_id: int | None, today: date) -> list[Person]:
+    if person_ids:
+        found = {p.id: p for p in session.scalars(sa.select(Person).where(
+            Person.id.in_(person_ids), Person.tenant_id == tenant_id))}
+        missing = [i for i in person_ids if i not in found]
+        if missing:
+            raise NotFound(f"人员 {missing[0]} 不存在")
+        return [found[i] for i in dict.fromkeys(person_ids)]
+    assert unit_id is not None
+    unit = unit_of_centre(session, unit_id, tenant_id)
+    below = sa.select(OrgUnit.id).where(OrgUnit.tenant_id == tenant_id,
+                                        OrgUnit.path.startswith(unit.path))
+    members = sa.union(
+        sa.select(Enrolment.person_id).where(Enrolment.unit_id.in_(below),
+                                             _current(Enrolment, today)),
+        sa.select(Position.person_id).where(Position.unit_id.in_(below),
+                                            _current(Position, today)))
+    return list(session.scalars(sa.select(Person).where(Person.id.in_(members))
+                                .order_by(Person.number, Person.name, Person.id)))
+
+
+def _why_not(session: Session, person: Person) -> str | None:
+    if person.status in _CLOSED:
+        return "人员已停用或离职"
+    if session.scalar(sa.select(User.id).where(User.person_id == person.id,
+                                               User.active.is_(True))) is not None:
+        return "已有账号"
+    return None
+
+
+def _username(session: Session, person: Person) -> str:
+    for candidate in (person.number, f"p{person.id}"):
+        if candidate and session.scalar(
+                sa.select(User.id).where(User.username == candidate)) is None:
+            return candidate
+    return f"p{person.id}-{person.tenant_id}"
+
+
+def _current_class(session: Session, person_id: int, today: date) -> str | None:
+    return session.scalar(sa.select(OrgUnit.name).join(Enrolment, Enrolment.unit_id == OrgUnit.id)
+                          .where(Enrolment.person_id == person_id, _current(Enrolment, today))
+                          .limit(1))
+
+
+def _current(model: type[Enrolment] | type[Position], today: date) -> sa.ColumnElement[bool]:
+    return sa.and_(sa.or_(model.valid_from.is_(None), model.valid_from <= today),
+                   sa.or_(model.valid_to.is_(None), model.valid_to >= today))
