@@ -63,11 +63,11 @@ class ApiClient:
     def post(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
         return self.client.post(url, headers=self.headers(as_), **kwargs)
 
-    def patch(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
-        return self.client.patch(url, headers=self.headers(as_), **kwargs)
-
     def put(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
         return self.client.put(url, headers=self.headers(as_), **kwargs)
+
+    def patch(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
+        return self.client.patch(url, headers=self.headers(as_), **kwargs)
 
     # --- definitions --------------------------------------------------------------------
     def deploy_files(self, files: dict[str, bytes], *, as_: str = "admin",

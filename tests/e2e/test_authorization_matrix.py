@@ -281,6 +281,8 @@ CERTIFICATION_ROWS = [
         users=KEEPER),
     Row("GET", "/api/v1/certificates/{certificate_no}", (401, 200, 404, 404, 200, 200, 200),
         call("GET"), xiaomings_certificate, users=KEEPER),
+    Row("GET", "/api/v1/certificates/{certificate_no}/pdf", (401, 200, 404, 404, 200, 200, 200),
+        call("GET"), xiaomings_certificate, users=KEEPER),
     Row("GET", "/api/v1/batch/tasks", SIGNED_IN,
         call("GET", query=lambda scene: {"task_name": scene.ids["task_name"]}), teacher_task),
     Row("POST", "/api/v1/batch/complete", (401, 404, 404, 404, 200, 403, 403),
@@ -291,7 +293,9 @@ CERTIFICATION_ROWS = [
           users=LEADING_GROUP)
       for report in ("certification/cases", "certification/cases.csv",
                      "certification/sessions", "certification/sessions.csv", "tasks/overdue",
-                     "tasks/overdue.csv")),
+                     "tasks/overdue.csv", "certification/pass-rates",
+                     "certification/pass-rates.csv", "certification/steps",
+                     "certification/steps.csv", "certification.xlsx")),
 ]
 EVERYONE = (200, 200, 200, 200, 200, 200, 200)
 PLAN_ROWS = [
@@ -364,6 +368,9 @@ BACKGROUND_ROWS = [
         situation="a re-check outcome (the re-check process's own message)"),
     Row("GET", "/api/v1/messages/unmatched", AUDITORS_ONLY, call("GET")),
     Row("GET", "/api/v1/notifications", SIGNED_IN, call("GET")),
+    Row("GET", "/api/v1/notifications/channels", SIGNED_IN, call("GET")),
+    Row("PUT", "/api/v1/notifications/email", (401, 200, 200, 200, 200, 200, 403),
+        call("PUT", lambda scene, user: {"email": f"{user}@school.example"})),
     Row("GET", "/api/v1/timers", SIGNED_IN, call("GET"), teacher_task, "all"),
     Row("GET", "/api/v1/timers", ITS_PEOPLE,
         call("GET", query=lambda scene: {"instance_id": scene.ids["instance_id"]}),
