@@ -62,7 +62,7 @@ def _seed_objects(api: ApiClient) -> None:
     """A few real instances and tasks, so small generated ids hit real objects too; and a
     certificate, an incident, a message wait and timers, so lists show real rows."""
     for days in (1, 4):
-        response = api.start("leave_approval", as_="xiaoming", days=days, leave_type="personal",
+        response = api.start_leave(as_="xiaoming", days=days, leave_type="personal",
                              reason="模糊测试")
         assert response.status_code == 201, response.get_json()
     task_id = api.inbox(as_="zhang")["items"][0]["id"]
