@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         org_admin,
         plans,
         reports,
+        supervision,
     )
 
     api.register_blueprint(attachments.bp)  # documents uploaded for forms
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         api.register_blueprint(module.bp)
     api.register_blueprint(approval.bp)  # 转交, 退回, 加签, 撤回, 催办, 抄送, comments
     api.register_blueprint(applicants.bp)  # 我的申请, a task's reason and deadline
+    api.register_blueprint(supervision.bp)  # the 质量监督小组's view of its centre
     from api.blueprints import attendance
 
     api.register_blueprint(attendance.bp)  # 考勤: sessions, records, totals, reports

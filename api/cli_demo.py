@@ -17,6 +17,7 @@ def seed_demo() -> None:
     random key file, the one ``certflow serve --demo`` signs with.
     """
     from api.context import unit_of_work
+    from api.demo_incident import seed_incident
     from api.demo_school import PASSWORD as SCHOOL_PASSWORD
     from api.demo_school import seed_school
     from api.demo_seed import PASSWORD
@@ -29,6 +30,10 @@ def seed_demo() -> None:
         seed_users(settings.seed_file, uow=unit_of_work())
         school = seed_school()
         summary = run(settings.bpmn_dir)
+        incident = seed_incident()
+    if incident:
+        click.echo("demo incident: a results notice forwarded to a teacher who has left "
+                   "(故障 lists it for the administrator)")
     click.echo(f"demo school: {school.units} new units, {school.people} people "
                f"(班主任 bzr01…bzr08, password {SCHOOL_PASSWORD})")
     if not summary.created:

@@ -9,18 +9,51 @@ instant (so 4 clients really start together), and returns latencies (seconds, fr
 from __future__ import annotations
 
 import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import requests
 
-LEAVE_3_DAYS = {"days": 3, "leave_type": "personal", "reason": "参加技能比赛"}
+# The proof every leave needs (诊断书 or 单位证明), uploaded once per leave before it starts.
+PROOF = (Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "attachments"
+         / "diagnosis.pdf").read_bytes()
+
+
+def _beijing_today() -> date:
+    return (datetime.now(UTC) + timedelta(hours=8)).date()
+
+
+def _next_monday() -> date:
+    today = _beijing_today()
+    return today + timedelta(days=7 - today.weekday())
+
+
+# Three school days, Monday to Wednesday of next week (the server counts them; a holiday that
+# week makes the leave shorter, which only changes its route).
+LEAVE_3_DAYS = {"leave_type": "personal", "reason": "参加技能比赛",
+                "start_date": _next_monday().isoformat(), "start_half": "am",
+                "end_date": (_next_monday() + timedelta(days=2)).isoformat(), "end_half": "pm"}
+# The same as the engine sees it once the server has counted the days.
+LEAVE_3_DAYS_COUNTED = {**LEAVE_3_DAYS, "days": 3}
 # Who acts on each task of the leave process, and the form data they send.
 APPROVE = {
     "approve_class_teacher": ("zhang", {"teacher_approved": True, "teacher_comment": "同意"}),
     "approve_class_office": ("li", {"office_approved": True, "office_comment": "同意"}),
     "approve_leader": ("zhao", {"leader_approved": True, "leader_comment": "同意"}),
-    "confirm_return": ("xiaoming", {"returned_on": "2026-11-10", "return_note": "已返校"}),
+    "confirm_return": ("xiaoming", {"returned_on": _beijing_today().isoformat(),
+                                    "return_note": "已返校"}),
 }
+
+
+def proof_upload(runtime: Any, actor: Any, uow: Any) -> str:
+    """In-process: the proof document saved as ``actor``'s upload; its id, to cite in a form."""
+    from workflows.attachments.uploads import open_spool, save_upload
+
+    spool = open_spool(runtime)
+    with spool:
+        spool.write(PROOF)
+    return str(save_upload(spool, filename="证明.pdf", actor=actor, uow=uow).public_id)
 
 
 class HttpError(Exception):
@@ -47,8 +80,19 @@ class Api:
 
     def start(self, process_id: str, key: str, data: dict[str, Any], user: str = "xiaoming"
               ) -> Any:
+        if process_id == "leave_approval" and "proof" not in data:
+            data = {**data, "proof": [self.upload(user)]}
         return self.call("POST", "/api/v1/instances", user,
                          {"process_id": process_id, "business_key": key, "data": data})
+
+    def upload(self, user: str) -> str:
+        """A proof document uploaded by ``user``; its id, to cite in a form."""
+        response = self.session.post(self.base_url + "/api/v1/attachments",
+                                     files={"file": ("证明.pdf", PROOF, "application/pdf")},
+                                     headers=self.headers.get(user, {}), timeout=60)
+        if response.status_code != 201:
+            raise HttpError(f"upload -> {response.status_code}: {response.text[:300]}")
+        return str(response.json()["id"])
 
     def claim(self, task_id: int, user: str) -> Any:
         return self.call("POST", f"/api/v1/tasks/{task_id}/claim", user)

@@ -26,6 +26,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,13 @@ def row(name: str, events: int, samples: tuple[list[float], list[float]]) -> dic
             "events_per_cpu_s": round(events / median_cpu) if median_cpu else None}
 
 
+def _today(app: Any) -> str:
+    from workflows.core.runtime import runtime_of
+
+    runtime = runtime_of(app)
+    return runtime.now().astimezone(runtime.calendar.zone).date().isoformat()
+
+
 def build(app: Any, rounds: int) -> tuple[int, int]:
     """The loop instance (``rounds`` rounds) and a finished 3-tier leave approval."""
     from api.context import unit_of_work
@@ -83,12 +91,18 @@ def build(app: Any, rounds: int) -> tuple[int, int]:
             claim_task(task.id, actor=actors["zhang"], uow=unit_of_work())
             loop = complete_task(task.id, data={"note": f"round {number + 1}"},
                                  actor=actors["zhang"], uow=unit_of_work())
+        from bench.client import LEAVE_3_DAYS, proof_upload
+
+        proof = proof_upload(runtime_of(app), actors["xiaoming"], unit_of_work())
+        four_days = {**LEAVE_3_DAYS, "end_date": (date.fromisoformat(LEAVE_3_DAYS["start_date"])
+                                                  + timedelta(days=3)).isoformat()}
         leave = start_instance("leave_approval", business_key="BENCH-LEAVE", data={
-            "days": 4, "leave_type": "personal", "reason": "家中有事需要处理"},
+            **four_days, "reason": "家中有事需要处理", "proof": [proof]},
             actor=actors["xiaoming"], uow=unit_of_work())
         for user, data in (("li", {"office_approved": True, "office_comment": "同意"}),
                            ("zhao", {"leader_approved": True, "leader_comment": "同意"}),
-                           ("xiaoming", {"returned_on": "2026-11-10", "return_note": "已返校"})):
+                           ("xiaoming", {"returned_on": _today(app),
+                                         "return_note": "已返校"})):
             task = leave.open_tasks[0]
             if task.status != "claimed":
                 claim_task(task.id, actor=actors[user], uow=unit_of_work())

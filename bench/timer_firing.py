@@ -61,7 +61,9 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "intermediate": {"process": "bench_timer", "data": {}, "timers_per_instance": 1,
                      "advance": timedelta(days=2)},
     "leave_escalation": {"process": "leave_approval", "timers_per_instance": 2,
-                         "data": {"days": 1, "leave_type": "personal", "reason": "家中有事"},
+                         "data": {"leave_type": "personal", "reason": "家中有事",
+                                  "start_date": "2026-11-03", "start_half": "am",
+                                  "end_date": "2026-11-03", "end_half": "pm"},
                          "advance": timedelta(days=4)},
 }
 
@@ -106,8 +108,14 @@ def build(app: Any, scenario: str, instances: int) -> int:
                  else {"bench_timer.bpmn": INTERMEDIATE.encode()})
         deploy_definition(files, actor=None, uow=unit_of_work())
         user = db.session.scalar(sa.select(User).where(User.username == "xiaoming"))
-        view = start_instance(case["process"], business_key="BENCH-0", data=case["data"],
-                              actor=load_actor(db.session, user.id), uow=unit_of_work())
+        actor = load_actor(db.session, user.id)
+        data = dict(case["data"])
+        if case["process"] == "leave_approval":
+            from bench.client import proof_upload
+
+            data["proof"] = [proof_upload(runtime_of(app), actor, unit_of_work())]
+        view = start_instance(case["process"], business_key="BENCH-0", data=data,
+                              actor=actor, uow=unit_of_work())
         template = view.instance
         columns = [c.key for c in ProcessInstance.__table__.columns if c.key != "id"]
         base = {c: getattr(template, c) for c in columns}

@@ -15,7 +15,7 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -34,6 +34,8 @@ PUBLISHED_KEYS = frozenset({
 })
 KEY_VARIABLES = {"secret_key": "CERTFLOW_SECRET_KEY",
                  "audit_signing_key": "CERTFLOW_AUDIT_SIGNING_KEY"}
+# Never printed (``Settings.to_dict``).
+SECRET_FIELDS = frozenset({*KEY_VARIABLES, "smtp_password", "webhook_secret"})
 
 
 class SettingsError(Exception):
@@ -156,6 +158,34 @@ class Settings(BaseSettings):
                                       "window over all user names; 0: no limit", ge=0)
     sign_in_address_window_s: int = _var("CERTFLOW_SIGN_IN_ADDRESS_WINDOW", 900,
                                          "window of that limit, seconds", gt=0)
+    # --- notification delivery (docs/operations.md, "Notifications by e-mail and webhook") ----
+    smtp_host: str = _var("CERTFLOW_SMTP_HOST", "",
+                          "SMTP server notifications are e-mailed through; empty: no e-mail")
+    smtp_port: int = _var("CERTFLOW_SMTP_PORT", 587, "its port", ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = _var(
+        "CERTFLOW_SMTP_SECURITY", "starttls",
+        "starttls (upgrade after connecting), tls (TLS from the start, usually port 465) or "
+        "none (only to a relay on the same machine or network)")
+    smtp_username: str = _var("CERTFLOW_SMTP_USERNAME", "",
+                              "user name to sign in to the SMTP server; empty: no sign-in")
+    smtp_password: str = _var("CERTFLOW_SMTP_PASSWORD", "", "its password")
+    smtp_sender: str = _var("CERTFLOW_SMTP_SENDER", "",
+                            "the From address of notification e-mails (required with the host)")
+    smtp_timeout_s: float = _var("CERTFLOW_SMTP_TIMEOUT", 20.0,
+                                 "connect and send timeout, seconds", gt=0)
+    webhook_url: str = _var("CERTFLOW_WEBHOOK_URL", "",
+                            "http(s) URL every notification is POSTed to, signed (for a relay to "
+                            "企业微信/钉钉); empty: no webhook")
+    webhook_secret: str = _var("CERTFLOW_WEBHOOK_SECRET", "",
+                               "HMAC-SHA256 key of the webhook signature (32+ bytes, random; "
+                               "the receiver verifies with it)")
+    webhook_timeout_s: float = _var("CERTFLOW_WEBHOOK_TIMEOUT", 10.0,
+                                    "webhook connect and answer timeout, seconds", gt=0)
+    delivery_poll_seconds: float = _var("CERTFLOW_DELIVERY_POLL_SECONDS", 10.0,
+                                        "how often new notifications are sent out", gt=0)
+    delivery_max_attempts: int = _var("CERTFLOW_DELIVERY_MAX_ATTEMPTS", 6,
+                                      "attempts per e-mail or webhook before it is marked "
+                                      "failed (retried with backoff)", ge=1)
     ui_dist: Path | None = _var("CERTFLOW_UI_DIST", None,
                                 "the built web app served at / (default: ui/dist)")
 
@@ -191,6 +221,25 @@ class Settings(BaseSettings):
             raise ValueError(problem)
         return value
 
+    @model_validator(mode="after")
+    def _delivery_complete(self) -> Settings:
+        if self.smtp_host and "@" not in self.smtp_sender:
+            raise ValueError("CERTFLOW_SMTP_SENDER must be an e-mail address when "
+                             "CERTFLOW_SMTP_HOST is set")
+        if self.webhook_url:
+            if not self.webhook_url.startswith(("http://", "https://")):
+                raise ValueError("CERTFLOW_WEBHOOK_URL must start with http:// or https://")
+            if len(self.webhook_secret.encode()) < MIN_KEY_BYTES:
+                raise ValueError(f"CERTFLOW_WEBHOOK_SECRET must be set to a random value of at "
+                                 f"least {MIN_KEY_BYTES} bytes when CERTFLOW_WEBHOOK_URL is set, "
+                                 f"for example the output of {MAKE_A_KEY}")
+        return self
+
+    @property
+    def delivers_notifications(self) -> bool:
+        """E-mail or the webhook is configured: the delivery job runs."""
+        return bool(self.smtp_host or self.webhook_url)
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -222,7 +271,7 @@ class Settings(BaseSettings):
         }
 
     def to_dict(self) -> dict[str, object]:
-        return {k: str(v) for k, v in self.model_dump().items() if k not in KEY_VARIABLES}
+        return {k: str(v) for k, v in self.model_dump().items() if k not in SECRET_FIELDS}
 
 
 class _FromEnvironment(Settings):
@@ -274,7 +323,9 @@ def describe(error: ValidationError) -> str:
         where = str(item["loc"][0]) if item["loc"] else ""
         variable = variables.get(where, where)
         message = item["msg"].removeprefix("Value error, ")
-        if where in KEY_VARIABLES or variable in KEY_VARIABLES.values():
+        if not where:  # a rule over several settings: its message names them
+            lines.append(message)
+        elif where in KEY_VARIABLES or variable in KEY_VARIABLES.values():
             lines.append(f"{variable} {message}. Set it to a random value of at least "
                          f"{MIN_KEY_BYTES} bytes, for example the output of\n    {MAKE_A_KEY}\n"
                          f"  (or set CERTFLOW_DEMO=1 to try certflow with throw-away keys)")

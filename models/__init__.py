@@ -22,7 +22,7 @@ from models.human_task import HumanTask
 from models.instance import ProcessInstance
 from models.leave_period import LeavePeriodRow
 from models.message import MessageSubscription, UnmatchedMessage
-from models.notification import Notification
+from models.notification import Notification, NotificationDelivery
 from models.objection import NoticeObjection
 from models.onboarding import DirectoryChange, DirectoryImport, PersonDetail
 from models.plan import CertificationPlan
@@ -60,6 +60,7 @@ __all__ = [
     "MessageSubscription",
     "NoticeObjection",
     "Notification",
+    "NotificationDelivery",
     "OrgUnit",
     "Person",
     "PersonDetail",

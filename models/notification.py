@@ -15,6 +15,7 @@ class Notification(Base):
     __table_args__ = (
         sa.Index("ix_notification_user", "recipient_user_id", "id"),
         sa.Index("ix_notification_group", "recipient_group", "id"),
+        sa.Index("ix_notification_delivery_state", "delivery_state", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,3 +27,27 @@ class Notification(Base):
     subject: Mapped[str] = mapped_column(sa.String(255))
     body: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # NULL until the delivery job has looked at it (e-mail, webhook: docs/operations.md);
+    # then "planned" whatever it found to send.
+    delivery_state: Mapped[str | None] = mapped_column(sa.String(16))
+
+
+class NotificationDelivery(Base):
+    """One notification on its way out through one channel: an e-mail to one address, or the
+    school's signed webhook. Sent after the notification's transaction committed, by the
+    periodic delivery job, retried with backoff; never part of the user's transaction."""
+
+    __tablename__ = "notification_delivery"
+    __table_args__ = (sa.Index("ix_notification_delivery_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(sa.ForeignKey("notification.id"), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(16))  # email, webhook
+    address: Mapped[str] = mapped_column(sa.String(320))  # the e-mail address, or the URL
+    status: Mapped[str] = mapped_column(sa.String(16))  # pending, sending, sent, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -104,6 +104,15 @@ class ImportStatus(StrEnum):
     DISCARDED = "discarded"
 
 
+class DeliveryStatus(StrEnum):
+    """A notification's e-mail or webhook on its way out (models/notification.py)."""
+
+    PENDING = "pending"  # waits for its next attempt
+    SENDING = "sending"  # taken by a delivery job; back to pending after the claim lease
+    SENT = "sent"
+    FAILED = "failed"  # every attempt failed, or the receiver refused it for good
+
+
 class LeaveStatus(StrEnum):
     """A leave period: requested -> approved | refused | withdrawn; approved -> returned (销假
     on time) | overstay (销假 late, or closed unreturned after 2 school days: 超假)."""

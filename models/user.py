@@ -33,6 +33,8 @@ class User(Base):
                                                        server_default=sa.false())
     # The person of the directory this account belongs to (models/directory.py).
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    # Where notifications are e-mailed when SMTP is configured (set by the user); None: none.
+    email: Mapped[str | None] = mapped_column(sa.String(320))
 
 
 class Group(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,8 @@ from workflows.core.runtime import runtime_of
 from workflows.definitions.bundles import collect_bundle
 
 _keys = itertools.count(1)
+PROOF = (Path(__file__).resolve().parent / "fixtures" / "attachments" / "diagnosis.pdf"
+         ).read_bytes()
 
 PASSWORDS = {
     "admin": "admin123", "auditor": "auditor123", "zhang": "zhang123", "wang": "wang123",
@@ -61,14 +63,14 @@ class ApiClient:
     def post(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
         return self.client.post(url, headers=self.headers(as_), **kwargs)
 
-    def patch(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
-        return self.client.patch(url, headers=self.headers(as_), **kwargs)
-
     def put(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
         return self.client.put(url, headers=self.headers(as_), **kwargs)
 
     def delete(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
         return self.client.delete(url, headers=self.headers(as_), **kwargs)
+
+    def patch(self, url: str, *, as_: str | None, **kwargs: Any) -> TestResponse:
+        return self.client.patch(url, headers=self.headers(as_), **kwargs)
 
     # --- definitions --------------------------------------------------------------------
     def deploy_files(self, files: dict[str, bytes], *, as_: str = "admin",
@@ -93,6 +95,41 @@ class ApiClient:
         response = self.upload(name, content, as_=as_)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
+
+    # --- leave --------------------------------------------------------------------------
+    def today(self) -> date:
+        """Today in the calendar's zone, by the app's (possibly frozen) clock."""
+        runtime = runtime_of(self.client.application)
+        return runtime.now().astimezone(runtime.calendar.zone).date()
+
+    def leave_dates(self, days: float, *, first: date | None = None) -> dict[str, str]:
+        """Start and end (with halves) of ``days`` school days from ``first`` (default: the
+        next school day after today), as the leave form asks for them."""
+        calendar = runtime_of(self.client.application).calendar
+        day = first or self.today() + timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day += timedelta(days=1)
+        start, halves = day, round(days * 2)
+        while halves > 2:
+            halves -= 2
+            day += timedelta(days=1)
+            while not calendar.is_working_day(day):
+                day += timedelta(days=1)
+        return {"start_date": start.isoformat(), "start_half": "am",
+                "end_date": day.isoformat(), "end_half": "pm" if halves == 2 else "am"}
+
+    def start_leave(self, *, as_: str, days: float = 1, key: str | None = None,
+                    version: int | None = None, **data: Any) -> TestResponse:
+        """Ask for ``days`` school days of leave (personal unless said), with a diagnosis
+        uploaded as proof unless ``proof`` is given (``proof=None``: none at all)."""
+        body = {"leave_type": "personal", "reason": "家中有事需要处理",
+                **self.leave_dates(days), **data}
+        if body.get("proof", ...) is None:  # proof=None: the form without proof
+            del body["proof"]
+        elif "proof" not in body:
+            uploaded = self.upload("证明.pdf", PROOF, as_=as_)
+            body["proof"] = [uploaded.get_json()["id"]] if uploaded.status_code == 201 else []
+        return self.start("leave_approval", as_=as_, key=key, version=version, **body)
 
     # --- instances ----------------------------------------------------------------------
     def start(self, process_id: str, *, as_: str, key: str | None = None,

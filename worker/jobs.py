@@ -13,7 +13,7 @@ from typing import Any
 from config import Settings
 from workflows.attachments import uploads
 from workflows.audit.verify import verify_trail
-from workflows.automation import service_jobs, timers
+from workflows.automation import delivery, service_jobs, timers
 from workflows.core.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger("certflow.worker")
@@ -57,6 +57,15 @@ def remove_orphan_attachments(uows: UnitOfWorkFactory, settings: Settings) -> di
     if removed:
         log.info("removed %s upload(s) never attached to a case", removed)
     return {"removed": removed}
+
+
+def deliver_notifications(uows: UnitOfWorkFactory, settings: Settings) -> dict[str, int]:
+    """E-mail new notifications and POST them to the webhook; retry the failed ones."""
+    report = delivery.deliver_notifications(uows=uows, settings=settings)
+    if report.sent or report.failed:
+        log.info("notification deliveries: %s sent, %s failed", report.sent, report.failed)
+    return {"planned": report.planned, "sent": report.sent, "retrying": report.retrying,
+            "failed": report.failed}
 
 
 def backoff_seconds(retries: int, *, base: float, cap: float) -> float:

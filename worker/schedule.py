@@ -40,6 +40,10 @@ SCHEDULE = (
              lambda s: min(3600.0, s.attachment_orphan_hours * 900),
              lambda s: min(3600.0, s.attachment_orphan_hours * 900),
              jobs.remove_orphan_attachments),
+    # Only when e-mail or the webhook is configured.
+    Periodic("certflow-deliver-notifications", "certflow.deliver_notifications",
+             lambda s: s.delivery_poll_seconds if s.delivers_notifications else 0,
+             lambda s: max(s.delivery_poll_seconds * 2, 1.0), jobs.deliver_notifications),
 )
 
 

@@ -11,6 +11,8 @@ and call ``worker/jobs.py`` or a workflows use case by id.
 - ``certflow.sweep`` (beat, every minute): return stale timer claims, re-send lost jobs.
 - ``certflow.audit_anchor`` (beat, hourly): verify the audit trail and sign an anchor of it.
 - ``certflow.remove_orphan_attachments`` (beat, hourly): remove uploads never attached.
+- ``certflow.deliver_notifications`` (beat, every few seconds when configured): e-mail and
+  webhook deliveries of new notifications, and retries of failed ones.
 
 ``@shared_task`` binds each to every Celery app ``worker.celery_app.celery_init_app`` makes;
 the app's task class enters its Flask app, whose runtime the task reads.
@@ -88,3 +90,9 @@ def audit_anchor() -> dict[str, Any]:
 def remove_orphan_attachments() -> dict[str, int]:
     runtime = _runtime()
     return jobs.remove_orphan_attachments(units_of(runtime), runtime.settings)
+
+
+@shared_task(name="certflow.deliver_notifications", soft_time_limit=540, time_limit=600)
+def deliver_notifications() -> dict[str, int]:
+    runtime = _runtime()
+    return jobs.deliver_notifications(units_of(runtime), runtime.settings)

@@ -9,10 +9,15 @@ functions.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from config import Settings
 from workflows.attachments.store import make_store
+from workflows.attendance import leave_records, leave_requests
 from workflows.automation.service_registry import ServiceRegistry
 from workflows.certification import application_checks
 from workflows.core.runtime import Runtime
@@ -39,4 +44,18 @@ def bootstrap(settings: Settings) -> Runtime:
     # and certificates (workflows/certification/plans.py, application_checks.py).
     runtime.start_checks["certification_application"] = partial(
         application_checks.check_application, issuer_code=runtime.issuer_code)
+    # A leave's school days are counted from its dates; 销假 records 超假; each leave case
+    # keeps its period row (workflows/attendance/).
+    def check_leave(session: Session, data: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+        return leave_requests.check_leave_request(session, data, now=now,
+                                                  calendar=runtime.calendar)
+
+    def check_return(session: Session, data: dict[str, Any], *, instance_data: dict[str, Any],
+                     now: datetime) -> dict[str, Any]:
+        return leave_requests.check_return(session, data, instance_data=instance_data, now=now,
+                                           calendar=runtime.calendar)
+
+    runtime.start_checks[leave_requests.PROCESS] = check_leave
+    runtime.task_checks[(leave_requests.PROCESS, leave_requests.RETURN_TASK)] = check_return
+    runtime.progress_hooks[leave_requests.PROCESS] = leave_records.keep_leave_period
     return runtime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import Response, request
 
 from api import rate_limits
 from api.auth import current_actor, login_required
@@ -18,6 +18,7 @@ from api.schemas.certification import (
     VerifyResultSchema,
 )
 from models import Certificate, db
+from workflows.certification import certificate_pdf
 from workflows.certification import register as certificates
 
 bp = CertflowBlueprint("certificates", __name__, url_prefix="/api/v1",
@@ -64,7 +65,7 @@ def list_all(query: dict[str, Any]) -> dict[str, Any]:
     filters = certificates.CertificateFilter(
         status=query.get("status"), occupation=query.get("occupation"),
         level=query.get("level"), holder_name=query.get("holder_name"),
-        exam_session=query.get("exam_session"))
+        exam_session=query.get("exam_session"), q=query.get("q"))
     rows, total = certificates.list_certificates(db.session(), current_actor(), filters,
                                                  page=query["page"], per_page=query["per_page"])
     return {"items": [_entry(row) for row in rows], "total": total, "page": query["page"],
@@ -80,3 +81,21 @@ def get(certificate_no: str) -> dict[str, Any]:
     certificate, events = certificates.get_certificate(db.session(), certificate_no,
                                                        current_actor())
     return {**_entry(certificate), "events": events}
+
+
+@bp.get("/certificates/<string(length=17):certificate_no>/pdf")
+@login_required()
+@problems(404, 422)
+@bp.doc(responses={"200": {"description": "the certificate as an A4 PDF with a QR code that "
+                                          "opens the public check",
+                           "content": {"application/pdf": {"schema": {"type": "string",
+                                                                      "format": "binary"}}}}})
+def pdf(certificate_no: str) -> Response:
+    """Print or download a certificate (keepers of the register, or its holder). Its QR code
+    opens ``/certificates/verify`` on this site, filled in with the number and the name."""
+    certificate, _ = certificates.get_certificate(db.session(), certificate_no, current_actor())
+    body = certificate_pdf.render(certificate, site=request.host_url)
+    name = f"certificate-{certificate.certificate_no}.pdf"
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "private, no-store"})

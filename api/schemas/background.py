@@ -120,3 +120,15 @@ class FireReportSchema(Schema):
     fired = fields.Integer()
     skipped = fields.Integer()
     errors = fields.Integer()
+
+
+class NotificationEmailSchema(Schema):
+    email = fields.Email(required=True, allow_none=True, validate=validate.Length(max=320),
+                         metadata={"description": "where my notifications are e-mailed; null: "
+                                                  "nowhere"})
+
+
+class NotificationChannelsSchema(Schema):
+    email = fields.String(allow_none=True)
+    email_enabled = fields.Boolean(metadata={"description": "the server sends e-mail"})
+    webhook_enabled = fields.Boolean(metadata={"description": "the school's webhook is set"})

@@ -39,6 +39,8 @@ class CertificateQuerySchema(PageQuerySchema):
     level = fields.Integer(validate=LEVEL)
     holder_name = fields.String(validate=validate.Length(max=64))
     exam_session = fields.String(validate=validate.Length(max=32))
+    q = fields.String(validate=validate.Length(max=64), metadata={
+        "description": "a certificate number or its beginning, or part of the holder's name"})
 
 
 class CertificateSchema(Schema):
@@ -163,6 +165,22 @@ class SessionRateSchema(Schema):
     passed = fields.Integer()
     failed = fields.Integer()
     pass_rate = fields.Float(allow_none=True)
+
+
+class PassRateSchema(Schema):
+    occupation = fields.String()
+    level = fields.Integer(allow_none=True)
+    level_name = fields.String(allow_none=True)
+    scored = fields.Integer()
+    passed = fields.Integer()
+    failed = fields.Integer()
+    pass_rate = fields.Float(allow_none=True)
+
+
+class StepCountSchema(Schema):
+    task_name = fields.String()
+    step = fields.String()
+    cases = fields.Integer()
 
 
 class OverdueSchema(Schema):

@@ -58,7 +58,7 @@ def addressed(api: ApiClient) -> ApiClient:
 
 
 def _ask_leave(api: ApiClient, learner: str) -> tuple[int, int]:
-    response = api.start("leave_approval", as_=learner, days=1, leave_type="personal",
+    response = api.start_leave(as_=learner, days=1, leave_type="personal",
                          reason="看病")
     assert response.status_code == 201, response.get_json()
     body = response.get_json()

@@ -9,7 +9,7 @@ from workflows.core.clock import FrozenClock
 
 
 def leave(api: ApiClient, days: float, *, as_: str = "xiaoming") -> dict[str, Any]:
-    response = api.start("leave_approval", as_=as_, days=days, leave_type="personal",
+    response = api.start_leave(as_=as_, days=days, leave_type="personal",
                          reason="家中有事需要处理")
     assert response.status_code == 201, response.get_json()
     return response.get_json()

@@ -104,7 +104,7 @@ def pointers(response: Any) -> dict[str, str]:
 
 
 def sick_leave(api: ApiClient, proof: list[str], *, as_: str = "xiaoming") -> Any:
-    return api.start("leave_approval", as_=as_, days=1, leave_type="sick", reason="发烧就医",
+    return api.start_leave(as_=as_, days=1, leave_type="sick", reason="发烧就医",
                      proof=proof)
 
 
@@ -137,7 +137,7 @@ def test_a_case_holds_at_most_its_configured_total(leave_api: ApiClient, runtime
     second = api.uploaded("b.png", PNG, as_="xiaoming")
     runtime.settings = settings.replace(attachment_max_case_bytes=len(PDF) + len(PNG) - 1)
     try:
-        response = api.start("leave_approval", as_="xiaoming", days=1, leave_type="sick",
+        response = api.start_leave(as_="xiaoming", days=1, leave_type="sick",
                              reason="发烧就医", proof=[first["id"], second["id"]])
         assert "合计不能超过" in pointers(response)["/data/proof"]
     finally:

@@ -66,10 +66,10 @@ def test_a_diff_between_two_points_shows_what_the_approvals_changed(
 
 def test_instances_are_found_by_business_key_applicant_and_time(
         leave_api: ApiClient, frozen_clock: FrozenClock) -> None:
-    first = leave_api.start("leave_approval", as_="xiaoming", key="QJ-2026-001", days=1,
+    first = leave_api.start_leave(as_="xiaoming", key="QJ-2026-001", days=1,
                             leave_type="personal", reason="家中有事需要处理").get_json()
     frozen_clock.advance(days=3)
-    second = leave_api.start("leave_approval", as_="xiaohong", key="QJ-2026-002", days=1,
+    second = leave_api.start_leave(as_="xiaohong", key="QJ-2026-002", days=1,
                              leave_type="personal", reason="家中有事需要处理").get_json()
     url = "/api/v1/audit/instances"
 

@@ -76,6 +76,6 @@ def test_only_administrators_deploy(leave_api: ApiClient) -> None:
 
 
 def test_auditors_cannot_start_processes(leave_api: ApiClient) -> None:
-    response = leave_api.start("leave_approval", as_="auditor", days=1, leave_type="personal",
+    response = leave_api.start_leave(as_="auditor", days=1, leave_type="personal",
                                reason="审计员不能发起")
     assert response.status_code == 403

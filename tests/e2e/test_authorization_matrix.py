@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from tests.api_client import PASSWORDS, ApiClient
+from tests.api_client import PASSWORDS, PROOF, ApiClient
 from tests.e2e.matrix_scenes import (
     PLAN,
     incident,
@@ -54,7 +54,7 @@ class Scene:
 
 def teacher_task(scene: Scene) -> None:
     """xiaoming asks for one day: an unclaimed task for class_teacher."""
-    response = scene.api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
+    response = scene.api.start_leave(as_="xiaoming", days=1, leave_type="personal",
                                reason="矩阵测试")
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
@@ -65,7 +65,7 @@ def teacher_task(scene: Scene) -> None:
 def sick_leave_with_proof(scene: Scene) -> None:
     """xiaoming attaches a diagnosis to a day of sick leave: the class teacher's task."""
     proof = scene.api.uploaded("诊断书.pdf", b"%PDF-1.4\n%%EOF\n", as_="xiaoming")
-    response = scene.api.start("leave_approval", as_="xiaoming", days=1, leave_type="sick",
+    response = scene.api.start_leave(as_="xiaoming", days=1, leave_type="sick",
                                reason="矩阵测试", proof=[proof["id"]])
     assert response.status_code == 201, response.get_json()
     scene.ids.update(instance_id=response.get_json()["id"], attachment_id=proof["id"])
@@ -207,8 +207,13 @@ class Row:
         return f"{self.method} {self.path}" + (f" ({self.situation})" if self.situation else "")
 
 
-START = {"process_id": "leave_approval", "business_key": "MATRIX",
-         "data": {"days": 1, "leave_type": "personal", "reason": "矩阵"}}
+def start_body(scene: Scene, user: str | None) -> dict[str, Any]:
+    """A one-day leave with its proof uploaded by the caller (nothing when they cannot)."""
+    uploaded = scene.api.upload("证明.pdf", PROOF, as_=user) if user else None
+    proof = [uploaded.get_json()["id"]] if uploaded and uploaded.status_code == 201 else []
+    return {"process_id": "leave_approval", "business_key": "MATRIX",
+            "data": {"leave_type": "personal", "reason": "矩阵", "proof": proof,
+                     **scene.api.leave_dates(1)}}
 
 
 def item_status(response: TestResponse) -> int:
@@ -221,7 +226,7 @@ def item_status(response: TestResponse) -> int:
 
 def office_task_of_li(scene: Scene) -> None:
     """xiaoming asks for 2.5 days, zhang agrees: li (class_office) holds the second step."""
-    response = scene.api.start("leave_approval", as_="xiaoming", days=2.5,
+    response = scene.api.start_leave(as_="xiaoming", days=2.5,
                                leave_type="personal", reason="矩阵测试")
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
@@ -276,6 +281,8 @@ CERTIFICATION_ROWS = [
         users=KEEPER),
     Row("GET", "/api/v1/certificates/{certificate_no}", (401, 200, 404, 404, 200, 200, 200),
         call("GET"), xiaomings_certificate, users=KEEPER),
+    Row("GET", "/api/v1/certificates/{certificate_no}/pdf", (401, 200, 404, 404, 200, 200, 200),
+        call("GET"), xiaomings_certificate, users=KEEPER),
     Row("GET", "/api/v1/batch/tasks", SIGNED_IN,
         call("GET", query=lambda scene: {"task_name": scene.ids["task_name"]}), teacher_task),
     Row("POST", "/api/v1/batch/complete", (401, 404, 404, 404, 200, 403, 403),
@@ -286,7 +293,9 @@ CERTIFICATION_ROWS = [
           users=LEADING_GROUP)
       for report in ("certification/cases", "certification/cases.csv",
                      "certification/sessions", "certification/sessions.csv", "tasks/overdue",
-                     "tasks/overdue.csv")),
+                     "tasks/overdue.csv", "certification/pass-rates",
+                     "certification/pass-rates.csv", "certification/steps",
+                     "certification/steps.csv", "certification.xlsx")),
 ]
 EVERYONE = (200, 200, 200, 200, 200, 200, 200)
 PLAN_ROWS = [
@@ -359,6 +368,9 @@ BACKGROUND_ROWS = [
         situation="a re-check outcome (the re-check process's own message)"),
     Row("GET", "/api/v1/messages/unmatched", AUDITORS_ONLY, call("GET")),
     Row("GET", "/api/v1/notifications", SIGNED_IN, call("GET")),
+    Row("GET", "/api/v1/notifications/channels", SIGNED_IN, call("GET")),
+    Row("PUT", "/api/v1/notifications/email", (401, 200, 200, 200, 200, 200, 403),
+        call("PUT", lambda scene, user: {"email": f"{user}@school.example"})),
     Row("GET", "/api/v1/timers", SIGNED_IN, call("GET"), teacher_task, "all"),
     Row("GET", "/api/v1/timers", ITS_PEOPLE,
         call("GET", query=lambda scene: {"instance_id": scene.ids["instance_id"]}),
@@ -544,7 +556,7 @@ MATRIX: list[Row] = [
     Row("GET", "/api/v1/definitions/{process_id}/versions/{version}/files/{name}",
         (401, 200, 200, 200, 200, 200, 200), call("GET")),
     Row("POST", "/api/v1/instances", (401, 201, 201, 201, 201, 201, 403),
-        call("POST", lambda scene, user: START)),
+        call("POST", start_body)),
     Row("GET", "/api/v1/instances", (401, 200, 200, 200, 200, 200, 200), call("GET"),
         teacher_task),
     Row("GET", "/api/v1/instances/{instance_id}", (401, 200, 404, 404, 200, 200, 200),
@@ -647,7 +659,7 @@ def test_matrix_rows_are_well_formed() -> None:
 def test_applicants_see_only_their_own_cases_and_tasks(leave_api: ApiClient) -> None:
     mine = Scene(leave_api)
     own_task(mine)  # xiaoming's case, with a task assigned to him
-    theirs = leave_api.start("leave_approval", as_="xiaohong", days=1, leave_type="personal",
+    theirs = leave_api.start_leave(as_="xiaohong", days=1, leave_type="personal",
                              reason="别人的")
     assert theirs.status_code == 201
     for user, own_instance in (("xiaoming", mine.ids["instance_id"]),

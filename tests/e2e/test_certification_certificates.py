@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -78,6 +79,11 @@ def test_reissue_after_identity_check_links_the_new_certificate_to_the_old(
     registry = filed["data"]["registry"]
     assert (registry["found"], registry["holder_matches"], registry["id_matches"]) == (
         True, True, True)
+    # 曹证书 decides with the request's facts in front of him (summaryFields of the diagram).
+    [card] = [t for t in api.inbox(as_="cao")["items"] if t["instance_id"] == filed["id"]]
+    summary = {item["label"]: item["value"] for item in card["summary"]}
+    assert summary["申请人"] == "刘洋" and old in summary.values()
+    assert len(summary) == 4, summary
     done = steps.do(api, filed["id"], "verify_identity", "cao", identity_verified=True,
                     verification_note="核对身份证原件与登记信息一致")
     assert (done["status"], done["data"]["outcome"]) == ("completed", "reissued")
@@ -170,3 +176,28 @@ def test_who_may_read_the_register(cert_api: ApiClient, frozen_clock: FrozenCloc
     assert api.get(f"/api/v1/certificates/{number}", as_="auditor").status_code == 200
     assert api.get("/api/v1/certificates", as_=None).status_code == 401
     assert api.get("/api/v1/certificates/ABCDEFGHIJKLMNOPQ", as_="cao").status_code == 422
+
+
+def test_the_register_is_searched_and_a_certificate_printed_with_its_check_code(
+        cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    number = steps.certify(api, frozen_clock, "liuyang")["data"]["certificate_no"]
+    steps.certify(api, frozen_clock, "chenjing")
+    by_name = api.get("/api/v1/certificates", as_="cao", query_string={"q": "洋"}).get_json()
+    assert [c["certificate_no"] for c in by_name["items"]] == [number]
+    by_number = api.get("/api/v1/certificates", as_="cao",
+                        query_string={"q": number[:-1].lower()}).get_json()
+    assert number in [c["certificate_no"] for c in by_number["items"]]
+    assert api.get("/api/v1/certificates", as_="cao",
+                   query_string={"q": "%"}).get_json()["total"] == 0  # no wildcards
+    printed = api.get(f"/api/v1/certificates/{number}/pdf", as_="cao")
+    assert printed.status_code == 200
+    assert printed.mimetype == "application/pdf"
+    assert printed.data.startswith(b"%PDF-")
+    assert f"certificate-{number}.pdf" in printed.headers["Content-Disposition"]
+    # The QR code's link (and payload): the public check of this number and name, on this site.
+    link = (f"http://localhost/certificates/verify?certificate_no={number}"
+            f"&holder_name={quote('刘洋')}").encode()
+    assert link in printed.data
+    assert api.get(f"/api/v1/certificates/{number}/pdf", as_="liuyang").status_code == 200
+    assert api.get(f"/api/v1/certificates/{number}/pdf", as_="chenjing").status_code == 404

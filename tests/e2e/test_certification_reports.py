@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.api_client import ApiClient
 from tests.background_support import advance
@@ -71,18 +72,20 @@ def test_every_report_downloads_as_csv(reported: ApiClient, frozen_clock: Frozen
     advance(reported, frozen_clock, days=11)
     for url, header in (
             ("/api/v1/reports/certification/cases.csv",
-             ["occupation", "level", "level_name", "status", "count"]),
+             ["职业（工种）", "等级", "等级名称", "状态", "案件数"]),
             ("/api/v1/reports/certification/sessions.csv",
-             ["exam_session", "candidates", "absent", "scored", "passed", "failed",
-              "pass_rate"]),
+             ["考试批次", "考生数", "缺考", "已评定", "合格", "不合格", "合格率"]),
+            ("/api/v1/reports/certification/pass-rates.csv",
+             ["职业（工种）", "等级", "等级名称", "已评定", "合格", "不合格", "合格率"]),
+            ("/api/v1/reports/certification/steps.csv", ["环节编号", "当前环节", "案件数"]),
             ("/api/v1/reports/tasks/overdue.csv",
-             ["candidate_group", "process_id", "overdue", "oldest_due_at"])):
+             ["办理组", "流程", "超期任务数", "最早到期时间"])):
         response = reported.get(url, as_="admin")
         assert response.status_code == 200
         assert response.mimetype == "text/csv"
         assert "attachment" in response.headers["Content-Disposition"]
+        assert response.data.startswith("\ufeff".encode())  # UTF-8 with BOM
         text = response.get_data(as_text=True)
-        assert text.startswith("\ufeff")
         rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
         assert rows[0] == header and len(rows) > 1
     cases = reported.get("/api/v1/reports/certification/cases.csv", as_="han").get_data(
@@ -96,3 +99,33 @@ def test_reports_are_for_management_only(reported: ApiClient) -> None:
         assert reported.get("/api/v1/reports/tasks/overdue.csv", as_=user).status_code == 403
     for user in ("auditor", "han", "zhou"):
         assert reported.get("/api/v1/reports/certification/sessions", as_=user).status_code == 200
+
+
+def test_pass_rate_per_occupation_and_level(reported: ApiClient) -> None:
+    rows = rows_of(reported, "/api/v1/reports/certification/pass-rates")
+    assert rows == [{"occupation": "电工", "level": 5, "level_name": "五级/初级工", "scored": 2,
+                     "passed": 1, "failed": 1, "pass_rate": 0.5}]
+
+
+def test_cases_per_step(reported: ApiClient) -> None:
+    rows = rows_of(reported, "/api/v1/reports/certification/steps")
+    assert rows == [{"task_name": "review_eligibility", "step": "资格审核", "cases": 1},
+                    {"task_name": "score_exam", "step": "阅卷评分", "cases": 1}]
+    assert all(r["step"] and not r["step"].isascii() for r in rows)  # the step's own words
+
+
+def test_every_report_downloads_as_one_workbook(reported: ApiClient,
+                                               frozen_clock: FrozenClock) -> None:
+    advance(reported, frozen_clock, days=11)
+    response = reported.get("/api/v1/reports/certification.xlsx", as_="xu")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    assert book.sheetnames == ["案件统计", "通过率（职业与等级）", "考试批次", "当前环节",
+                               "超期任务"]
+    passes = list(book["通过率（职业与等级）"].iter_rows(values_only=True))
+    assert passes[0] == ("职业（工种）", "等级", "等级名称", "已评定", "合格", "不合格", "合格率")
+    assert passes[1] == ("电工", 5, "五级/初级工", 2, 1, 1, 0.5)
+    overdue = list(book["超期任务"].iter_rows(values_only=True))
+    assert {row[0] for row in overdue[1:]} == {"eligibility_reviewer", "examiner"}
+    assert reported.get("/api/v1/reports/certification.xlsx", as_="cao").status_code == 403

@@ -47,7 +47,7 @@ def cert_api(api: ApiClient, frozen_clock: FrozenClock) -> ApiClient:
 def test_nobody_approves_their_own_leave(leave_api: ApiClient) -> None:
     api = leave_api
     # 张老师 is a 班主任 himself: his own leave reaches the 班主任 position he holds.
-    started = api.start("leave_approval", as_="zhang", days=1, leave_type="personal",
+    started = api.start_leave(as_="zhang", days=1, leave_type="personal",
                         reason="家中有事")
     assert started.status_code == 201, started.get_json()
     [task] = started.get_json()["open_tasks"]

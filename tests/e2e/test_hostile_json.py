@@ -59,7 +59,7 @@ def test_a_lone_surrogate_in_the_unauthenticated_sign_in_is_422(api: ApiClient,
 def test_numbers_that_cannot_be_stored_in_a_form_field_are_422_and_store_nothing(
         app: Flask, leave_api: ApiClient, literal: str) -> None:
     body = (f'{{"process_id": "leave_approval", "business_key": "LV-N", "data": '
-            f'{{"days": {literal}, "leave_type": "personal", "reason": "x"}}}}')
+            f'{{"sessions": [{literal}], "leave_type": "personal", "reason": "x"}}}}')
     response = post_raw(leave_api, "/api/v1/instances", body, as_="xiaoming")
     assert_refused(response, "number" if "N" in literal or "e" in literal or "I" in literal
                    else "integer")
@@ -68,7 +68,7 @@ def test_numbers_that_cannot_be_stored_in_a_form_field_are_422_and_store_nothing
 
 def test_a_form_with_a_surrogate_or_nan_inside_a_task_completion_is_422(
         leave_api: ApiClient) -> None:
-    started = leave_api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
+    started = leave_api.start_leave(as_="xiaoming", days=1, leave_type="personal",
                               reason="家中有事需要处理")
     task_id = leave_api.inbox(as_="zhang")["items"][0]["id"]
     assert leave_api.claim(task_id, as_="zhang").status_code == 200
@@ -130,7 +130,7 @@ def test_every_blueprint_is_a_certflow_blueprint(app: Flask) -> None:
 
 
 def test_a_batch_item_carries_the_problem_the_single_call_gives(leave_api: ApiClient) -> None:
-    leave_api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
+    leave_api.start_leave(as_="xiaoming", days=1, leave_type="personal",
                     reason="家中有事需要处理")
     task_id = leave_api.inbox(as_="zhang")["items"][0]["id"]
     assert leave_api.claim(task_id, as_="wang").status_code == 200
@@ -151,7 +151,7 @@ def test_one_renderer_keeps_claimed_by_and_the_slug_in_a_batch_item(
     from api.errors import domain_problem
     from workflows.core.errors import TaskAlreadyClaimed
 
-    leave_api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
+    leave_api.start_leave(as_="xiaoming", days=1, leave_type="personal",
                     reason="家中有事需要处理")
     task_id = leave_api.inbox(as_="zhang")["items"][0]["id"]
     assert leave_api.claim(task_id, as_="wang").status_code == 200
@@ -168,7 +168,7 @@ def test_a_nan_stored_before_these_checks_is_sent_as_null(app: Flask,
     type never accepted it)."""
     from models import ProcessInstance, db
 
-    started = leave_api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
+    started = leave_api.start_leave(as_="xiaoming", days=1, leave_type="personal",
                               reason="家中有事需要处理").get_json()
     with app.app_context():
         if db.engine.dialect.name != "sqlite":

@@ -21,8 +21,7 @@ GROUP = {"approve_class_teacher": "class_teacher", "approve_class_office": "clas
 
 
 def request_leave(api: ApiClient, days: float, **extra: Any) -> dict[str, Any]:
-    body = {"days": days, "leave_type": "personal", "reason": "家中有事需要处理", **extra}
-    response = api.start("leave_approval", as_="xiaoming", **body)
+    response = api.start_leave(as_="xiaoming", days=days, **extra)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -39,7 +38,7 @@ def confirm_return(api: ApiClient, instance_id: int) -> dict[str, Any]:
     task = api.open_task(instance_id)
     assert task["task_name"] == "confirm_return"
     assert task["status"] == "claimed"  # assigned straight to the applicant who asked
-    response = api.complete(task["id"], as_="xiaoming", returned_on="2026-11-10",
+    response = api.complete(task["id"], as_="xiaoming", returned_on=api.today().isoformat(),
                             return_note="已返校")
     assert response.status_code == 200, response.get_json()
     return response.get_json()
@@ -122,12 +121,15 @@ def test_history_records_every_step_in_order_with_actor(leave_api: ApiClient) ->
         assert later["prev_hash"] == earlier["hash"]
 
 
-def test_sick_leave_needs_proof(leave_api: ApiClient) -> None:
-    response = leave_api.start("leave_approval", as_="xiaoming", days=1, leave_type="sick",
-                               reason="发烧需要就医")
-    assert response.status_code == 422
-    body = response.get_json()
-    assert any(e["pointer"] == "/data/proof" for e in body["errors"]), body
+@pytest.mark.parametrize("leave_type", ["sick", "personal"])
+def test_sick_and_personal_leave_need_proof(leave_api: ApiClient, leave_type: str) -> None:
+    for proof in ({"proof": None}, {"proof": []}):
+        response = leave_api.start_leave(as_="xiaoming", days=1, leave_type=leave_type,
+                                         reason="发烧需要就医", **proof)
+        assert response.status_code == 422
+        body = response.get_json()
+        [problem] = [e for e in body["errors"] if e["pointer"] == "/data/proof"]
+        assert "证明材料" in problem["message"], body
     diagnosis = leave_api.uploaded("诊断书.pdf", PDF, as_="xiaoming")
-    ok = request_leave(leave_api, 1, leave_type="sick", proof=[diagnosis["id"]])
+    ok = request_leave(leave_api, 1, leave_type=leave_type, proof=[diagnosis["id"]])
     assert ok["status"] == "running"

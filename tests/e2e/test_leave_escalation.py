@@ -17,7 +17,7 @@ def at(*args: int) -> datetime:
 
 
 def request_leave(api: ApiClient, days: float) -> dict[str, Any]:
-    response = api.start("leave_approval", as_="xiaoming", days=days, leave_type="personal",
+    response = api.start_leave(as_="xiaoming", days=days, leave_type="personal",
                          reason="家中有事需要处理")
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -80,7 +80,7 @@ def test_an_untouched_teacher_is_reminded_then_the_request_escalates_to_the_offi
                                          office_comment="同意")
     assert final["open_tasks"][0]["task_name"] == "confirm_return"
     done = leave_api.complete(final["open_tasks"][0]["id"], as_="xiaoming",
-                              returned_on="2026-11-12", return_note="已返校").get_json()
+                              returned_on="2026-11-10", return_note="已返校").get_json()
     assert (done["status"], done["data"]["outcome"]) == ("completed", "approved")
 
 
@@ -95,7 +95,8 @@ def test_a_claimed_task_reminds_its_holder_only(leave_api: ApiClient,
     assert reminder["recipient_user_id"] is not None and reminder["recipient_group"] is None
     assert notifications(leave_api, "zhang") == []
     leave_api.complete(task["id"], as_="wang", teacher_approved=True, teacher_comment="同意")
-    assert pending(leave_api, instance["id"]) == {}
+    # The approval's reminder and escalation are gone; 销假 now waits on the leave's end.
+    assert list(pending(leave_api, instance["id"])) == ["close_unreturned"]
 
 
 def test_an_untouched_office_escalates_to_the_leader(leave_api: ApiClient,
@@ -148,8 +149,14 @@ def test_an_approval_in_time_cancels_both_timers(leave_api: ApiClient,
                                                  frozen_clock: FrozenClock) -> None:
     instance = request_leave(leave_api, 1)
     task = leave_api.open_task(instance["id"])
-    leave_api.claim_and_complete(task["id"], as_="zhang", teacher_approved=True,
-                                 teacher_comment="同意")
+    approved = leave_api.claim_and_complete(task["id"], as_="zhang", teacher_approved=True,
+                                            teacher_comment="同意")
+    assert {t["element_id"]: t["status"] for t in timers(leave_api, instance["id"])} == {
+        "remind_class_teacher": "cancelled", "escalate_class_teacher": "cancelled",
+        "close_unreturned": "pending"}
+    done = leave_api.complete(approved["open_tasks"][0]["id"], as_="xiaoming",
+                              returned_on="2026-11-02")
+    assert done.status_code == 200, done.get_json()
     assert {t["status"] for t in timers(leave_api, instance["id"])} == {"cancelled"}
     move_to(leave_api, frozen_clock, at(2026, 12, 1, 0))
     assert fire_due(leave_api)["fired"] == 0

@@ -14,8 +14,8 @@ MASKED = "1101**********1234"
 
 
 def test_a_422_that_echoes_an_id_number_shows_it_masked(leave_api: ApiClient) -> None:
-    response = leave_api.start("leave_approval", as_="xiaoming", days=ID_NUMBER,
-                               leave_type="personal", reason="x")
+    response = leave_api.start_leave(as_="xiaoming", sessions=ID_NUMBER,
+                                     leave_type="personal", reason="x")
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert ID_NUMBER not in text
@@ -23,8 +23,8 @@ def test_a_422_that_echoes_an_id_number_shows_it_masked(leave_api: ApiClient) ->
 
 
 def test_lists_mask_the_business_key_and_the_detail_shows_it(leave_api: ApiClient) -> None:
-    started = leave_api.start("leave_approval", as_="xiaoming", key=ID_NUMBER, days=1,
-                              leave_type="personal", reason="家中有事")
+    started = leave_api.start_leave(as_="xiaoming", key=ID_NUMBER, days=1,
+                                    leave_type="personal", reason="家中有事")
     assert started.status_code == 201
     instances = leave_api.get("/api/v1/instances", as_="xiaoming").get_json()["items"]
     assert [i["business_key"] for i in instances] == [MASKED]

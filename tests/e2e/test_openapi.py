@@ -122,7 +122,7 @@ def test_ids_beyond_the_integer_range_are_404_not_500(leave_api: ApiClient) -> N
         response = leave_api.get(url, as_="admin")
         assert response.status_code == 404, url
         assert response.mimetype == "application/problem+json"
-    start = leave_api.start("leave_approval", as_="xiaoming", version=2**40, days=1,
+    start = leave_api.start_leave(as_="xiaoming", version=2**40, days=1,
                             leave_type="personal", reason="x")
     assert start.status_code == 422
 

@@ -34,7 +34,7 @@ def _in_background(action: Callable[[], Any]) -> tuple[threading.Thread, list[An
 
 
 def _waiting_leave_task(api: ApiClient) -> int:
-    response = api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
+    response = api.start_leave(as_="xiaoming", days=1, leave_type="personal",
                          reason="家中有事需要处理")
     assert response.status_code == 201, response.get_json()
     return int(api.open_task(response.get_json()["id"])["id"])

@@ -8,7 +8,7 @@ from tests.api_client import ApiClient
 
 
 def start_leave(api: ApiClient, days: float = 1, *, key: str | None = None) -> dict:
-    response = api.start("leave_approval", as_="xiaoming", key=key, days=days,
+    response = api.start_leave(as_="xiaoming", key=key, days=days,
                          leave_type="personal", reason="参加比赛")
     assert response.status_code == 201, response.get_json()
     return response.get_json()

@@ -60,7 +60,7 @@ def test_a_backup_restores_its_attachments_and_the_check_rehashes_them(
     api = ApiClient(app.test_client())
     assert api.deploy_bundle(ROOT / "bpmn" / "leave_approval.bpmn").status_code == 201
     proof = api.uploaded("诊断书.pdf", PDF, as_="xiaoming")
-    started = api.start("leave_approval", as_="xiaoming", days=1, leave_type="sick",
+    started = api.start_leave(as_="xiaoming", days=1, leave_type="sick",
                         reason="发烧就医", proof=[proof["id"]])
     assert started.status_code == 201, started.get_json()
 

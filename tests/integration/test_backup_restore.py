@@ -43,7 +43,7 @@ def leave_history(api: ApiClient) -> None:
     deployed = api.deploy_bundle(ROOT / "bpmn" / "leave_approval.bpmn")
     assert deployed.status_code in (200, 201), deployed.get_json()
     for approved in (True, True, False, None):
-        started = api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
+        started = api.start_leave(as_="xiaoming", days=1, leave_type="personal",
                             reason="备份测试")
         assert started.status_code == 201, started.get_json()
         if approved is None:
@@ -53,7 +53,7 @@ def leave_history(api: ApiClient) -> None:
         after = api.claim_and_complete(task_id, as_="zhang", **data)
         if approved:
             back = api.complete(after["open_tasks"][0]["id"], as_="xiaoming",
-                                returned_on="2026-11-10")
+                                returned_on=api.today().isoformat())
             assert back.status_code == 200 and back.get_json()["status"] == "completed"
 
 

@@ -13,6 +13,7 @@ from models import User, db
 from models.statuses import LeaveStatus
 from tests.api_client import ApiClient
 from workflows.attendance.leave_periods import leave_periods_of, sync_leave_period
+from workflows.core.clock import FrozenClock
 
 NOW = datetime(2026, 11, 2, 1, tzinfo=UTC)
 
@@ -25,10 +26,12 @@ def _person(app: Flask, username: str) -> int:
     return person_id
 
 
-def _case(api: ApiClient) -> int:
-    response = api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
-                         reason="家中有事需要处理")
+def _case(api: ApiClient, data: dict[str, Any]) -> int:
+    """A leave case started with ``data``'s type and dates (its period row is the process's)."""
+    fields = ("leave_type", "start_date", "start_half", "end_date", "end_half", "sessions")
+    response = api.start_leave(as_="xiaoming", **{k: data[k] for k in fields if k in data})
     assert response.status_code == 201, response.get_json()
+    assert response.get_json()["data"]["days"] == data["days"]
     return int(response.get_json()["id"])
 
 
@@ -47,16 +50,17 @@ def _read(app: Flask, person_id: int, start: date, end: date) -> list[Any]:
     return found
 
 
-def test_a_period_is_found_by_the_dates_it_overlaps(app: Flask, leave_api: ApiClient) -> None:
+def test_a_period_is_found_by_the_dates_it_overlaps(app: Flask, leave_api: ApiClient,
+                                                    frozen_clock: FrozenClock) -> None:
+    frozen_clock.now = datetime(2026, 9, 23, 2, tzinfo=UTC)
     person = _person(app, "xiaoming")
-    first, second = _case(leave_api), _case(leave_api)
-    _store(app, first, person, {
-        "leave_type": "sick", "start_date": "2026-09-24", "start_half": "pm",
-        "end_date": "2026-09-29", "end_half": "pm", "days": 2.5, "sessions": ["电工基础"]},
-        LeaveStatus.APPROVED)
-    _store(app, second, person, {
+    sick = {"leave_type": "sick", "start_date": "2026-09-24", "start_half": "pm",
+            "end_date": "2026-09-29", "end_half": "pm", "days": 2.5, "sessions": ["电工基础"]}
+    first = _case(leave_api, sick)
+    second = _case(leave_api, {
         "leave_type": "personal", "start_date": "2026-11-02", "start_half": "am",
-        "end_date": "2026-11-02", "end_half": "pm", "days": 1}, LeaveStatus.REQUESTED)
+        "end_date": "2026-11-02", "end_half": "pm", "days": 1})
+    _store(app, first, person, sick, LeaveStatus.APPROVED)
 
     [period] = _read(app, person, date(2026, 9, 29), date(2026, 10, 31))
     assert period.instance_id == str(first) and period.person_id == person
@@ -72,15 +76,15 @@ def test_a_period_is_found_by_the_dates_it_overlaps(app: Flask, leave_api: ApiCl
 
 
 def test_a_late_return_reaches_past_the_end_and_records_the_overstay(
-        app: Flask, leave_api: ApiClient) -> None:
+        app: Flask, leave_api: ApiClient, frozen_clock: FrozenClock) -> None:
     person = _person(app, "xiaoming")
-    case = _case(leave_api)
     data: dict[str, Any] = {"leave_type": "personal", "start_date": "2026-11-02",
-                            "start_half": "am", "end_date": "2026-11-02", "end_half": "pm",
-                            "days": 1}
+                            "start_half": "pm", "end_date": "2026-11-02", "end_half": "pm",
+                            "days": 0.5}
+    case = _case(leave_api, data)
     _store(app, case, person, data, LeaveStatus.APPROVED)
     _store(app, case, person, {**data, "returned_on": "2026-11-04", "overstay_days": 1},
            LeaveStatus.OVERSTAY)
     [period] = _read(app, person, date(2026, 11, 3), date(2026, 11, 3))
     assert period.status == "overstay" and period.overstay_days == Decimal(1)
-    assert period.returned_on == date(2026, 11, 4) and period.days == Decimal(1)
+    assert period.returned_on == date(2026, 11, 4) and period.days == Decimal("0.5")

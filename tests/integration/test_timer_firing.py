@@ -61,7 +61,7 @@ def test_two_concurrent_firing_jobs_fire_each_timer_exactly_once(
 
 def test_a_task_completed_while_its_timer_is_claimed_wins(
         app: Flask, leave_api: ApiClient, frozen_clock: FrozenClock) -> None:
-    instance = leave_api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
+    instance = leave_api.start_leave(as_="xiaoming", days=1, leave_type="personal",
                                reason="家中有事需要处理").get_json()
     advance(leave_api, frozen_clock, days=10)
     token = firing.worker_token()
@@ -76,7 +76,9 @@ def test_a_task_completed_while_its_timer_is_claimed_wins(
         outcomes = [firing.fire_claimed(timer_id, token, uows=uows).status for timer_id in claimed]
         db.session.remove()
     assert outcomes == ["skipped", "skipped"]
-    assert {t["status"] for t in timers(leave_api, instance["id"])} == {"cancelled"}
+    assert {t["element_id"]: t["status"] for t in timers(leave_api, instance["id"])} == {
+        "remind_class_teacher": "cancelled", "escalate_class_teacher": "cancelled",
+        "close_unreturned": "pending"}  # 销假 now waits on the leave's end
     assert fired_events(app) == Counter()
 
 
@@ -135,7 +137,7 @@ def test_timer_rows_follow_the_engine(app: Flask, api: ApiClient) -> None:
 
 def test_timers_of_one_instance_fire_in_due_order_whoever_claimed_them(
         app: Flask, leave_api: ApiClient, frozen_clock: FrozenClock) -> None:
-    instance = leave_api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
+    instance = leave_api.start_leave(as_="xiaoming", days=1, leave_type="personal",
                                reason="家中有事需要处理").get_json()
     advance(leave_api, frozen_clock, days=10)
     with app.app_context():

@@ -114,9 +114,8 @@ def test_two_apps_in_one_process_keep_to_their_own_runtime(
     # Calendars: the same P2WD due time lands on each app's own working days.
     _deploy(api_a, "leave_approval.bpmn")
     _deploy(api_b, "leave_approval.bpmn")
-    leave = {"days": 1, "leave_type": "personal", "reason": "家中有事需要处理"}
-    started_a = api_a.start("leave_approval", as_="xiaoming", **leave).get_json()
-    started_b = api_b.start("leave_approval", as_="xiaoming", **leave).get_json()
+    started_a = api_a.start_leave(as_="xiaoming", days=1).get_json()
+    started_b = api_b.start_leave(as_="xiaoming", days=1).get_json()
     assert started_a["started_at"].startswith("2026-11-02")
     assert started_b["started_at"].startswith("2027-01-04")
     due_a = datetime.fromisoformat(started_a["open_tasks"][0]["due_at"])

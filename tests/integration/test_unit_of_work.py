@@ -63,7 +63,7 @@ def test_a_unit_of_work_after_a_read_sees_fresh_rows(app: Flask, clean_db: None)
 def test_completing_a_task_answers_with_the_instance_as_stored(leave_api: ApiClient) -> None:
     # The answer is built from what the use case wrote, without reading it back.
     api = leave_api
-    started = api.start("leave_approval", as_="xiaoming", days=2.5, leave_type="personal",
+    started = api.start_leave(as_="xiaoming", days=2.5, leave_type="personal",
                         reason="家中有事需要处理").get_json()
     assert started == api.instance(started["id"])
     task = started["open_tasks"][0]

@@ -24,7 +24,8 @@ from workflows.identity.users import load_actor
 from workflows.instances.lifecycle import start_instance
 
 TASKS = ("certflow.fire_due_timers", "certflow.fire_timer", "certflow.run_service_task",
-         "certflow.sweep", "certflow.audit_anchor", "certflow.remove_orphan_attachments")
+         "certflow.sweep", "certflow.audit_anchor", "certflow.remove_orphan_attachments",
+         "certflow.deliver_notifications")
 
 
 @pytest.fixture()

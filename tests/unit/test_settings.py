@@ -57,6 +57,18 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "sign_in_address_limit": ("100", 100),
     "sign_in_address_window_s": ("60", 60),
     "ui_dist": ("/srv/ui", Path("/srv/ui")),
+    "smtp_host": ("smtp.school.example", "smtp.school.example"),
+    "smtp_port": ("465", 465),
+    "smtp_security": ("tls", "tls"),
+    "smtp_username": ("certflow", "certflow"),
+    "smtp_password": ("smtp-pass", "smtp-pass"),
+    "smtp_sender": ("certflow@school.example", "certflow@school.example"),
+    "smtp_timeout_s": ("5", 5.0),
+    "webhook_url": ("https://relay.school.example/hook", "https://relay.school.example/hook"),
+    "webhook_secret": ("w" * 40, "w" * 40),
+    "webhook_timeout_s": ("3", 3.0),
+    "delivery_poll_seconds": ("30", 30.0),
+    "delivery_max_attempts": ("3", 3),
 }
 
 
@@ -102,6 +114,20 @@ def test_a_bad_value_names_its_variable(environment: pytest.MonkeyPatch, variabl
         load_settings()
     assert message in str(refused.value)
     assert not isinstance(refused.value, ValueError)
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"webhook_url": "https://relay.school.example/hook"}, "CERTFLOW_WEBHOOK_SECRET must be set"),
+    ({"webhook_url": "https://relay.school.example/hook", "webhook_secret": "short"},
+     "CERTFLOW_WEBHOOK_SECRET must be set"),
+    ({"webhook_url": "ftp://relay", "webhook_secret": "w" * 40}, "must start with http"),
+    ({"smtp_host": "smtp.school.example"}, "CERTFLOW_SMTP_SENDER must be an e-mail address"),
+])
+def test_delivery_settings_must_be_complete(values: dict[str, Any], message: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        Settings(secret_key=SECRET_KEY, audit_signing_key=AUDIT_KEY, **values)
+    assert message in str(refused.value)
+    assert SECRET_KEY not in str(refused.value)  # the settings themselves are never printed
 
 
 def test_keys_are_required_outside_the_demo(environment: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,7 @@
 // phone-sized screens; the applicant confirms the return. Along the way: the inbox drops a
 // task another teacher took within seconds, and claiming it anyway says who holds it.
 import { expect, test } from "@playwright/test";
-import { diagramReady, openAs, PHONE_CONTEXT, shoot, DESKTOP_CONTEXT } from "./helpers";
+import { diagramReady, openAs, PHONE_CONTEXT, shoot, DESKTOP_CONTEXT, fillLeaveDates, PROOF, schoolToday } from "./helpers";
 
 test("2.5-day leave: applicant → class teacher → class office → return confirmed, on a phone", async ({ browser }) => {
   // The sign-in screen itself.
@@ -38,9 +38,14 @@ test("2.5-day leave: applicant → class teacher → class office → return con
   await shoot(a, "02-apply-catalogue");
   await a.getByRole("link", { name: "填写申请：请假审批" }).click();
   await expect(a.getByRole("heading", { name: "请假审批", level: 1 })).toBeVisible();
-  await a.getByLabel("请假天数").fill("2.5");
   await a.getByLabel("请假类型").selectOption({ label: "事假" });
+  await fillLeaveDates(a, 2.5);
   await a.getByLabel("请假事由").fill("参加全国职业院校技能大赛");
+  // 事假 needs proof too (单位证明): a scanned letter as PDF.
+  await a.getByTestId("attachments-proof-input").setInputFiles(
+    { name: "单位证明.pdf", mimeType: "application/pdf", buffer: PROOF });
+  await expect(a.getByTestId("attachments-proof").getByTestId("attachment-item")).toHaveCount(1);
+  await expect(a.getByTestId("attachments-proof").getByRole("progressbar")).toHaveCount(0);
   const key = await a.getByLabel("业务编号").inputValue();
   await shoot(a, "03-start-form");
   await a.getByRole("button", { name: "提交申请" }).click();
@@ -105,7 +110,7 @@ test("2.5-day leave: applicant → class teacher → class office → return con
   await a.getByRole("link", { name: `办理 销假（${key}）` }).click();
   await a.getByRole("button", { name: "提交", exact: true }).click(); // without the date: refused at the field
   await expect(a.locator(".error-detail").first()).toBeVisible();
-  await a.getByLabel("返校日期").fill("2026-11-06");
+  await a.getByLabel("返校日期").fill(schoolToday());
   await a.getByRole("button", { name: "提交", exact: true }).click();
   await expect(a).toHaveURL(/\/inbox$/);
   await a.goto(caseUrl);

@@ -3,7 +3,7 @@
 // version 1. Also: comparing the two versions, and the instance list.
 import { expect, test } from "@playwright/test";
 import type { Page } from "@playwright/test";
-import { api, diagramReady, openAs, PHONE_CONTEXT, shoot, uniqueKey } from "./helpers";
+import { api, diagramReady, openAs, PHONE_CONTEXT, shoot, uniqueKey, leaveData, fillLeaveDates, PROOF } from "./helpers";
 
 interface Instance {
   id: number;
@@ -27,7 +27,7 @@ test("raise the DMN threshold, deploy v2: new requests route by the new rule, ol
   const oldKey = uniqueKey("OLD");
   const old = await api<Instance>(request, "xiaoming", "POST", "/api/v1/instances", {
     process_id: "leave_approval", business_key: oldKey,
-    data: { days: 1.5, leave_type: "personal", reason: "家中有事" },
+    data: await leaveData(request, "xiaoming", 1.5),
   });
   expect(old.definition_version).toBe(1);
   expect(old.data.route).toBe("teacher_office");
@@ -70,9 +70,13 @@ test("raise the DMN threshold, deploy v2: new requests route by the new rule, ol
   const applicant = await openAs(browser, "xiaoming", PHONE_CONTEXT);
   const a = applicant.page;
   await a.getByRole("link", { name: "填写申请：请假审批" }).click();
-  await a.getByLabel("请假天数").fill("1.5");
   await a.getByLabel("请假类型").selectOption({ label: "事假" });
+  await fillLeaveDates(a, 1.5);
   await a.getByLabel("请假事由").fill("参加亲属婚礼");
+  await a.getByTestId("attachments-proof-input").setInputFiles(
+    { name: "单位证明.pdf", mimeType: "application/pdf", buffer: PROOF });
+  await expect(a.getByTestId("attachments-proof").getByRole("progressbar")).toHaveCount(0);
+  await expect(a.getByTestId("attachments-proof").getByTestId("attachment-item")).toHaveCount(1);
   await a.getByRole("button", { name: "提交申请" }).click();
   await expect(a).toHaveURL(/\/cases\/\d+$/);
   await expect(a.getByTestId("case-version")).toHaveText("版本 2");

@@ -6,7 +6,7 @@ import type { APIRequestContext, Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { api, openAs, shoot, token, uniqueKey } from "./helpers";
+import { api, openAs, shoot, token, uniqueKey, leaveData } from "./helpers";
 
 interface Instance {
   id: number;
@@ -19,7 +19,7 @@ const SERVICE_CALL = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "
 async function leave(request: APIRequestContext, key: string): Promise<Instance> {
   return api<Instance>(request, "xiaoming", "POST", "/api/v1/instances", {
     process_id: "leave_approval", business_key: key,
-    data: { days: 1, leave_type: "personal", reason: "家中有事" },
+    data: await leaveData(request, "xiaoming", 1),
   });
 }
 

@@ -4,7 +4,7 @@
 import { expect, test } from "@playwright/test";
 import type { APIRequestContext } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { api, DESKTOP_CONTEXT, diagramReady, openAs, shoot, uniqueKey } from "./helpers";
+import { api, DESKTOP_CONTEXT, diagramReady, openAs, shoot, uniqueKey, leaveData, schoolToday } from "./helpers";
 
 interface Instance {
   id: number;
@@ -21,12 +21,12 @@ interface TimelineEvent {
 async function finishedLeave(request: APIRequestContext, key: string): Promise<Instance> {
   let instance = await api<Instance>(request, "xiaoming", "POST", "/api/v1/instances", {
     process_id: "leave_approval", business_key: key,
-    data: { days: 2.5, leave_type: "personal", reason: "参加技能大赛集训" },
+    data: await leaveData(request, "xiaoming", 2.5, { reason: "参加技能大赛集训" }),
   });
   const steps: [string, string, Record<string, unknown>][] = [
     ["approve_class_teacher", "zhang", { teacher_approved: true, teacher_comment: "同意，注意安全。" }],
     ["approve_class_office", "li", { office_approved: true, office_comment: "同意" }],
-    ["confirm_return", "xiaoming", { returned_on: "2026-11-10", return_note: "已按时返校" }],
+    ["confirm_return", "xiaoming", { returned_on: schoolToday(), return_note: "已按时返校" }],
   ];
   for (const [name, user, data] of steps) {
     const task = instance.open_tasks.find((t) => t.task_name === name);

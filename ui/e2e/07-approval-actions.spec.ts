@@ -3,7 +3,7 @@
 // integral history (the replay matches the stored state).
 import { expect, test } from "@playwright/test";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { api, DESKTOP_CONTEXT, openAs, shoot, uniqueKey } from "./helpers";
+import { api, DESKTOP_CONTEXT, openAs, shoot, uniqueKey, leaveData } from "./helpers";
 
 interface Instance {
   id: number;
@@ -15,7 +15,7 @@ interface Instance {
 async function leave(request: APIRequestContext, days: number): Promise<Instance> {
   return api<Instance>(request, "xiaoming", "POST", "/api/v1/instances", {
     process_id: "leave_approval", business_key: uniqueKey("ACT"),
-    data: { days, leave_type: "personal", reason: "参加技能大赛集训" },
+    data: await leaveData(request, "xiaoming", days, { reason: "参加技能大赛集训" }),
   });
 }
 

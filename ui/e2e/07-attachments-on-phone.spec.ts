@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
-import { openAs, PHONE_CONTEXT, shoot } from "./helpers";
+import { openAs, PHONE_CONTEXT, shoot, fillLeaveDates } from "./helpers";
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "tests", "fixtures", "attachments");
 const PDF = readFileSync(join(FIXTURES, "diagnosis.pdf"));
@@ -50,8 +50,8 @@ test("sick leave with a photo and a PDF attached on a phone; the teacher preview
   const applicant = await openAs(browser, "xiaoming", PHONE_CONTEXT, [415]);
   const a = applicant.page;
   await a.getByRole("link", { name: "填写申请：请假审批" }).click();
-  await a.getByLabel("请假天数").fill("1");
   await a.getByLabel("请假类型").selectOption({ label: "病假" });
+  await fillLeaveDates(a, 1);
   await a.getByLabel("请假事由").fill("发烧，需到医院就诊");
   const key = await a.getByLabel("业务编号").inputValue();
 

@@ -2,7 +2,7 @@
 // choosing is refused at the field in plain Chinese, and batch work shows every case with the
 // decision it will get before anything runs; after a partial failure the counts stay true.
 import { expect, test } from "@playwright/test";
-import { api, diagramReady, DESKTOP_CONTEXT, openAs, PHONE_CONTEXT, shoot, uniqueKey } from "./helpers";
+import { api, diagramReady, DESKTOP_CONTEXT, openAs, PHONE_CONTEXT, shoot, uniqueKey, leaveData } from "./helpers";
 
 interface Instance {
   id: number;
@@ -13,7 +13,7 @@ interface Instance {
 async function leaveRequest(request: Parameters<typeof api>[0], prefix: string, reason = "参加技能比赛"): Promise<Instance> {
   return api<Instance>(request, "xiaoming", "POST", "/api/v1/instances", {
     process_id: "leave_approval", business_key: uniqueKey(prefix),
-    data: { days: 1, leave_type: "personal", reason },
+    data: await leaveData(request, "xiaoming", 1, { reason }),
   });
 }
 

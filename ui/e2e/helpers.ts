@@ -3,7 +3,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect } from "@playwright/test";
 import type { APIRequestContext, Browser, BrowserContextOptions, Page } from "@playwright/test";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -127,4 +127,51 @@ export async function api<T = Record<string, unknown>>(request: APIRequestContex
 
 export function uniqueKey(prefix: string): string {
   return `${prefix}-${Date.now().toString(36).toUpperCase()}-${Math.floor(Math.random() * 1000)}`;
+}
+
+// --- leave: dates the server counts in school days, and the proof every leave needs ---------
+export const PROOF = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "tests", "fixtures",
+  "attachments", "diagnosis.pdf"));
+
+function isoDate(day: Date): string {
+  return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, "0")}-${String(day.getDate()).padStart(2, "0")}`;
+}
+
+/** ``days`` weekdays (whole or half) from next Monday, as the leave form asks for them. */
+export function leaveDates(days: number): { start_date: string; start_half: string; end_date: string; end_half: string } {
+  const start = new Date();
+  start.setDate(start.getDate() + ((8 - start.getDay()) % 7 || 7));
+  const end = new Date(start);
+  let halves = Math.round(days * 2);
+  while (halves > 2) {
+    halves -= 2;
+    end.setDate(end.getDate() + 1);
+    while (end.getDay() === 0 || end.getDay() === 6) end.setDate(end.getDate() + 1);
+  }
+  return { start_date: isoDate(start), start_half: "am", end_date: isoDate(end), end_half: halves === 2 ? "pm" : "am" };
+}
+
+/** The form data of a personal leave of ``days`` with a proof uploaded by ``username``. */
+export async function leaveData(request: APIRequestContext, username: string, days: number,
+  extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const headers = { Authorization: `Bearer ${await token(request, username)}` };
+  const response = await request.post("/api/v1/attachments", {
+    headers, multipart: { file: { name: "证明.pdf", mimeType: "application/pdf", buffer: PROOF } } });
+  expect(response.status(), await response.text()).toBe(201);
+  const proof = [(await response.json()).id as string];
+  return { leave_type: "personal", reason: "家中有事", ...leaveDates(days), proof, ...extra };
+}
+
+/** Fill the start form's dates (Playwright fills date inputs with YYYY-MM-DD). */
+export async function fillLeaveDates(page: Page, days: number): Promise<void> {
+  const dates = leaveDates(days);
+  await page.getByLabel("开始日期").fill(dates.start_date);
+  await page.getByLabel("开始时段").selectOption({ label: dates.start_half === "am" ? "上午起" : "下午起" });
+  await page.getByLabel("结束日期").fill(dates.end_date);
+  await page.getByLabel("结束时段").selectOption({ label: dates.end_half === "am" ? "至中午" : "至下午结束" });
+}
+
+/** Today's date where the school is (Beijing). */
+export function schoolToday(): string {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 }

@@ -3,7 +3,7 @@
 import { lazy, Suspense } from "react";
 import type { ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
-import { AuthProvider, homeFor, useAuth } from "./auth/AuthContext";
+import { AuthProvider, can, homeFor, useAuth } from "./auth/AuthContext";
 import type { Actor } from "./api/types";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/Feedback";
@@ -28,6 +28,10 @@ const AuditSearch = lazy(() => import("./pages/audit/AuditSearch"));
 const AuditInstance = lazy(() => import("./pages/audit/AuditInstance"));
 const VerifyCertificate = lazy(() => import("./pages/VerifyCertificate"));
 const PublicNotice = lazy(() => import("./pages/PublicNotice"));
+const Register = lazy(() => import("./pages/Register"));
+const RegisterEntryPage = lazy(() => import("./pages/Register").then((m) => ({ default: m.RegisterEntryPage })));
+const Reports = lazy(() => import("./pages/Reports"));
+const Supervision = lazy(() => import("./pages/Supervision"));
 const ChangePassword = lazy(() => import("./pages/ChangePassword"));
 const People = lazy(() => import("./pages/admin/People"));
 const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
@@ -93,6 +97,11 @@ export function App() {
                   <Route path="/signin" element={<SignIn />} />
                   <Route path="/verify" element={<VerifyCertificate />} />
                   <Route path="/notice" element={<PublicNotice />} />
+                  <Route path="/certificates/verify" element={<VerifyCertificate />} />
+                  <Route path="/certificates" element={<RequireAuth allow={can.readRegister}><Register /></RequireAuth>} />
+                  <Route path="/certificates/:certificateNo" element={<RequireAuth allow={can.readRegister}><RegisterEntryPage /></RequireAuth>} />
+                  <Route path="/reports" element={<RequireAuth allow={can.readReports}><Reports /></RequireAuth>} />
+                  <Route path="/supervision" element={<RequireAuth allow={can.supervise}><Supervision /></RequireAuth>} />
                   <Route path="/inbox" element={<RequireAuth allow={notAuditor}><Inbox /></RequireAuth>} />
                   <Route path="/inbox/:taskId" element={<RequireAuth allow={notAuditor}><TaskPage /></RequireAuth>} />
                   <Route path="/apply" element={<RequireAuth allow={notAuditor}><Apply /></RequireAuth>} />

@@ -2,8 +2,11 @@
 attendance, totals and the thresholds of the rules.
 
 Use cases:
-- ``leave_periods.sync_leave_period``: the leave process keeps its case's row current
-  (requested, approved or refused, then returned or overstay);
+- ``leave_requests.check_leave_request``: a leave's school days counted from its dates (start
+  check of ``leave_approval``); ``leave_requests.check_return``: 销假 with the 超假 it records;
+- ``leave_records.keep_leave_period``: the leave process keeps its case's ``leave_period`` row
+  current (requested, approved or refused, withdrawn, returned or overstay) and tells the class
+  teacher of 超假;
 - ``courses.add_course``, ``courses.add_sessions`` (one, or a whole sheet via ``timetable``);
 - ``records.record_session``: the class's teacher takes attendance for a session, everyone
   present but those marked; 请假 only under a granted leave (``coverage``), else 旷课;

@@ -232,6 +232,8 @@ class CertificateFilter:
     level: int | None = None
     holder_name: str | None = None
     exam_session: str | None = None
+    # A number (or its beginning) or part of a holder's name: what a person types in a search.
+    q: str | None = None
 
 
 def list_certificates(session: Session, actor: Actor, filters: CertificateFilter, *,
@@ -247,6 +249,11 @@ def list_certificates(session: Session, actor: Actor, filters: CertificateFilter
                           (Certificate.exam_session, filters.exam_session)):
         if value is not None:
             query = query.where(column == value)
+    if filters.q and filters.q.strip():
+        typed = filters.q.strip()
+        query = query.where(sa.or_(
+            Certificate.certificate_no.startswith(typed.upper(), autoescape=True),
+            Certificate.holder_name.contains(typed, autoescape=True)))
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Certificate.id.desc())
                            .limit(per_page).offset((page - 1) * per_page))

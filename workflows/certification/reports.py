@@ -33,6 +33,16 @@ CASE_COLUMNS = ("occupation", "level", "level_name", "status", "count")
 SESSION_COLUMNS = ("exam_session", "candidates", "absent", "scored", "passed", "failed",
                    "pass_rate")
 OVERDUE_COLUMNS = ("candidate_group", "process_id", "overdue", "oldest_due_at")
+PASS_RATE_COLUMNS = ("occupation", "level", "level_name", "scored", "passed", "failed",
+                     "pass_rate")
+STEP_COLUMNS = ("task_name", "step", "cases")
+# The headers of the downloads (CSV and .xlsx): the people who open them read Chinese.
+HEADERS = {"occupation": "职业（工种）", "level": "等级", "level_name": "等级名称",
+           "status": "状态", "count": "案件数", "exam_session": "考试批次",
+           "candidates": "考生数", "absent": "缺考", "scored": "已评定", "passed": "合格",
+           "failed": "不合格", "pass_rate": "合格率", "candidate_group": "办理组",
+           "process_id": "流程", "overdue": "超期任务数", "oldest_due_at": "最早到期时间",
+           "task_name": "环节编号", "step": "当前环节", "cases": "案件数"}
 
 
 def ensure_may_read(actor: Actor) -> None:
@@ -103,6 +113,37 @@ def session_pass_rates(session: Session, actor: Actor) -> list[dict[str, Any]]:
             for name, t in sorted(sessions.items())]
 
 
+def pass_rates(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Per occupation and level: cases judged (scored), passed, failed and the pass rate."""
+    ensure_may_read(actor)
+    tally: dict[tuple[str, int | None], Counter[str]] = defaultdict(Counter)
+    for case in _cases(session, actor):
+        if case["passed"] is None:
+            continue
+        counts = tally[(case["occupation"] or "", case["level"])]
+        counts["scored"] += 1
+        counts["passed"] += case["passed"]
+    return [{"occupation": occupation, "level": level,
+             "level_name": LEVEL_NAMES.get(level) if level is not None else None,
+             "scored": t["scored"], "passed": t["passed"], "failed": t["scored"] - t["passed"],
+             "pass_rate": round(t["passed"] / t["scored"], 4) if t["scored"] else None}
+            for (occupation, level), t in sorted(tally.items(),
+                                                 key=lambda kv: (kv[0][0], -(kv[0][1] or 0)))]
+
+
+def cases_per_step(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Running certification cases per step they wait at (an open task), most first."""
+    ensure_may_read(actor)
+    rows = session.execute(
+        sa.select(HumanTask.task_name, sa.func.min(HumanTask.title),
+                  sa.func.count(sa.distinct(HumanTask.instance_id)))
+        .where(HumanTask.process_id == CASE_PROCESS,
+               HumanTask.status.in_(OPEN_TASK_STATUSES))
+        .group_by(HumanTask.task_name))
+    found = [{"task_name": name, "step": title, "cases": count} for name, title, count in rows]
+    return sorted(found, key=lambda r: (-r["cases"], r["task_name"]))
+
+
 def overdue_tasks(session: Session, actor: Actor, *, now: datetime) -> list[dict[str, Any]]:
     """Open tasks past their due time, per candidate group and process, oldest due first."""
     ensure_may_read(actor)
@@ -118,13 +159,13 @@ def overdue_tasks(session: Session, actor: Actor, *, now: datetime) -> list[dict
 
 
 def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
-    """CSV with a header row; UTF-8 with BOM so spreadsheet programs show Chinese correctly."""
+    """CSV with a header row in Chinese; UTF-8 with BOM so spreadsheet programs (Excel, WPS)
+    show Chinese correctly."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore",
-                            lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([HEADERS.get(k, k) for k in columns])
     for row in rows:
-        writer.writerow({k: _cell(row.get(k)) for k in columns})
+        writer.writerow([_cell(row.get(k)) for k in columns])
     return "\ufeff" + out.getvalue()
 
 

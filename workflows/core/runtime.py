@@ -30,6 +30,13 @@ Clock = Callable[[], datetime]
 # published plan): ``check(session, data, now=...)`` returns the data to start with (it may add
 # what it looked up) or raises a domain error.
 StartCheck = Callable[..., dict[str, Any]]
+# The same for a user task's form: ``check(session, data, instance_data=..., now=...)`` returns
+# the data to complete the task with (it may add what it computed) or raises a domain error.
+TaskCheck = Callable[..., dict[str, Any]]
+# A process's own record kept beside the engine (a leave's period): called with
+# ``(uow, instance, ready_task_names)`` after each run is stored, and with no ready task when
+# the instance is terminated or withdrawn.
+ProgressHook = Callable[..., None]
 
 
 def system_clock() -> datetime:
@@ -98,6 +105,9 @@ class Runtime:
         self.blobs = blobs
         # process id -> its StartCheck (workflows/bootstrap.py fills it)
         self.start_checks: dict[str, StartCheck] = {}
+        # (process id, task name) -> its TaskCheck; process id -> its ProgressHook (the same)
+        self.task_checks: dict[tuple[str, str], TaskCheck] = {}
+        self.progress_hooks: dict[str, ProgressHook] = {}
 
     def now(self) -> datetime:
         """Current time as an aware UTC datetime, from this runtime's clock."""

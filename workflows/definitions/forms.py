@@ -14,6 +14,8 @@ from workflows.core.errors import InvalidTaskData, Problem
 
 # The standard formats plus certflow's own (a form names them with "format": "<name>").
 FORMAT_CHECKER = FormatChecker()
+# A form's fields the server computes (name -> why it is not sent), told when one is sent.
+COMPUTED = "x-computed"
 # Custom format -> function giving the reason a value fails (a Chinese sentence) or None.
 CUSTOM_FORMAT_PROBLEMS = {id_numbers.FORMAT: id_numbers.problem}
 
@@ -109,6 +111,12 @@ def _message(error: Any, schema: dict[str, Any], path: list[Any]) -> str:
         return f"请选择{title}（所填不是可选的值）"
     if rule == "additionalProperties":
         extra = sorted(set(error.instance or {}) - set(schema_properties(error.schema)))
+        # Fields the server works out itself say so (``"x-computed": {"days": "…"}``).
+        found = schema.get(COMPUTED)
+        computed: dict[str, Any] = found if isinstance(found, dict) else {}
+        reasons = [str(computed[name]) for name in extra if name in computed]
+        if reasons:
+            return "；".join(reasons)
         return f"表单中没有这些项：{'、'.join(extra)}" if extra else "表单中有多余的项"
     if rule == "type":
         kinds = {"number": "数字", "integer": "整数", "string": "文字", "boolean": "是或否",

@@ -34,6 +34,9 @@ from workflows.engine.summary_fields import InvalidSummaryField, parse_summary_f
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FORM_PROPERTY = "formJsonSchemaFilename"
 DUE_PROPERTY = "dueIn"
+# A task due at a moment the case's data holds (an ISO date-time in that field), e.g. 销假 at
+# the end of the leave; it wins over ``dueIn`` when the field is set.
+DUE_AT_PROPERTY = "dueAt"
 GROUP_PROPERTY = "candidateGroup"
 INITIATOR_GROUP = "applicant"
 # The data field whose text the person doing the task must read first (e.g. 补正: the
@@ -86,6 +89,10 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
             if due_in and not _valid_duration(due_in):
                 problems.append(Problem(f"dueIn '{due_in}' is not an ISO 8601 duration or P<n>WD",
                                         **where))
+            due_at = properties.get(DUE_AT_PROPERTY)
+            if due_at and not str(due_at).isidentifier():
+                problems.append(Problem(f"dueAt '{due_at}' is not the name of a data field",
+                                        **where))
             group = properties.get(GROUP_PROPERTY) or groups.get(bpmn_id)
             address = _address(properties.get(PERFORMER_PROPERTY), problems, where) \
                 if is_user else None
@@ -106,6 +113,8 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                 "form": form_name,
                 "due_in": due_in,
             }
+            if due_at:
+                entry["due_at_field"] = due_at
             if user_tasks is None and (is_user or properties.get(DUTIES_PROPERTY)):
                 user_tasks = {getattr(t, "bpmn_id", None)
                               for s in [spec, *subprocess_specs.values()]

@@ -133,6 +133,9 @@ def _close_open_rows(uow: UnitOfWork, instance: ProcessInstance, *, actor_id: in
                                                column.in_(open_statuses))
                         .values(status=cancelled)
                         .execution_options(synchronize_session=False))
+    hook = uow.runtime.progress_hooks.get(instance.process_id)
+    if hook is not None:
+        hook(uow, instance, frozenset())
 
 
 def lock_case(uow: UnitOfWork, instance_id: int, actor: Actor) -> ProcessInstance:

@@ -19,6 +19,7 @@ from workflows.definitions import forms, spec_cache
 from workflows.definitions.deploy import get_definition
 from workflows.directory import acting, scope
 from workflows.engine import START_FORM_KEY, EngineFailure, Run, RunawayRun
+from workflows.instances import supervision
 from workflows.instances.run_store import RECENT_STEPS, store_progress
 from workflows.instances.runaway import open_run_incident
 
@@ -118,9 +119,11 @@ def _advance(run: Run) -> EngineFailure | None:
 
 
 def get_instance(session: Session, instance_id: int, *, actor: Actor) -> InstanceView:
-    """One instance with its open and completed tasks, if the actor may see it."""
+    """One instance with its open and completed tasks, if the actor may see it (or, read
+    only, supervises its centre)."""
     instance = session.get(ProcessInstance, instance_id)
-    if instance is None or not may_view(session, instance, actor):
+    if instance is None or not (may_view(session, instance, actor)
+                                or supervision.supervises(instance, actor)):
         # Same answer for "absent" and "not yours": ids cannot be probed.
         raise NotFound(f"instance {instance_id} does not exist")
     return view_of(session, instance)

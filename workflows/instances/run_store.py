@@ -8,6 +8,7 @@ message and service-job rows (``workflows/instances/wait_rows.py``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from workflows.core.calendar_store import warn_uncovered
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.core.working_days import WorkCalendar
 from workflows.definitions.spec_cache import CachedDefinition
 from workflows.directory import addresses
 from workflows.engine import ReadyUserTask, RunResult, add_duration
@@ -64,7 +66,7 @@ def _store(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
         sync_waits(uow, instance, result, now=now, new_instance=new_instance)
     else:
         rows += _sync_human_tasks(uow, instance, result.ready, definition, rows, now=now,
-                                  actor_id=actor_id)
+                                  actor_id=actor_id, data=result.data)
         in_incident = sync_waits(uow, instance, result, now=now, new_instance=new_instance)
         if result.completed:
             instance.status = InstanceStatus.COMPLETED
@@ -77,6 +79,9 @@ def _store(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
     instance.state = result.state
     instance.serializer_version = result.serializer_version
     instance.data = result.data
+    hook = uow.runtime.progress_hooks.get(instance.process_id)
+    if hook is not None:
+        hook(uow, instance, frozenset(task.task_name for task in result.ready))
     return rows if all_tasks else [row for row in rows if row.status in OPEN_TASK_STATUSES]
 
 
@@ -107,7 +112,7 @@ def _task_rows(uow: UnitOfWork, instance_id: int, *, all_tasks: bool) -> list[Hu
 def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
                       ready: Sequence[ReadyUserTask],
                       definition: CachedDefinition, rows: list[HumanTask], *, now: Any,
-                      actor_id: int | None) -> list[HumanTask]:
+                      actor_id: int | None, data: dict[str, Any]) -> list[HumanTask]:
     """Cancel open rows the engine no longer offers, insert the new ones; returns the new."""
     ready_ids = {task.spiff_task_id for task in ready}
     calendar = uow.runtime.calendar
@@ -127,7 +132,6 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
             group = address.role
             if address.fallback and address.wanted:
                 fallbacks[task.spiff_task_id] = address.wanted
-        due_in = meta.get("due_in")
         values.append(dict(
             instance_id=instance.id, tenant_id=instance.tenant_id,
             spiff_task_id=task.spiff_task_id, task_name=task.task_name,
@@ -136,7 +140,7 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
             address_unit_id=address.unit_id if address is not None else None,
             status=TaskStatus.CLAIMED if assignee else TaskStatus.READY, form_ref=meta.get("form"),
             definition_id=definition.definition_id,
-            due_at=add_duration(now, due_in, calendar) if due_in else None,
+            due_at=_due_at(meta, data, now, calendar),
             created_at=now,
             claimed_at=now if assignee else None,
         ))
@@ -163,6 +167,23 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
         if wanted is not None:
             _report_fallback(uow, instance, row, wanted, now)
     return new_rows
+
+
+def _due_at(meta: dict[str, Any], data: dict[str, Any], now: datetime,
+            calendar: WorkCalendar) -> datetime | None:
+    """When a new task is due: at the moment its ``dueAt`` field holds, else ``dueIn`` on."""
+    field = meta.get("due_at_field")
+    if field and data.get(field):
+        try:
+            moment = datetime.fromisoformat(str(data[field]))
+        except ValueError:
+            moment = None
+        if moment is not None:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=calendar.zone)
+            return moment.astimezone(UTC)
+    due_in = meta.get("due_in")
+    return add_duration(now, due_in, calendar) if due_in else None
 
 
 def _resolve(uow: UnitOfWork, instance: ProcessInstance, meta: dict[str, Any],

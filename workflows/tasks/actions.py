@@ -121,6 +121,10 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
         cited = attachment_fields.check_cited(
             uow.session, schema, data, actor=actor, instance_id=instance.id,
             case_limit=uow.runtime.settings.attachment_max_case_bytes)
+        check = uow.runtime.task_checks.get((instance.process_id, task.task_name))
+        if check is not None:
+            data = check(uow.session, data, instance_data=instance.data or {},
+                         now=uow.runtime.now())
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          context=uow.runtime.run_context())
         now = uow.runtime.now()

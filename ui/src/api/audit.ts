@@ -147,7 +147,45 @@ export const auditCalls = {
   exportInstance: (id: number) => download(`${V1}/audit/export`, { instance_id: id }, `certflow-audit-instance-${id}.zip`),
 };
 
+export interface RegisterEntry {
+  certificate_no: string;
+  holder_name: string;
+  id_number: string;
+  occupation: string;
+  level: number;
+  level_name: string | null;
+  exam_session: string | null;
+  issued_on: string;
+  status: "valid" | "revoked" | "reissued";
+  business_key: string | null;
+  source_instance_id: number | null;
+  replaces: string | null;
+  replaced_by: string | null;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface RegisterDetail extends RegisterEntry {
+  scores: Record<string, unknown>;
+  events: { kind: string; at: string; instance_id: number | null; payload: Record<string, unknown> }[];
+}
+
+export interface RegisterQuery {
+  q?: string;
+  status?: string;
+  level?: number;
+  page?: number;
+  per_page?: number;
+}
+
 export const certificateCalls = {
+  register: (query: RegisterQuery, signal?: AbortSignal) =>
+    request<{ items: RegisterEntry[]; total: number; page: number; per_page: number }>(`${V1}/certificates`, { query: { ...query }, signal }),
+  entry: (certificateNo: string, signal?: AbortSignal) =>
+    request<RegisterDetail>(`${V1}/certificates/${encodeURIComponent(certificateNo)}`, { signal }),
+  /** The certificate as a PDF with its QR code, with the file name the server chose. */
+  pdf: (certificateNo: string) =>
+    download(`${V1}/certificates/${encodeURIComponent(certificateNo)}/pdf`, {}, `certificate-${certificateNo}.pdf`, "application/pdf"),
   verify: (certificateNo: string, holderName: string, signal?: AbortSignal) =>
     request<CertificateCheck>(`${V1}/certificates/verify`, {
       query: { certificate_no: certificateNo, holder_name: holderName },
@@ -157,9 +195,10 @@ export const certificateCalls = {
 };
 
 /** GET a binary answer with the bearer token; failures become ApiError/NetworkError as elsewhere. */
-async function download(path: string, query: Record<string, string | number>, fallbackName: string): Promise<{ blob: Blob; filename: string }> {
+export async function download(path: string, query: Record<string, string | number>, fallbackName: string,
+  accept = "application/zip"): Promise<{ blob: Blob; filename: string }> {
   const headers: Record<string, string> = {
-    Accept: "application/zip, application/problem+json", "Accept-Language": acceptLanguage(),
+    Accept: `${accept}, application/problem+json`, "Accept-Language": acceptLanguage(),
   };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;

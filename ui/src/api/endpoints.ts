@@ -3,6 +3,7 @@ import { request } from "./client";
 import type {
   Actor,
   AppNotification,
+  NotificationChannels,
   BatchResult,
   Definition,
   InboxPage,
@@ -101,6 +102,10 @@ export const apiCalls = {
   retryIncident: (id: number) => request<Incident>(`${V1}/incidents/${id}/retry`, { method: "POST" }),
   notifications: (query: { page?: number; per_page?: number } = {}, signal?: AbortSignal) =>
     request<Page<AppNotification>>(`${V1}/notifications`, { query: { ...query }, signal }),
+  notificationChannels: (signal?: AbortSignal) =>
+    request<NotificationChannels>(`${V1}/notifications/channels`, { signal }),
+  setNotificationEmail: (email: string | null) =>
+    request<NotificationChannels>(`${V1}/notifications/email`, { method: "PUT", json: { email } }),
   timers: (instanceId: number, signal?: AbortSignal) =>
     request<TimerInfo[]>(`${V1}/timers`, { query: { instance_id: instanceId }, signal }),
   /** Demo mode only: fire a waiting timer now (recorded in the case's history). */

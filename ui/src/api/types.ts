@@ -195,6 +195,12 @@ export interface TimerInfo {
 }
 
 /** A reminder, escalation or notice for me or my group (GET /notifications). */
+export interface NotificationChannels {
+  email: string | null;
+  email_enabled: boolean;
+  webhook_enabled: boolean;
+}
+
 export interface AppNotification {
   id: number;
   recipient_user_id: number | null;

@@ -74,6 +74,14 @@ export const can = {
   review: (user: Actor) => user.role !== "auditor",
   administer: (user: Actor) => user.role === "admin",
   seeAllInstances: (user: Actor) => user.role === "admin" || user.role === "auditor",
+  /** 证书管理: the register's keepers (workflows/certification/register.py). */
+  readRegister: (user: Actor) => user.role === "admin" || user.role === "auditor"
+    || ["certificate_officer", "quality_supervisor", "leading_group"].some((g) => user.groups.includes(g)),
+  /** 统计报表 (workflows/certification/reports.py). */
+  readReports: (user: Actor) => user.role === "admin" || user.role === "auditor"
+    || ["leading_group", "quality_supervisor", "exam_admin"].some((g) => user.groups.includes(g)),
+  /** 质量监督: every case of the centre, read only. */
+  supervise: (user: Actor) => user.groups.includes("quality_supervisor"),
 };
 
 /** Where a user lands after signing in. */

@@ -28,6 +28,9 @@ export const NAV: NavItem[] = [
   { to: "/admin/incidents", label: "nav.incidents", show: can.administer },
   { to: "/admin/people", label: "nav.people", show: can.administer },
   { to: "/audit", label: "nav.audit", show: can.seeAllInstances },
+  { to: "/supervision", label: "nav.supervision", show: can.supervise },
+  { to: "/certificates", label: "nav.register", show: can.readRegister },
+  { to: "/reports", label: "nav.reports", show: can.readReports },
 ];
 
 export function Header() {

@@ -1,6 +1,6 @@
 // My notifications (reminders, escalations, notices), newest first; opening the list marks
 // them seen, which clears the count in the top bar.
-import { useEffect } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { apiCalls } from "../api/endpoints";
 import { useUser } from "../auth/AuthContext";
@@ -23,6 +23,7 @@ export default function Notifications() {
         <h1>{t("notifications.title")}</h1>
         <button type="button" className="btn btn-quiet btn-small" onClick={reload}>{t("action.refresh")}</button>
       </div>
+      <EmailSetting />
       {loading && !data && <Loading />}
       <ErrorText error={error} onRetry={reload} />
       {data && data.items.length === 0 && <Empty text={t("notifications.empty")} />}
@@ -47,5 +48,46 @@ export default function Notifications() {
         </ul>
       )}
     </section>
+  );
+}
+
+/** Where my notifications are e-mailed, when the server sends e-mail. */
+function EmailSetting() {
+  const { t } = useI18n();
+  const { data } = useLoad((signal) => apiCalls.notificationChannels(signal), []);
+  const [email, setEmail] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  if (!data) return null;
+  if (!data.email_enabled) return <p className="muted small" data-testid="email-off">{t("notifications.email.off")}</p>;
+  const value = email ?? data.email ?? "";
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(null);
+    try {
+      const answer = await apiCalls.setNotificationEmail(value.trim() || null);
+      setSaved(answer.email ? t("notifications.email.saved", { email: answer.email }) : t("notifications.email.removed"));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card email-setting" onSubmit={save} data-testid="email-setting">
+      <h2>{t("notifications.email.title")}</h2>
+      <p className="muted small">{t("notifications.email.help")}</p>
+      <div className="field inline-field">
+        <label htmlFor="notification-email">{t("notifications.email.label")}</label>
+        <input id="notification-email" type="email" autoComplete="email" value={value}
+          onChange={(event) => setEmail(event.target.value)} />
+        <button type="submit" className="btn btn-small" disabled={busy}>{t("notifications.email.save")}</button>
+      </div>
+      {saved && <p role="status">{saved}</p>}
+      <ErrorText error={error} />
+    </form>
   );
 }

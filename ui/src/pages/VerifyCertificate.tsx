@@ -1,7 +1,7 @@
 // Public certificate check (no sign-in): a certificate number and the holder's name, answered
 // as valid / revoked / reissued / not found. The API gives the same answer for an unknown
 // number and a wrong name (docs/certificates.md), and so does this page.
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import { Link } from "react-router";
 import { certificateCalls } from "../api/audit";
@@ -16,7 +16,10 @@ export default function VerifyCertificate() {
   const { t, formatDate } = useI18n();
   // A link from 我的申请 names the number (?certificate_no=…); the holder's name is still typed.
   const [number, setNumber] = useState(() => new URLSearchParams(window.location.search).get("certificate_no") ?? "");
-  const [name, setName] = useState("");
+  // The QR code on a printed certificate opens /certificates/verify?certificate_no=…&holder_name=…:
+  // both filled in, and answered at once.
+  const [name, setName] = useState(() => new URLSearchParams(window.location.search).get("holder_name") ?? "");
+  const fromCode = useRef(Boolean(number && name));
   const [problem, setProblem] = useState<"number" | "name" | null>(null);
   const [result, setResult] = useState<CertificateCheck | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -42,6 +45,12 @@ export default function VerifyCertificate() {
     }
   };
 
+  useEffect(() => {
+    if (fromCode.current) void check();
+    // Once, on arrival from a QR code.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   const verdict = !result ? null : !result.match ? "notFound" : result.status === "valid" ? "valid" : result.status === "revoked" ? "revoked" : "reissued";
   const box = verdict === "valid" ? "success-box" : verdict === "notFound" ? "info-box" : "error-box";
 
@@ -50,6 +59,7 @@ export default function VerifyCertificate() {
       <div className="card verify-card">
         <h1>{t("verify.title")}</h1>
         <p className="muted">{t("verify.intro")}</p>
+        {fromCode.current && <p className="small muted" data-testid="verify-prefilled">{t("verify.prefilled")}</p>}
         <form onSubmit={check} noValidate>
           <div className="field">
             <label htmlFor="cert-no">{t("verify.number")}</label>
