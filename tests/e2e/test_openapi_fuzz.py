@@ -156,8 +156,8 @@ def _fuzz_hostile(operation: Any, token: _Token) -> tuple[int, str]:
             # over the slots; still a function of the generated values, so a failure shrinks.
             slot = places[(pick + offset) % len(places)]
             response = token.send(request_for(case, slot, hostile))
+            said = response.get_data()[:300].decode("utf-8", "replace")  # .xlsx, PDF: bytes
             status = response.status_code
-            said = response.get_data()[:300].decode("utf-8", "replace")
             where = f"{hostile.name} in {slot.location} {slot.name!r}: {status} {said}"
             assert status < 500, where
             assert status < 400 or response.mimetype == PROBLEM, where
