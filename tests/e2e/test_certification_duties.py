@@ -21,7 +21,7 @@ def cert_api(api: ApiClient, frozen_clock: FrozenClock) -> ApiClient:
 def assert_violation(response: Any, rule: str) -> None:
     assert response.status_code == 403, response.get_json()
     body = response.get_json()
-    assert body["title"] == "Separation of duties"
+    assert body["title"] == "回避与职责分离"
     assert rule in body["detail"]
     assert body["errors"][0]["rule"] == rule
 
