@@ -18,6 +18,7 @@ from models.directory import (
 from models.event import ProcessEvent
 from models.human_task import HumanTask
 from models.instance import ProcessInstance
+from models.leave_period import LeavePeriodRow
 from models.message import MessageSubscription, UnmatchedMessage
 from models.notification import Notification
 from models.objection import NoticeObjection
@@ -47,6 +48,7 @@ __all__ = [
     "Group",
     "HumanTask",
     "Incident",
+    "LeavePeriodRow",
     "Membership",
     "MessageSubscription",
     "NoticeObjection",

@@ -102,3 +102,15 @@ class ImportStatus(StrEnum):
     PREVIEWED = "previewed"
     CONFIRMED = "confirmed"
     DISCARDED = "discarded"
+
+
+class LeaveStatus(StrEnum):
+    """A leave period: requested -> approved | refused | withdrawn; approved -> returned (销假
+    on time) | overstay (销假 late, or closed unreturned after 2 school days: 超假)."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    RETURNED = "returned"
+    OVERSTAY = "overstay"
