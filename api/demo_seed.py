@@ -113,6 +113,7 @@ class _Story:
             if case != a[11]:
                 self.do(case, "review_scores", "he", scores_confirmed=True)
         self.do(a[12], "comprehensive_review", "zheng", comprehensive_score=81)
+        self.do(a[12], "review_comprehensive", "he", comprehensive_confirmed=True)
         self.day(20)  # 成绩复查: 55 分的考生申请复查，理论成绩更正为 63 分
         appeal = self.start_process("certification_appeal", self.owner(a[9]),
                                     certification_key=self.key(a[9]),
