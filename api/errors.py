@@ -11,6 +11,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
+from api.language import request_language
 from api.masking import mask_text, mask_value
 from api.openapi import PROBLEM_CONTENT_TYPE, CertflowBlueprint
 from api.safe_json import encode_json
@@ -76,8 +77,9 @@ def domain_problem(error: CertflowError) -> tuple[int, dict[str, Any]]:
     status = next((code for cls, code in STATUS_BY_ERROR if isinstance(error, cls)), 500)
     slug = "-".join(part.lower() for part in _split_camel(type(error).__name__))
     claimed_by = getattr(error, "claimed_by", None)
-    return status, problem_body(status, error.title, error.detail,
-                                [p.to_dict() for p in error.problems], slug=slug,
+    lang = request_language()
+    return status, problem_body(status, error.title_in(lang), error.detail_in(lang),
+                                [p.to_dict(lang) for p in error.problems], slug=slug,
                                 extra={"claimed_by": claimed_by} if claimed_by else None)
 
 

@@ -55,7 +55,7 @@ def validate(body: dict[str, Any]) -> dict[str, bool]:
     the file, element and line of each problem.
     """
     contents = _contents(body["files"])
-    definitions.validate_definition(contents, actor=current_actor(),
+    definitions.validate_definition(contents, actor=current_actor(), session=db.session(),
                                     process_id=body.get("process_id"))
     return {"valid": True}
 
@@ -67,9 +67,11 @@ def _contents(uploads: list[FileStorage]) -> dict[str, bytes]:
         name = _file_name(upload)
         if name in contents:
             raise InvalidDefinition(
-                f"{name}: 同一次上传中有两个文件都名为“{name}”", problems=[Problem(
+                f"{name}：同一次上传中有两个文件都名为“{name}”", problems=[Problem(
                     f"同一次上传中有两个文件都名为“{name}”；请重命名其中一个", file=name,
-                    pointer="/files")])
+                    pointer="/files",
+                    english=f"two files of this upload are named '{name}'; rename one")],
+                detail_en=f"{name}: two files of this upload have this name")
         contents[name] = upload.read()
     return contents
 
@@ -78,9 +80,12 @@ def _file_name(upload: FileStorage) -> str:
     name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     if not name or len(name) > MAX_FILE_NAME or not name.isprintable():
         raise InvalidDefinition(
-            f"every uploaded file needs a printable name of at most {MAX_FILE_NAME} characters",
-            problems=[Problem("file name missing, too long or with control characters",
-                              pointer="/files")])
+            f"每个上传的文件都需要一个不超过 {MAX_FILE_NAME} 个字符、不含控制字符的文件名",
+            detail_en=f"every uploaded file needs a printable name of at most {MAX_FILE_NAME} "
+                      "characters",
+            problems=[Problem("文件名缺失、过长或含有控制字符", pointer="/files",
+                              english="file name missing, too long or with control "
+                                      "characters")])
     return name
 
 

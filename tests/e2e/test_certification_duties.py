@@ -135,10 +135,10 @@ def test_the_certificate_officer_may_not_verify_their_own_reissue(
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("differs_from:no_such_task", "names no user task"),
-    ("same_as:score_exam", "unknown separation-of-duties rule"),
-    ("recusal:school", "recusal applies to class"),
-    ("excludes:", "needs an argument"),
+    ("differs_from:no_such_task", "不在本流程中"),
+    ("same_as:score_exam", "未知的职责分离规则"),
+    ("recusal:school", "回避只适用于 class"),
+    ("excludes:", "需要参数"),
 ])
 def test_a_malformed_rule_is_refused_at_deploy(api: ApiClient, value: str,
                                                message: str) -> None:

@@ -81,7 +81,8 @@ def validate(api: ApiClient, files: dict[str, bytes]) -> Any:
                     content_type="multipart/form-data")
 
 
-@pytest.mark.parametrize("short_cell", ["<= 3", "2", "1 < ? <= 5", "? in (2, 3)", "-"])
+@pytest.mark.parametrize("short_cell", ["<= 3", "2", "1 < ? <= 5", "? in (2, 3)", "-",
+                                        "[0..3]", "not(< 1)", "1, 5", "]1..2]"])
 def test_rules_that_overlap_under_unique_are_refused_at_deploy_on_the_rule(
         api: ApiClient, short_cell: str) -> None:
     files = bundle(short_cell)
@@ -94,9 +95,55 @@ def test_rules_that_overlap_under_unique_are_refused_at_deploy_on_the_rule(
     assert "UNIQUE" in problem["message"]
 
 
-@pytest.mark.parametrize("short_cell", ["< 2", "1", "? in (0, 1)", "? <= short_limit"])
+@pytest.mark.parametrize("short_cell", ["< 2", "1", "? in (0, 1)", "? <= short_limit",
+                                        "[0..2)", "not(>= 2)", "[0..1], (1..2[", "0, 1"])
 def test_rules_that_cannot_overlap_deploy(api: ApiClient, short_cell: str) -> None:
     assert api.deploy_files(bundle(short_cell)).status_code == 201
+
+
+@pytest.mark.parametrize("short_cell", ["[0..2)", "not(>= 2)", "< 1, [1..2["])
+def test_feel_cells_decide_at_run_time_as_deploy_read_them(api: ApiClient,
+                                                          short_cell: str) -> None:
+    assert api.deploy_files(bundle(short_cell)).status_code == 201
+    for days, level in [(1, "short"), (1.5, "short"), (2, "long"), (7, "long")]:
+        body = api.start("graded", as_="xiaoming", days=days, short_limit=3).get_json()
+        assert body["status"] == "completed" and body["data"]["level"] == level, (days, body)
+
+
+@pytest.mark.parametrize(("short_cell", "long_cell", "uncovered"), [
+    ("< 10", ">= 20", ["[10..20)"]),
+    ("[0..10)", "[20..100]", ["[10..20)"]),
+    ("< 5, > 50", "[10..20]", ["[5..10)", "(20..50]"]),
+    ("not([5..60])", "[10..20]", ["[5..10)", "(20..60]"]),
+])
+def test_numbers_between_the_rules_are_refused_on_the_input(
+        api: ApiClient, short_cell: str, long_cell: str, uncovered: list[str]) -> None:
+    dmn = DMN.replace("&gt;= 2", escape(long_cell))
+    files = bundle(short_cell, dmn)
+    deployed, checked = api.deploy_files(files), validate(api, files)
+    assert deployed.status_code == checked.status_code == 422, deployed.get_json()
+    assert checked.get_json()["errors"] == deployed.get_json()["errors"]
+    [problem] = deployed.get_json()["errors"]
+    assert problem["file"] == "grade.dmn" and problem["element_id"] == "in_days"
+    assert problem["uncovered"] == uncovered
+    assert f"{'、'.join(uncovered)} 无规则覆盖" in problem["message"]
+    english = api.post("/api/v1/definitions/validate?lang=en", as_="admin", data={
+        "files": [(io.BytesIO(c), n) for n, c in files.items()]},
+        content_type="multipart/form-data").get_json()["errors"][0]
+    assert english["message"].endswith(f"no rule covers {', '.join(uncovered)}")
+
+
+def test_a_declared_range_the_rules_do_not_fill_is_refused(api: ApiClient) -> None:
+    dmn = DMN.replace('<text>days</text></inputExpression>', '<text>days</text>'
+                      '</inputExpression><inputValues id="days_values"><text>[0..365]</text>'
+                      '</inputValues>')
+    dmn = dmn.replace("&gt;= 2", "[2..100]")
+    response = api.deploy_files(bundle("[0..2)", dmn))
+    assert response.status_code == 422, response.get_json()
+    [problem] = response.get_json()["errors"]
+    assert (problem["element_id"], problem["uncovered"]) == ("in_days", ["(100..365]"])
+    assert api.deploy_files(bundle("[0..2)", dmn.replace("[2..100]", ">= 2"))
+                            ).status_code == 201
 
 
 def test_a_declared_input_value_no_rule_covers_is_refused_on_the_input(api: ApiClient) -> None:
@@ -107,10 +154,15 @@ def test_a_declared_input_value_no_rule_covers_is_refused_on_the_input(api: ApiC
     dmn = dmn.replace('<outputEntry id="rule_short_level">', '<inputEntry id="rule_short_kind">'
                       '<text>"事假"</text></inputEntry><outputEntry id="rule_short_level">')
     dmn = dmn.replace('<outputEntry id="rule_long_level">', '<inputEntry id="rule_long_kind">'
-                      '<text>? in ("事假", "病假")</text></inputEntry>'
+                      '<text>LONG_KIND</text></inputEntry>'
                       '<outputEntry id="rule_long_level">')
-    response = api.deploy_files(bundle("< 2", dmn))
-    assert response.status_code == 422, response.get_json()
-    problems = response.get_json()["errors"]
-    assert [(p["element_id"], p["value"]) for p in problems] == [("in_kind", "公假")]
-    assert problems[0]["file"] == "grade.dmn"
+    for long_kind in ['? in ("事假", "病假")', '"事假", "病假"', 'not("公假", "婚假")']:
+        files = bundle("< 2", dmn.replace("LONG_KIND", escape(long_kind)))
+        response, checked = api.deploy_files(files), validate(api, files)
+        assert response.status_code == 422, response.get_json()
+        problems = response.get_json()["errors"]
+        assert checked.get_json()["errors"] == problems
+        assert [(p["element_id"], p["value"]) for p in problems] == [("in_kind", "公假")]
+        assert problems[0]["file"] == "grade.dmn" and "公假" in problems[0]["message"]
+    covering = bundle("< 2", dmn.replace("LONG_KIND", escape('not("婚假")')))
+    assert api.deploy_files(covering).status_code == 201

@@ -55,7 +55,7 @@ def test_malformed_xml_names_file_and_line(api: ApiClient) -> None:
     [problem] = problems(api.deploy_files(files))
     assert problem["file"] == "leave_approval.bpmn"
     assert isinstance(problem["line"], int) and problem["line"] > 1
-    assert "malformed XML" in problem["message"]
+    assert "XML 格式错误" in problem["message"]
 
 
 def test_unknown_element_is_reported_with_its_line(api: ApiClient) -> None:
@@ -102,7 +102,7 @@ def test_bad_gateway_condition_is_refused_with_the_element(api: ApiClient,
     found = problems(api.deploy_files(files))
     assert found[0]["file"] == "leave_approval.bpmn"
     assert found[0]["element_id"] == "gw_after_teacher"
-    assert "condition" in found[0]["message"]
+    assert "连线条件" in found[0]["message"]
 
 
 @pytest.mark.parametrize(("old", "new", "element_id"), [
@@ -127,7 +127,7 @@ def test_upload_without_files_or_bpmn(api: ApiClient) -> None:
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["pointer"] == "/files"
     only_json = {"leave_request.schema.json": leave_bundle()["leave_request.schema.json"]}
-    assert "exactly one .bpmn" in problems(api.deploy_files(only_json))[0]["message"]
+    assert "恰好一个 .bpmn" in problems(api.deploy_files(only_json))[0]["message"]
 
 
 def test_hostile_xml_is_refused(api: ApiClient) -> None:
@@ -139,4 +139,4 @@ def test_hostile_xml_is_refused(api: ApiClient) -> None:
     [problem] = problems(api.deploy_files({"latin1.bpmn": "<a>é</a>".encode("latin-1")}))
     assert "UTF-8" in problem["message"]
     [problem] = problems(api.deploy_files({"z.bpmn": b"PK\x03\x04rest-of-zip"}))
-    assert "archive" in problem["message"]
+    assert "压缩包" in problem["message"]

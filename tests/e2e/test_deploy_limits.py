@@ -79,3 +79,38 @@ def test_five_thousand_user_tasks_validate(api: ApiClient) -> None:
     """Once quadratic (an index of the diagram built by libxml2's ``.//*[@id]``)."""
     response = validate(api, {"many.bpmn": parallel_user_tasks(5000)})
     assert response.status_code == 200, response.get_json()
+
+
+def lane_diagram(lane: str, task_properties: str = "") -> bytes:
+    """One user task in a lane named ``lane``."""
+    extensions = (f'<bpmn:extensionElements><spiffworkflow:properties>{task_properties}'
+                  '</spiffworkflow:properties></bpmn:extensionElements>'
+                  if task_properties else "")
+    return (HEAD.format(pid="laned").replace(
+        'xmlns:bpmn=', 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+        'xmlns:bpmn=') + f'<bpmn:laneSet id="ls"><bpmn:lane id="{lane}" name="保洁组">'
+            '<bpmn:flowNodeRef>sign</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
+            f'<bpmn:userTask id="sign" name="签字">{extensions}</bpmn:userTask>'
+            '<bpmn:sequenceFlow id="a" sourceRef="start" targetRef="sign"/>'
+            '<bpmn:sequenceFlow id="b" sourceRef="sign" targetRef="end"/>' + TAIL).encode()
+
+
+def test_a_lane_naming_a_group_nobody_holds_is_refused_on_the_lane(api: ApiClient) -> None:
+    [problem] = refused_alike(api, {"lane.bpmn": lane_diagram("janitors")})
+    assert problem["element_id"] == "janitors" and problem["group"] == "janitors"
+    assert "janitors" in problem["message"] and "保洁组" in problem["message"]
+    assert problem["file"] == "lane.bpmn" and problem["line"] == 5
+
+
+def test_a_candidate_group_nobody_holds_is_refused_on_the_task(api: ApiClient) -> None:
+    files = {"lane.bpmn": lane_diagram(
+        "class_teacher", '<spiffworkflow:property name="candidateGroup" value="janitors"/>')}
+    [problem] = refused_alike(api, files)
+    assert (problem["element_id"], problem["group"]) == ("sign", "janitors")
+
+
+@pytest.mark.parametrize("group", ["class_teacher", "teacher", "applicant", "auditor"])
+def test_a_lane_naming_a_role_deploys(api: ApiClient, group: str) -> None:
+    files = {"lane.bpmn": lane_diagram(group)}
+    assert validate(api, files).status_code == 200
+    assert api.deploy_files(files).status_code == 201

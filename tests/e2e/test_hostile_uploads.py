@@ -192,8 +192,8 @@ def test_a_50_mb_chunked_upload_is_cut_off_at_the_limit(api: ApiClient, app) -> 
     ("latin1.bpmn", "<a>é</a>".encode("latin-1"), "UTF-8"),
     ("utf16.bpmn", '<?xml version="1.0" encoding="UTF-16"?><a/>'.encode("utf-16"), "UTF-8"),
     ("binary.bpmn", bytes(range(256)) * 4, "UTF-8"),
-    ("empty.bpmn", b"", "malformed XML"),
-    ("not-xml.bpmn", b"just some text", "malformed XML"),
+    ("empty.bpmn", b"", "XML 格式错误"),
+    ("not-xml.bpmn", b"just some text", "XML 格式错误"),
 ])
 def test_files_that_are_not_utf8_xml_are_refused(api: ApiClient, name: str, content: bytes,
                                                  reason: str) -> None:
@@ -215,10 +215,10 @@ def test_archives_where_xml_is_expected_are_refused(api: ApiClient) -> None:
     for name, content in [("leave.bpmn", archive), ("tiers.dmn", archive),
                           ("gz.bpmn", b"\x1f\x8b\x08\x00" + b"\x00" * 20)]:
         body = refused(api.deploy_files({name: content}))
-        assert any(p["file"] == name and "archive" in p["message"] for p in body["errors"])
+        assert any(p["file"] == name and "压缩包" in p["message"] for p in body["errors"])
     body = refused(api.deploy_files({"bundle.zip": archive}))
     assert body["errors"][0]["file"] == "bundle.zip"
-    assert "unsupported file type" in body["errors"][0]["message"]
+    assert "不支持的文件类型" in body["errors"][0]["message"]
 
 
 def test_a_dmn_cell_with_a_syntax_error_is_refused_with_its_rule(api: ApiClient) -> None:

@@ -98,7 +98,7 @@ def _leave_with_timer(expression_xml: str) -> dict[str, bytes]:
 def _timer_problem(api: ApiClient, files: dict[str, bytes]) -> dict[str, Any]:
     response = validate(api, files)
     assert response.status_code == 422, response.get_json()
-    [problem] = [p for p in response.get_json()["errors"] if "timer" in p["message"]]
+    [problem] = [p for p in response.get_json()["errors"] if "定时器" in p["message"]]
     assert problem["file"] == "leave_approval.bpmn"
     assert problem["element_id"] and problem["line"]
     return problem
@@ -108,7 +108,7 @@ def test_a_timer_cycle_is_refused_because_it_would_never_fire(api: ApiClient) ->
     files = _leave_with_timer(
         '<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">"R3/PT1H"</bpmn:timeCycle>')
     problem = _timer_problem(api, files)
-    assert "cycles" in problem["message"]
+    assert "循环定时器" in problem["message"]
     assert deployed_versions(api) == []
 
 
@@ -121,7 +121,7 @@ def test_a_literal_timer_value_that_is_no_duration_is_refused(api: ApiClient) ->
 def test_a_timer_expression_that_does_not_compile_is_refused(api: ApiClient) -> None:
     problem = _timer_problem(api, _leave_with_timer(
         '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">days +</bpmn:timeDuration>'))
-    assert problem["message"].startswith("timer expression")
+    assert problem["message"].startswith("定时器表达式")
 
 
 def test_timer_values_from_process_data_are_checked_when_they_start(api: ApiClient) -> None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from models import ProcessDefinition
+from models import Group, ProcessDefinition
+from models.directory import PositionRole
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound
 from workflows.core.history import EventKind
@@ -27,7 +28,8 @@ def deploy_definition(files: dict[str, bytes], *, actor: Actor | None, uow: Unit
     """Validate a bundle and store it as the next version, unless identical content exists."""
     if actor is not None and not actor.is_admin:
         raise NotAllowed("only administrators deploy process definitions")
-    bundle = parse_bundle(files, process_id=process_id)  # CPU work before taking locks
+    known = known_groups(uow.session)
+    bundle = parse_bundle(files, process_id=process_id, known_groups=known)  # before locks
     with uow:
         existing = uow.session.scalars(
             sa.select(ProcessDefinition).where(
@@ -61,7 +63,7 @@ def deploy_definition(files: dict[str, bytes], *, actor: Actor | None, uow: Unit
     return DeployResult(definition, created=True)
 
 
-def validate_definition(files: dict[str, bytes], *, actor: Actor,
+def validate_definition(files: dict[str, bytes], *, actor: Actor, session: sa.orm.Session,
                         process_id: str | None = None) -> None:
     """Check a bundle exactly as deploy would, storing nothing.
 
@@ -70,7 +72,14 @@ def validate_definition(files: dict[str, bytes], *, actor: Actor,
     """
     if not actor.is_admin:
         raise NotAllowed("only administrators validate process definitions")
-    parse_bundle(files, process_id=process_id)
+    parse_bundle(files, process_id=process_id, known_groups=known_groups(session))
+
+
+def known_groups(session: sa.orm.Session) -> set[str]:
+    """Groups a task can be offered to: the directory's roles, the applicant, and every group
+    of the user directory. A lane naming anything else could never be claimed."""
+    return ({role.value for role in PositionRole} | {"applicant"}
+            | set(session.scalars(sa.select(Group.id))))
 
 
 def get_definition(session: sa.orm.Session, process_id: str,

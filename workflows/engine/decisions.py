@@ -1,4 +1,5 @@
-"""Decision tables as certflow runs them: a UNIQUE table that matches two rules stops the run.
+"""Decision tables as certflow runs them: a UNIQUE table that matches two rules stops the run,
+and input cells written as FEEL simple unary tests are read as such (``unary_tests.py``).
 
 SpiffWorkflow's DMN engine takes the first matching rule under hit policy UNIQUE, so two
 overlapping rules silently decide by their order. certflow evaluates every rule of a UNIQUE
@@ -14,6 +15,7 @@ from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.dmn.specs.model import HitPolicy
 
 from workflows.engine.budget import RunawayRun
+from workflows.engine.unary_tests import to_python
 
 
 class AmbiguousDecision(RunawayRun):
@@ -26,6 +28,11 @@ class AmbiguousDecision(RunawayRun):
 
 
 class _UniqueDecisionEngine(DMNEngine):
+    def evaluate(self, input_expr: Any, match_expr: Any, task: Any) -> Any:
+        # FEEL simple unary tests ([5..10], "a", "b", not(...)) as the deploy checks read them.
+        text = to_python(match_expr) if isinstance(match_expr, str) else match_expr
+        return super().evaluate(input_expr, text, task)
+
     def decide(self, task: Any) -> list[Any]:
         table = self.decision_table
         if table.hit_policy != HitPolicy.UNIQUE.value:

@@ -87,22 +87,60 @@ def diagram_problems(root: etree._Element, bpmn_file: str) -> list[Problem]:
         if length > MAX_CHAIN:
             problems.append(Problem(
                 f"流程中有一条 {length} 个元素首尾相连的链，超过上限 {MAX_CHAIN}；"
-                "请把其中一段拆成子流程或调用活动", file=bpmn_file, element_id=at,
+                "请把其中一段拆成子流程或调用活动",
+                english=f"a chain of {length} connected elements exceeds the limit of "
+                        f"{MAX_CHAIN}; split part of it into a sub-process or call activity",
+                file=bpmn_file, element_id=at,
                 line=_line(root, at)))
     for process in root.iter(f"{{{BPMN_NS}}}process"):
         process_id = process.get("id", "")
         if len(process_id) > MAX_PROCESS_ID:
             problems.append(Problem(
                 f"流程 id 有 {len(process_id)} 个字符，超过上限 {MAX_PROCESS_ID}，"
-                "部署后无法启动", file=bpmn_file, element_id=process_id,
+                "部署后无法启动",
+                english=f"the process id has {len(process_id)} characters, over the limit of "
+                        f"{MAX_PROCESS_ID}: it could be deployed but never started",
+                file=bpmn_file, element_id=process_id,
                 line=process.sourceline))
+    problems.extend(_dangling_references(root, bpmn_file))
     for lane in root.iter(f"{{{BPMN_NS}}}lane"):
         group = lane.get("id", "")
         if len(group) > MAX_GROUP_ID:
             problems.append(Problem(
                 f"泳道 id 即候选组 id，但它有 {len(group)} 个字符，超过组 id 的上限 "
                 f"{MAX_GROUP_ID}：没有人能属于这个组，泳道中的任务无人能领取",
+                english=f"a lane's id is its candidate group, and this one has {len(group)} "
+                        f"characters, over the group id limit of {MAX_GROUP_ID}: nobody can "
+                        "belong to it, so nobody could claim the lane's tasks",
                 file=bpmn_file, element_id=group, line=lane.sourceline))
+    return problems
+
+
+# Attributes naming another element of the file; the engine fails on a name that is not there
+# with a library exception (or, for a flow, with a message about duplicate ids).
+_REFERENCES = {"sequenceFlow": ("sourceRef", "targetRef"),
+               "messageEventDefinition": ("messageRef",),
+               "signalEventDefinition": ("signalRef",), "errorEventDefinition": ("errorRef",),
+               "escalationEventDefinition": ("escalationRef",),
+               "exclusiveGateway": ("default",), "inclusiveGateway": ("default",)}
+
+
+def _dangling_references(root: etree._Element, bpmn_file: str) -> list[Problem]:
+    ids = set(element_lines(root))
+    problems = []
+    for element in root.iter(*(f"{{{BPMN_NS}}}{name}" for name in _REFERENCES)):
+        for attribute in _REFERENCES[_local(element)]:
+            target = element.get(attribute)
+            if target is None or target in ids:
+                continue
+            # An event definition is drawn as its event: the editor marks the event.
+            on_parent = _local(element).endswith("EventDefinition") or not element.get("id")
+            located = element.getparent() if on_parent else element
+            problems.append(Problem(
+                f"{_local(element)} 的 {attribute} 指向“{target}”，但文件中没有这个 id 的元素",
+                english=f"{_local(element)} {attribute} '{target}' names no element of the file",
+                file=bpmn_file, element_id=located.get("id") if located is not None else None,
+                line=element.sourceline, extra={"reference": attribute}))
     return problems
 
 

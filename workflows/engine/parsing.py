@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser, Spiff
 from workflows.core.errors import InvalidDefinition, Problem
 from workflows.engine.diagram_limits import diagram_problems, element_lines
 from workflows.engine.dmn_checks import dmn_problems
+from workflows.engine.problem_texts import refusal_in_chinese
 from workflows.engine.spec_checks import check_spec
 from workflows.engine.task_meta import extract_task_meta
 from workflows.engine.xml_safety import UnsafeXml, parse_xml
@@ -56,8 +58,19 @@ def content_hash(files: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def parse_bundle(raw_files: dict[str, bytes], *, process_id: str | None = None) -> ParsedBundle:
-    """Validate and parse a bundle; raise ``InvalidDefinition`` listing every problem found."""
+def parse_bundle(raw_files: dict[str, bytes], *, process_id: str | None = None,
+                 known_groups: Collection[str] | None = None) -> ParsedBundle:
+    """Validate and parse a bundle; raise ``InvalidDefinition`` listing every problem found,
+    in Chinese (with the English wording kept, ``problem_texts.py``). With ``known_groups``,
+    lanes and candidate groups must name one of them."""
+    try:
+        return _parse_bundle(raw_files, process_id, known_groups)
+    except InvalidDefinition as error:
+        raise refusal_in_chinese(error) from error
+
+
+def _parse_bundle(raw_files: dict[str, bytes], process_id: str | None,
+                  known_groups: Collection[str] | None) -> ParsedBundle:
     files, xml_roots, forms = _load_files(raw_files)
     bpmn_names = [n for n in xml_roots if n.lower().endswith(".bpmn")]
     if len(bpmn_names) != 1:
@@ -74,7 +87,7 @@ def parse_bundle(raw_files: dict[str, bytes], *, process_id: str | None = None) 
         spec, subprocess_specs, chosen = _parse_specs(xml_roots, bpmn_file, process_id)
     bpmn_root = xml_roots[bpmn_file]
     task_meta, meta_problems = extract_task_meta(spec, subprocess_specs, bpmn_root, forms,
-                                                 bpmn_file)
+                                                 bpmn_file, known_groups)
     decision_problems = [problem for name, root in xml_roots.items()
                          if name.lower().endswith(".dmn") for problem in dmn_problems(root, name)]
     problems = _locate(meta_problems + check_spec(spec, subprocess_specs, bpmn_root, bpmn_file)
@@ -192,9 +205,44 @@ def _parse_specs(xml_roots: dict[str, etree._Element], bpmn_file: str, process_i
         raise InvalidDefinition(f"{problem.file}: {problem.message}", problems=[problem]) from exc
     except SpiffWorkflowException as exc:
         message = _clean_message(exc)
+        element_id, line = _element_at_fault(exc, xml_roots.get(current))
         raise InvalidDefinition(f"{current}: {message}", problems=[
-            Problem(message, file=current)]) from exc
+            Problem(message, file=current, element_id=element_id, line=line)]) from exc
+    except InvalidDefinition:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        element_id, line = _element_at_fault(exc, xml_roots.get(current))
+        raise InvalidDefinition(f"{current}: the diagram is nested too deeply to read", problems=[
+            Problem("元素嵌套或连接过深，引擎无法读取；请把流程拆成子流程或调用活动",
+                    english="the diagram is nested or chained too deeply for the engine to read; "
+                            "split it into sub-processes or call activities",
+                    file=current, element_id=element_id, line=line)]) from exc
+    except Exception as exc:  # the engine's parser failed on something it did not expect
+        element_id, line = _element_at_fault(exc, xml_roots.get(current))
+        raise InvalidDefinition(f"{current}: the engine could not read an element", problems=[
+            Problem("引擎无法读取这个元素：它的写法不完整或不受支持（例如缺少必需的属性或引用）",
+                    english="the engine could not read this element: it is incomplete or "
+                            "written in a way it does not support (e.g. a missing attribute or "
+                            "reference)",
+                    file=current, element_id=element_id, line=line,
+                    extra={"cause": type(exc).__name__})]) from exc
     return spec, subprocess_specs, chosen
+
+
+def _element_at_fault(exc: BaseException, root: etree._Element | None
+                      ) -> tuple[str | None, int | None]:
+    """The element the engine was reading when it failed: the innermost frame of the failure
+    whose parser holds an element of the file (``self.node``) with an id."""
+    found: tuple[str | None, int | None] = (None, None)
+    trace = exc.__traceback__
+    while trace is not None:
+        holder = trace.tb_frame.f_locals.get("self")
+        node = getattr(holder, "node", None)
+        if isinstance(node, etree._Element) and node.get("id") and (
+                root is None or node.getroottree().getroot() is root):
+            found = (node.get("id"), node.sourceline)
+        trace = trace.tb_next
+    return found
 
 
 def _executable_process(root: etree._Element, bpmn_file: str) -> str:
@@ -258,7 +306,9 @@ def _problem_from_validation(exc: ValidationException, root: etree._Element | No
 _LXML_REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
 # Messages that name an element without giving its id.
 _NAMED_ELEMENTS = [(re.compile(r"Data Store with name (.+?) has no implementation"),
-                    "dataStore")]
+                    "dataStore", "name"),
+                   (re.compile(r"The process '(.+?)' was not found"), "callActivity",
+                    "calledElement")]
 
 
 def _clean_message(exc: Exception) -> str:
@@ -290,16 +340,28 @@ def _schema_element(message: str, line: int | None, root: etree._Element) -> str
         return None
     for element in root.iter(match.group(1)):
         if line is None or element.sourceline == line:
-            return element.get("id") or None
+            return _drawn(element)
+    return None
+
+
+def _drawn(element: etree._Element) -> str | None:
+    """The id of the element the editor draws for ``element``: itself, or for an event
+    definition, a loop marker or an element without an id, its nearest drawn ancestor."""
+    current: etree._Element | None = element
+    while current is not None:
+        tag = current.tag.rsplit("}", 1)[-1] if isinstance(current.tag, str) else ""
+        if current.get("id") and not tag.endswith(("EventDefinition", "LoopCharacteristics")):
+            return str(current.get("id"))
+        current = current.getparent()
     return None
 
 
 def _element_named_in(message: str, root: etree._Element) -> tuple[str | None, int | None]:
     """Find the element a message names (e.g. a data store) when the engine gave no id."""
-    for pattern, tag in _NAMED_ELEMENTS:
+    for pattern, tag, attribute in _NAMED_ELEMENTS:
         match = pattern.search(message)
         if match:
-            found = root.xpath(f"//*[local-name()='{tag}' and normalize-space(@name)=$name]",
+            found = root.xpath(f"//*[local-name()='{tag}' and normalize-space(@{attribute})=$name]",
                                name=match.group(1))
             if found:
                 return found[0].get("id"), found[0].sourceline

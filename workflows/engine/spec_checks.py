@@ -21,6 +21,7 @@ from workflows.core.errors import Problem
 from workflows.engine.deferred import timer_due
 from workflows.engine.diagram_limits import element_lines
 from workflows.engine.script_env import check_expression, check_script
+from workflows.engine.unary_tests import to_python
 
 _CHECK_START = datetime(2025, 1, 6, tzinfo=UTC)
 _QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
@@ -116,7 +117,7 @@ def _dmn_problems(task_spec: object, bpmn_id: str) -> list[Problem]:
             for lhs in entry.lhs:
                 if lhs is None or not str(lhs).strip():
                     continue
-                error = check_expression(_dmn_input_expression(input_expr, lhs))
+                error = check_expression(_dmn_input_expression(input_expr, to_python(lhs)))
                 if error is not None:
                     problems.append(_dmn_problem(table, rule, entry.id, lhs, error.message,
                                                  bpmn_id))

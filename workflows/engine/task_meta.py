@@ -13,6 +13,7 @@ candidate role).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from lxml import etree
@@ -54,9 +55,15 @@ def lane_groups(root: etree._Element) -> dict[str, str]:
 
 def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
                       root: etree._Element, forms: dict[str, dict[str, Any]], bpmn_file: str,
+                      known_groups: Collection[str] | None = None,
                       ) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
-    """Collect lane/group, title, form and due time per user task; report what is missing."""
+    """Collect lane/group, title, form and due time per user task; report what is missing.
+
+    With ``known_groups`` (the roles and groups people can hold), a lane or ``candidateGroup``
+    naming any other group is a problem on the lane (or the task): nobody could claim its
+    tasks."""
     groups = lane_groups(root)
+    unknown: dict[str, Problem] = {}
     lines = element_lines(root)
     user_tasks: set[str | None] | None = None  # read once, if any task has duty rules
     meta: dict[str, dict[str, Any]] = {}
@@ -88,6 +95,10 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
             if is_user and not group:
                 problems.append(Problem("user task is in no lane and names no candidateGroup",
                                         **where))
+            if (is_user and group and address is None and known_groups is not None
+                    and group not in known_groups and group not in unknown):
+                unknown[group] = _unknown_group(group, root, where,
+                                                in_lane=not properties.get(GROUP_PROPERTY))
             entry = {
                 "bpmn_id": bpmn_id,
                 "title": task_spec.bpmn_name or bpmn_id,
@@ -124,7 +135,26 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                 if reads is not None:
                     entry["applicant_reads"] = reads
             meta[START_FORM_KEY if is_start else task_spec.name] = entry
-    return meta, problems
+    return meta, problems + list(unknown.values())
+
+
+def _unknown_group(group: str, root: etree._Element, where: dict[str, Any], *,
+                   in_lane: bool) -> Problem:
+    """A group nobody holds, located on the lane that names it (or on the task)."""
+    lanes = [lane for lane in root.iter(f"{{{BPMN_NS}}}lane") if lane.get("id") == group]
+    if in_lane and lanes:
+        name = lanes[0].get("name") or group
+        return Problem(
+            f"泳道“{name}”的 id 即候选组“{group}”，但它不是本系统已知的角色或用户组："
+            "没有人能领取这个泳道中的任务；请把泳道 id 改为一个角色（如 class_teacher）",
+            english=f"lane '{name}' names the group '{group}', which is no role or group of "
+                    "this system: nobody could claim its tasks; use a role id such as "
+                    "class_teacher", file=where["file"], element_id=group,
+            line=lanes[0].sourceline, extra={"group": group})
+    return Problem(
+        f"candidateGroup“{group}”不是本系统已知的角色或用户组：没有人能领取这个任务",
+        english=f"candidateGroup '{group}' is no role or group of this system: nobody could "
+                "claim this task", **where, extra={"group": group})
 
 
 def _duties(value: str, user_tasks: set[str | None], problems: list[Problem],

@@ -3,6 +3,7 @@
 import { ApiError, NetworkError, buildUrl, request } from "./client";
 import type { Page, Problem } from "./types";
 import { session } from "../auth/session";
+import { acceptLanguage } from "../i18n";
 
 const V1 = "/api/v1";
 
@@ -157,7 +158,9 @@ export const certificateCalls = {
 
 /** GET a binary answer with the bearer token; failures become ApiError/NetworkError as elsewhere. */
 async function download(path: string, query: Record<string, string | number>, fallbackName: string): Promise<{ blob: Blob; filename: string }> {
-  const headers: Record<string, string> = { Accept: "application/zip, application/problem+json" };
+  const headers: Record<string, string> = {
+    Accept: "application/zip, application/problem+json", "Accept-Language": acceptLanguage(),
+  };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   let response: Response;

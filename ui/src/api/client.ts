@@ -2,6 +2,7 @@
 // a failed fetch into NetworkError, so every caller can show the user what went wrong.
 import type { Problem } from "./types";
 import { session } from "../auth/session";
+import { acceptLanguage } from "../i18n";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -51,7 +52,9 @@ export function buildUrl(path: string, query?: RequestOptions["query"]): string 
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
+  const headers: Record<string, string> = {
+    Accept: "application/json, application/problem+json", "Accept-Language": acceptLanguage(),
+  };
   let body: BodyInit | undefined;
   if (options.json !== undefined) {
     headers["Content-Type"] = "application/json";

@@ -4,6 +4,7 @@
 import { ApiError, NetworkError, request } from "../api/client";
 import type { Problem } from "../api/types";
 import { session } from "../auth/session";
+import { acceptLanguage } from "../i18n";
 
 export interface AttachmentInfo {
   id: string;
@@ -25,6 +26,7 @@ export function uploadAttachment(file: File, onProgress: (fraction: number) => v
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/v1/attachments");
     xhr.setRequestHeader("Accept", "application/json, application/problem+json");
+    xhr.setRequestHeader("Accept-Language", acceptLanguage());
     const token = session.token();
     if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
     xhr.upload.onprogress = (event) => {
@@ -66,7 +68,7 @@ export async function attachmentBlob(id: string, signal?: AbortSignal): Promise<
   let response: Response;
   try {
     response = await fetch(`/api/v1/attachments/${encodeURIComponent(id)}/content`, {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      headers: { "Accept-Language": acceptLanguage(), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       signal,
     });
   } catch (error) {

@@ -62,6 +62,17 @@ export function dateFormatter(lang: Lang): (iso: string | null | undefined) => s
     timeZone: TIME_ZONE }));
 }
 
+/** The language the person chose (read on every call, so a switch applies at once): the API
+ * answers problems in it (``Accept-Language``), whatever the browser's own language is. */
+export function currentLang(): Lang {
+  return initialLang();
+}
+
+/** ``Accept-Language`` for API requests: the chosen language, not the browser's. */
+export function acceptLanguage(): string {
+  return currentLang() === "en" ? "en" : "zh-CN";
+}
+
 function initialLang(): Lang {
   try {
     const stored = localStorage.getItem(STORAGE_KEY);

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models import HumanTask, ProcessEvent, ProcessInstance
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from workflows.core.actors import Actor
+from workflows.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.core.working_days import WorkCalendar, local_zone
@@ -20,10 +21,6 @@ from workflows.engine import Run
 from workflows.instances.control import close_open_rows
 from workflows.instances.lifecycle import InstanceView, view_of
 from workflows.tasks.approval_actions.common import (
-    ActionConflict,
-    ActionInvalid,
-    ActionNotAllowed,
-    CaseNotFound,
     clean_text,
     display_name,
     events_of,
@@ -44,10 +41,10 @@ def _own_running_case(uow: UnitOfWork, instance_id: int, actor: Actor,
     instance = uow.lock_instance(instance_id)
     if instance.started_by != actor.id:
         if not may_take_part(uow.session, instance, actor):
-            raise CaseNotFound(f"案件 {instance_id} 不存在")
-        raise ActionNotAllowed(f"只有申请人本人可以{verb}")
+            raise NotFound(f"案件 {instance_id} 不存在")
+        raise NotAllowed(f"只有申请人本人可以{verb}")
     if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.INCIDENT):
-        raise ActionConflict(f"案件已{_status_words(instance.status)}，不能再{verb}")
+        raise Conflict(f"案件已{_status_words(instance.status)}，不能再{verb}")
     return instance
 
 
@@ -63,7 +60,7 @@ def withdraw_case(instance_id: int, *, reason: str | None, actor: Actor,
             ProcessEvent.instance_id == instance.id, ProcessEvent.kind.in_(ACTED),
             ProcessEvent.actor_id.is_not(None), ProcessEvent.actor_id != actor.id).limit(1))
         if acted is not None:
-            raise ActionConflict("已有人办理了这份申请，不能再撤回；如需更改请联系办理人")
+            raise Conflict("已有人办理了这份申请，不能再撤回；如需更改请联系办理人")
         why = clean_text(reason, "撤回原因", required=False)
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
@@ -90,7 +87,7 @@ def remind_case(instance_id: int, *, actor: Actor, uow: UnitOfWork) -> list[Huma
             HumanTask.instance_id == instance.id, HumanTask.status.in_(OPEN_TASK_STATUSES))
             .order_by(HumanTask.id)) if t.candidate_group != "applicant"]
         if not tasks:
-            raise ActionConflict("当前没有等待他人办理的步骤，无需催办")
+            raise Conflict("当前没有等待他人办理的步骤，无需催办")
         calendar = uow.runtime.calendar
         now = uow.runtime.now()
         today = now.astimezone(local_zone(calendar)).date()
@@ -98,7 +95,7 @@ def remind_case(instance_id: int, *, actor: Actor, uow: UnitOfWork) -> list[Huma
             ProcessEvent.instance_id == instance.id,
             ProcessEvent.kind == EventKind.INSTANCE_REMINDED))
         if last is not None and _same_working_day(last, now, calendar):
-            raise ActionConflict("今天已经催办过了，每个工作日最多催办一次")
+            raise Conflict("今天已经催办过了，每个工作日最多催办一次")
         for task in tasks:
             notify(uow, instance, user_id=task.assignee_id,
                    group=None if task.assignee_id else task.candidate_group, kind="reminder",
@@ -133,15 +130,15 @@ def copy_case(instance_id: int, *, usernames: list[str], note: str | None, actor
             HumanTask.assignee_id == actor.id))]
         if not holding:
             if not may_take_part(uow.session, instance, actor):
-                raise CaseNotFound(f"案件 {instance_id} 不存在")
-            raise ActionNotAllowed("只有正在办理本案某一步的人才能抄送")
+                raise NotFound(f"案件 {instance_id} 不存在")
+            raise NotAllowed("只有正在办理本案某一步的人才能抄送")
         require_action(uow.session, holding[0], "copy")
         text = clean_text(note, "抄送说明", required=False)
         names = [n.strip() for n in usernames if n and n.strip()]
         if not names:
-            raise ActionInvalid("请选择抄送对象")
+            raise InvalidInput("请选择抄送对象")
         if len(names) > MAX_COPIES:
-            raise ActionInvalid(f"一次最多抄送 {MAX_COPIES} 人")
+            raise InvalidInput(f"一次最多抄送 {MAX_COPIES} 人")
         people = [person(uow.session, name, field="抄送对象") for name in dict.fromkeys(names)]
         for someone in people:
             notify(uow, instance, user_id=someone.id, kind="copy",
@@ -170,9 +167,9 @@ def comment_on_case(instance_id: int, *, text: str | None, actor: Actor,
     with uow:
         instance = uow.lock_instance(instance_id)
         if not may_take_part(uow.session, instance, actor):
-            raise CaseNotFound(f"案件 {instance_id} 不存在")
+            raise NotFound(f"案件 {instance_id} 不存在")
         if actor.is_auditor:
-            raise ActionNotAllowed("审计员只能查看，不能评论")
+            raise NotAllowed("审计员只能查看，不能评论")
         body = clean_text(text, "评论内容")
         task = uow.session.scalar(sa.select(HumanTask).where(
             HumanTask.instance_id == instance.id, HumanTask.assignee_id == actor.id,

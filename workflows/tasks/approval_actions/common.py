@@ -22,29 +22,14 @@ ACTION_NAMES = {"transfer": "转交", "send_back": "退回", "consult": "加签"
                 "comment": "评论"}
 
 
-class ActionNotAllowed(NotAllowed):
-    title = "不允许的操作"
-
-
-class ActionConflict(Conflict):
-    title = "操作与案件当前状态冲突"
-
-
-class ActionInvalid(InvalidInput):
-    title = "输入有误"
-
-
-class CaseNotFound(NotFound):
-    title = "未找到"
-
 
 def clean_text(value: str | None, field: str, *, required: bool = True) -> str:
     """Trimmed text of at most ``MAX_TEXT`` characters; 422 naming the field when required."""
     text = (value or "").strip()
     if required and not text:
-        raise ActionInvalid(f"请填写{field}")
+        raise InvalidInput(f"请填写{field}")
     if len(text) > MAX_TEXT:
-        raise ActionInvalid(f"{field}不能超过 {MAX_TEXT} 个字")
+        raise InvalidInput(f"{field}不能超过 {MAX_TEXT} 个字")
     return text
 
 
@@ -58,16 +43,16 @@ def require_action(session: Session, task: HumanTask, action: str) -> dict[str, 
     meta = task_meta(session, task)
     allowed = meta.get("actions", ["comment"])
     if action not in allowed:
-        raise ActionNotAllowed(f"流程图没有允许在“{task.title}”这一步{ACTION_NAMES[action]}")
+        raise NotAllowed(f"流程图没有允许在“{task.title}”这一步{ACTION_NAMES[action]}")
     return meta
 
 
 def require_holder(task: HumanTask, actor: Actor) -> None:
     """Only the person who holds (claimed) an open task may act on it."""
     if task.status not in OPEN_TASK_STATUSES:
-        raise ActionConflict(f"“{task.title}”已经办结或取消，不能再操作")
+        raise Conflict(f"“{task.title}”已经办结或取消，不能再操作")
     if task.assignee_id != actor.id:
-        raise ActionNotAllowed(f"请先认领“{task.title}”：只有办理人才能进行此操作")
+        raise NotAllowed(f"请先认领“{task.title}”：只有办理人才能进行此操作")
 
 
 def person(session: Session, username: str, *, field: str = "人员") -> Actor:
@@ -75,7 +60,7 @@ def person(session: Session, username: str, *, field: str = "人员") -> Actor:
     user_id = session.scalar(sa.select(User.id).where(User.username == username.strip(),
                                                       User.active.is_(True)))
     if user_id is None:
-        raise ActionInvalid(f"{field}“{username}”不存在或已停用")
+        raise InvalidInput(f"{field}“{username}”不存在或已停用")
     return load_actor(session, user_id)
 
 
@@ -110,5 +95,5 @@ def may_take_part(session: Session, instance: ProcessInstance, actor: Actor) -> 
 def visible_instance(session: Session, instance_id: int, actor: Actor) -> ProcessInstance:
     instance = session.get(ProcessInstance, instance_id)
     if instance is None or not may_take_part(session, instance, actor):
-        raise CaseNotFound(f"案件 {instance_id} 不存在")
+        raise NotFound(f"案件 {instance_id} 不存在")
     return instance

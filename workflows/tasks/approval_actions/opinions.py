@@ -18,14 +18,12 @@ from sqlalchemy.orm import Session
 from models import HumanTask, Notification, ProcessEvent, ProcessInstance
 from models.statuses import OPEN_TASK_STATUSES
 from workflows.core.actors import Actor
+from workflows.core.errors import Conflict, InvalidInput, NotFound
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.instances.control import ensure_not_suspended
 from workflows.tasks.actions import get_task, lock_task
 from workflows.tasks.approval_actions.common import (
-    ActionConflict,
-    ActionInvalid,
-    CaseNotFound,
     clean_text,
     display_name,
     events_of,
@@ -67,9 +65,9 @@ def request_opinion(task_id: int, *, to_username: str, question: str | None, act
         text = clean_text(question, "征求意见的问题")
         adviser = person(uow.session, to_username, field="加签对象")
         if adviser.id == actor.id:
-            raise ActionInvalid("不能向自己征求意见")
+            raise InvalidInput("不能向自己征求意见")
         if adviser.role == "applicant" or adviser.is_auditor:
-            raise ActionInvalid(f"{adviser.display_name}不能参与审批，请选择教职工")
+            raise InvalidInput(f"{adviser.display_name}不能参与审批，请选择教职工")
         now = uow.runtime.now()
         uow.record(EventKind.OPINION_REQUESTED, instance, actor_id=actor.id,
                    task_name=task.task_name, payload={
@@ -94,9 +92,9 @@ def give_opinion(instance_id: int, request_seq: int, *, answer: str | None, acto
         found = next((o for o in opinions if o.request_seq == request_seq
                       and o.to_user_id == actor.id), None)
         if found is None:
-            raise CaseNotFound(f"没有找到向您征求意见的请求 {request_seq}")
+            raise NotFound(f"没有找到向您征求意见的请求 {request_seq}")
         if found.answer is not None:
-            raise ActionConflict("您已经回复过这条征求意见")
+            raise Conflict("您已经回复过这条征求意见")
         text = clean_text(answer, "意见")
         task = uow.session.get(HumanTask, found.task_id)
         uow.record(EventKind.OPINION_GIVEN, instance, actor_id=actor.id,

@@ -8,6 +8,7 @@ the earlier step is offered again as a new task, with the reason in its data
 from __future__ import annotations
 
 from workflows.core.actors import Actor
+from workflows.core.errors import Conflict, InvalidInput
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import spec_cache
@@ -18,8 +19,6 @@ from workflows.instances.run_store import store_progress
 from workflows.instances.runaway import record_runaway
 from workflows.tasks.actions import lock_task
 from workflows.tasks.approval_actions.common import (
-    ActionConflict,
-    ActionInvalid,
     clean_text,
     notify,
     require_action,
@@ -40,7 +39,7 @@ def send_back_task(task_id: int, *, to_step: str, reason: str | None, actor: Act
         titles = {name: m.get("title") or name for name, m in definition.task_meta.items()}
         if to_step not in (meta.get("send_back_to") or []):
             allowed = "、".join(titles.get(t, t) for t in meta.get("send_back_to") or [])
-            raise ActionInvalid(f"“{task.title}”只能退回到：{allowed or '（无）'}")
+            raise InvalidInput(f"“{task.title}”只能退回到：{allowed or '（无）'}")
         sent_back = {"from": task.task_name, "from_title": task.title, "reason": why,
                      "by": actor.display_name}
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
@@ -48,7 +47,7 @@ def send_back_task(task_id: int, *, to_step: str, reason: str | None, actor: Act
         try:
             run.send_back(task.spiff_task_id, to_step, {"sent_back": sent_back})
         except LookupError as error:
-            raise ActionConflict(f"“{titles.get(to_step, to_step)}”在本案中尚未办理过，"
+            raise Conflict(f"“{titles.get(to_step, to_step)}”在本案中尚未办理过，"
                                  "不能退回到这一步") from error
         uow.record(EventKind.TASK_SENT_BACK, instance, actor_id=actor.id,
                    task_name=task.task_name,
@@ -60,7 +59,7 @@ def send_back_task(task_id: int, *, to_step: str, reason: str | None, actor: Act
         except RunawayRun as runaway:  # the send-back is rolled back with the run
             record_runaway(uow, instance.id, runaway, actor_id=actor.id)
             uow.commit()
-            raise ActionConflict("退回未保存：流程随后的运行超出上限，已中止并回滚，"
+            raise Conflict("退回未保存：流程随后的运行超出上限，已中止并回滚，"
                                  "实例已转为事件等待管理员处理") from runaway
         except EngineFailure as error:
             failure = error

@@ -5,13 +5,13 @@ from __future__ import annotations
 from models import HumanTask
 from models.statuses import TaskStatus
 from workflows.core.actors import Actor
+from workflows.core.errors import InvalidInput
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.instances.control import ensure_not_suspended
 from workflows.tasks import duties
 from workflows.tasks.actions import lock_task
 from workflows.tasks.approval_actions.common import (
-    ActionInvalid,
     clean_text,
     notify,
     person,
@@ -32,14 +32,14 @@ def transfer_task(task_id: int, *, to_username: str, reason: str | None, actor: 
         note = clean_text(reason, "转交说明", required=False)
         colleague = person(uow.session, to_username, field="转交对象")
         if colleague.id == actor.id:
-            raise ActionInvalid("不能转交给自己")
+            raise InvalidInput("不能转交给自己")
         if not colleague.in_group(task.candidate_group):
-            raise ActionInvalid(f"{colleague.display_name}不在可办理“{task.title}”的小组中，"
+            raise InvalidInput(f"{colleague.display_name}不在可办理“{task.title}”的小组中，"
                                 "不能转交给他/她")
         try:
             duties.enforce(uow.session, task, instance, colleague)
         except duties.SeparationOfDutiesViolation as violation:
-            raise ActionInvalid(f"{colleague.display_name}按回避规则不能办理“{task.title}”"
+            raise InvalidInput(f"{colleague.display_name}按回避规则不能办理“{task.title}”"
                                 f"（{violation.rule}）") from violation
         task.status, task.assignee_id = TaskStatus.CLAIMED, colleague.id
         task.claimed_at = uow.runtime.now()

@@ -1,5 +1,6 @@
-// Edit a version's decision table in dmn-js, validate it through the API (problem cells are
-// outlined) and deploy it with the version's unchanged BPMN and forms as the next version.
+// Edit a version's decision table in dmn-js, validate it through the API (problem cells, rules
+// and input columns are outlined) and deploy it with the version's unchanged BPMN and forms as
+// the next version.
 import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../../api/client";
@@ -59,14 +60,19 @@ export default function DmnPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- a language switch must not drop edits
   }, [processId, version, file]);
 
-  // Cells are re-rendered by dmn-js; a stylesheet keyed by data-element-id survives that.
+  // Cells are re-rendered by dmn-js; a stylesheet keyed by data-element-id survives that. A
+  // problem names a cell (a broken expression), a rule (two rules that overlap: its row, and
+  // its cells in ``cells``) or an input (values no rule covers: its column and header).
   const mark = (found: ProblemDetail[]) => {
     setProblems(found);
-    const ids = found.filter((p) => p.element_id && (!p.file || p.file === file)).map((p) => p.element_id as string);
+    const here = found.filter((p) => p.element_id && (!p.file || p.file === file));
+    const strong = here.flatMap((p) => [p.element_id as string, ...(Array.isArray(p.cells) ? p.cells.map(String) : [])]);
+    const css = (id: string) => CSS.escape(id);
     if (problemStyle.current) {
-      problemStyle.current.textContent = ids
-        .map((id) => `.dmn-decision-table-container [data-element-id="${CSS.escape(id)}"]{outline:3px solid #b3261e;outline-offset:-3px;background:#fdecea}`)
-        .join("\n");
+      problemStyle.current.textContent = [
+        ...strong.map((id) => `.dmn-decision-table-container [data-element-id="${css(id)}"], .dmn-decision-table-container th[data-col-id="${css(id)}"]{outline:3px solid #b3261e;outline-offset:-3px;background:#fdecea}`),
+        ...here.map((p) => `.dmn-decision-table-container td[data-row-id="${css(p.element_id as string)}"], .dmn-decision-table-container td[data-col-id="${css(p.element_id as string)}"]{background:#fdecea}`),
+      ].join("\n");
     }
   };
 
@@ -107,7 +113,9 @@ export default function DmnPage() {
   };
 
   const focusCell = (id: string) => {
-    const cell = container.current?.querySelector<HTMLElement>(`[data-element-id="${CSS.escape(id)}"]`);
+    const key = CSS.escape(id);
+    const cell = container.current?.querySelector<HTMLElement>(
+      `[data-element-id="${key}"], td[data-row-id="${key}"], th[data-col-id="${key}"]`);
     cell?.scrollIntoView({ block: "center" });
     (cell?.querySelector<HTMLElement>("[contenteditable]") ?? cell)?.focus();
   };
