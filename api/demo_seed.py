@@ -22,8 +22,8 @@ from api.context import runtime, unit_of_work
 from models import Group, HumanTask, Membership, ProcessInstance, Timer, User
 from models.statuses import OPEN_TASK_STATUSES, OPEN_TIMER_STATUSES, InstanceStatus
 from workflows.attachments import uploads
-from workflows.automation import messages, timers
-from workflows.certification import plans
+from workflows.automation import timers
+from workflows.certification import notices, plans
 from workflows.core.clock import FrozenClock
 from workflows.core.id_numbers import check_character
 from workflows.core.unit_of_work import units_of
@@ -113,6 +113,7 @@ class _Story:
             if case != a[11]:
                 self.do(case, "review_scores", "he", scores_confirmed=True)
         self.do(a[12], "comprehensive_review", "zheng", comprehensive_score=81)
+        self.do(a[12], "review_comprehensive", "he", comprehensive_confirmed=True)
         self.day(20)  # 成绩复查: 55 分的考生申请复查，理论成绩更正为 63 分
         appeal = self.start_process("certification_appeal", self.owner(a[9]),
                                     certification_key=self.key(a[9]),
@@ -234,9 +235,8 @@ class _Story:
                 theory_at=f"{day}T09:00:00+08:00", practical_at=f"{day}T14:00:00+08:00")
 
     def objection(self, case: int, reason: str) -> None:
-        messages.deliver_message("cert_objection", business_key=self.key(case),
-                                 payload={"objector": "同场考生（实名）", "reason": reason},
-                                 actor=self.actor("xu"), uow=unit_of_work())
+        notices.raise_objection(self.key(case), reason, actor=self.actor("xu"), name=None,
+                                contact=None, uow=unit_of_work())
 
     def reissue(self, case: int) -> None:
         number, name, id_number = self.certificate_of(case)

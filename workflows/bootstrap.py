@@ -27,6 +27,7 @@ from workflows.identity.passwords import Argon2Passwords
 BUILTIN_SERVICE_MODULES = (
     "workflows.automation.notifications",
     "workflows.certification.services",  # the certificate register's functions
+    "workflows.certification.publication",  # 成绩公布: the candidate is told the result
     "workflows.certification.appeals",  # score re-checks linked to their case
 )
 

@@ -20,6 +20,7 @@ from models import db
 from workflows.core import history
 from workflows.instances import control as instance_control
 from workflows.instances import lifecycle as instances
+from workflows.instances import visibility
 
 EVENT_FIELDS = ("id", "seq", "kind", "at", "actor_id", "task_name", "payload", "prev_hash", "hash")
 
@@ -69,10 +70,15 @@ def get(instance_id: int) -> dict[str, Any]:
 @problems(404)
 def events(instance_id: int) -> list[Any]:
     """The instance's history, in order."""
-    instances.get_instance(db.session(), instance_id, actor=current_actor())  # visibility check
+    actor = current_actor()
+    view = instances.get_instance(db.session(), instance_id, actor=actor)  # visibility check
     rows = history.list_events(db.session(), instance_id)
     names = user_names({row.actor_id for row in rows if row.actor_id is not None})
+    fields = visibility.readable_fields(db.session(), view.instance)
     return [{**{column: getattr(row, column) for column in EVENT_FIELDS},
+             "payload": visibility.readable_payload(db.session(), view.instance, actor,
+                                                    row.kind, row.payload, fields=fields,
+                                                    known=True),
              "actor_name": names.get(row.actor_id) if row.actor_id is not None else None}
             for row in rows]
 

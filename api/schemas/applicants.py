@@ -29,6 +29,15 @@ class OutcomeSchema(Schema):
     certificate_no = fields.String(allow_none=True)
 
 
+class PublishedResultSchema(Schema):
+    words = fields.String(metadata={"description": "合格 / 不合格"})
+    scores = fields.Dict(keys=fields.String(), values=fields.Float())
+    failed_parts = fields.List(fields.String())
+    recheck_until = fields.DateTime(allow_none=True, metadata={
+        "description": "成绩复查申请截止时间（复查期内）"})
+    rechecked = fields.Boolean()
+
+
 class CaseNoticeSchema(Schema):
     at = fields.DateTime()
     subject = fields.String()
@@ -49,6 +58,8 @@ class ApplicantCaseSchema(Schema):
     can_withdraw = fields.Boolean()
     can_remind = fields.Boolean()
     can_appeal = fields.Boolean()
+    result = fields.Nested(PublishedResultSchema, allow_none=True, metadata={
+        "description": "成绩公布后的结果；公布前为空"})
 
 
 class TaskGuidanceSchema(Schema):

@@ -10,6 +10,7 @@ from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
 from api.schemas.tasks import TaskSchema
 from models import User, db
 from models.statuses import InstanceStatus
+from workflows.instances import visibility
 from workflows.instances.lifecycle import InstanceView
 
 
@@ -52,12 +53,18 @@ class InstanceSchema(Schema):
 
 
 def instance_payload(view: InstanceView) -> dict[str, Any]:
-    """The instance resource: row fields plus open tasks and completed steps."""
+    """The instance resource: row fields plus open tasks and completed steps; the data as the
+    signed-in reader may read it (the applicant: only the fields the diagram lets them)."""
+    from flask import g
+
     instance = view.instance
+    actor = getattr(g, "actor", None)
+    data = (visibility.readable_data(db.session(), instance, actor) if actor is not None
+            else instance.data)
     return {
         "id": instance.id, "process_id": instance.process_id,
         "definition_id": instance.definition_id, "definition_version": view.definition_version,
-        "business_key": instance.business_key, "status": instance.status, "data": instance.data,
+        "business_key": instance.business_key, "status": instance.status, "data": data,
         "error": instance.error, "version": instance.version, "started_by": instance.started_by,
         "started_at": instance.started_at, "ended_at": instance.ended_at,
         "open_tasks": view.open_tasks, "completed_steps": _steps_with_names(view.completed_tasks),

@@ -54,8 +54,11 @@ def test_full_pass_path_for_level_two_adds_a_comprehensive_review(
     assert case["data"]["precheck_eligible"] is True
     steps.through_scoring(api, case["id"], theory=88, practical=91)
     assert steps.open_names(api, case["id"]) == ["comprehensive_review"]
-    reviewed = steps.do(api, case["id"], "comprehensive_review", "zheng",
-                        comprehensive_score=75, comprehensive_comment="论文答辩良好")
+    steps.do(api, case["id"], "comprehensive_review", "zheng",
+             comprehensive_score=75, comprehensive_comment="论文答辩良好")
+    assert steps.open_names(api, case["id"]) == ["review_comprehensive"]
+    reviewed = steps.do(api, case["id"], "review_comprehensive", "he",
+                        comprehensive_confirmed=True)
     assert reviewed["data"]["passed"] is True
     steps.close_appeal_window(api, frozen_clock)
     steps.do(api, case["id"], "approve_results", "xu", results_approved=True)
@@ -75,7 +78,8 @@ def test_a_failed_comprehensive_review_fails_the_case(cert_api: ApiClient,
     case = steps.apply(api, "wanglei", level=2, prior_certificate_level=3,
                        prior_certificate_no="GD440120223000017", years_experience=5)
     steps.through_scoring(api, case["id"], theory=88, practical=91)
-    judged = steps.do(api, case["id"], "comprehensive_review", "zheng", comprehensive_score=59.5)
+    steps.do(api, case["id"], "comprehensive_review", "zheng", comprehensive_score=59.5)
+    judged = steps.do(api, case["id"], "review_comprehensive", "he", comprehensive_confirmed=True)
     assert judged["data"]["passed"] is False
     steps.close_appeal_window(api, frozen_clock)
     final = api.instance(case["id"])

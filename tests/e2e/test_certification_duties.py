@@ -21,7 +21,7 @@ def cert_api(api: ApiClient, frozen_clock: FrozenClock) -> ApiClient:
 def assert_violation(response: Any, rule: str) -> None:
     assert response.status_code == 403, response.get_json()
     body = response.get_json()
-    assert body["title"] == "Separation of duties"
+    assert body["title"] == "回避与职责分离"
     assert rule in body["detail"]
     assert body["errors"][0]["rule"] == rule
 
@@ -58,6 +58,7 @@ def test_recusal_applies_to_the_comprehensive_review(cert_api: ApiClient) -> Non
     task = steps.task(cert_api, case, "comprehensive_review")
     assert_violation(cert_api.claim(task["id"], as_="feng"), "recusal:class")
     steps.do(cert_api, case, "comprehensive_review", "zheng", comprehensive_score=80)
+    steps.do(cert_api, case, "review_comprehensive", "he", comprehensive_confirmed=True)
 
 
 def test_the_score_reviewer_must_not_be_the_scorer(cert_api: ApiClient) -> None:

@@ -153,3 +153,48 @@ def test_an_objection_before_the_notice_is_refused(cert_api: ApiClient) -> None:
     response = signed_in_objection(cert_api, case["business_key"], "chenjing")
     assert response.status_code == 409
     assert "不在公示期内" in response.get_json()["detail"]
+
+
+def test_an_objection_sent_as_a_message_keeps_the_sender_from_the_candidate(
+        cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    case, key = to_notice(cert_api, frozen_clock)
+    sent = cert_api.post("/api/v1/messages", as_="lin", json={
+        "name": "cert_objection", "business_key": key,
+        "payload": {"reason": "举报：该考生工作年限证明存疑", "objector": "林组员（实名）"}})
+    assert sent.status_code == 200, sent.get_json()
+    assert sent.get_json()["instance_ids"] == [case]
+    assert steps.open_names(cert_api, case) == ["handle_objection"]
+    mine = cert_api.get(f"/api/v1/instances/{case}", as_="liuyang").get_json()
+    history = cert_api.events(case, as_="liuyang")
+    seen = json.dumps([mine, history], ensure_ascii=False)
+    assert "林" not in seen and "实名" not in seen and '"lin"' not in seen
+    received = [e for e in history if e["kind"] == "message_received"]
+    assert received and all(e.get("actor_id") is None for e in received)
+    listed = cert_api.get("/api/v1/objections", as_="han",
+                          query_string={"business_key": key}).get_json()
+    assert [o["objector"] for o in listed] == ["林组员（lin）"]
+    no_reason = cert_api.post("/api/v1/messages", as_="lin", json={
+        "name": "cert_objection", "business_key": key, "payload": {}})
+    assert no_reason.status_code == 422 and "理由" in no_reason.get_json()["detail"]
+
+
+def test_the_objection_goes_to_the_centres_supervisors_and_never_to_the_scorer(
+        cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    case = steps.apply(cert_api, "liuyang")
+    steps.through_scoring(cert_api, case["id"], scorer="qin")  # 秦 scores, and supervises
+    steps.close_appeal_window(cert_api, frozen_clock)
+    steps.do(cert_api, case["id"], "approve_results", "xu", results_approved=True)
+    assert signed_in_objection(cert_api, case["business_key"], "chenjing").status_code == 201
+    [task] = [t for t in cert_api.inbox(as_="han")["items"] if t["instance_id"] == case["id"]]
+    assert task["task_name"] == "handle_objection"
+    # Addressed to the position at the candidate's centre, not offered to a bare group.
+    [ready] = [e for e in cert_api.events(case["id"], as_="admin")
+               if e["kind"] == "task_ready" and e["task_name"] == "handle_objection"]
+    assert ready["payload"]["group"] == "quality_supervisor"
+    assert ready["payload"].get("unit_id") is not None
+    # Not in the inbox of staff without the position, whatever their other roles.
+    assert all(t["instance_id"] != case["id"] for t in cert_api.inbox(as_="he")["items"])
+    refused = cert_api.post(f"/api/v1/tasks/{task['id']}/claim", as_="qin")
+    assert refused.status_code == 403
+    assert "阅卷评分" in refused.get_json()["detail"]
+    assert cert_api.post(f"/api/v1/tasks/{task['id']}/claim", as_="han").status_code == 200

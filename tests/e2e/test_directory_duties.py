@@ -21,7 +21,9 @@ def assert_refused(response: Any, rule: str, words: str) -> None:
     assert response.status_code == 403, response.get_json()
     body = response.get_json()
     assert body["errors"][0]["rule"] == rule
-    assert f"职责分离（{rule}）" in body["detail"] and words in body["detail"], body["detail"]
+    assert f"（规则 {rule}）" in body["detail"] and words in body["detail"], body["detail"]
+    assert body["detail"].startswith("按回避规定" if rule.startswith("recusal")
+                                     else "按职责分离规定"), body["detail"]
 
 
 def _person_id(api: ApiClient, name: str) -> int:
@@ -114,5 +116,5 @@ def test_the_scorer_never_handles_an_objection_to_the_scoring(
     steps.do(api, case, "approve_results", "xu", results_approved=True)
     _object(api, case)
     task = steps.task(api, case, "handle_objection")
-    assert_refused(api.claim(task["id"], as_="qin"), "differs_from:score_exam", "score_exam")
+    assert_refused(api.claim(task["id"], as_="qin"), "differs_from:score_exam", "「阅卷评分」")
     assert api.claim(task["id"], as_="han").status_code == 200

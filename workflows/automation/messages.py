@@ -31,6 +31,11 @@ from workflows.instances.runaway import record_runaway
 # outcome, workflows/certification/appeals.py). Nobody sends them by hand: the candidate may see
 # their own case, and could otherwise file and "decide" their own re-check.
 SERVICE_ONLY_MESSAGES = frozenset({"cert_appeal_filed", "cert_appeal_decided"})
+# Messages that carry who sent them only where the case's own people cannot read it: an
+# objection to a result under notice (异议) goes through its own use case
+# (workflows/certification/notices.py), which keeps the objector out of the case's data and
+# history; delivered here it would record the sender in the history the candidate reads.
+ROUTED_ELSEWHERE = {"cert_objection": "异议请通过「提出异议」（POST /api/v1/objections）提交"}
 
 
 class MessageNotCorrelated(NotFound):
@@ -55,6 +60,8 @@ def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], ac
     if name in SERVICE_ONLY_MESSAGES and not by_service:
         raise NotAllowed(f"message '{name}' is delivered by the score re-check process only "
                          "(start certification_appeal)")
+    if name in ROUTED_ELSEWHERE:
+        raise NotAllowed(ROUTED_ELSEWHERE[name])
     delivered: list[int] = []
     with uow:
         waiting = list(uow.session.scalars(sa.select(MessageSubscription).where(

@@ -52,8 +52,10 @@ def _completers(session: Session, case_id: int, task_name: str) -> list[int]:
 
 def _accepted(session: Session, case: ProcessInstance) -> dict[str, Any]:
     data = case.data or {}
-    scorers = _completers(session, case.id, "score_exam")
-    reviewers = _completers(session, case.id, "review_scores")
+    scorers = sorted({user for name in ("score_exam", "score_theory", "score_practical")
+                      for user in _completers(session, case.id, name)})
+    reviewers = sorted({user for name in ("review_scores", "review_comprehensive")
+                        for user in _completers(session, case.id, name)})
     panel = _completers(session, case.id, "comprehensive_review")
     return {"accepted": True, "reason": None, "certification_instance_id": case.id,
             "applicant_name": data.get("applicant_name"), "occupation": data.get("occupation"),

@@ -64,6 +64,7 @@ class ObjectionReceipt:
     business_key: str
     routing: str
     message: str
+    instance_id: int
 
 
 def mask_name(name: str) -> str:
@@ -161,7 +162,7 @@ def raise_objection(business_key: str, reason: str, *, actor: Actor | None,
         else:
             message = "异议已受理，已并入质量监督小组正在处理的异议"
         uow.commit()
-        return ObjectionReceipt(row.id, business_key, row.routing, message)
+        return ObjectionReceipt(row.id, business_key, row.routing, message, instance.id)
 
 
 def _closed_reason(session: Session, instance_id: int, pending_end: datetime | None) -> str:

@@ -30,6 +30,12 @@ def _initiator(session: Any, instance_id: int) -> User | None:
     return session.get(User, started_by) if started_by is not None else None
 
 
+def initiator_username(session: Any, instance_id: int) -> str | None:
+    """The account name of whoever started the case (None for a case started by the system)."""
+    user = _initiator(session, instance_id)
+    return user.username if user is not None else None
+
+
 @service("cert.notify_candidate", params={
     "subject": Param("str", description="notification subject"),
     "body": Param("str", required=False, default="", description="notification text"),

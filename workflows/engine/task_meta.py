@@ -28,6 +28,7 @@ from workflows.engine import approval
 from workflows.engine.diagram_limits import element_lines
 from workflows.engine.duty_rules import PROPERTY as DUTIES_PROPERTY
 from workflows.engine.duty_rules import InvalidDutyRule, parse_rules
+from workflows.engine.reader_fields import InvalidReaderFields, parse_reader_fields
 from workflows.engine.summary_fields import PROPERTY as SUMMARY_PROPERTY
 from workflows.engine.summary_fields import InvalidSummaryField, parse_summary_fields
 
@@ -134,6 +135,14 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
                     entry["summary"] = parse_summary_fields(properties[SUMMARY_PROPERTY], forms)
                 except InvalidSummaryField as error:
                     problems.append(Problem(str(error), **where))
+            if is_start:
+                try:
+                    reads = parse_reader_fields(properties)
+                except InvalidReaderFields as error:
+                    problems.append(Problem(str(error), **where))
+                    reads = None
+                if reads is not None:
+                    entry["applicant_reads"] = reads
             meta[START_FORM_KEY if is_start else task_spec.name] = entry
     return meta, problems + list(unknown.values())
 

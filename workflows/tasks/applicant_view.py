@@ -23,14 +23,21 @@ from models import (
     Notification,
     ProcessEvent,
     ProcessInstance,
+    Timer,
     User,
 )
-from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, SubscriptionStatus
+from models.statuses import (
+    OPEN_TASK_STATUSES,
+    OPEN_TIMER_STATUSES,
+    InstanceStatus,
+    SubscriptionStatus,
+)
 from workflows.core.actors import Actor
 from workflows.core.history import EventKind
 
 MAX_CASES = 200
 APPEAL_MESSAGE = "cert_appeal_filed"  # the application waits for it in its re-check window
+APPEAL_TIMER = "appeal_window_closed"  # ... until this timer ends the window
 PASS_MARK = 60
 # ``outcome`` values of the bundled diagrams, in the applicant's words.
 OUTCOME_WORDS = {
@@ -71,6 +78,16 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class PublishedResult:
+    """成绩公布: what the candidate is told once results are out (never before)."""
+    words: str  # 合格 / 不合格
+    scores: dict[str, float]  # 理论考试 / 实操考核 / 综合评审 -> score
+    failed_parts: list[str]
+    recheck_until: datetime | None  # the re-check window's end while it is open
+    rechecked: bool
+
+
+@dataclass(frozen=True)
 class Notice:
     at: datetime
     subject: str
@@ -92,6 +109,7 @@ class ApplicantCase:
     can_withdraw: bool
     can_remind: bool
     can_appeal: bool
+    result: PublishedResult | None = None
 
 
 def my_cases(session: Session, *, actor: Actor, status: str | None = None
@@ -119,6 +137,11 @@ def my_cases(session: Session, *, actor: Actor, status: str | None = None
         MessageSubscription.instance_id.in_(ids),
         MessageSubscription.message_name == APPEAL_MESSAGE,
         MessageSubscription.status == SubscriptionStatus.WAITING)))
+    windows: dict[int, datetime] = {
+        instance_id: due for instance_id, due in session.execute(
+            sa.select(Timer.instance_id, Timer.due_at).where(
+                Timer.instance_id.in_(appealable or {0}), Timer.element_id == APPEAL_TIMER,
+                Timer.status.in_(OPEN_TIMER_STATUSES)))}
     names = _holder_names(session, [t for rows in tasks.values() for t in rows])
     cases = []
     for instance in instances:
@@ -133,7 +156,8 @@ def my_cases(session: Session, *, actor: Actor, status: str | None = None
                 Notice(n.created_at, n.subject, n.body) for n in notices.get(instance.id, [])],
             can_withdraw=running and instance.id not in acted,
             can_remind=running and any(not step.mine for step in current),
-            can_appeal=running and instance.id in appealable))
+            can_appeal=running and instance.id in appealable,
+            result=published_result(instance, windows.get(instance.id))))
     return cases
 
 
@@ -153,6 +177,21 @@ def outcome_of(instance: ProcessInstance) -> Outcome | None:
     return Outcome(code, OUTCOME_WORDS.get(code, "已办结"), reason,
                    failed if code == "failed" else [],
                    str(data["certificate_no"]) if data.get("certificate_no") else None)
+
+
+def published_result(instance: ProcessInstance, recheck_until: datetime | None
+                     ) -> PublishedResult | None:
+    """The published result of a certification case; None before publication."""
+    data: dict[str, Any] = instance.data or {}
+    if data.get("results_published") is not True:
+        return None
+    scores = {label: float(data[key]) for key, label in PARTS
+              if isinstance(data.get(key), int | float)
+              and (key != "comprehensive_score" or int(data.get("level", 5)) <= 2)}
+    failed = [label for label, value in scores.items() if value < PASS_MARK]
+    passed = data.get("passed") is True
+    return PublishedResult("合格" if passed else "不合格", scores, [] if passed else failed,
+                           recheck_until, data.get("appeal_used") is True)
 
 
 def _by_instance(rows: Any) -> dict[int, list[Any]]:

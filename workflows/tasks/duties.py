@@ -23,12 +23,21 @@ from workflows.directory import relations
 from workflows.directory.acting import today_at
 from workflows.engine import DutyRule, parse_rules
 
+# Whom a recusal keeps the actor from, in the refusal's words.
+RECUSAL_WHOM = {"class": "本班考生", "employer": "同单位考生", "declared": "该考生"}
+
 
 class SeparationOfDutiesViolation(NotAllowed):
-    title = "Separation of duties"
+    title = "回避与职责分离"
 
     def __init__(self, rule: DutyRule, task: HumanTask, reason: str) -> None:
-        detail = f"职责分离（{rule.name}）：{reason}，不能办理“{task.title}”"
+        if rule.kind == "recusal":
+            whom = RECUSAL_WHOM.get(rule.argument or "", "该考生")
+            detail = f"按回避规定，您不能办理{whom}的「{task.title}」：{reason}（规则 {rule.name}）"
+        elif rule.kind == "excludes":
+            detail = f"按回避规定，您不能办理「{task.title}」：{reason}（规则 {rule.name}）"
+        else:
+            detail = f"按职责分离规定，您不能办理「{task.title}」：{reason}（规则 {rule.name}）"
         super().__init__(detail, problems=[Problem(detail, extra={
             "rule": rule.name, "task": task.task_name})])
         self.rule = rule.name
@@ -52,7 +61,7 @@ def enforce(session: Session, task: HumanTask, instance: ProcessInstance, actor:
     started the case: tasks that belong to the initiator are assigned to them, not addressed.
     """
     if task.address_unit_id is not None and instance.started_by == actor.id:
-        raise SeparationOfDutiesViolation(INITIATOR_RULE, task, "本案件由你本人发起")
+        raise SeparationOfDutiesViolation(INITIATOR_RULE, task, "本案件由您本人发起")
     for rule in task_rules(session, task):
         reason = _violation(session, rule, instance, actor)
         if reason is not None:
@@ -65,15 +74,16 @@ def _violation(session: Session, rule: DutyRule, instance: ProcessInstance,
         did_it = session.scalar(sa.select(HumanTask.id).where(
             HumanTask.instance_id == instance.id, HumanTask.task_name == rule.argument,
             HumanTask.status == TaskStatus.COMPLETED, HumanTask.completed_by == actor.id).limit(1))
-        return f"你已在本案件中办理过“{rule.argument}”" if did_it else None
+        return f"您已在本案件中办理过「{_title(session, instance, rule.argument)}」" \
+            if did_it else None
     if rule.kind == "not_initiator":
-        return "本案件由你本人发起" if instance.started_by == actor.id else None
+        return "本案件由您本人发起" if instance.started_by == actor.id else None
     if rule.kind == "recusal":
         return _recusal(session, rule.argument or "", instance, actor)
     if rule.kind == "excludes":
         listed = data_at(instance.data or {}, rule.argument or "")
         ids = listed if isinstance(listed, list) else [listed]
-        return f"你在本案件的“{rule.argument}”名单中" if actor.id in ids else None
+        return "您参与过本案件被复查的评分或审核" if actor.id in ids else None
     return f"本版本不支持规则类型“{rule.kind}”"  # fail closed
 
 
@@ -84,20 +94,26 @@ def _recusal(session: Session, subject: str, instance: ProcessInstance,
     if subject == "class":
         mine = _class_of(session, actor.id)
         if mine and mine in candidate_classes(session, instance):
-            return f"考生是你所在班级 {mine} 的学员（回避）"
+            return f"考生是您所在班级 {mine} 的学员"
         if actor.person_id is not None and relations.teaches_class_of(
                 session, actor.person_id, candidate, today=today_at()):
-            return "你是考生所在班级的班主任或任课教师（回避）"
+            return "您是考生所在班级的班主任或任课教师"
         return None
     if actor.person_id is None or candidate is None:
         return None
     if subject == "employer":
         employer = relations.same_employer(session, actor.person_id, candidate)
-        return f"你与考生同属工作单位“{employer}”（回避）" if employer else None
+        return f"您与考生同属工作单位「{employer}」" if employer else None
     if subject == "declared":
         reason = relations.declared_conflict(session, actor.person_id, candidate)
-        return f"你已就该考生作出回避声明：{reason}" if reason else None
+        return f"您已就该考生作出回避声明：{reason}" if reason else None
     return f"本版本不支持回避对象“{subject}”"  # fail closed
+
+
+def _title(session: Session, instance: ProcessInstance, task_name: str | None) -> str:
+    """A user task's display name (阅卷评分), from the case's diagram."""
+    meta = spec_cache.get_by_id(session, instance.definition_id).task_meta or {}
+    return str((meta.get(task_name or "") or {}).get("title") or task_name)
 
 
 def candidate_classes(session: Session, instance: ProcessInstance) -> set[str]:
