@@ -101,8 +101,8 @@ def _scene(api: ApiClient, app: Flask, *, applicant: str, tag: str) -> Centre:
     found = Centre()
     proof = api.uploaded(f"{tag}诊断书.pdf", b"%PDF-1.4\n%%EOF\n", as_=applicant)
     key = f"ISO-{tag}-LEAVE"
-    leave = api.start("leave_approval", as_=applicant, key=key, days=1, leave_type="sick",
-                      reason=f"{tag}中心请假", proof=[proof["id"]])
+    leave = api.start_leave(as_=applicant, key=key, days=1, leave_type="sick",
+                            reason=f"{tag}中心请假", proof=[proof["id"]])
     assert leave.status_code == 201, leave.get_json()
     body = leave.get_json()
     task_id = body["open_tasks"][0]["id"]
@@ -188,6 +188,15 @@ DECISIONS: dict[tuple[str, str], Decision] = {
         D(PUBLIC, "shared diagrams"),
     ("POST", "/api/v1/definitions"): D(CREATES, "deploys a shared diagram"),
     ("POST", "/api/v1/definitions/validate"): D(CREATES, "checks a diagram, stores nothing"),
+    ("GET", "/api/v1/notifications/channels"): D(OWN, "the caller's own delivery settings"),
+    ("PUT", "/api/v1/notifications/email"): D(OWN, "the caller's own e-mail address"),
+    ("GET", "/api/v1/certificates/{certificate_no}/pdf"): D(PENDING, UNCHECKED),
+    ("GET", "/api/v1/reports/certification.xlsx"): D(PENDING, UNCHECKED),
+    ("GET", "/api/v1/reports/certification/pass-rates"): D(PENDING, UNCHECKED),
+    ("GET", "/api/v1/reports/certification/pass-rates.csv"): D(PENDING, UNCHECKED),
+    ("GET", "/api/v1/reports/certification/steps"): D(PENDING, UNCHECKED),
+    ("GET", "/api/v1/reports/certification/steps.csv"): D(PENDING, UNCHECKED),
+    ("GET", "/api/v1/supervision/cases"): D(PENDING, UNCHECKED),
     ("GET", "/api/v1/calendar/years"): D(PUBLIC, "the holiday calendar is the country's"),
     ("GET", "/api/v1/calendar/years/{year}"): D(PUBLIC, "the holiday calendar is the country's"),
     ("PUT", "/api/v1/calendar/years/{year}"): D(CREATES, "a revision of the shared calendar"),
