@@ -8,12 +8,11 @@ from tests.api_client import ApiClient
 def test_supervisors_read_every_case_of_their_centre_and_act_on_none(
         leave_api: ApiClient) -> None:
     api = leave_api
-    started = api.start("leave_approval", as_="xiaoming", days=1, leave_type="personal",
-                        reason="家中有事需要处理", key="LV-SUP-1")
+    started = api.start_leave(as_="xiaoming", days=1, key="LV-SUP-1")
     assert started.status_code == 201, started.get_json()
     case = started.get_json()
-    other = api.start("leave_approval", as_="xiaohong", days=2, leave_type="personal",
-                      reason="参加亲戚婚礼", key="LV-SUP-2").get_json()
+    other = api.start_leave(as_="xiaohong", days=2, reason="参加亲戚婚礼",
+                            key="LV-SUP-2").get_json()
     # 韩督导 holds no step of either case; the supervision view shows both, with applicant and
     # the step each waits at.
     page = api.get("/api/v1/supervision/cases", as_="han").get_json()
