@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from tests.api_client import ApiClient
@@ -168,12 +169,14 @@ def test_a_new_thresholds_version_changes_the_outcome_of_later_absences_only(
 def _leave(app: Flask, api: ApiClient, person: int, start: str, end: str, status: str) -> None:
     """A leave case of 刘洋 with its period (as the leave process stores it)."""
     from models import db
-    from workflows.attendance.leave_periods import sync_leave_period
+    from workflows.attendance.leave_periods import LeavePeriodRow, sync_leave_period
 
-    started = api.start("leave_approval", as_="liuyang", days=1, leave_type="personal",
-                        reason="家中有事需要处理")
+    started = api.start_leave(as_="liuyang", days=1)
     assert started.status_code == 201, started.get_json()
     with app.app_context():
+        # the process stored the period it was asked for; this test places it on given days
+        db.session.execute(sa.delete(LeavePeriodRow).where(
+            LeavePeriodRow.instance_id == started.get_json()["id"]))
         sync_leave_period(db.session, started.get_json()["id"], person, {
             "start_date": start, "start_half": "am", "end_date": end, "end_half": "am",
             "days": 0.5, "leave_type": "personal"}, status=status,
