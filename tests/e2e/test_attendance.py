@@ -198,3 +198,21 @@ def test_an_approved_leave_makes_an_absence_leave_and_a_refused_or_outlived_one_
     mine = api.get(f"{BASE}/me", as_="liuyang").get_json()
     assert mine["totals"] == {"absence_days": 1.5, "truancy_days": 1.0, "leave_days": 0.5,
                               "late": 0}
+
+
+def test_a_leave_approved_through_the_process_covers_its_sessions(klass: Klass) -> None:
+    """End to end: 刘洋 asks for Tuesday off, his own 班主任 approves it in the leave process,
+    and the sessions of that day are 请假 while those around it stay 旷课."""
+    api = klass.api
+    assert api.deploy_bundle(ROOT / "bpmn" / "leave_approval.bpmn").status_code == 201
+    liuyang = person_id(api, "刘洋")
+    asked = api.start_leave(as_="liuyang", days=1)  # the next school day: Tuesday 2026-11-03
+    assert asked.status_code == 201, asked.get_json()
+    assert asked.get_json()["data"]["start_date"] == "2026-11-03"
+    [task] = asked.get_json()["open_tasks"]
+    api.claim_and_complete(task["id"], as_="zhang", teacher_approved=True,
+                           teacher_comment="同意")
+    marks = [klass.take({liuyang: "absent"})["counts"] for _ in range(5)]
+    assert marks == [{"truancy": 1}, {"truancy": 1},  # Monday: before the leave
+                     {"leave": 1}, {"leave": 1},  # Tuesday: covered by the approved leave
+                     {"truancy": 1}]  # Wednesday: after it
