@@ -81,6 +81,12 @@ def test_a_form_with_a_surrogate_or_nan_inside_a_task_completion_is_422(
     assert [e["kind"] for e in events].count("task_completed") == 0
 
 
+def _path_value(match: re.Match[str]) -> str:
+    """A value the path's converter accepts: a year, a day, or else an id."""
+    name = match.group(0).strip("<>").rsplit(":", 1)[-1]
+    return {"year": "2026", "day": "2026-10-01"}.get(name, "1")
+
+
 def test_every_json_endpoint_refuses_hostile_bodies(app: Flask, leave_api: ApiClient) -> None:
     operations = json_operations(app)
     assert ("POST", "/api/v1/messages") in operations
@@ -90,7 +96,7 @@ def test_every_json_endpoint_refuses_hostile_bodies(app: Flask, leave_api: ApiCl
               "5,000-digit integer": '{"items": [{"task_id": ' + "7" * 5000 + "}]}",
               "NaN": '{"data": {"x": NaN}}', "surrogate": '{"name": "\\ud800"}'}
     for method, path in operations:
-        url = re.sub(r"<[^>]+>", "1", path)  # every id in the path
+        url = re.sub(r"<[^>]+>", _path_value, path)  # every id, year or day in the path
         for name, body in bodies.items():
             response = leave_api.client.open(url, method=method, data=body.encode(),
                                              content_type="application/json",
@@ -134,15 +140,17 @@ def test_a_batch_item_carries_the_problem_the_single_call_gives(leave_api: ApiCl
                     reason="家中有事需要处理")
     task_id = leave_api.inbox(as_="zhang")["items"][0]["id"]
     assert leave_api.claim(task_id, as_="wang").status_code == 200
-    single = leave_api.complete(task_id, as_="zhang", approved=True)
-    assert single.status_code == 403
+    # A batch item is 办理 (claim if free, then complete), as one request of its own would be.
+    single = leave_api.post(f"/api/v1/tasks/{task_id}/complete?claim=true", as_="zhang",
+                            json={"data": {"approved": True}})
+    assert single.status_code == 409, single.get_json()
     batch = leave_api.post("/api/v1/batch/complete", as_="zhang",
                            json={"items": [{"task_id": task_id, "data": {"approved": True}}]})
     assert batch.status_code == 200, batch.get_json()
     item = batch.get_json()["results"][0]
-    assert item["status"] == 403, item
+    assert item["status"] == 409, item
     assert item["problem"] == single.get_json()
-    assert item["problem"]["type"].endswith("/not-allowed")
+    assert item["problem"]["type"].endswith("/task-already-claimed")
 
 
 def test_one_renderer_keeps_claimed_by_and_the_slug_in_a_batch_item(
