@@ -52,7 +52,7 @@ test("2.5-day leave: applicant → class teacher → class office → return con
   await expect(a).toHaveURL(/\/cases\/\d+$/);
   const caseUrl = a.url();
   await expect(a.getByTestId("case-current")).toContainText("班主任审批");
-  await expect(a.getByTestId("case-data")).toContainText("2.5");
+  await expect(a.getByTestId("case-data")).toContainText("参加全国职业院校技能大赛");
   await diagramReady(a, "case-diagram");
   await expect(a.locator('.djs-element.cf-current[data-element-id="approve_class_teacher"]')).toHaveCount(1);
   await shoot(a, "04-case-detail", () => diagramReady(a, "case-diagram"));

@@ -34,7 +34,13 @@ const TEMPLATES = { ButtonTemplates: textButtonTemplates };
 
 /** No decision and no category is ever chosen for the person: a yes/no stays unanswered and a
  * choice shows "请选择" until someone picks; submitting without choosing is a field error. */
-const NO_PRESELECTION = { constAsDefaults: "never", requiredBooleanDefault: "skip" } as const;
+// No preselected decision, and no empty placeholder rows in a list with a minimum (a required
+// attachment list starts empty: the widget adds each uploaded file itself).
+const NO_PRESELECTION = {
+  constAsDefaults: "never",
+  requiredBooleanDefault: "skip",
+  arrayMinItems: { populate: "never" },
+} as const;
 
 /** Widgets that suit approvals on a phone: yes/no as two radio buttons, long text as a text area. */
 export function uiSchemaFor(schema: JsonSchema, t: Translate): UiSchema {
