@@ -266,7 +266,9 @@ def seed_ended_cases() -> list[str]:
     try:
         _publish_plan()
         start_instance("certification_application", business_key="UI-MY-INELIGIBLE",
-                       data={**data, "years_experience": 0.5, "documents": proof()},
+                       data={**data, "years_experience": 0.5, "applicant_type": "employee",
+                             "employer": "市电子商务公司", "school": None, "class_name": None,
+                             "documents": proof()},
                        actor=actor("zhaomin"),
                        uow=unit_of_work())
         case = start_instance("certification_application", business_key="UI-MY-CERTIFIED",
