@@ -153,7 +153,7 @@ def seed_certificates() -> list[str]:
 
 def seed_notice() -> list[str]:
     """赵敏's 五级 电工 result under public notice (ui/e2e/07-public-notice.spec.ts): her case
-    is played through with the app's clock set back 17 days, so its five-working-day notice
+    is played through with the app's clock set back 22 days, so its five-working-day notice
     still runs when the tests start. Run inside an app context."""
     from datetime import timedelta
 
@@ -184,7 +184,7 @@ def seed_notice() -> list[str]:
                                   claim_if_ready=True)
 
     wall = runtime().clock
-    clock = FrozenClock(wall() - timedelta(days=17))
+    clock = FrozenClock(wall() - timedelta(days=22))
     runtime().clock = clock
     first17 = "320102" + "20060518" + "789"
     try:
@@ -206,7 +206,7 @@ def seed_notice() -> list[str]:
         do(case, "record_attendance", "zhou", attended=True)
         do(case, "score_exam", "zheng", theory_score=81, practical_score=77)
         do(case, "review_scores", "he", scores_confirmed=True)
-        clock.now += timedelta(days=16)  # the re-check window closes
+        clock.now += timedelta(days=20)  # the re-check window closes (24:00, past rest days)
         timers.fire_due_timers(uows=units_of(runtime()))
         do(case, "approve_results", "xu", results_approved=True)
     except CertflowError as error:
@@ -266,9 +266,9 @@ def seed_ended_cases() -> list[str]:
     try:
         _publish_plan()
         start_instance("certification_application", business_key="UI-MY-INELIGIBLE",
-                       data={**data, "years_experience": 0.5, "applicant_type": "employee",
-                             "employer": "市电子商务公司", "school": None, "class_name": None,
-                             "documents": proof()},
+                       data={**{k: v for k, v in data.items() if k not in ("school", "class_name")},
+                             "years_experience": 0.5, "applicant_type": "employee",
+                             "employer": "市电子商务公司", "documents": proof()},
                        actor=actor("zhaomin"),
                        uow=unit_of_work())
         case = start_instance("certification_application", business_key="UI-MY-CERTIFIED",
@@ -289,10 +289,10 @@ def seed_ended_cases() -> list[str]:
         do("record_attendance", "zhou", attended=True)
         do("score_exam", "zheng", theory_score=86, practical_score=90)
         do("review_scores", "he", scores_confirmed=True)
-        clock.advance(days=16)  # the re-check window closes
+        clock.advance(days=20)  # the re-check window closes (24:00, past rest days)
         timers.fire_due_timers(uows=units_of(runtime()))
         do("approve_results", "xu", results_approved=True)
-        clock.advance(days=9)  # the public notice ends without objection
+        clock.advance(days=12)  # the public notice ends without objection
         timers.fire_due_timers(uows=units_of(runtime()))
     except CertflowError as error:  # e.g. the diagram is not deployed (another team at work)
         return [f"skipped ended cases: {error}"]
