@@ -9,13 +9,9 @@ from typing import Any
 from flask import Flask
 from openpyxl import load_workbook
 
-from models import User, db
-from models.directory import UnitKind
-from models.statuses import PersonStatus
 from tests.api_client import ApiClient
+from tests.test_support import another_centre_admin
 from workflows.core.runtime import Runtime
-from workflows.directory.people import add_person
-from workflows.directory.units import add_unit
 
 
 def tree(api: ApiClient) -> dict[str, dict[str, Any]]:
@@ -130,19 +126,7 @@ def test_directory_export_is_one_workbook_with_masked_numbers(api: ApiClient) ->
 
 def test_another_centres_administrator_cannot_touch_this_tree(
         app: Flask, api: ApiClient, runtime: Runtime) -> None:
-    with app.app_context():
-        session = db.session()
-        other = add_unit(session, kind=UnitKind.INSTITUTION, code="B-CENTRE", name="乙鉴定站")
-        person = add_person(session, tenant_id=other.id, name="乙管理员",
-                            status=PersonStatus.EMPLOYED, now=runtime.now())
-        session.add(User(username="admin_b", display_name="乙管理员", role="admin",
-                         password_hash=runtime.passwords.hash("admin_b123"), active=True,
-                         created_at=runtime.now(), person_id=person.id))
-        session.commit()
-        other_id = other.id
-    token = api.client.post("/api/v1/auth/token", json={
-        "username": "admin_b", "password": "admin_b123"}).get_json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    other_id, headers = another_centre_admin(app, api, runtime)
     cls = tree(api)["机电2301"]
     for method, url, body in (
             ("PATCH", f"/api/v1/admin/units/{cls['id']}", {"name": "被改名"}),

@@ -9,14 +9,10 @@ from typing import Any
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from models import User, db
-from models.directory import UnitKind
-from models.statuses import PersonStatus
 from tests.api_client import PASSWORDS, ApiClient
 from tests.sheet_files import id_number, learner_rows, xlsx
+from tests.test_support import another_centre_admin
 from workflows.core.runtime import Runtime
-from workflows.directory.people import add_person
-from workflows.directory.units import add_unit
 
 
 def units(api: ApiClient) -> dict[str, int]:
@@ -158,18 +154,7 @@ def test_editing_keeps_before_and_after(api: ApiClient) -> None:
 
 def test_an_administrator_of_another_centre_sees_nothing_of_this_one(
         app: Flask, api: ApiClient, runtime: Runtime) -> None:
-    with app.app_context():
-        session = db.session()
-        other = add_unit(session, kind=UnitKind.INSTITUTION, code="B-CENTRE", name="乙鉴定站")
-        person = add_person(session, tenant_id=other.id, name="乙管理员",
-                            status=PersonStatus.EMPLOYED, now=runtime.now())
-        session.add(User(username="admin_b", display_name="乙管理员", role="admin",
-                         password_hash=runtime.passwords.hash("admin_b123"), active=True,
-                         created_at=runtime.now(), person_id=person.id))
-        session.commit()
-    token = api.client.post("/api/v1/auth/token", json={
-        "username": "admin_b", "password": "admin_b123"}).get_json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    _, headers = another_centre_admin(app, api, runtime)
     [learner] = find(api, "刘洋")
     assert patch(api, f"/api/v1/admin/people/{learner['id']}",
                  {"mobile": "13911112222"}).status_code == 200
