@@ -78,13 +78,15 @@ class Settings(BaseSettings):
     password_memory_cost_kib: int = _var("CERTFLOW_PASSWORD_MEMORY_COST_KIB", 65536,
                                          "Argon2 memory per password hash, KiB", ge=32)
     script_time_limit_s: float = _var("CERTFLOW_SCRIPT_TIME_LIMIT", 1.0,
-                                      "wall-clock limit of one script/condition, seconds", gt=0)
+                                      "CPU-time limit of one script/condition, seconds (a "
+                                      "wall-clock backstop at 20 times that)", gt=0)
     run_step_limit: int = _var("CERTFLOW_RUN_STEP_LIMIT", 2000,
                                "engine steps (gateways, scripts, events) one run may take before "
                                "it is stopped, rolled back and made an incident", ge=1)
     run_time_limit_s: float = _var("CERTFLOW_RUN_TIME_LIMIT", 5.0,
-                                   "wall-clock limit of one engine run (a start, a completion, "
-                                   "a timer...), seconds; past it the same as the step limit",
+                                   "CPU-time limit of one engine run (a start, a completion, "
+                                   "a timer...), seconds (a wall-clock backstop at 20 times "
+                                   "that); past it the same as the step limit",
                                    gt=0)
     max_upload_bytes: int = _var("CERTFLOW_MAX_UPLOAD_BYTES", 5 * 1024 * 1024,
                                  "largest accepted request body (a deploy bundle), bytes", gt=0)

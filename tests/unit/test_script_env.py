@@ -6,6 +6,7 @@ import os
 import pickle
 import sys
 import threading
+import time
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from workflows.engine.sandbox.watchdog import WALL_BACKSTOP, _Job
 from workflows.engine.script_env import (
     RestrictedEnvironment,
     ScriptError,
@@ -292,10 +294,24 @@ def test_the_time_limit_works_in_a_worker_thread() -> None:
 
     thread = threading.Thread(target=worker)
     thread.start()
-    thread.join(timeout=5 * LIMIT_S)
+    thread.join(timeout=WALL_BACKSTOP * LIMIT_S)  # the limit is CPU time: allow for a busy machine
     assert not thread.is_alive()
     assert [e.kind for e in outcome] == ["timeout"]
     assert "time limit" in outcome[0].message
+
+
+def test_the_time_limit_counts_cpu_time_not_waiting() -> None:
+    """A script waiting for a core on a busy machine is not overrunning; one computing is."""
+    job = _Job(time.monotonic() + 60, None, cpu_limit=0.05)
+    if job.cpu_clock is None:
+        pytest.skip("this platform has no per-thread CPU clock; the limit is wall-clock time")
+    time.sleep(0.2)  # four times the limit of wall-clock time, next to no CPU time
+    assert not job.overran(time.monotonic())
+    spent_from = time.thread_time()
+    while time.thread_time() - spent_from < 0.1:
+        pass
+    assert job.overran(time.monotonic())
+    assert _Job(time.monotonic() - 1, None, cpu_limit=60).overran(time.monotonic())  # backstop
 
 
 def test_timeout_reports_where_the_script_was_stopped() -> None:

@@ -192,7 +192,7 @@ class Run:
 
     def _read(self, reader: Any) -> Any:
         result: list[Any] = []
-        self._guarded(lambda: result.append(reader(self._workflow)))
+        self._guarded(lambda: result.append(reader(self._workflow)), reading=True)
         return result[0]
 
     # --- internals -----------------------------------------------------------------------
@@ -217,9 +217,12 @@ class Run:
             self._steps.append(EngineStep("gateway_passed", spec.name, {
                 "element_id": spec.bpmn_id, "taken": chosen}))
 
-    def _guarded(self, action: Any) -> None:
+    def _guarded(self, action: Any, *, reading: bool = False) -> None:
         try:
-            self._budget.run(action)
+            if reading:
+                self._budget.read(action)
+            else:
+                self._budget.run(action)
         except SpiffWorkflowException as exc:
             stopped = exc.__cause__ or exc.__context__
             if isinstance(stopped, RunawayRun):  # e.g. an ambiguous decision, wrapped

@@ -1,4 +1,10 @@
-"""Wall-clock and memory limits for sandboxed code, enforced by one watchdog thread.
+"""CPU-time and memory limits for sandboxed code, enforced by one watchdog thread.
+
+A script's time limit counts the CPU time of the thread that runs it, not the wall clock: on a
+busy machine (a CI runner, a worker sharing its cores) a script that is merely waiting for a core
+is not overrunning, and the same script must pass or fail the same way wherever it runs, or a
+replay of a case could disagree with the original run. A wall-clock backstop of
+``WALL_BACKSTOP`` times the limit still stops a thread the kernel cannot report on.
 
 Why not ``sys.settrace`` with a deadline check: CPython silently uninstalls a trace function
 whenever calling it raises, and that includes a RecursionError raised merely because the
@@ -31,6 +37,7 @@ T = TypeVar("T")
 
 TICK_S = 0.01  # how often the watchdog looks at running scripts (and re-posts an abort)
 LINGER_S = 0.5  # how long the watchdog keeps ticking after its last job before it sleeps
+WALL_BACKSTOP = 20  # a script is also stopped after this many times its limit of wall-clock time
 
 _post = ctypes.pythonapi.PyThreadState_SetAsyncExc
 _post.argtypes = [ctypes.c_ulong, ctypes.py_object]
@@ -66,17 +73,45 @@ def _baseline_rss() -> int | None:
     return rss
 
 
+def _thread_cpu_clock() -> int | None:
+    """The CPU-time clock of the calling thread, where the platform has one (Linux does)."""
+    try:
+        return time.pthread_getcpuclockid(threading.get_ident())
+    except (AttributeError, OSError):
+        return None
+
+
 class _Job:
-    """One running evaluation. ``finished`` is only written while holding the watchdog lock."""
+    """One running evaluation. ``finished`` is only written while holding the watchdog lock.
 
-    __slots__ = ("deadline", "finished", "rss_ceiling", "thread_id", "verdict")
+    With a ``cpu_limit`` the job overruns once its thread has used that much CPU time since it
+    started (or at the wall-clock ``deadline``, the backstop); without one, at ``deadline``.
+    """
 
-    def __init__(self, deadline: float, rss_ceiling: int | None) -> None:
+    __slots__ = ("cpu_clock", "cpu_limit", "cpu_start", "deadline", "finished", "rss_ceiling",
+                 "thread_id", "verdict")
+
+    def __init__(self, deadline: float, rss_ceiling: int | None,
+                 cpu_limit: float | None = None) -> None:
         self.thread_id = threading.get_ident()
         self.deadline = deadline
         self.rss_ceiling = rss_ceiling
+        self.cpu_clock = _thread_cpu_clock() if cpu_limit is not None else None
+        self.cpu_limit = cpu_limit
+        self.cpu_start = time.clock_gettime(self.cpu_clock) if self.cpu_clock is not None else 0.0
         self.verdict: str | None = None  # "timeout" or "memory" once the watchdog gave up
         self.finished = False
+
+    def overran(self, now: float) -> bool:
+        if now >= self.deadline:
+            return True
+        if self.cpu_clock is None or self.cpu_limit is None:
+            return False
+        try:
+            used = time.clock_gettime(self.cpu_clock) - self.cpu_start
+        except OSError:  # the thread is gone; its job is about to be marked finished
+            return False
+        return used >= self.cpu_limit
 
 
 class _Watchdog:
@@ -121,7 +156,7 @@ class _Watchdog:
         rss = _rss_bytes() if any(job.rss_ceiling for job in self.jobs) else None
         for job in self.jobs:
             if job.verdict is None:
-                if now >= job.deadline:
+                if job.overran(now):
                     job.verdict = "timeout"
                 elif rss is not None and job.rss_ceiling is not None and rss > job.rss_ceiling:
                     job.verdict = "memory"
@@ -152,7 +187,9 @@ def run_limited(action: Callable[[], T], *, time_limit_s: float,
     """
     rss = _baseline_rss() if memory_limit_bytes else None
     ceiling = rss + memory_limit_bytes if rss is not None and memory_limit_bytes else None
-    job = _Job(time.monotonic() + time_limit_s, ceiling)
+    job = _Job(time.monotonic() + WALL_BACKSTOP * time_limit_s, ceiling, cpu_limit=time_limit_s)
+    if job.cpu_clock is None:  # no per-thread CPU clock here: the limit is wall-clock time
+        job.deadline = time.monotonic() + time_limit_s
     watchdog = _watchdog
     trace: TracebackType | None = None
     aborted = False
@@ -180,8 +217,8 @@ def run_limited(action: Callable[[], T], *, time_limit_s: float,
             raise ScriptError("resource", f"The script used more than "
                               f"{(memory_limit_bytes or 0) // 2**20} MB of memory and was "
                               "stopped.", stopped_at)
-        raise ScriptError("timeout", f"The script ran longer than its time limit of "
-                          f"{time_limit_s:g} s and was stopped.", stopped_at)
+        raise ScriptError("timeout", f"The script used more than its time limit of "
+                          f"{time_limit_s:g} s of CPU time and was stopped.", stopped_at)
     return result
 
 
@@ -189,14 +226,17 @@ class Overrun(Exception):
     """``run_within``'s action was still running at its deadline and was stopped."""
 
 
-def run_within(action: Callable[[], T], *, deadline: float) -> T:
-    """Run ``action`` in this thread; stop it and raise ``Overrun`` at ``deadline``.
+def run_within(action: Callable[[], T], *, deadline: float, cpu_left: float | None = None) -> T:
+    """Run ``action`` in this thread; stop it and raise ``Overrun`` at ``deadline`` (wall
+    clock) or, with ``cpu_left``, once the thread has used that much more CPU time.
 
     For a whole engine run, around the scripts it evaluates (each under ``run_limited``): an
     abort posted for this job passes through the scripts' own guards. What ``action`` was
     doing when it stopped is left half done, so the caller must throw its result away.
     """
-    job = _Job(deadline, None)
+    if cpu_left is not None and cpu_left <= 0:
+        raise Overrun()
+    job = _Job(deadline, None, cpu_limit=cpu_left)
     watchdog = _watchdog
     stopped = False
     try:
