@@ -15,18 +15,13 @@ from models import HumanTask
 from models.directory import Enrolment, OrgUnit, Person, Position, Substitution
 from workflows.core.actors import Actor
 from workflows.core.working_days import local_zone
+from workflows.directory.validity import held_on, today_param
 
 
 def today_at(now: datetime | None = None) -> date:
     """The calendar day at the school (positions are valid by day); readers without a runtime
     clock pass none and get the wall clock's day."""
     return (now or datetime.now(local_zone())).astimezone(local_zone()).date()
-
-
-def _valid(model: type[Position] | type[Enrolment]) -> sa.ColumnElement[bool]:
-    today = sa.bindparam("today", type_=sa.Date)
-    return sa.and_(sa.or_(model.valid_from.is_(None), model.valid_from <= today),
-                   sa.or_(model.valid_to.is_(None), model.valid_to >= today))
 
 
 # The people the actor stands in for today (代理): they named the actor their substitute.
@@ -37,20 +32,21 @@ _REPRESENTED = (sa.select(Substitution.person_id)
 _MINE_OR_REPRESENTED = sa.or_(Position.person_id == sa.bindparam("person"),
                               Position.person_id.in_(_REPRESENTED))
 _POSITIONS = (sa.select(Position.role, Position.unit_id)
-              .where(_MINE_OR_REPRESENTED, _valid(Position))
+              .where(_MINE_OR_REPRESENTED, held_on(Position, today_param()))
               .distinct())
 # Whose position the actor acts in: their own first, else the person they stand in for.
 _HOLDS = (sa.select(Position.person_id)
           .where(_MINE_OR_REPRESENTED,
                  Position.role == sa.bindparam("role"), Position.unit_id == sa.bindparam("unit"),
-                 _valid(Position))
+                 held_on(Position, today_param()))
           .order_by((Position.person_id != sa.bindparam("person")), Position.person_id)
           .limit(1))
 _ENROLLED = (sa.select(OrgUnit).join(Enrolment, Enrolment.unit_id == OrgUnit.id)
-             .where(Enrolment.person_id == sa.bindparam("person"), _valid(Enrolment))
+             .where(Enrolment.person_id == sa.bindparam("person"),
+                    held_on(Enrolment, today_param()))
              .order_by(Enrolment.id.desc()).limit(1))
 _POSTED = (sa.select(OrgUnit).join(Position, Position.unit_id == OrgUnit.id)
-           .where(Position.person_id == sa.bindparam("person"), _valid(Position))
+           .where(Position.person_id == sa.bindparam("person"), held_on(Position, today_param()))
            .order_by(sa.func.length(OrgUnit.path).desc(), Position.id).limit(1))
 
 

@@ -25,14 +25,9 @@ from models.statuses import PERSON_STATUS_NAMES, PersonStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, NotAllowed, NotFound
 from workflows.directory.masking import mask_id_number, mask_mobile
+from workflows.directory.validity import held_on
 
 SEARCH_LIMIT_MAX = 100
-
-
-def valid_on(model: type[Position] | type[Enrolment], today: date) -> sa.ColumnElement[bool]:
-    """Rows whose validity period includes ``today`` (open ends count as valid)."""
-    return sa.and_(sa.or_(model.valid_from.is_(None), model.valid_from <= today),
-                   sa.or_(model.valid_to.is_(None), model.valid_to >= today))
 
 
 def person_view(person: Person) -> dict[str, Any]:
@@ -68,7 +63,7 @@ def profile(session: Session, actor: Actor, *, today: date) -> dict[str, Any]:
     result["centre"] = _unit_ref(centre) if centre is not None else None
     for position, unit in session.execute(
             sa.select(Position, OrgUnit).join(OrgUnit, OrgUnit.id == Position.unit_id)
-            .where(Position.person_id == person.id, valid_on(Position, today))
+            .where(Position.person_id == person.id, held_on(Position, today))
             .order_by(Position.id)):
         result["positions"].append({
             "id": position.id, "role": position.role,
@@ -77,7 +72,7 @@ def profile(session: Session, actor: Actor, *, today: date) -> dict[str, Any]:
             "valid_to": position.valid_to, "scope": position.scope})
     for enrolment, unit in session.execute(
             sa.select(Enrolment, OrgUnit).join(OrgUnit, OrgUnit.id == Enrolment.unit_id)
-            .where(Enrolment.person_id == person.id, valid_on(Enrolment, today))
+            .where(Enrolment.person_id == person.id, held_on(Enrolment, today))
             .order_by(Enrolment.id)):
         result["enrolments"].append({"id": enrolment.id, "unit": _unit_ref(unit),
                                      "valid_from": enrolment.valid_from,

@@ -13,21 +13,17 @@ from sqlalchemy.orm import Session, aliased
 
 from models import User
 from models.directory import ConflictDeclaration, Enrolment, Person, Position, PositionRole
+from workflows.directory.validity import held_on, today_param
 
 TEACHING_ROLES = (PositionRole.CLASS_TEACHER.value, PositionRole.TEACHER.value)
 
 
-def _valid(model: type[Position] | type[Enrolment]) -> sa.ColumnElement[bool]:
-    today = sa.bindparam("today", type_=sa.Date)
-    return sa.and_(sa.or_(model.valid_from.is_(None), model.valid_from <= today),
-                   sa.or_(model.valid_to.is_(None), model.valid_to >= today))
-
-
 _CANDIDATE_CLASSES = (sa.select(Enrolment.unit_id)
-                      .where(Enrolment.person_id == sa.bindparam("candidate"), _valid(Enrolment)))
+                      .where(Enrolment.person_id == sa.bindparam("candidate"),
+                             held_on(Enrolment, today_param())))
 _TEACHES = (sa.select(Position.unit_id)
             .where(Position.person_id == sa.bindparam("actor"),
-                   Position.role.in_(TEACHING_ROLES), _valid(Position),
+                   Position.role.in_(TEACHING_ROLES), held_on(Position, today_param()),
                    Position.unit_id.in_(_CANDIDATE_CLASSES))
             .limit(1))
 _actor, _candidate = aliased(Person), aliased(Person)

@@ -21,6 +21,7 @@ from workflows.core.errors import InvalidInput, NotFound
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.acting import today_at
 from workflows.directory.units import unit_of_centre
+from workflows.directory.validity import held_on
 from workflows.identity.password_policy import handed_over_password
 from workflows.onboarding.history import ChangeKind, centre_log
 from workflows.onboarding.imports import centre_of
@@ -72,7 +73,7 @@ def open_accounts(*, person_ids: list[int] | None, unit_id: int | None, actor: A
                 continue
             learner_of = _current_class(session, person.id, today)
             roles = set(session.scalars(sa.select(Position.role).where(
-                Position.person_id == person.id, _current(Position, today))))
+                Position.person_id == person.id, held_on(Position, today))))
             password = handed_over_password()
             user = User(username=_username(session, person), display_name=person.name,
                         role="applicant" if learner_of is not None and not roles else "reviewer",
@@ -107,9 +108,9 @@ def _people(session: Session, tenant_id: int, person_ids: list[int] | None,
                                         OrgUnit.path.startswith(unit.path))
     members = sa.union(
         sa.select(Enrolment.person_id).where(Enrolment.unit_id.in_(below),
-                                             _current(Enrolment, today)),
+                                             held_on(Enrolment, today)),
         sa.select(Position.person_id).where(Position.unit_id.in_(below),
-                                            _current(Position, today)))
+                                            held_on(Position, today)))
     return list(session.scalars(sa.select(Person).where(Person.id.in_(members))
                                 .order_by(Person.number, Person.name, Person.id)))
 
@@ -133,10 +134,6 @@ def _username(session: Session, person: Person) -> str:
 
 def _current_class(session: Session, person_id: int, today: date) -> str | None:
     return session.scalar(sa.select(OrgUnit.name).join(Enrolment, Enrolment.unit_id == OrgUnit.id)
-                          .where(Enrolment.person_id == person_id, _current(Enrolment, today))
+                          .where(Enrolment.person_id == person_id, held_on(Enrolment, today))
                           .limit(1))
 
-
-def _current(model: type[Enrolment] | type[Position], today: date) -> sa.ColumnElement[bool]:
-    return sa.and_(sa.or_(model.valid_from.is_(None), model.valid_from <= today),
-                   sa.or_(model.valid_to.is_(None), model.valid_to >= today))

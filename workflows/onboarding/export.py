@@ -23,6 +23,7 @@ from models import Enrolment, OrgUnit, Person, Position
 from models.directory import UNIT_KIND_NAMES, UnitKind, role_name
 from models.statuses import PERSON_STATUS_NAMES, PersonStatus
 from workflows.directory.masking import mask_id_number, mask_mobile
+from workflows.directory.validity import not_ended_by
 from workflows.onboarding.accounts import HandedOver
 
 UNIT_COLUMNS = ("代码", "名称", "类型", "上级代码", "状态")
@@ -94,7 +95,7 @@ def handover_workbook(handed: list[HandedOver]) -> bytes:
 def _current(session: Session, model: type[Enrolment], units: dict[int, OrgUnit],
              today: date) -> list[Enrolment]:
     return list(session.scalars(sa.select(model).where(
-        model.unit_id.in_(units), sa.or_(model.valid_to.is_(None), model.valid_to >= today))
+        model.unit_id.in_(units), not_ended_by(model, today))
         .order_by(model.person_id, model.valid_from)))
 
 

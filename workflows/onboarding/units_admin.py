@@ -24,6 +24,7 @@ from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.acting import today_at
 from workflows.directory.imports import move_unit as hang_under
 from workflows.directory.units import add_unit, allowed_parent, unit_of_centre
+from workflows.directory.validity import not_ended_by
 from workflows.onboarding.history import ChangeKind, centre_log
 from workflows.onboarding.imports import centre_of
 
@@ -133,8 +134,7 @@ def deactivate_unit(unit_id: int, *, actor: Actor, uow: UnitOfWork) -> None:
 def _current(session: Session, model: type[Enrolment] | type[Position], unit_ids: list[int],
              today: date) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(model).where(
-        model.unit_id.in_(unit_ids),
-        sa.or_(model.valid_to.is_(None), model.valid_to >= today))) or 0
+        model.unit_id.in_(unit_ids), not_ended_by(model, today))) or 0
 
 
 def _shown(unit: OrgUnit) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from models import Person as DirectoryPerson
 from models.directory import Position, Substitution
 from workflows.core.actors import Actor
 from workflows.definitions import spec_cache
-from workflows.directory import acting, reads, scope
+from workflows.directory import acting, scope
+from workflows.directory.validity import held_on
 from workflows.identity.users import load_actor
 from workflows.tasks import duties
 from workflows.tasks.actions import get_task
@@ -68,7 +69,7 @@ def _candidates(task: HumanTask, actor: Actor, today: date) -> sa.Select[User]:
     if task.address_unit_id is not None:
         holders = sa.select(Position.person_id).where(
             Position.role == task.candidate_group, Position.unit_id == task.address_unit_id,
-            reads.valid_on(Position, today))
+            held_on(Position, today))
         substitutes = sa.select(Substitution.substitute_id).where(
             Substitution.person_id.in_(holders), Substitution.valid_from <= today,
             Substitution.valid_to >= today)

@@ -6,6 +6,7 @@ import { auditCalls } from "../../api/audit";
 import type { ChainState, VerifyReport } from "../../api/audit";
 import { ErrorText } from "../../components/Feedback";
 import { useI18n } from "../../i18n";
+import { saveFile } from "../../lib/saveFile";
 
 export function ChainPanel({ chain }: { chain: ChainState }) {
   const { t, formatDateTime } = useI18n();
@@ -75,14 +76,7 @@ export function ExportButton({ instanceId }: { instanceId: number }) {
     setSaved(null);
     try {
       const { blob, filename } = await auditCalls.exportInstance(instanceId);
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = filename;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile(blob, filename);
       setSaved(filename);
     } catch (failure) {
       setError(failure);
