@@ -20,7 +20,7 @@ from models.directory import ROLE_NAMES
 from workflows.core.errors import InvalidDefinition, NotFound, Problem
 from workflows.definitions import deploy as definitions
 from workflows.directory.addresses import ADMIN
-from workflows.engine import approval
+from workflows.engine import APPROVAL_ACTIONS
 
 bp = CertflowBlueprint("definitions", __name__, url_prefix="/api/v1",
                         description="Process definitions (deployments)")
@@ -107,7 +107,7 @@ def vocabulary() -> dict[str, Any]:
         "anchors": [{"id": "applicant", "name": "申请人就近（班级、专业、系部、机构）"},
                     {"id": "centre", "name": "申请人所在机构"}],
         "approval_actions": [{"id": action, "name": _ACTION_NAMES.get(action, action)}
-                             for action in approval.ACTIONS],
+                             for action in APPROVAL_ACTIONS],
         "duty_rules": _DUTY_RULES,
         "services": [_service(services.get(name)) for name in sorted(services.names())],
     }
