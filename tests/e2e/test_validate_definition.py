@@ -158,3 +158,17 @@ def test_the_modelers_vocabulary_lists_what_deployment_accepts(app, api: ApiClie
         result = validate(api, {**bundle, "leave_approval.bpmn": changed})
         assert result.status_code == 200, (role, result.get_json())
     assert api.get("/api/v1/definitions/vocabulary", as_="zhang").status_code == 403
+
+
+def test_the_modelers_new_process_template_deploys(api: ApiClient) -> None:
+    """The two-tier template the web app starts a new process from (ui/public/templates) is a
+    bundle deployment accepts as it is."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    folder = root / "ui" / "public" / "templates" / "two-tier-approval"
+    files = {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    assert set(files) == {"two_tier_approval.bpmn", "two_tier_request.schema.json",
+                          "two_tier_first.schema.json", "two_tier_second.schema.json"}
+    response = validate(api, files)
+    assert response.status_code == 200, response.get_json()
