@@ -59,6 +59,8 @@ def main() -> None:
             print(line, flush=True)
         for line in seed_notice():
             print(line, flush=True)
+        for line in seed_report_cases():
+            print(line, flush=True)
         db.session.remove()
     # Request lines would bury the failures the test script prints from this log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -300,6 +302,85 @@ def seed_ended_cases() -> list[str]:
         runtime().clock = wall
         db.session.remove()
     return ["ended cases of zhaomin: ineligible, certified"]
+
+
+def seed_report_cases() -> list[str]:
+    """王磊's applications for the reports and the supervision view (ui/e2e/11-register-reports-
+    supervision.spec.ts): one failed (理论 52) and ended, one absent, one left at 阅卷评分 and one
+    at 考试安排, both overdue, played with the app's clock set back 30 days. Run inside an app
+    context."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from api.context import runtime, unit_of_work
+    from models import HumanTask, User, db
+    from models.statuses import OPEN_TASK_STATUSES
+    from workflows.attachments import uploads
+    from workflows.automation import timers
+    from workflows.core.clock import FrozenClock
+    from workflows.core.errors import CertflowError
+    from workflows.core.id_numbers import check_character
+    from workflows.core.unit_of_work import units_of
+    from workflows.identity.users import load_actor
+    from workflows.instances.lifecycle import start_instance
+    from workflows.tasks.actions import complete_task
+
+    def actor(username: str) -> Any:
+        return load_actor(db.session, db.session.scalar(
+            sa.select(User.id).where(User.username == username)))
+
+    def proof() -> list[str]:
+        spool = uploads.open_spool(runtime())
+        spool.write((settings_root() / "config" / "demo_files" / "id-card.png").read_bytes())
+        return [uploads.save_upload(spool, filename="id-card.png", actor=actor("wanglei"),
+                                    uow=unit_of_work()).public_id]
+
+    def do(case: int, name: str, user: str, **answers: Any) -> None:
+        task_id = db.session.scalar(sa.select(HumanTask.id).where(
+            HumanTask.instance_id == case, HumanTask.task_name == name,
+            HumanTask.status.in_(OPEN_TASK_STATUSES)))
+        complete_task(task_id, data=answers, actor=actor(user), uow=unit_of_work(),
+                      claim_if_ready=True)
+        db.session.remove()
+
+    first17 = "320102" + "20050901" + "135"
+    base = {"plan_code": "UI-RZ", "applicant_name": "王磊",
+            "id_number": first17 + check_character(first17), "level": 5,
+            "years_experience": 1.5, "prior_certificate_level": 0,
+            "applicant_type": "student", "school": "市职业技术学校", "class_name": "机电2302"}
+    wall = runtime().clock
+    clock = FrozenClock(wall() - timedelta(days=30))
+    runtime().clock = clock
+    exam = (clock.now + timedelta(days=1)).date().isoformat()
+    schedule = {"exam_session": f"{exam[:7]}-S02", "venue": "实训楼305",
+                "theory_at": f"{exam}T09:00:00+08:00", "practical_at": f"{exam}T14:00:00+08:00"}
+    try:
+        _publish_plan()
+        cases = {}
+        for key, occupation in (("FAILED", "电工"), ("ABSENT", "汽车维修工"),
+                                ("SCORING", "电子商务师"), ("SCHEDULING", "数控车工")):
+            cases[key] = start_instance(
+                "certification_application", business_key=f"UI-RPT-{key}",
+                data={**base, "occupation": occupation, "documents": proof()},
+                actor=actor("wanglei"), uow=unit_of_work()).instance.id
+            db.session.remove()
+            do(cases[key], "review_eligibility", "sun", eligibility_decision="approve")
+        for key in ("FAILED", "ABSENT", "SCORING"):
+            do(cases[key], "schedule_exam", "zhou", **schedule)
+        do(cases["ABSENT"], "record_attendance", "zhou", attended=False)
+        for key in ("FAILED", "SCORING"):
+            do(cases[key], "record_attendance", "zhou", attended=True)
+        do(cases["FAILED"], "score_exam", "zheng", theory_score=52, practical_score=70)
+        do(cases["FAILED"], "review_scores", "he", scores_confirmed=True)
+        clock.advance(days=20)  # the failed candidate's re-check window closes
+        timers.fire_due_timers(uows=units_of(runtime()))
+    except CertflowError as error:  # e.g. the diagram is not deployed (another team at work)
+        return [f"skipped report cases: {error}"]
+    finally:
+        runtime().clock = wall
+        db.session.remove()
+    return ["report cases of wanglei: failed, absent, overdue at scoring and scheduling"]
 
 
 if __name__ == "__main__":

@@ -6,17 +6,21 @@ from flask import Response
 from werkzeug.datastructures import FileStorage
 
 from api.auth import current_actor, login_required
-from api.context import unit_of_work
+from api.context import runtime, unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.definitions import (
     DefinitionListQuerySchema,
     DefinitionSchema,
     DeployUploadSchema,
+    ModelerVocabularySchema,
     ValidationResultSchema,
 )
 from models import db
+from models.directory import ROLE_NAMES
 from workflows.core.errors import InvalidDefinition, NotFound, Problem
 from workflows.definitions import deploy as definitions
+from workflows.directory.addresses import ADMIN
+from workflows.engine import APPROVAL_ACTIONS
 
 bp = CertflowBlueprint("definitions", __name__, url_prefix="/api/v1",
                         description="Process definitions (deployments)")
@@ -87,6 +91,44 @@ def _file_name(upload: FileStorage) -> str:
                               english="file name missing, too long or with control "
                                       "characters")])
     return name
+
+
+@bp.get("/definitions/vocabulary")
+@login_required("admin")
+@bp.response(200, ModelerVocabularySchema)
+def vocabulary() -> dict[str, Any]:
+    """What the modeler offers for certflow's task properties: the performer's roles and
+    anchors, the approval actions, the separation-of-duties rules and the service functions
+    of this server's registry (the same lists deployment checks a diagram against)."""
+    services = runtime().services
+    return {
+        "roles": [{"id": role.value, "name": name} for role, name in ROLE_NAMES.items()
+                  if role.value != ADMIN],
+        "anchors": [{"id": "applicant", "name": "申请人就近（班级、专业、系部、机构）"},
+                    {"id": "centre", "name": "申请人所在机构"}],
+        "approval_actions": [{"id": action, "name": _ACTION_NAMES.get(action, action)}
+                             for action in APPROVAL_ACTIONS],
+        "duty_rules": _DUTY_RULES,
+        "services": [_service(services.get(name)) for name in sorted(services.names())],
+    }
+
+
+_ACTION_NAMES = {"transfer": "转交", "send_back": "退回", "consult": "加签", "copy": "抄送",
+                 "comment": "评论"}
+_DUTY_RULES = [
+    {"rule": "not_initiator", "argument": None, "name": "不得由发起人办理"},
+    {"rule": "differs_from", "argument": "task", "name": "不得由办理过某一步骤的人办理"},
+    {"rule": "recusal:class", "argument": None, "name": "回避：考生的班主任、任课教师"},
+    {"rule": "recusal:employer", "argument": None, "name": "回避：考生工作单位的人员"},
+    {"rule": "recusal:declared", "argument": None, "name": "回避：声明与考生有利害关系的人"},
+    {"rule": "excludes", "argument": "path", "name": "不得由数据中列出的用户办理"},
+]
+
+
+def _service(function: Any) -> dict[str, Any]:
+    return {"name": function.name, "description": function.description,
+            "params": [{"name": name, "type": param.type, "required": param.required}
+                       for name, param in function.params.items()]}
 
 
 @bp.get("/definitions")

@@ -54,3 +54,19 @@ class DefinitionListQuerySchema(RequestSchema):
 class ValidationResultSchema(Schema):
     valid = fields.Boolean(required=True, metadata={"description": "always true: problems are "
                                                                   "answered with 422"})
+
+
+class ModelerVocabularySchema(Schema):
+    """What the modeler's properties panel offers for certflow's own task properties."""
+
+    roles = fields.List(fields.Dict(), metadata={
+        "description": "position roles a performer may name: id and Chinese name"})
+    anchors = fields.List(fields.Dict(), metadata={
+        "description": "where a role is looked up (applicant, centre): id and Chinese name"})
+    approval_actions = fields.List(fields.Dict(), metadata={
+        "description": "the approval actions a task may allow: id and Chinese name"})
+    duty_rules = fields.List(fields.Dict(), metadata={
+        "description": "separation-of-duties rules: how written and what each means"})
+    services = fields.List(fields.Dict(), metadata={
+        "description": "the service functions a service task may call, with their parameters"})
+

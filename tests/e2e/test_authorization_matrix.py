@@ -551,6 +551,8 @@ MATRIX: list[Row] = [
     Row("POST", "/api/v1/definitions/validate", (401, 403, 403, 403, 403, 200, 403),
         upload("/api/v1/definitions/validate")),
     Row("GET", "/api/v1/definitions", (401, 200, 200, 200, 200, 200, 200), call("GET")),
+    Row("GET", "/api/v1/definitions/vocabulary", (401, 403, 403, 403, 403, 200, 403),
+        call("GET")),
     Row("GET", "/api/v1/definitions/{process_id}/versions/{version}",
         (401, 200, 200, 200, 200, 200, 200), call("GET")),
     Row("GET", "/api/v1/definitions/{process_id}/versions/{version}/files/{name}",

@@ -188,6 +188,7 @@ DECISIONS: dict[tuple[str, str], Decision] = {
         D(PUBLIC, "shared diagrams"),
     ("POST", "/api/v1/definitions"): D(CREATES, "deploys a shared diagram"),
     ("POST", "/api/v1/definitions/validate"): D(CREATES, "checks a diagram, stores nothing"),
+    ("GET", "/api/v1/definitions/vocabulary"): D(PUBLIC, "the modeler's lists, no centre data"),
     ("GET", "/api/v1/notifications/channels"): D(OWN, "the caller's own delivery settings"),
     ("PUT", "/api/v1/notifications/email"): D(OWN, "the caller's own e-mail address"),
     ("GET", "/api/v1/certificates/{certificate_no}/pdf"): D(PENDING, UNCHECKED),

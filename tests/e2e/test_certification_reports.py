@@ -129,3 +129,22 @@ def test_every_report_downloads_as_one_workbook(reported: ApiClient,
     overdue = list(book["超期任务"].iter_rows(values_only=True))
     assert {row[0] for row in overdue[1:]} == {"eligibility_reviewer", "examiner"}
     assert reported.get("/api/v1/reports/certification.xlsx", as_="cao").status_code == 403
+
+
+def test_a_renamed_step_counts_its_old_and_new_cases_under_the_newest_name(
+        reported: ApiClient) -> None:
+    """Version 2 renames 资格审核; the case still waiting there on version 1 and a new case on
+    version 2 are one step, named as version 2 names it."""
+    from tests.api_client import collect_bundle
+
+    bundle = collect_bundle(steps.ROOT / "bpmn" / "certification_application.bpmn")
+    old = '<bpmn:userTask id="review_eligibility" name="资格审核">'.encode()
+    assert old in bundle["certification_application.bpmn"]
+    bundle["certification_application.bpmn"] = bundle["certification_application.bpmn"].replace(
+        old, '<bpmn:userTask id="review_eligibility" name="资格审核（申报材料）">'.encode())
+    response = reported.deploy_files(bundle)
+    assert response.status_code == 201, response.get_json()
+    steps.apply(reported, "zhaomin", occupation="数控车工")
+    rows = rows_of(reported, "/api/v1/reports/certification/steps")
+    assert {"task_name": "review_eligibility", "step": "资格审核（申报材料）", "cases": 2} in rows
+    assert [r["task_name"] for r in rows].count("review_eligibility") == 1

@@ -129,3 +129,46 @@ def test_timer_values_from_process_data_are_checked_when_they_start(api: ApiClie
     response = validate(api, _leave_with_timer(
         '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">reminder_after</bpmn:timeDuration>'))
     assert response.status_code == 200, response.get_json()
+
+
+def test_the_modelers_vocabulary_lists_what_deployment_accepts(app, api: ApiClient) -> None:
+    """The properties panel's pickers offer the roles, actions, rules and service functions a
+    deployment accepts; each offered one, written into a diagram, validates."""
+    response = api.get("/api/v1/definitions/vocabulary", as_="admin")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    roles = {r["id"]: r["name"] for r in body["roles"]}
+    assert roles["class_teacher"] == "班主任" and roles["examiner"] == "考评员"
+    assert [a["id"] for a in body["anchors"]] == ["applicant", "centre"]
+    assert [a["name"] for a in body["approval_actions"]] == ["转交", "退回", "加签", "抄送", "评论"]
+    services = {s["name"]: s for s in body["services"]}
+    assert {"name": "task", "type": "str", "required": True} in services[
+        "certflow.remind_task"]["params"]
+    assert "cert.issue_certificate" in services
+    assert {r["rule"] for r in body["duty_rules"]} >= {"not_initiator", "differs_from",
+                                                       "recusal:class", "excludes"}
+
+    # Every role offered, at either anchor, deploys as the teacher's performer.
+    bundle = leave_bundle()
+    original = 'name="performer" value="class_teacher(applicant)"'
+    assert original.encode() in bundle["leave_approval.bpmn"]
+    for role in roles:
+        changed = bundle["leave_approval.bpmn"].replace(
+            original.encode(), f'name="performer" value="{role}(centre)"'.encode())
+        result = validate(api, {**bundle, "leave_approval.bpmn": changed})
+        assert result.status_code == 200, (role, result.get_json())
+    assert api.get("/api/v1/definitions/vocabulary", as_="zhang").status_code == 403
+
+
+def test_the_modelers_new_process_template_deploys(api: ApiClient) -> None:
+    """The two-tier template the web app starts a new process from (ui/public/templates) is a
+    bundle deployment accepts as it is."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    folder = root / "ui" / "public" / "templates" / "two-tier-approval"
+    files = {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    assert set(files) == {"two_tier_approval.bpmn", "two_tier_request.schema.json",
+                          "two_tier_first.schema.json", "two_tier_second.schema.json"}
+    response = validate(api, files)
+    assert response.status_code == 200, response.get_json()

@@ -16,7 +16,7 @@ export const DESKTOP_CONTEXT: BrowserContextOptions = { viewport: DESKTOP };
 export const PASSWORDS: Record<string, string> = {
   admin: "admin123", auditor: "auditor123", zhang: "zhang123", wang: "wang123", li: "li123",
   zhao: "zhao123", chen: "chen123", xiaoming: "xiaoming123", xiaohong: "xiaohong123",
-  han: "han123",
+  han: "han123", cao: "cao123", xu: "xu123",
   zhaomin: "zhaomin123",
 };
 

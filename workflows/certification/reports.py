@@ -132,15 +132,24 @@ def pass_rates(session: Session, actor: Actor) -> list[dict[str, Any]]:
 
 
 def cases_per_step(session: Session, actor: Actor) -> list[dict[str, Any]]:
-    """Running certification cases per step they wait at (an open task), most first."""
+    """Running certification cases per step they wait at (an open task), most first.
+
+    A step is its element (``task_name``), whichever version a case runs: after the step is
+    renamed in a new version, its old and new cases count together under the newest name.
+    """
     ensure_may_read(actor)
+    open_tasks = (HumanTask.process_id == CASE_PROCESS,
+                  HumanTask.status.in_(OPEN_TASK_STATUSES))
     rows = session.execute(
-        sa.select(HumanTask.task_name, sa.func.min(HumanTask.title),
-                  sa.func.count(sa.distinct(HumanTask.instance_id)))
-        .where(HumanTask.process_id == CASE_PROCESS,
-               HumanTask.status.in_(OPEN_TASK_STATUSES))
-        .group_by(HumanTask.task_name))
-    found = [{"task_name": name, "step": title, "cases": count} for name, title, count in rows]
+        sa.select(HumanTask.task_name, sa.func.count(sa.distinct(HumanTask.instance_id)))
+        .where(*open_tasks).group_by(HumanTask.task_name)).all()
+    newest: dict[str, str] = {}
+    for name, title in session.execute(
+            sa.select(HumanTask.task_name, HumanTask.title).where(*open_tasks)
+            .order_by(HumanTask.definition_id, HumanTask.id)):
+        newest[name] = title
+    found = [{"task_name": name, "step": newest.get(name, name), "cases": count}
+             for name, count in rows]
     return sorted(found, key=lambda r: (-r["cases"], r["task_name"]))
 
 

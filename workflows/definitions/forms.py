@@ -79,17 +79,23 @@ def _missing(error: Any) -> list[str]:
 def _field(schema: dict[str, Any], path: list[Any]) -> tuple[dict[str, Any], str]:
     """The schema of the field at ``path`` and its title (the field's name without one)."""
     node: Any = schema
+    title: str | None = None
     for part in path:
         properties = node.get("properties") if isinstance(node, dict) else None
         if isinstance(properties, dict) and part in properties:
             node = properties[part]
+            title = node.get("title") if isinstance(node, dict) else None
+            title = title if isinstance(title, str) else str(part)
         elif isinstance(node, dict) and isinstance(node.get("items"), dict):
             node = node["items"]
+            # An item of a list is named by its list and its place ("证明材料第 2 项").
+            position = f"第 {part + 1} 项" if isinstance(part, int) else str(part)
+            title = f"{title}{position}" if title else position
         else:
             node = {}
+            title = str(part)
     node = node if isinstance(node, dict) else {}
-    title = node.get("title") if isinstance(node.get("title"), str) else None
-    return node, title or (str(path[-1]) if path else "表单")
+    return node, title or "表单"
 
 
 def _message(error: Any, schema: dict[str, Any], path: list[Any]) -> str:

@@ -5,6 +5,7 @@ modules below private). Everything it returns is a plain value or an opaque hand
 this package.
 """
 
+from workflows.engine.approval import ACTIONS as APPROVAL_ACTIONS
 from workflows.engine.budget import RunawayRun
 from workflows.engine.duty_rules import DutyRule, InvalidDutyRule, parse_rules
 from workflows.engine.errors import EngineFailure
@@ -20,6 +21,7 @@ from workflows.engine.trace import PathRecorder, element_names
 __all__ = [
     "APPLICANT",
     "APPLICANT_CLASS",
+    "APPROVAL_ACTIONS",
     "SERIALIZER_VERSION",
     "START_FORM_KEY",
     "DutyRule",

@@ -75,6 +75,8 @@ export const apiCalls = {
     ),
   deploy: (files: Record<string, string>) =>
     request<Definition>(`${V1}/definitions`, { form: bundleForm(files) }),
+  /** What the modeler's properties panel offers (roles, actions, rules, service functions). */
+  vocabulary: (signal?: AbortSignal) => request<ModelerVocabulary>(`${V1}/definitions/vocabulary`, { signal }),
   validate: (files: Record<string, string>) =>
     request<{ valid: boolean }>(`${V1}/definitions/validate`, { form: bundleForm(files) }),
 
@@ -111,6 +113,14 @@ export const apiCalls = {
   /** Demo mode only: fire a waiting timer now (recorded in the case's history). */
   fireTimerNow: (id: number) => request<{ fired: number }>(`${V1}/timers/${id}/fire-now`, { method: "POST" }),
 };
+
+export interface ModelerVocabulary {
+  roles: { id: string; name: string }[];
+  anchors: { id: string; name: string }[];
+  approval_actions: { id: string; name: string }[];
+  duty_rules: { rule: string; argument: "task" | "path" | null; name: string }[];
+  services: { name: string; description: string; params: { name: string; type: string; required: boolean }[] }[];
+}
 
 /** A deploy/validate multipart body: every file of the bundle under the field "files". */
 export function bundleForm(files: Record<string, string>): FormData {

@@ -23,6 +23,7 @@ export default function Definitions() {
     <section className="page">
       <div className="page-head">
         <h1>{t("defs.title")}</h1>
+        <Link className="btn btn-primary" to="/admin/definitions/new">{t("defs.newFromTemplate")}</Link>
         <button type="button" className="btn btn-quiet" onClick={reload}>{t("action.refresh")}</button>
       </div>
       {loading && !data && <Loading />}
