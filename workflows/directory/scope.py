@@ -77,7 +77,7 @@ def reads_whole_centre(session: Session, actor: Actor, *, today: date) -> bool:
     return actor.is_admin or actor.is_auditor or supervises(session, actor, today=today)
 
 
-def headed_units(actor: Actor, *, today: date) -> sa.Select[tuple[int]]:
+def headed_units(actor: Actor, *, today: date) -> sa.Select[int]:
     """SQL: the units the actor heads today (系部主任, 分管领导) and every unit below them, in
     the actor's centre."""
     head = sa.orm.aliased(OrgUnit)
