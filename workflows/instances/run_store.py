@@ -188,11 +188,17 @@ def _due_at(meta: dict[str, Any], data: dict[str, Any], now: datetime,
 
 def _resolve(uow: UnitOfWork, instance: ProcessInstance, meta: dict[str, Any],
              now: Any) -> addresses.Resolved | None:
-    """Where a task addressed by relation goes (None: offered to its group, as before)."""
+    """Where a task addressed by relation goes (None: offered to its group, as before). A
+    task without an address in a lane of a unit role (班主任…) goes to the holder nearest the
+    applicant when there is one."""
     text = meta.get("address")
-    if not text:
-        return None
     home = uow.session.get(OrgUnit, instance.unit_id) if instance.unit_id is not None else None
+    if not text:
+        group = meta.get("group")
+        if home is None or not group:
+            return None
+        today = now.astimezone(uow.runtime.calendar.zone).date()
+        return addresses.nearest_holder(uow.session, str(group), home, today=today)
     if home is None:  # an applicant outside the directory: the administrators, never everyone
         return addresses.Resolved(addresses.ADMIN, None, fallback=True,
                                   wanted=addresses.parse_address(text).role)
