@@ -192,6 +192,9 @@ class Decision:
     query: Callable[[Centre], dict[str, Any]] | None = None
 
 
+COUNTS = "counts without names: test_certification_reports_count_only_the_centres_own_cases"
+
+
 def _to_b_teacher(a: Centre, b: Centre) -> dict[str, Any]:
     return {"to": "b_bzr", "question": "x", "reason": "x"}
 
@@ -212,11 +215,11 @@ DECISIONS: dict[tuple[str, str], Decision] = {
     ("GET", "/api/v1/notifications/channels"): D(OWN, "the caller's own delivery settings"),
     ("PUT", "/api/v1/notifications/email"): D(OWN, "the caller's own e-mail address"),
     ("GET", "/api/v1/certificates/{certificate_no}/pdf"): D(ITEM, sees="keeper"),
-    ("GET", "/api/v1/reports/certification.xlsx"): D(PENDING, UNCHECKED),
-    ("GET", "/api/v1/reports/certification/pass-rates"): D(PENDING, UNCHECKED),
-    ("GET", "/api/v1/reports/certification/pass-rates.csv"): D(PENDING, UNCHECKED),
-    ("GET", "/api/v1/reports/certification/steps"): D(PENDING, UNCHECKED),
-    ("GET", "/api/v1/reports/certification/steps.csv"): D(PENDING, UNCHECKED),
+    ("GET", "/api/v1/reports/certification.xlsx"): D(LIST, COUNTS),
+    ("GET", "/api/v1/reports/certification/pass-rates"): D(LIST, COUNTS),
+    ("GET", "/api/v1/reports/certification/pass-rates.csv"): D(LIST, COUNTS),
+    ("GET", "/api/v1/reports/certification/steps"): D(LIST, COUNTS),
+    ("GET", "/api/v1/reports/certification/steps.csv"): D(LIST, COUNTS),
     ("GET", "/api/v1/supervision/cases"): D(LIST, sees="supervisor"),
     ("GET", "/api/v1/calendar/years"): D(PUBLIC, "the holiday calendar is the country's"),
     ("GET", "/api/v1/calendar/years/{year}"): D(PUBLIC, "the holiday calendar is the country's"),
@@ -576,3 +579,27 @@ def test_the_supervision_group_reads_every_case_of_its_centre_and_changes_nothin
         assert answer.status_code in (403, 404, 409, 422), (path, answer.get_json())
     assert snapshot() == before
     assert api.instance(case)["status"] == "running"
+
+
+def test_certification_reports_count_only_the_centres_own_cases(
+        two_centres: tuple[ApiClient, Centre, Centre]) -> None:
+    """Report rows are counts, not names: centre A's judged case and its case waiting at a
+    step are counted for A's administrator and for nobody of centre B (the rows above check
+    the names). Cases are made before the two centres' lists are read."""
+    from tests.e2e.certification_steps import apply, deploy_certification, through_scoring
+
+    api, _, _ = two_centres
+    deploy_certification(api)
+    through_scoring(api, apply(api, "liuyang")["id"])
+    apply(api, "chenjing")  # waits at the eligibility review
+    for path in ("/api/v1/reports/certification/steps",
+                 "/api/v1/reports/certification/pass-rates"):
+        assert api.get(path, as_="admin").get_json(), path
+        assert api.get(path, as_="b_admin").get_json() == [], path
+    for path in ("/api/v1/reports/certification/steps.csv",
+                 "/api/v1/reports/certification/pass-rates.csv"):
+        assert len(_text_of(api.get(path, as_="admin")).strip().splitlines()) > 1, path
+        assert len(_text_of(api.get(path, as_="b_admin")).strip().splitlines()) == 1, path
+    mine = _text_of(api.get("/api/v1/reports/certification.xlsx", as_="admin"))
+    theirs = _text_of(api.get("/api/v1/reports/certification.xlsx", as_="b_admin"))
+    assert "电工" in mine and "电工" not in theirs

@@ -138,7 +138,8 @@ def cases_per_step(session: Session, actor: Actor) -> list[dict[str, Any]]:
         sa.select(HumanTask.task_name, sa.func.min(HumanTask.title),
                   sa.func.count(sa.distinct(HumanTask.instance_id)))
         .where(HumanTask.process_id == CASE_PROCESS,
-               HumanTask.status.in_(OPEN_TASK_STATUSES))
+               HumanTask.status.in_(OPEN_TASK_STATUSES),
+               scope.in_centre(HumanTask.tenant_id, actor))
         .group_by(HumanTask.task_name))
     found = [{"task_name": name, "step": title, "cases": count} for name, title, count in rows]
     return sorted(found, key=lambda r: (-r["cases"], r["task_name"]))
