@@ -12,9 +12,9 @@ A diagram names the performer of a user task in a ``spiffworkflow:property`` nam
 |                       | 专业, 系部 and centre, the first unit where someone holds the role     |
 | ``<role>(centre)``    | the holders of ``<role>`` at the applicant's centre (机构)             |
 
-A task with no ``performer`` in a lane of a unit role (班主任, 任课教师, 班级办公室, 系部主任,
-分管领导) goes to the holder nearest the applicant as well (``nearest_holder``); only when nobody
-in the applicant's line holds the role is it offered to the role's group in the centre.
+A learner's task with no ``performer`` in a lane of a unit role (班主任, 任课教师, 班级办公室,
+系部主任, 分管领导) goes to the holder nearest the learner as well (``nearest_holder``); only when
+nobody in the learner's line holds the role is it offered to the role's group in the centre.
 
 ``<role>`` is a position role (``models.directory.PositionRole``): ``class_teacher`` (the
 applicant's 班主任), ``department_head`` (head of the applicant's 系部), ``leader`` (分管领导),
