@@ -99,3 +99,36 @@ def test_only_the_class_teacher_changes_its_sessions_and_says_why(klass: Klass) 
                    as_="wang").status_code == 403
     assert put(api, f"{BASE}/sessions/{session_id}/records", as_="zhang",
                json={"marks": []}).status_code == 200
+
+
+def test_a_leave_names_the_sessions_of_the_timetable_it_affects(
+        klass: Klass, leave_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    """刘洋 asks for Thursday afternoon to Monday morning: the sessions of his class in that
+    time are looked up (not typed); those before and after it are not named."""
+    api = klass.api
+    assert frozen_clock.now.date().isoformat() == "2026-11-02"  # the Monday before
+    slots = [("2026-11-05", "am", "lecture"), ("2026-11-05", "pm", "lecture"),
+             ("2026-11-06", "am", "lab"), ("2026-11-09", "am", "computer"),
+             ("2026-11-09", "pm", "lecture")]
+    added = api.post(f"{BASE}/classes/{klass.unit}/sessions", as_="zhang", json={"sessions": [
+        {"course_id": klass.course, "date": day, "half": half, "kind": kind, "hours": 2}
+        for day, half, kind in slots]})
+    assert added.status_code == 201, added.get_json()
+    ids = added.get_json()["ids"]
+    asked = api.start_leave(as_="liuyang", start_date="2026-11-05", start_half="pm",
+                            end_date="2026-11-09", end_half="am")
+    assert asked.status_code == 201, asked.get_json()
+    data = asked.get_json()["data"]
+    assert [s["session_id"] for s in data["affected_sessions"]] == ids[1:4]
+    assert [(s["date"], s["half_name"], s["kind_name"]) for s in data["affected_sessions"]] == [
+        ("2026-11-05", "下午", "面授课"), ("2026-11-06", "上午", "实验课"),
+        ("2026-11-09", "上午", "上机课")]
+    assert data["sessions"] == ["2026-11-05 下午 机械制图 面授课 2 学时",
+                                "2026-11-06 上午 机械制图 实验课 2 学时",
+                                "2026-11-09 上午 机械制图 上机课 2 学时"]
+    # What the learner typed stays as typed; the timetable's sessions are still named.
+    typed = api.start_leave(as_="liuyang", start_date="2026-11-06", start_half="am",
+                            end_date="2026-11-06", end_half="am", sessions=["实验课"])
+    assert typed.status_code == 201, typed.get_json()
+    assert typed.get_json()["data"]["sessions"] == ["实验课"]
+    assert [s["session_id"] for s in typed.get_json()["data"]["affected_sessions"]] == [ids[2]]

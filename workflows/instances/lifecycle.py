@@ -50,7 +50,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
             case_limit=uow.runtime.settings.attachment_max_case_bytes)
         check = uow.runtime.start_checks.get(process_id)
         if check is not None:
-            data = check(uow.session, data, now=uow.runtime.now())
+            data = check(uow.session, data, now=uow.runtime.now(), actor=actor)
         instance = _new_instance(uow, definition_row.id, definition_row.version, process_id,
                                  business_key=business_key, data=data, actor=actor,
                                  cited=cited)
