@@ -53,9 +53,9 @@ export const attendanceCalls = {
     form.append("file", file);
     return request<{ ids: number[] }>(`${BASE}/classes/${unitId}/sessions/import`, { method: "POST", form });
   },
-  template: () => download(`${BASE}/timetable-template.csv`, {}, "课表模板.csv", "text/csv"),
+  template: () => download(`${BASE}/timetable-template.csv`, {}, "timetable-template.csv", "text/csv"),
   classReport: (unitId: number, fmt: "csv" | "xlsx") =>
-    download(`${BASE}/reports/classes/${unitId}.${fmt}`, {}, `考勤统计.${fmt}`, fmt === "xlsx" ? XLSX : "text/csv"),
+    download(`${BASE}/reports/classes/${unitId}.${fmt}`, {}, `attendance-report.${fmt}`, fmt === "xlsx" ? XLSX : "text/csv"),
   deleteSession: (sessionId: number, reason: string) =>
     request<void>(`${BASE}/sessions/${sessionId}`, { method: "DELETE", query: { reason } }),
   changes: (unitId: number, signal?: AbortSignal) =>
