@@ -34,6 +34,9 @@ NON_PERSONAL_BLUEPRINTS = frozenset({"health", "auth", "definitions", "api-docs"
 # Blueprints whose use cases log reads themselves, staff's too, with the case they belong to.
 SELF_LOGGING_BLUEPRINTS = frozenset({"attachments"})
 SUPERVISOR_ROLE = "supervisor"  # the access log's role column is 16 characters
+# Lists of cases that only a supervising position opens: each read is logged with the cases
+# it showed (the list names applicants and where each case stands).
+SUPERVISED_LISTS = frozenset({"supervision.centre_cases"})
 
 
 def register_audit_hooks(app: Flask) -> None:
@@ -76,7 +79,9 @@ def _record_personal_data_reads(response: Response) -> Response:
     role = None
     if actor.role not in LOGGED_ROLES:
         # The 质量监督小组 reads every case of its centre: its reads of a case are logged.
-        if (actor.role == "applicant" or (instance_id is None and "task_id" not in args)
+        if (actor.role == "applicant"
+                or (instance_id is None and "task_id" not in args
+                    and request.endpoint not in SUPERVISED_LISTS)
                 or not scope.supervises(db.session(), actor,
                                         today=acting.today_at(runtime().now()))):
             return response
@@ -85,9 +90,12 @@ def _record_personal_data_reads(response: Response) -> Response:
         if instance_id is None and "task_id" in args:
             task = db.session.get(HumanTask, args["task_id"])
             instance_id = task.instance_id if task is not None else None
+        detail: dict[str, Any] = {"status": response.status_code}
+        if request.endpoint in SUPERVISED_LISTS:
+            shown = response.get_json(silent=True) or {}
+            detail["cases"] = [item["id"] for item in shown.get("items", [])]
         record_access(actor, action=request.endpoint or "", resource=request.full_path.rstrip("?"),
-                      instance_id=instance_id, uow=unit_of_work(),
-                      detail={"status": response.status_code}, role=role)
+                      instance_id=instance_id, uow=unit_of_work(), detail=detail, role=role)
     except Exception:
         log.exception("could not record an auditor's read; withholding the data")
         return problem(500, "Read not recorded", "the read could not be recorded in the audit "

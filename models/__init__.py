@@ -3,7 +3,13 @@
 from flask_sqlalchemy import SQLAlchemy
 
 from models.attachment import Attachment, StoredBlob, StoredChunk
-from models.attendance import AttendanceMeasure, AttendanceRecord, ClassSession, Course
+from models.attendance import (
+    AttendanceMeasure,
+    AttendanceRecord,
+    ClassSession,
+    Course,
+    SessionChange,
+)
 from models.audit import AuditAccessLog, AuditAnchor
 from models.base import Base
 from models.calendar import CalendarRevision
@@ -71,6 +77,7 @@ __all__ = [
     "RateLimitWindow",
     "RevokedToken",
     "ServiceJob",
+    "SessionChange",
     "SignInAttempt",
     "StoredBlob",
     "StoredChunk",

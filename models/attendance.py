@@ -152,3 +152,24 @@ class AttendanceMeasure(Base):
     reason: Mapped[str] = mapped_column(sa.String(255))  # shown to the learner
     facts: Mapped[dict[str, Any]] = mapped_column(sa.JSON)  # totals and the table's version
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SessionChange(Base):
+    """A session changed or deleted after it was added: who, when, why, before and after.
+
+    No foreign key to the session: the record of a deletion must outlive the session.
+    """
+
+    __tablename__ = "class_session_change"
+    __table_args__ = (sa.Index("ix_class_session_change_class", "class_unit_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"))
+    class_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"))
+    session_id: Mapped[int] = mapped_column()
+    action: Mapped[str] = mapped_column(sa.String(16))  # changed | deleted
+    before: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

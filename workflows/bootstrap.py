@@ -10,7 +10,6 @@ functions.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from workflows.attachments.store import make_store
 from workflows.attendance import leave_records, leave_requests
 from workflows.automation.service_registry import ServiceRegistry
 from workflows.certification import application_checks
+from workflows.core.actors import Actor
 from workflows.core.runtime import Runtime
 from workflows.identity.passwords import Argon2Passwords
 
@@ -43,13 +43,19 @@ def bootstrap(settings: Settings) -> Runtime:
     )
     # An application must fit a published, open 认定计划 and the person's other applications
     # and certificates (workflows/certification/plans.py, application_checks.py).
-    runtime.start_checks["certification_application"] = partial(
-        application_checks.check_application, issuer_code=runtime.issuer_code)
+    def check_certification(session: Session, data: dict[str, Any], *, now: datetime,
+                            actor: Actor | None = None) -> dict[str, Any]:
+        return application_checks.check_application(session, data, now=now,
+                                                    issuer_code=runtime.issuer_code)
+
+    runtime.start_checks["certification_application"] = check_certification
     # A leave's school days are counted from its dates; 销假 records 超假; each leave case
     # keeps its period row (workflows/attendance/).
-    def check_leave(session: Session, data: dict[str, Any], *, now: datetime) -> dict[str, Any]:
-        return leave_requests.check_leave_request(session, data, now=now,
-                                                  calendar=runtime.calendar)
+    def check_leave(session: Session, data: dict[str, Any], *, now: datetime,
+                    actor: Actor | None = None) -> dict[str, Any]:
+        return leave_requests.check_leave_request(
+            session, data, now=now, calendar=runtime.calendar,
+            person_id=actor.person_id if actor is not None else None)
 
     def check_return(session: Session, data: dict[str, Any], *, instance_data: dict[str, Any],
                      now: datetime) -> dict[str, Any]:

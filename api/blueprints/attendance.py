@@ -20,13 +20,25 @@ from api.schemas.attendance import (
     RecordedSchema,
     RecordRequestSchema,
     RosterSchema,
+    SessionChangeRequestSchema,
+    SessionChangeSchema,
+    SessionDeleteQuerySchema,
     SessionSchema,
     SessionsQuerySchema,
     SessionsRequestSchema,
     WeekSchema,
 )
 from models import db
-from workflows.attendance import access, courses, proposals, records, reports, timetable, views
+from workflows.attendance import (
+    access,
+    courses,
+    proposals,
+    records,
+    reports,
+    session_changes,
+    timetable,
+    views,
+)
 from workflows.core.errors import InvalidInput, NotAllowed
 from workflows.core.unit_of_work import units_of
 from workflows.directory.acting import today_at
@@ -99,6 +111,44 @@ def roster(session_id: int) -> dict[str, Any]:
     """The session and the class's learners with what is recorded (出勤 when nothing is)."""
     return records.roster_of(db.session(), session_id, actor=current_actor(),
                              today=today_at(now()))
+
+
+@bp.patch("/sessions/<int:session_id>")
+@login_required()
+@bp.arguments(SessionChangeRequestSchema)
+@bp.response(200, SessionSchema)
+@problems(403, 404, 409, 422)
+def change_session(body: dict[str, Any], session_id: int) -> dict[str, Any]:
+    """Move or correct a session (date, half day, 节次, kind, hours) with a reason kept in the
+    class's change log; refused (409) once attendance is recorded for it."""
+    reason = body.pop("reason")
+    session_changes.change_session(session_id, body, reason=reason, actor=current_actor(),
+                                   uow=unit_of_work())
+    row, course = access.session_of(db.session(), current_actor(), session_id)
+    return courses.session_view(row, course)
+
+
+@bp.delete("/sessions/<int:session_id>")
+@login_required()
+@bp.arguments(SessionDeleteQuerySchema, location="query")
+@bp.response(204)
+@problems(403, 404, 409, 422)
+def delete_session(query: dict[str, Any], session_id: int) -> None:
+    """Delete a session with a reason kept in the class's change log; refused (409) once
+    attendance is recorded for it."""
+    session_changes.delete_session(session_id, reason=query["reason"], actor=current_actor(),
+                                   uow=unit_of_work())
+
+
+@bp.get("/classes/<int:unit_id>/session-changes")
+@login_required()
+@bp.response(200, SessionChangeSchema(many=True))
+@problems(403, 404)
+def session_change_log(unit_id: int) -> list[dict[str, Any]]:
+    """Sessions of the class changed or deleted: before, after, who, when and why."""
+    session = db.session()
+    unit = access.require_reader(session, current_actor(), unit_id, today=today_at(now()))
+    return session_changes.changes_of(session, unit.id)
 
 
 @bp.put("/sessions/<int:session_id>/records")

@@ -71,6 +71,47 @@ class SessionSchema(Schema):
     hours = fields.Integer()
 
 
+class SessionChangeRequestSchema(RequestSchema):
+    date = fields.Date(load_default=None)
+    half = fields.String(load_default=None, validate=_HALF,
+                         metadata={"description": "am 上午 / pm 下午"})
+    period = fields.String(load_default=None, validate=validate.Length(max=16),
+                           metadata={"description": "节次，如 1-2"})
+    kind = fields.String(load_default=None, validate=_KIND)
+    hours = fields.Integer(load_default=None, validate=validate.Range(min=1, max=12))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                           metadata={"description": "修改原因（留档）"})
+
+
+class SessionDeleteQuerySchema(RequestSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                           metadata={"description": "删除原因（留档）"})
+
+
+class SessionSnapshotSchema(Schema):
+    course_id = fields.Integer()
+    course = fields.String()
+    date = fields.String()
+    half = fields.String()
+    half_name = fields.String()
+    period = fields.String()
+    kind = fields.String()
+    kind_name = fields.String()
+    hours = fields.Integer()
+
+
+class SessionChangeSchema(Schema):
+    id = fields.Integer()
+    session_id = fields.Integer()
+    action = fields.String(metadata={"description": "changed 修改 / deleted 删除"})
+    action_name = fields.String()
+    before = fields.Nested(SessionSnapshotSchema)
+    after = fields.Nested(SessionSnapshotSchema, allow_none=True)
+    reason = fields.String()
+    actor = fields.String()
+    at = fields.DateTime()
+
+
 class CreatedSchema(Schema):
     ids = fields.List(fields.Integer())
 

@@ -216,3 +216,36 @@ def test_a_leave_approved_through_the_process_covers_its_sessions(klass: Klass) 
     assert marks == [{"truancy": 1}, {"truancy": 1},  # Monday: before the leave
                      {"leave": 1}, {"leave": 1},  # Tuesday: covered by the approved leave
                      {"truancy": 1}]  # Wednesday: after it
+
+
+def test_discipline_of_a_worker_ends_with_the_notice_to_the_employer(
+        app: Flask, klass: Klass) -> None:
+    """刘洋 works at 宏达机械有限公司: his first 旷课 opens 纪律处分; once the leader decides, the
+    班级办公室 sends the drafted notice to the employer and records when and how."""
+    from models import Person, db
+
+    api = klass.api
+    liuyang = person_id(api, "刘洋")
+    with app.app_context():
+        db.session.get(Person, liuyang).employer = "宏达机械有限公司"  # type: ignore[union-attr]
+        db.session.commit()
+    done = klass.take({liuyang: "absent"})
+    [discipline] = [m for m in done["measures"] if m["kind"] == "discipline"]
+    case = discipline["instance_id"]
+    data = api.instance(case)["data"]
+    assert data["has_employer"] is True
+    assert data["employer_letter"].startswith(
+        "宏达机械有限公司：贵单位职工刘洋（机电2301）在2026-2027学年旷课 0.5 天。")
+    assert "给予纪律处分。特此通知。" in data["employer_letter"]
+    api.claim_and_complete(api.open_task(case)["id"], as_="zhang", teacher_agreed=True)
+    api.claim_and_complete(api.open_task(case)["id"], as_="li", office_agreed=True)
+    api.claim_and_complete(api.open_task(case)["id"], as_="liuyang", statement="知错")
+    api.claim_and_complete(api.open_task(case)["id"], as_="zhao", leader_decided=True)
+    notice = api.open_task(case)
+    assert notice["task_name"] == "notify_employer"
+    shown = api.get(f"/api/v1/tasks/{notice['id']}", as_="li").get_json()["summary"]
+    assert {"label": "通知书", "value": data["employer_letter"]} in shown
+    final = api.claim_and_complete(notice["id"], as_="li", employer_notified_on="2026-11-03",
+                                   employer_notice="书面通知，寄送人事科王科长")
+    assert final["status"] == "completed"
+    assert api.instance(case)["data"]["employer_notified_on"] == "2026-11-03"

@@ -454,11 +454,44 @@ ATTENDANCE_ROWS = [
         attendance_class),
     Row("PUT", f"{ATTENDANCE}/sessions/{{session_id}}/records", TEACHES_CLASS,
         call("PUT", lambda scene, user: {"marks": []}), attendance_class),
+    # A session without attendance recorded: its teacher or an administrator corrects it.
+    Row("PATCH", f"{ATTENDANCE}/sessions/{{session_id}}", (401, 403, 403, 403, 200, 200, 403),
+        call("PATCH", lambda scene, user: {"hours": 3, "reason": "矩阵调课"}), attendance_class,
+        fresh=True),
+    Row("DELETE", f"{ATTENDANCE}/sessions/{{session_id}}", (401, 403, 403, 403, 204, 204, 403),
+        call("DELETE", query=lambda scene: {"reason": "矩阵停课"}), attendance_class,
+        fresh=True),
+    Row("GET", f"{ATTENDANCE}/classes/{{unit_id}}/session-changes", READS_CLASS, call("GET"),
+        attendance_class),
     Row("GET", f"{ATTENDANCE}/reports/classes/{{unit_id}}.{{fmt}}", READS_CLASS, call("GET"),
         attendance_class),
     # A 系部's (here the centre's) report: its overseers only, not a class teacher.
     Row("GET", f"{ATTENDANCE}/reports/departments/{{unit_id}}.{{fmt}}",
         (401, 403, 403, 200, 403, 200, 200), call("GET"), attendance_centre),
+]
+
+# The holiday calendar: everyone signed in reads it (deadlines are counted with it); only
+# administrators change it (each change a new revision of its year).
+CALENDAR_ROWS = [
+    Row("GET", "/api/v1/calendar/years", SIGNED_IN, call("GET")),
+    Row("GET", "/api/v1/calendar/years/{year}", SIGNED_IN, call("GET"),
+        lambda scene: scene.ids.update(year=2026)),
+    Row("PUT", "/api/v1/calendar/years/{year}", ADMIN_ONLY,
+        call("PUT", lambda scene, user: {"holidays": {"2031-01-01": "元旦"}, "workdays": {},
+                                         "note": "矩阵"}),
+        lambda scene: scene.ids.update(year=2031), fresh=True),
+    Row("PUT", "/api/v1/calendar/days/{day}", ADMIN_ONLY,
+        call("PUT", lambda scene, user: {"kind": "holiday", "name": "矩阵假日"}),
+        lambda scene: scene.ids.update(day="2031-03-03"), fresh=True),
+    Row("DELETE", "/api/v1/calendar/days/{day}", ADMIN_ONLY, call("DELETE"),
+        lambda scene: scene.ids.update(day="2026-10-01"), fresh=True),
+]
+
+# The 质量监督小组's list of every case of its centre: han is the supervisor here; the class
+# teacher, the class office, administrators and auditors are not (they have their own views).
+SUPERVISION_ROWS = [
+    Row("GET", "/api/v1/supervision/cases", (401, 403, 403, 403, 200, 403, 403), call("GET"),
+        teacher_task, users={"reviewer_in_group": "han"}),
 ]
 
 #                                           anon appl other r_out r_in admin audit
@@ -600,6 +633,8 @@ MATRIX: list[Row] = [
     *PLAN_ROWS,
     *APPROVAL_ROWS,
     *ATTENDANCE_ROWS,
+    *CALENDAR_ROWS,
+    *SUPERVISION_ROWS,
 ]
 
 

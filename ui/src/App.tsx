@@ -37,6 +37,7 @@ const People = lazy(() => import("./pages/admin/People"));
 const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
 const ClassAttendance = lazy(() => import("./pages/attendance/ClassAttendance"));
 const TakeAttendance = lazy(() => import("./pages/attendance/TakeAttendance"));
+const Timetable = lazy(() => import("./pages/attendance/Timetable"));
 
 function RequireAuth({ children, allow }: { children: ReactNode; allow?: (user: Actor) => boolean }) {
   const { user, restoring } = useAuth();
@@ -121,6 +122,7 @@ export function App() {
                   <Route path="/password" element={<ChangePassword />} />
                   <Route path="/attendance" element={<RequireAuth allow={notAuditor}><AttendanceHome /></RequireAuth>} />
                   <Route path="/attendance/classes/:unitId" element={<RequireAuth allow={notAuditor}><ClassAttendance /></RequireAuth>} />
+                  <Route path="/attendance/classes/:unitId/timetable" element={<RequireAuth allow={notAuditor}><Timetable /></RequireAuth>} />
                   <Route path="/attendance/sessions/:sessionId" element={<RequireAuth allow={notAuditor}><TakeAttendance /></RequireAuth>} />
                   <Route path="/notifications" element={<RequireAuth><Notifications /></RequireAuth>} />
                   <Route path="*" element={<NotFoundPage />} />

@@ -63,7 +63,7 @@ def courses_of(session: Session, unit_id: int) -> list[Course]:
                                 .order_by(Course.term, Course.name, Course.id)))
 
 
-def _check(course: Course, item: NewSession, where: str = "") -> None:
+def check_session(item: NewSession, where: str = "") -> None:
     if item.half not in {h.value for h in HalfDay}:
         raise InvalidInput(f"{where}半天只能是上午（am）或下午（pm）")
     if item.kind not in {k.value for k in SessionKind}:
@@ -94,7 +94,7 @@ def add_sessions(unit_id: int, items: list[NewSession], *, actor: Actor,
             course = courses.get(item.course_id)
             if course is None:
                 raise NotFound(f"{where}课程不存在或不属于{unit.name}")
-            _check(course, item, where)
+            check_session(item, where)
             slot = (item.course_id, item.on_date, item.half, item.period)
             exists = session.scalar(sa.select(ClassSession.id).where(
                 ClassSession.course_id == item.course_id, ClassSession.on_date == item.on_date,

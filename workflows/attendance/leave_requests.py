@@ -1,7 +1,10 @@
 """The leave process's own rules: a leave's school days from its dates, 销假 and 超假.
 
 - Asking (the start form): the learner gives the start date and half, the end date and half,
-  the sessions it affects and proof; the server counts the school days (never typed) and adds
+  the sessions it affects and proof; the server looks up the sessions of the learner's class
+  timetable in the period (``affected_sessions``: each session's id, date, half day, course,
+  kind and 学时; the learner's own lines stay as they typed them, and are filled from the
+  timetable when they typed none), counts the school days (never typed) and adds
   what the process runs on: ``days`` (the DMN tiers), ``period`` (shown to approvers),
   ``return_due_at`` (销假 is due when the leave ends), ``overstay_close_at`` (the end of the
   2nd school day after it, when an unclosed leave is closed as 超假) and
@@ -15,8 +18,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from models.attendance import SESSION_KIND_NAMES, ClassSession, Course, SessionKind
+from models.directory import Enrolment
 from workflows.attendance.leave_periods import (
     AM,
     PM,
@@ -33,6 +39,7 @@ MAX_HALF_DAYS = 60  # 30 school days
 # An unclosed leave is closed as 超假 after this many school half days past its end.
 OVERSTAY_WINDOW_HALF_DAYS = 4
 HALF_NAMES = {AM: "上午", PM: "下午"}
+MAX_LINES = 50  # the form's limit on the 影响的课程 lines
 
 
 class LeaveRefused(InvalidTaskData):
@@ -57,9 +64,9 @@ def _date(data: dict[str, Any], name: str, error: type[InvalidTaskData]) -> date
 
 
 def check_leave_request(session: Session, data: dict[str, Any], *, now: datetime,
-                        calendar: WorkCalendar) -> dict[str, Any]:
-    """The request with its school days counted, or ``LeaveRefused`` naming the field."""
-    del session  # the dates alone decide
+                        calendar: WorkCalendar, person_id: int | None = None) -> dict[str, Any]:
+    """The request with its school days counted and the sessions of the learner's timetable
+    it affects, or ``LeaveRefused`` naming the field."""
     if not data.get("start_date") or not data.get("end_date"):
         return data  # a form of an earlier version, whose learner typed the days
     start, end = _date(data, "start_date", LeaveRefused), _date(data, "end_date", LeaveRefused)
@@ -80,8 +87,12 @@ def check_leave_request(session: Session, data: dict[str, Any], *, now: datetime
     if half_days > MAX_HALF_DAYS:
         raise _refused(f"请假最多 {MAX_HALF_DAYS // 2} 个上课日，所选时间共 "
                        f"{days_value(half_days)} 个上课日", "/data/end_date")
+    affected = affected_sessions(session, person_id, (start, start_half), (end, end_half))
+    typed = [line for line in data.get("sessions") or [] if str(line).strip()]
     return {
         **data,
+        "sessions": typed or [_line(item) for item in affected][:MAX_LINES],
+        "affected_sessions": affected,
         "start_half": start_half,
         "end_half": end_half,
         "days": days_value(half_days),
@@ -91,6 +102,40 @@ def check_leave_request(session: Session, data: dict[str, Any], *, now: datetime
         "overstay_close_at": _close_at(calendar, end, end_half).isoformat(),
         "overstay_if_unclosed": days_value(OVERSTAY_WINDOW_HALF_DAYS),
     }
+
+
+def affected_sessions(session: Session, person_id: int | None, start: tuple[date, str],
+                      end: tuple[date, str]) -> list[dict[str, Any]]:
+    """The sessions of the learner's class (enrolled on the leave's first day) from the start
+    half day to the end half day, in timetable order; none for someone in no class."""
+    if person_id is None:
+        return []
+    on = start[0]
+    klass = session.scalar(sa.select(Enrolment.unit_id).where(
+        Enrolment.person_id == person_id,
+        sa.or_(Enrolment.valid_from.is_(None), Enrolment.valid_from <= on),
+        sa.or_(Enrolment.valid_to.is_(None), Enrolment.valid_to >= on))
+        .order_by(Enrolment.id.desc()).limit(1))
+    if klass is None:
+        return []
+    rows = session.execute(
+        sa.select(ClassSession, Course.name).join(Course, Course.id == ClassSession.course_id)
+        .where(ClassSession.class_unit_id == klass, ClassSession.on_date >= start[0],
+               ClassSession.on_date <= end[0])
+        .order_by(ClassSession.on_date, ClassSession.half, ClassSession.period,
+                  ClassSession.id)).all()
+    return [{"session_id": row.id, "date": row.on_date.isoformat(), "half": row.half,
+             "half_name": HALF_NAMES.get(row.half, row.half), "period": row.period,
+             "course": course, "kind_name": SESSION_KIND_NAMES[SessionKind(row.kind)],
+             "hours": row.hours}
+            for row, course in rows
+            if start <= (row.on_date, row.half) <= end]
+
+
+def _line(item: dict[str, Any]) -> str:
+    """One affected session as the approvers read it: 2026-11-05 下午 电工基础 面授课 2 学时."""
+    return (f"{item['date']} {item['half_name']} {item['course']} {item['kind_name']} "
+            f"{item['hours']} 学时")[:100]
 
 
 def _refused(message: str, pointer: str) -> LeaveRefused:

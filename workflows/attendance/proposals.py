@@ -164,6 +164,12 @@ def _proposal_data(uow: UnitOfWork, measure: AttendanceMeasure) -> dict[str, Any
         row = db.get(ClassSession, measure.session_id)
         unit = db.get(OrgUnit, row.class_unit_id) if row is not None else None
     facts = measure.facts
+    employer = (person.employer or "").strip()
+    letter = (employer_letter(employer, person.name, unit.name if unit is not None else "",
+                              f"{measure.school_year}学年旷课 "
+                              f"{_days(Decimal(str(facts.get('truancy_days', 0))))} 天",
+                              db.get(OrgUnit, measure.tenant_id))
+              if employer and measure.kind == MeasureKind.DISCIPLINE else "")
     return {"measure_id": measure.id, "measure": measure.kind,
             "measure_name": MEASURE_NAMES[MeasureKind(measure.kind)],
             "learner": person.name, "learner_number": person.number or "",
@@ -171,7 +177,17 @@ def _proposal_data(uow: UnitOfWork, measure: AttendanceMeasure) -> dict[str, Any
             "school_year": measure.school_year, "reason": measure.reason,
             "absence_days": facts.get("absence_days"), "truancy_days": facts.get("truancy_days"),
             "leave_days": facts.get("leave_days"), "employer": person.employer or "",
-            "has_employer": bool((person.employer or "").strip())}
+            "has_employer": bool(employer), "employer_letter": letter}
+
+
+def employer_letter(employer: str, learner: str, class_name: str, absence: str,
+                    school: OrgUnit | None) -> str:
+    """The notice the 班级办公室 sends the learner's employer once 纪律处分 is decided (drafted
+    when the proposal starts; the office records when and how it was sent)."""
+    where = f"（{class_name}）" if class_name else ""
+    signed = school.name if school is not None else ""
+    return (f"{employer}：贵单位职工{learner}{where}在{absence}。依据学校学员考勤管理规定，"
+            f"经分管领导决定，给予纪律处分。特此通知。{signed}")
 
 
 def start_pending(person_ids: list[int], *, actor: Actor, uows: UnitOfWorkFactory

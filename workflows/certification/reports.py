@@ -139,7 +139,8 @@ def cases_per_step(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """
     ensure_may_read(actor)
     open_tasks = (HumanTask.process_id == CASE_PROCESS,
-                  HumanTask.status.in_(OPEN_TASK_STATUSES))
+                  HumanTask.status.in_(OPEN_TASK_STATUSES),
+                  scope.in_centre(HumanTask.tenant_id, actor))
     rows = session.execute(
         sa.select(HumanTask.task_name, sa.func.count(sa.distinct(HumanTask.instance_id)))
         .where(*open_tasks).group_by(HumanTask.task_name)).all()

@@ -12,6 +12,10 @@ A diagram names the performer of a user task in a ``spiffworkflow:property`` nam
 |                       | 专业, 系部 and centre, the first unit where someone holds the role     |
 | ``<role>(centre)``    | the holders of ``<role>`` at the applicant's centre (机构)             |
 
+A learner's task with no ``performer`` in a lane of a unit role (班主任, 任课教师, 班级办公室,
+系部主任, 分管领导) goes to the holder nearest the learner as well (``nearest_holder``); only when
+nobody in the learner's line holds the role is it offered to the role's group in the centre.
+
 ``<role>`` is a position role (``models.directory.PositionRole``): ``class_teacher`` (the
 applicant's 班主任), ``department_head`` (head of the applicant's 系部), ``leader`` (分管领导),
 ``class_office``, ``eligibility_reviewer``, ``examiner``… The task stores the resolved address
@@ -166,6 +170,24 @@ def role_name(role: str) -> str:
         return ROLE_NAMES[PositionRole(role)]
     except ValueError:
         return role
+
+
+# Roles held in a unit of the school (not centre-wide): a task of such a group that its diagram
+# gives no performer goes to the holder nearest the applicant, as ``<role>(applicant)`` would.
+UNIT_ROLES = frozenset({PositionRole.CLASS_TEACHER.value, PositionRole.TEACHER.value,
+                        PositionRole.CLASS_OFFICE.value, PositionRole.DEPARTMENT_HEAD.value,
+                        PositionRole.LEADER.value})
+
+
+def nearest_holder(session: Session, group: str, home: OrgUnit, *,
+                   today: date) -> Resolved | None:
+    """For a task with no ``performer`` whose group is a unit role: the unit nearest the
+    applicant's where someone holds it today. None (the group of the centre, as before) for
+    other groups or when nobody in the applicant's line holds the role."""
+    if group not in UNIT_ROLES:
+        return None
+    found = _nearest(session, group, _chain(home), today)
+    return Resolved(group, found) if found is not None else None
 
 
 def _chain(home: OrgUnit) -> list[int]:

@@ -10,7 +10,9 @@ outside the directory too.
 
 Within the centre, the 质量监督小组 and the auditors (a position of either role, or an auditor
 account) and administrators read every case (``reads_whole_centre``); reading changes nothing:
-what they may *do* is decided by the tasks addressed to them, as for everyone.
+what they may *do* is decided by the tasks addressed to them, as for everyone. A unit's head
+(系部主任, 分管领导) reads every case of the unit they head and of the units below it
+(``headed_units``), read only as well.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import ProcessInstance
-from models.directory import Position, PositionRole
+from models.directory import OrgUnit, Position, PositionRole
 from workflows.core.actors import Actor
 
 # Positions whose holders read every case of their centre (全过程监督, audit).
 SUPERVISING_ROLES = (PositionRole.QUALITY_SUPERVISOR.value, PositionRole.AUDITOR.value)
+# Positions whose holders read every case of the unit they hold and of the units below it.
+HEAD_ROLES = (PositionRole.DEPARTMENT_HEAD.value, PositionRole.LEADER.value)
 
 
 def same_centre(actor: Actor, tenant_id: int | None) -> bool:
@@ -71,3 +75,27 @@ def supervises(session: Session, actor: Actor, *, today: date) -> bool:
 def reads_whole_centre(session: Session, actor: Actor, *, today: date) -> bool:
     """Administrators, auditors and the 质量监督小组 read every case of their centre."""
     return actor.is_admin or actor.is_auditor or supervises(session, actor, today=today)
+
+
+def headed_units(actor: Actor, *, today: date) -> sa.Select[int]:
+    """SQL: the units the actor heads today (系部主任, 分管领导) and every unit below them, in
+    the actor's centre."""
+    head = sa.orm.aliased(OrgUnit)
+    below = sa.orm.aliased(OrgUnit)
+    return (sa.select(below.id)
+            .join(head, below.path.startswith(head.path))
+            .join(Position, Position.unit_id == head.id)
+            .where(Position.person_id == (actor.person_id or -1),
+                   Position.role.in_(HEAD_ROLES), head.path != "",
+                   in_centre(below.tenant_id, actor),
+                   sa.or_(Position.valid_from.is_(None), Position.valid_from <= today),
+                   sa.or_(Position.valid_to.is_(None), Position.valid_to >= today)))
+
+
+def heads_unit_of(session: Session, actor: Actor, unit_id: int | None, *, today: date) -> bool:
+    """The actor heads the unit a case belongs to (or a unit above it)."""
+    if unit_id is None or actor.person_id is None:
+        return False
+    found = session.scalar(sa.select(sa.literal(1)).where(
+        sa.literal(unit_id).in_(headed_units(actor, today=today))).limit(1))
+    return found is not None

@@ -50,7 +50,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
             case_limit=uow.runtime.settings.attachment_max_case_bytes)
         check = uow.runtime.start_checks.get(process_id)
         if check is not None:
-            data = check(uow.session, data, now=uow.runtime.now())
+            data = check(uow.session, data, now=uow.runtime.now(), actor=actor)
         instance = _new_instance(uow, definition_row.id, definition_row.version, process_id,
                                  business_key=business_key, data=data, actor=actor,
                                  cited=cited)
@@ -152,8 +152,9 @@ def view_from(instance: ProcessInstance, tasks: list[HumanTask], definition_vers
 def may_view(session: Session, instance: ProcessInstance, actor: Actor, *,
              supervision: bool = True) -> bool:
     """Only cases of the actor's centre (``workflows/directory/scope.py``): there,
-    administrators, auditors and the 质量监督小组 see all; applicants their own; reviewers
-    what their groups and positions touch, and cases copied to them. ``supervision=False``
+    administrators, auditors and the 质量监督小组 see all; applicants their own; a unit's head
+    (系部主任, 分管领导) the cases of the units they head; reviewers what their groups and
+    positions touch, and cases copied to them. ``supervision=False``
     leaves out the 质量监督小组's read-only view (for acting on a case: commenting…)."""
     if not scope.same_centre(actor, instance.tenant_id):
         return False
@@ -164,7 +165,8 @@ def may_view(session: Session, instance: ProcessInstance, actor: Actor, *,
     if actor.role == "applicant":
         return False
     today = acting.today_at()
-    if supervision and scope.supervises(session, actor, today=today):
+    if supervision and (scope.supervises(session, actor, today=today) or scope.heads_unit_of(
+            session, actor, instance.unit_id, today=today)):
         return True
     positions = acting.acting_positions(session, actor, today=today)
     involved = sa.select(HumanTask.id).where(
@@ -204,7 +206,9 @@ def list_instances(session: Session, *, actor: Actor, process_id: str | None = N
             Notification.kind.in_(READER_NOTIFICATIONS))
         query = query.where(sa.or_(ProcessInstance.started_by == actor.id,
                                    ProcessInstance.id.in_(involved),
-                                   ProcessInstance.id.in_(copied)))
+                                   ProcessInstance.id.in_(copied),
+                                   ProcessInstance.unit_id.in_(
+                                       scope.headed_units(actor, today=today))))
     if process_id:
         query = query.where(ProcessInstance.process_id == process_id)
     if business_key:

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import HumanTask, Notification, OrgUnit, ProcessInstance
+from models import HumanTask, Notification, OrgUnit, ProcessInstance, User
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from workflows.core.calendar_store import warn_uncovered
 from workflows.core.history import EventKind
@@ -188,16 +188,30 @@ def _due_at(meta: dict[str, Any], data: dict[str, Any], now: datetime,
 
 def _resolve(uow: UnitOfWork, instance: ProcessInstance, meta: dict[str, Any],
              now: Any) -> addresses.Resolved | None:
-    """Where a task addressed by relation goes (None: offered to its group, as before)."""
+    """Where a task addressed by relation goes (None: offered to its group, as before). A
+    learner's task without an address in a lane of a unit role (班主任…) goes to the holder
+    nearest the learner when there is one."""
     text = meta.get("address")
-    if not text:
-        return None
     home = uow.session.get(OrgUnit, instance.unit_id) if instance.unit_id is not None else None
+    if not text:
+        group = meta.get("group")
+        if home is None or not group or not _learners_case(uow, instance):
+            return None
+        today = now.astimezone(uow.runtime.calendar.zone).date()
+        return addresses.nearest_holder(uow.session, str(group), home, today=today)
     if home is None:  # an applicant outside the directory: the administrators, never everyone
         return addresses.Resolved(addresses.ADMIN, None, fallback=True,
                                   wanted=addresses.parse_address(text).role)
     today = now.astimezone(uow.runtime.calendar.zone).date()
     return addresses.resolve(uow.session, addresses.parse_address(text), home, today=today)
+
+
+def _learners_case(uow: UnitOfWork, instance: ProcessInstance) -> bool:
+    """The case was started by a learner's (an applicant's) account."""
+    if instance.started_by is None:
+        return False
+    role = uow.session.scalar(sa.select(User.role).where(User.id == instance.started_by))
+    return role == "applicant"
 
 
 def _report_fallback(uow: UnitOfWork, instance: ProcessInstance, row: HumanTask, wanted: str,

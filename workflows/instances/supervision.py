@@ -26,6 +26,19 @@ def supervises(instance: ProcessInstance, actor: Actor) -> bool:
             and instance.tenant_id == actor.tenant_id)
 
 
+LEVEL_NAMES = {"五级": 5, "四级": 4, "三级": 3, "二级": 2, "一级": 1}
+
+
+def _level(value: Any) -> int | None:
+    """A case's level as a number (1–5), whether its data says 3, "3" or "三级"; else none."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        return int(text) if text.isdigit() else LEVEL_NAMES.get(text)
+    return None
+
+
 @dataclass(frozen=True)
 class CentreCaseFilter:
     process_id: str | None = None
@@ -72,6 +85,6 @@ def list_centre_cases(session: Session, actor: Actor, filters: CentreCaseFilter,
              "status": i.status, "started_at": i.started_at, "ended_at": i.ended_at,
              "applicant": starters.get(i.started_by) if i.started_by else None,
              "occupation": (i.data or {}).get("occupation"),
-             "level": (i.data or {}).get("level"),
+             "level": _level((i.data or {}).get("level")),
              "open_steps": steps.get(i.id, [])} for i in instances]
     return rows, total

@@ -1,4 +1,5 @@
 // Attendance (考勤) endpoints: my classes, a session's roster, taking attendance, the class view.
+import { download } from "./audit";
 import { request } from "./client";
 
 const BASE = "/api/v1/attendance";
@@ -31,6 +32,13 @@ export interface MyAttendance {
   records: { session_id: number; date: string; half_name: string; course: string; kind_name: string; counted: string; counted_name: string }[];
 }
 
+export interface SessionChange {
+  id: number; session_id: number; action: "changed" | "deleted"; action_name: string;
+  before: SessionInfo; after: SessionInfo | null; reason: string; actor: string; at: string;
+}
+
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 export const attendanceCalls = {
   classes: (signal?: AbortSignal) => request<ClassRef[]>(`${BASE}/classes`, { signal }),
   sessions: (unitId: number, signal?: AbortSignal) => request<SessionInfo[]>(`${BASE}/classes/${unitId}/sessions`, { signal }),
@@ -40,4 +48,16 @@ export const attendanceCalls = {
   overview: (unitId: number, signal?: AbortSignal) => request<Overview>(`${BASE}/classes/${unitId}/overview`, { signal }),
   weekly: (unitId: number, signal?: AbortSignal) => request<Week[]>(`${BASE}/classes/${unitId}/weekly`, { signal }),
   mine: (signal?: AbortSignal) => request<MyAttendance>(`${BASE}/me`, { signal }),
+  importSessions: (unitId: number, file: File) => {
+    const form = new FormData();
+    form.append("file", file);
+    return request<{ ids: number[] }>(`${BASE}/classes/${unitId}/sessions/import`, { method: "POST", form });
+  },
+  template: () => download(`${BASE}/timetable-template.csv`, {}, "timetable-template.csv", "text/csv"),
+  classReport: (unitId: number, fmt: "csv" | "xlsx") =>
+    download(`${BASE}/reports/classes/${unitId}.${fmt}`, {}, `attendance-report.${fmt}`, fmt === "xlsx" ? XLSX : "text/csv"),
+  deleteSession: (sessionId: number, reason: string) =>
+    request<void>(`${BASE}/sessions/${sessionId}`, { method: "DELETE", query: { reason } }),
+  changes: (unitId: number, signal?: AbortSignal) =>
+    request<SessionChange[]>(`${BASE}/classes/${unitId}/session-changes`, { signal }),
 };

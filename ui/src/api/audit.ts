@@ -220,6 +220,15 @@ export async function download(path: string, query: Record<string, string | numb
     throw new ApiError(response.status, problem, null);
   }
   const disposition = response.headers.get("Content-Disposition") ?? "";
+  const encoded = disposition.match(/filename\*=UTF-8''([^;]+)/i);
   const match = disposition.match(/filename="?([^";]+)"?/);
-  return { blob: await response.blob(), filename: match?.[1] ?? fallbackName };
+  let filename = match?.[1] ?? fallbackName;
+  if (encoded) {
+    try {
+      filename = decodeURIComponent(encoded[1]);
+    } catch {
+      /* keep the plain name */
+    }
+  }
+  return { blob: await response.blob(), filename };
 }

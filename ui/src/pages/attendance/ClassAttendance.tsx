@@ -1,5 +1,6 @@
 // A class's attendance: learners near a threshold highlighted, absences per week as a small
 // SVG chart, and the sessions to take attendance for.
+import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { attendanceCalls } from "../../api/attendance";
 import type { Week } from "../../api/attendance";
@@ -7,6 +8,7 @@ import { Empty, ErrorText, Loading } from "../../components/Feedback";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n";
 import { useLoad } from "../../lib/hooks";
+import { saveFile } from "../../lib/saveFile";
 import "./attendance.css";
 
 function WeeklyChart({ weeks }: { weeks: Week[] }) {
@@ -46,6 +48,23 @@ export default function ClassAttendance() {
   const overview = useLoad((signal) => attendanceCalls.overview(id, signal), [id]);
   const weekly = useLoad((signal) => attendanceCalls.weekly(id, signal), [id]);
   const sessions = useLoad((signal) => attendanceCalls.sessions(id, signal), [id]);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [downloadError, setDownloadError] = useState<unknown>(null);
+  const report = async (fmt: "csv" | "xlsx") => {
+    setBusy(true);
+    setSaved(null);
+    setDownloadError(null);
+    try {
+      const { blob, filename } = await attendanceCalls.classReport(id, fmt);
+      saveFile(blob, filename);
+      setSaved(filename);
+    } catch (failure) {
+      setDownloadError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <section className="page attendance">
       <div className="page-head">
@@ -86,7 +105,17 @@ export default function ClassAttendance() {
         {weekly.data && <WeeklyChart weeks={weekly.data} />}
       </div>
       <div className="card">
+        <h2>{t("attendance.reports")}</h2>
+        <div className="button-row">
+          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => report("xlsx")}>{t("attendance.reportXlsx")}</button>
+          <button type="button" className="btn btn-small" disabled={busy} onClick={() => report("csv")}>{t("attendance.reportCsv")}</button>
+        </div>
+        <ErrorText error={downloadError} />
+        {saved && <p className="muted small" role="status">{t("reports.saved", { file: saved })}</p>}
+      </div>
+      <div className="card">
         <h2>{t("attendance.sessions")}</h2>
+        <Link to={`/attendance/classes/${id}/timetable`}>{t("attendance.timetable")}</Link>
         <ErrorText error={sessions.error} onRetry={sessions.reload} />
         {sessions.data && sessions.data.length === 0 && <Empty text={t("attendance.noSessions")} />}
         <ul className="session-list">
