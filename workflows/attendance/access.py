@@ -16,16 +16,12 @@ from models.attendance import ClassSession, Course
 from models.directory import OrgUnit, Position, PositionRole, UnitKind
 from workflows.core.actors import Actor
 from workflows.core.errors import NotAllowed, NotFound
+from workflows.directory.validity import held_on
 
 TEACHING = (PositionRole.CLASS_TEACHER.value, PositionRole.TEACHER.value)
 # Roles that read every class of the units they hold (reports, class views).
 OVERSEEING = (PositionRole.CLASS_OFFICE.value, PositionRole.DEPARTMENT_HEAD.value,
               PositionRole.LEADER.value, PositionRole.ADMIN.value)
-
-
-def _valid(today: date) -> sa.ColumnElement[bool]:
-    return sa.and_(sa.or_(Position.valid_from.is_(None), Position.valid_from <= today),
-                   sa.or_(Position.valid_to.is_(None), Position.valid_to >= today))
 
 
 def class_unit(session: Session, actor: Actor, unit_id: int) -> OrgUnit:
@@ -50,7 +46,7 @@ def teaches(session: Session, actor: Actor, unit_id: int, *, today: date) -> boo
         return False
     found = session.scalar(sa.select(Position.id).where(
         Position.person_id == actor.person_id, Position.role.in_(TEACHING),
-        Position.unit_id == unit_id, _valid(today)).limit(1))
+        Position.unit_id == unit_id, held_on(Position, today)).limit(1))
     return found is not None
 
 
@@ -68,7 +64,7 @@ def oversees(session: Session, actor: Actor, unit: OrgUnit, *, today: date) -> b
     chain = [int(part) for part in unit.path.strip("/").split("/") if part] or [unit.id]
     found = session.scalar(sa.select(Position.id).where(
         Position.person_id == actor.person_id, Position.role.in_(OVERSEEING),
-        Position.unit_id.in_(chain), _valid(today)).limit(1))
+        Position.unit_id.in_(chain), held_on(Position, today)).limit(1))
     return found is not None
 
 
@@ -109,7 +105,7 @@ def my_classes(session: Session, actor: Actor, *, today: date) -> list[dict[str,
     rows = session.execute(
         sa.select(OrgUnit, Position.role).join(Position, Position.unit_id == OrgUnit.id)
         .where(Position.person_id == actor.person_id, Position.role.in_(TEACHING),
-               OrgUnit.kind == UnitKind.CLASS.value, _valid(today))
+               OrgUnit.kind == UnitKind.CLASS.value, held_on(Position, today))
         .order_by(Position.role, OrgUnit.code)).all()
     seen: set[int] = set()
     classes: list[dict[str, object]] = []

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from models import ProcessInstance
 from models.directory import OrgUnit, Position, PositionRole
 from workflows.core.actors import Actor
+from workflows.directory.validity import held_on
 
 # Positions whose holders read every case of their centre (全过程监督, audit).
 SUPERVISING_ROLES = (PositionRole.QUALITY_SUPERVISOR.value, PositionRole.AUDITOR.value)
@@ -87,9 +88,7 @@ def headed_units(actor: Actor, *, today: date) -> sa.Select[int]:
             .join(Position, Position.unit_id == head.id)
             .where(Position.person_id == (actor.person_id or -1),
                    Position.role.in_(HEAD_ROLES), head.path != "",
-                   in_centre(below.tenant_id, actor),
-                   sa.or_(Position.valid_from.is_(None), Position.valid_from <= today),
-                   sa.or_(Position.valid_to.is_(None), Position.valid_to >= today)))
+                   in_centre(below.tenant_id, actor), held_on(Position, today)))
 
 
 def heads_unit_of(session: Session, actor: Actor, unit_id: int | None, *, today: date) -> bool:
