@@ -50,7 +50,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
             case_limit=uow.runtime.settings.attachment_max_case_bytes)
         check = uow.runtime.start_checks.get(process_id)
         if check is not None:
-            data = check(uow.session, data, now=uow.runtime.now())
+            data = check(uow.session, data, now=uow.runtime.now(), actor=actor)
         instance = _new_instance(uow, definition_row.id, definition_row.version, process_id,
                                  business_key=business_key, data=data, actor=actor,
                                  cited=cited)
@@ -161,8 +161,8 @@ def may_view(session: Session, instance: ProcessInstance, actor: Actor, *,
         return True
     if _copied_to(session, instance.id, actor):
         return True
-    if actor.role == "applicant":
-        return False
+    if actor.role == "applicant":  # or a task the diagram gave them (a holder's 陈述申辩)
+        return _assigned_to(session, instance.id, actor)
     today = acting.today_at()
     if supervision and scope.supervises(session, actor, today=today):
         return True
@@ -178,6 +178,13 @@ def may_view(session: Session, instance: ProcessInstance, actor: Actor, *,
 # Notifications that give their recipient read access to the case: 抄送 and 加签
 # (workflows/tasks/approval_actions/).
 READER_NOTIFICATIONS = ("copy", "consult")
+
+
+def _assigned_to(session: Session, instance_id: int, actor: Actor) -> bool:
+    found = sa.select(HumanTask.id).where(
+        HumanTask.instance_id == instance_id,
+        sa.or_(HumanTask.assignee_id == actor.id, HumanTask.completed_by == actor.id)).limit(1)
+    return session.scalar(found) is not None
 
 
 def _copied_to(session: Session, instance_id: int, actor: Actor) -> bool:
