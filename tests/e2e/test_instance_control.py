@@ -147,7 +147,7 @@ def test_actions_in_the_wrong_state_are_conflicts_that_say_why(leave_api: ApiCli
     instance = request_leave(leave_api, 1)
     refused = control(leave_api, instance["id"], "resume")
     assert refused.status_code == 409
-    assert "not suspended" in refused.get_json()["detail"]
+    assert "未暂停" in refused.get_json()["detail"]
     ok(control(leave_api, instance["id"], "suspend"))
     assert control(leave_api, instance["id"], "suspend").status_code == 409
     ok(control(leave_api, instance["id"], "terminate", reason="重复申请"))

@@ -56,7 +56,7 @@ def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], ac
     ``by_service``: a service task delivers it, which alone may send ``SERVICE_ONLY_MESSAGES``.
     """
     if actor.is_auditor:
-        raise NotAllowed("auditors cannot send messages")
+        raise NotAllowed("审计员只读，不能发送消息", detail_en="auditors cannot send messages")
     if name in SERVICE_ONLY_MESSAGES and not by_service:
         raise NotAllowed(f"message '{name}' is delivered by the score re-check process only "
                          "(start certification_appeal)")

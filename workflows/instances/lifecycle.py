@@ -38,7 +38,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
                    uow: UnitOfWork, version: int | None = None) -> InstanceView:
     """Start the latest (or a named) version and run it until it waits on people."""
     if actor.is_auditor:
-        raise NotAllowed("auditors cannot start processes")
+        raise NotAllowed("审计员只读，不能发起流程", detail_en="auditors cannot start processes")
     with uow:
         definition_row = get_definition(uow.session, process_id, version)
         definition = spec_cache.get(definition_row)
@@ -125,7 +125,8 @@ def get_instance(session: Session, instance_id: int, *, actor: Actor) -> Instanc
     if instance is None or not (may_view(session, instance, actor)
                                 or supervision.supervises(instance, actor)):
         # Same answer for "absent" and "not yours": ids cannot be probed.
-        raise NotFound(f"instance {instance_id} does not exist")
+        raise NotFound(f"案件 {instance_id} 不存在",
+                       detail_en=f"instance {instance_id} does not exist")
     return view_of(session, instance)
 
 
