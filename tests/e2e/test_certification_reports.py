@@ -128,5 +128,5 @@ def test_every_report_downloads_as_one_workbook(reported: ApiClient,
     assert passes[0] == ("职业（工种）", "等级", "等级名称", "已评定", "合格", "不合格", "合格率")
     assert passes[1] == ("电工", 5, "五级/初级工", 2, 1, 1, 0.5)
     overdue = list(book["超期任务"].iter_rows(values_only=True))
-    assert {row[0] for row in overdue[1:]} == {"eligibility_reviewer", "examiner"}
+    assert {row[0] for row in overdue[1:]} == {"资格审核员", "考评员"}  # group names in Chinese
     assert reported.get("/api/v1/reports/certification.xlsx", as_="cao").status_code == 403

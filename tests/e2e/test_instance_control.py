@@ -154,7 +154,7 @@ def test_actions_in_the_wrong_state_are_conflicts_that_say_why(leave_api: ApiCli
     for action, body in (("suspend", {}), ("resume", {}), ("terminate", {"reason": "again"})):
         response = control(leave_api, instance["id"], action, **body)
         assert response.status_code == 409, action
-        assert "cancelled" in response.get_json()["detail"]
+        assert "已终止" in response.get_json()["detail"]  # the status in words
     assert control(leave_api, 999_999, "suspend").status_code == 404
     assert_trail_intact(leave_api, instance["id"])
 
