@@ -85,8 +85,10 @@ function Month({ year, month, chosen, onChoose }: {
               const workday = year.workdays[key];
               const weekend = col >= 5;
               const kind = holiday ? "holiday" : workday ? "workday" : weekend ? "weekend" : "plain";
-              const label = holiday ? t("calendar.dayHoliday", { day: key, name: holiday })
-                : workday ? t("calendar.dayWorkday", { day: key, name: workday }) : key;
+              const n = String(day);
+              const label = holiday ? t("calendar.dayHoliday", { n, day: key, name: holiday })
+                : workday ? t("calendar.dayWorkday", { n, day: key, name: workday })
+                  : t("calendar.dayPlain", { n, day: key });
               return (
                 <td key={col} className={`day day-${kind}${chosen === key ? " day-chosen" : ""}`}>
                   <button type="button" onClick={() => onChoose(key)} aria-label={label} title={holiday ?? workday ?? ""} data-day={key} data-kind={kind}>
