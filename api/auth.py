@@ -26,6 +26,10 @@ ALGORITHM = "HS256"
 # How far apart the clocks of the hosts issuing and checking tokens may be.
 CLOCK_SKEW_S = 60
 
+# Account roles in a sentence a person reads ("此功能需要系统管理员身份").
+ROLE_WORDS = {"admin": "系统管理员", "auditor": "审计员", "reviewer": "工作人员",
+              "applicant": "申报人"}
+
 
 def settings() -> Settings:
     return runtime().settings
@@ -153,7 +157,8 @@ def login_required(*roles: str, before_password_change: bool = False) -> Callabl
             if actor.must_change_password and not before_password_change:
                 raise PasswordChangeRequired("请先修改初始密码，再使用其他功能")
             if roles and actor.role not in roles:
-                raise NotAllowed(f"this needs the role {' or '.join(roles)}")
+                raise NotAllowed(f"此功能需要{'或'.join(ROLE_WORDS.get(r, r) for r in roles)}身份",
+                                 detail_en=f"this needs the role {' or '.join(roles)}")
             g.actor, g.token_claims = actor, claims
             return view(*args, **kwargs)
 

@@ -239,9 +239,9 @@ class _Story:
                                 contact=None, uow=unit_of_work())
 
     def reissue(self, case: int) -> None:
-        number, name, id_number = self.certificate_of(case)
+        number, _, _ = self.certificate_of(case)
         filed = self.start_process("certification_reissue", self.owner(case),
-                                   certificate_no=number, holder_name=name, id_number=id_number,
+                                   certificate_no=number,
                                    loss_statement="宿舍搬迁时遗失，已登报声明",
                                    documents=[self.upload(self.owner(case), "身份证.png",
                                                           "id-card.png")])
@@ -253,6 +253,8 @@ class _Story:
         filed = self.start_process("certification_revocation", "han", certificate_no=number,
                                    fraud_finding="经查工作年限证明系伪造",
                                    evidence=[self.upload("han", "调查笔录.pdf", "proof.pdf")])
+        self.do(filed, "state_defence", self.owner(case),  # the holder answers first
+                defence_statement="工作年限证明由原单位出具，本人不知情")
         self.do(filed, "approve_revocation", "xu", revocation_approved=True)
 
     # --- lookups ----------------------------------------------------------------------

@@ -34,6 +34,10 @@ class CertificationPlan(Base):
     # The application window, Beijing dates; the last day runs to 24:00.
     apply_from: Mapped[date] = mapped_column(sa.Date)
     apply_until: Mapped[date] = mapped_column(sa.Date)
+    # A last day that is a statutory holiday or rest day moves to the next working day
+    # (民法典 第二百零三条); the plan may switch this off.
+    apply_until_extends: Mapped[bool] = mapped_column(sa.Boolean, default=True,
+                                                      server_default=sa.true())
     # [{"part": "theory"|"practical"|"comprehensive", "date": "2026-12-12", "venue": "..."}]
     exams: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     exam_mode: Mapped[str] = mapped_column(sa.String(16))  # closed_book 闭卷 / computer 机考

@@ -19,6 +19,12 @@ class InstanceStatus(StrEnum):
     WITHDRAWN = "withdrawn"  # the applicant withdrew it (撤回) before anyone acted on it
 
 
+# An instance's status inside a sentence a person reads (已撤销 / 已办结, not "cancelled").
+INSTANCE_STATUS_NAMES = {"running": "办理中", "completed": "已办结", "failed": "出错",
+                         "cancelled": "已终止", "incident": "故障待处理", "suspended": "已暂停",
+                         "withdrawn": "已撤回"}
+
+
 class TaskStatus(StrEnum):
     """A human task row: offered to a group (ready), taken by one person (claimed), done."""
 

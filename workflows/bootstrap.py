@@ -18,7 +18,7 @@ from config import Settings
 from workflows.attachments.store import make_store
 from workflows.attendance import leave_records, leave_requests
 from workflows.automation.service_registry import ServiceRegistry
-from workflows.certification import application_checks
+from workflows.certification import application_checks, exam_parts, holder_requests
 from workflows.core.actors import Actor
 from workflows.core.runtime import Runtime
 from workflows.identity.passwords import Argon2Passwords
@@ -43,12 +43,22 @@ def bootstrap(settings: Settings) -> Runtime:
     )
     # An application must fit a published, open 认定计划 and the person's other applications
     # and certificates (workflows/certification/plans.py, application_checks.py).
-    def check_certification(session: Session, data: dict[str, Any], *, now: datetime,
-                            actor: Actor | None = None) -> dict[str, Any]:
-        return application_checks.check_application(session, data, now=now,
-                                                    issuer_code=runtime.issuer_code)
+    def check_application(session: Session, data: dict[str, Any], *, now: datetime,
+                          actor: Actor) -> dict[str, Any]:
+        return application_checks.check_application(
+            session, data, now=now, actor=actor, issuer_code=runtime.issuer_code,
+            calendar=runtime.calendar)
 
-    runtime.start_checks["certification_application"] = check_certification
+    runtime.start_checks["certification_application"] = check_application
+    # 补发 by the holder only; 撤销 proposed by the 质量监督小组 only (holder_requests.py).
+    runtime.start_checks[holder_requests.REISSUE] = holder_requests.check_reissue
+    runtime.start_checks[holder_requests.REVOCATION] = holder_requests.check_revocation
+    # 到考/缺考 per part: a missed part scores 0, a part sat must be scored (exam_parts.py).
+    cert = application_checks.PROCESS
+    runtime.task_checks[(cert, "record_attendance")] = exam_parts.check_attendance
+    runtime.task_checks[(cert, "score_exam")] = exam_parts.check_scores
+    runtime.task_checks[(cert, "score_theory")] = exam_parts.check_theory_score
+    runtime.task_checks[(cert, "score_practical")] = exam_parts.check_practical_score
     # A leave's school days are counted from its dates; 销假 records 超假; each leave case
     # keeps its period row (workflows/attendance/).
     def check_leave(session: Session, data: dict[str, Any], *, now: datetime,

@@ -11,6 +11,7 @@ from api.context import runtime, unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.calendar import (
     CalendarDayBodySchema,
+    CalendarRevisionListSchema,
     CalendarYearBodySchema,
     CalendarYearListSchema,
     CalendarYearSchema,
@@ -45,6 +46,18 @@ def year(year: int) -> dict[str, Any]:
     view = asdict(calendar.year_view(db.session(), runtime().calendar_source, year))
     db.session.rollback()
     return view
+
+
+@bp.get(f"/calendar/years/{YEAR}/revisions")
+@login_required()
+@bp.response(200, CalendarRevisionListSchema)
+def revisions(year: int) -> dict[str, Any]:
+    """A year's saved revisions, newest first, with who saved each, when, why and which days
+    it changed (deadlines keep the calendar version they were computed with)."""
+    items = [asdict(view) for view in calendar.list_revisions(
+        db.session(), runtime().calendar_source, year)]
+    db.session.rollback()
+    return {"items": items}
 
 
 @bp.put(f"/calendar/years/{YEAR}")

@@ -36,8 +36,10 @@ def notice(code: str) -> dict[str, Any]:
     session, now = db.session(), runtime().now()
     entries = notices.notice_entries(session, code, now=now)
     plan = plans.latest_plan(session, code)
-    result = {"plan": plan_payload(plan, open_now=plans.is_open(plan, now),
-                                   ends_at=plans.window_end(plan),
+    calendar = runtime().calendar
+    result = {"plan": plan_payload(plan, open_now=plans.is_open(plan, now, calendar),
+                                   ends_at=plans.window_end(plan, calendar),
+                                   last_day=plans.last_apply_day(plan, calendar),
                                    mode_name=plans.EXAM_MODES.get(plan.exam_mode, ""))
               if plan is not None else None,
               "items": [asdict(entry) for entry in entries]}

@@ -23,8 +23,10 @@ bp = CertflowBlueprint("plans", __name__, url_prefix="/api/v1",
 
 
 def _shaped(plan: CertificationPlan) -> dict[str, Any]:
-    return plan_payload(plan, open_now=plans.is_open(plan, runtime().now()),
-                        ends_at=plans.window_end(plan),
+    calendar = runtime().calendar
+    return plan_payload(plan, open_now=plans.is_open(plan, runtime().now(), calendar),
+                        ends_at=plans.window_end(plan, calendar),
+                        last_day=plans.last_apply_day(plan, calendar),
                         mode_name=plans.EXAM_MODES.get(plan.exam_mode, plan.exam_mode))
 
 

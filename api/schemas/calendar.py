@@ -43,3 +43,22 @@ class CalendarYearSchema(Schema):
 class CalendarYearListSchema(Schema):
     items = fields.List(fields.Nested(CalendarYearSchema))
     version = fields.String(metadata={"description": "当前日历版本（记入每个计算出的期限）"})
+
+
+class CalendarRevisionSchema(Schema):
+    revision = fields.Integer()
+    year = fields.Integer()
+    note = fields.String()
+    created_at = fields.DateTime()
+    created_by = fields.Integer(allow_none=True)
+    created_by_name = fields.String(allow_none=True)
+    holidays = fields.Integer(metadata={"description": "放假天数"})
+    workdays = fields.Integer(metadata={"description": "调休上班天数"})
+    added = fields.Dict(keys=fields.String(), values=fields.String(),
+                        metadata={"description": "本次新增或改动的日期"})
+    removed = fields.Dict(keys=fields.String(), values=fields.String(),
+                          metadata={"description": "本次删除的日期"})
+
+
+class CalendarRevisionListSchema(Schema):
+    items = fields.List(fields.Nested(CalendarRevisionSchema))

@@ -41,6 +41,8 @@ class PlanPublishSchema(RequestSchema):
     apply_from = fields.Date(required=True, metadata={"description": "报名开始日（北京时间）"})
     apply_until = fields.Date(required=True,
                               metadata={"description": "报名截止日（北京时间，当日 24:00 截止）"})
+    apply_until_extends = fields.Boolean(load_default=True, metadata={
+        "description": "截止日逢法定节假日或休息日顺延至下一个工作日（民法典第二百零三条）"})
     exams = fields.List(fields.Nested(PlanExamSchema), required=True,
                         validate=validate.Length(min=1, max=20))
     exam_mode = fields.String(required=True, validate=validate.OneOf(["closed_book", "computer"]),
@@ -61,8 +63,10 @@ class PlanSchema(Schema):
     occupations = fields.List(fields.Dict())
     apply_from = fields.Date()
     apply_until = fields.Date()
+    apply_until_extends = fields.Boolean()
+    last_apply_day = fields.Date(metadata={"description": "实际报名截止日（含节假日顺延）"})
     window_ends_at = fields.DateTime(
-        metadata={"description": "报名截止时刻（截止日次日 0 时，北京时间）"})
+        metadata={"description": "报名截止时刻（实际截止日次日 0 时，北京时间）"})
     open = fields.Boolean(metadata={"description": "现在是否在报名时间内"})
     exams = fields.List(fields.Dict())
     exam_mode = fields.String()
@@ -81,11 +85,12 @@ class PlanVersionsSchema(Schema):
     versions = fields.List(fields.Nested(PlanSchema))
 
 
-def plan_payload(plan: Any, *, open_now: bool, ends_at: Any, mode_name: str) -> dict[str, Any]:
+def plan_payload(plan: Any, *, open_now: bool, ends_at: Any, last_day: Any,
+                 mode_name: str) -> dict[str, Any]:
     fields_ = {name: getattr(plan, name) for name in (
         "code", "version", "title", "centre", "occupations", "apply_from", "apply_until",
-        "exams", "exam_mode", "requirements", "published_at")}
-    return {**fields_, "open": open_now, "window_ends_at": ends_at,
+        "apply_until_extends", "exams", "exam_mode", "requirements", "published_at")}
+    return {**fields_, "open": open_now, "window_ends_at": ends_at, "last_apply_day": last_day,
             "exam_mode_name": mode_name}
 
 

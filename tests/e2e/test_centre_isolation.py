@@ -224,6 +224,8 @@ DECISIONS: dict[tuple[str, str], Decision] = {
     ("GET", "/api/v1/supervision/cases"): D(LIST, sees="supervisor"),
     ("GET", "/api/v1/calendar/years"): D(PUBLIC, "the holiday calendar is the country's"),
     ("GET", "/api/v1/calendar/years/{year}"): D(PUBLIC, "the holiday calendar is the country's"),
+    ("GET", "/api/v1/calendar/years/{year}/revisions"): D(
+        PUBLIC, "the holiday calendar is the country's"),
     ("PUT", "/api/v1/calendar/years/{year}"): D(CREATES, "a revision of the shared calendar"),
     ("PUT", "/api/v1/calendar/days/{day}"): D(CREATES, "a revision of the shared calendar"),
     ("DELETE", "/api/v1/calendar/days/{day}"): D(CREATES, "a revision of the shared calendar"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -100,7 +101,9 @@ def test_an_appeal_after_the_window_is_refused(cert_api: ApiClient,
     steps.close_appeal_window(api, frozen_clock)
     appeal = file_appeal(api, key)
     assert (appeal["status"], appeal["data"]["outcome"]) == ("completed", "refused")
-    assert "复查申请期限" in appeal["data"]["closed_reason"]
+    # The refusal names the rule that applies, with the moment the window ended.
+    assert re.fullmatch(r"成绩复查申请期限已于 \d{4}-\d{2}-\d{2} 24:00（北京时间）届满",
+                        appeal["data"]["closed_reason"]), appeal["data"]["closed_reason"]
     assert api.instance(case)["data"]["outcome"] == "failed"
 
 
@@ -108,12 +111,15 @@ def test_an_appeal_before_results_and_a_second_appeal_are_refused(cert_api: ApiC
     api = cert_api
     early = steps.apply(api, "liuyang", occupation="数控车工")
     steps.approve_eligibility(api, early["id"])
-    assert file_appeal(api, early["business_key"])["data"]["outcome"] == "refused"
+    too_early = file_appeal(api, early["business_key"])["data"]
+    assert too_early["outcome"] == "refused"
+    assert too_early["closed_reason"] == "成绩尚未公布，公布后才能在复查期内申请成绩复查"
     _, key = judged_case(api)
     first = file_appeal(api, key)
     assert first["data"]["appeal_case"]["accepted"] is True
-    second = file_appeal(api, key)
-    assert second["data"]["outcome"] == "refused"
+    second = file_appeal(api, key)["data"]
+    assert second["outcome"] == "refused"
+    assert second["closed_reason"] == "本次认定已申请过成绩复查，每次认定只能申请一次"
 
 
 def test_only_the_candidate_may_appeal_their_case(cert_api: ApiClient) -> None:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.api_client import ApiClient
+from tests.background_support import advance, fire_due
 from tests.e2e import certification_steps as steps
 from workflows.certification.register import parse_number
 from workflows.core.clock import FrozenClock
@@ -19,22 +20,25 @@ def cert_api(api: ApiClient, frozen_clock: FrozenClock) -> ApiClient:
     return api
 
 
-def request_reissue(api: ApiClient, number: str, *, user: str = "liuyang", name: str = "刘洋",
-                    id_number: str | None = None) -> dict[str, Any]:
+def request_reissue(api: ApiClient, number: str, *, user: str = "liuyang") -> dict[str, Any]:
     response = api.start("certification_reissue", as_=user, certificate_no=number,
-                         holder_name=name, id_number=id_number or steps.id_number(),
                          loss_statement="宿舍搬迁时遗失，已登报声明",
                          documents=steps.documents(api, user, "身份证.png"))
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
 
-def request_revocation(api: ApiClient, number: str) -> dict[str, Any]:
+def request_revocation(api: ApiClient, number: str, *, defence: bool = True) -> dict[str, Any]:
+    """韩督导 (质量监督小组) proposes; the holder 刘洋 answers (陈述申辩) unless told not to."""
     response = api.start("certification_revocation", as_="han", certificate_no=number,
                          fraud_finding="经查工作年限证明系伪造",
                          evidence=steps.documents(api, "han", "调查报告.pdf"))
     assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    filed = response.get_json()
+    if defence and "state_defence" in [t["task_name"] for t in filed["open_tasks"]]:
+        return steps.do(api, filed["id"], "state_defence", "liuyang",
+                        defence_statement="工作年限证明由原单位出具，请核实")
+    return filed
 
 
 def test_numbers_follow_the_rule_and_count_per_level(cert_api: ApiClient,
@@ -77,12 +81,12 @@ def test_reissue_after_identity_check_links_the_new_certificate_to_the_old(
     old = steps.certify(api, frozen_clock)["data"]["certificate_no"]
     filed = request_reissue(api, old)
     registry = filed["data"]["registry"]
-    assert (registry["found"], registry["holder_matches"], registry["id_matches"]) == (
-        True, True, True)
+    assert (registry["found"], registry["status"]) == (True, "valid")
+    assert filed["data"]["holder_name"] == "刘洋"
     # 曹证书 decides with the request's facts in front of him (summaryFields of the diagram).
     [card] = [t for t in api.inbox(as_="cao")["items"] if t["instance_id"] == filed["id"]]
     summary = {item["label"]: item["value"] for item in card["summary"]}
-    assert summary["申请人"] == "刘洋" and old in summary.values()
+    assert summary["持证人"] == "刘洋" and old in summary.values()
     assert len(summary) == 4, summary
     done = steps.do(api, filed["id"], "verify_identity", "cao", identity_verified=True,
                     verification_note="核对身份证原件与登记信息一致")
@@ -104,20 +108,46 @@ def test_reissue_refused_when_identity_check_fails(cert_api: ApiClient,
                                                    frozen_clock: FrozenClock) -> None:
     api = cert_api
     number = steps.certify(api, frozen_clock)["data"]["certificate_no"]
-    filed = request_reissue(api, number, user="xiaoming", name="刘洋",
-                            id_number=steps.id_number(seq="555"))
-    assert filed["data"]["registry"]["id_matches"] is False
+    filed = request_reissue(api, number)
     done = steps.do(api, filed["id"], "verify_identity", "cao", identity_verified=False,
-                    verification_note="身份证号与登记不符，申请人非持证人")
+                    verification_note="身份证原件与登记照片不符")
     assert (done["data"]["outcome"], done["data"]["closed_reason"]) == (
-        "identity_failed", "身份证号与登记不符，申请人非持证人")
+        "identity_failed", "身份证原件与登记照片不符")
     assert steps.verify(api, number, "刘洋")["status"] == "valid"
 
 
-def test_reissue_of_an_unknown_number_is_not_accepted(cert_api: ApiClient) -> None:
-    filed = request_reissue(cert_api, "CF320120265999999")
-    assert (filed["status"], filed["data"]["outcome"]) == ("completed", "refused")
-    assert filed["open_tasks"] == []
+def test_only_the_holder_files_a_reissue_and_the_form_is_no_lookup_oracle(
+        cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    number = steps.certify(api, frozen_clock)["data"]["certificate_no"]
+    answers = []
+    for user, asked in (("chenjing", number), ("chenjing", "CF320120265999999"),
+                        ("cao", number)):
+        response = api.start("certification_reissue", as_=user, certificate_no=asked,
+                             loss_statement="遗失", documents=steps.documents(api, user,
+                                                                            "身份证.png"))
+        assert response.status_code == 403, response.get_json()
+        answers.append(response.get_json()["detail"].replace(asked, "<no>"))
+    # Someone else's certificate and a number that does not exist get the same words.
+    assert answers[0] == answers[1] == answers[2]
+    assert "持证人本人" in answers[0]
+    assert api.get("/api/v1/instances", as_="chenjing").get_json()["total"] == 0
+    # The form asks for no 身份证号 at all: there is nothing to probe with.
+    extra = api.start("certification_reissue", as_="liuyang", certificate_no=number,
+                      loss_statement="遗失", id_number=steps.id_number(),
+                      documents=steps.documents(api, "liuyang", "身份证.png"))
+    assert extra.status_code == 422
+
+
+def test_a_replaced_certificate_is_not_reissued_again_and_says_why_in_words(
+        cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    old = steps.certify(api, frozen_clock)["data"]["certificate_no"]
+    steps.do(api, request_reissue(api, old)["id"], "verify_identity", "cao",
+             identity_verified=True, verification_note="一致")
+    again = request_reissue(api, old)
+    assert (again["status"], again["data"]["outcome"]) == ("completed", "refused")
+    assert again["data"]["closed_reason"] == "证书已补发（原证书已失效）"
 
 
 def test_revocation_on_proven_fraud(cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
@@ -165,6 +195,51 @@ def test_revocation_not_approved_keeps_the_certificate(cert_api: ApiClient,
 def test_revocation_of_an_unknown_number_is_not_accepted(cert_api: ApiClient) -> None:
     filed = request_revocation(cert_api, "CF320120265999999")
     assert filed["data"]["outcome"] == "refused" and filed["open_tasks"] == []
+
+
+def test_only_the_quality_group_proposes_a_revocation_and_the_holder_answers_first(
+        cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    number = steps.certify(api, frozen_clock)["data"]["certificate_no"]
+    other = steps.certify(api, frozen_clock, "chenjing")["data"]["certificate_no"]
+    for user in ("chenjing", "liuyang", "xu", "cao"):  # a student, the holder, 领导小组, 证书
+        response = api.start("certification_revocation", as_=user, certificate_no=other,
+                             fraud_finding="举报", evidence=steps.documents(api, user,
+                                                                          "调查报告.pdf"))
+        assert response.status_code == 403, (user, response.get_json())
+        assert "质量监督小组" in response.get_json()["detail"]
+    filed = request_revocation(api, number, defence=False)
+    assert [t["task_name"] for t in filed["open_tasks"]] == ["state_defence"]
+    # The holder is told, with the finding and the window, and answers before any decision.
+    told = api.get("/api/v1/notifications", as_="liuyang",
+                   query_string={"instance_id": filed["id"]}).get_json()["items"]
+    assert [n["subject"] for n in told] == [f"拟撤销证书告知：{number}"]
+    assert "经查工作年限证明系伪造" in told[0]["body"] and "陈述申辩" in told[0]["body"]
+    assert api.inbox(as_="xu")["items"] == []  # nothing to decide yet
+    mine = [t for t in api.inbox(as_="liuyang")["items"] if t["instance_id"] == filed["id"]]
+    assert [t["task_name"] for t in mine] == ["state_defence"]
+    assert api.get(f"/api/v1/instances/{filed['id']}", as_="chenjing").status_code == 404
+    steps.do(api, filed["id"], "state_defence", "liuyang",
+             defence_statement="工作年限证明由原单位出具，请核实")
+    [card] = [t for t in api.inbox(as_="xu")["items"] if t["instance_id"] == filed["id"]]
+    summary = {item["label"]: item["value"] for item in card["summary"]}
+    assert summary["持证人陈述申辩"] == "工作年限证明由原单位出具，请核实"
+
+
+def test_a_holder_who_does_not_answer_in_time_is_decided_on_without(
+        cert_api: ApiClient, frozen_clock: FrozenClock) -> None:
+    api = cert_api
+    number = steps.certify(api, frozen_clock)["data"]["certificate_no"]
+    filed = request_revocation(api, number, defence=False)
+    advance(api, frozen_clock, days=9)
+    fire_due(api)
+    assert steps.open_names(api, filed["id"]) == ["state_defence"]
+    advance(api, frozen_clock, days=6)
+    assert fire_due(api)["fired"] >= 1
+    assert steps.open_names(api, filed["id"]) == ["approve_revocation"]
+    [card] = [t for t in api.inbox(as_="xu")["items"] if t["instance_id"] == filed["id"]]
+    summary = {item["label"]: item["value"] for item in card["summary"]}
+    assert summary["申辩情况"] == "持证人期满未陈述申辩"
 
 
 def test_who_may_read_the_register(cert_api: ApiClient, frozen_clock: FrozenClock) -> None:

@@ -196,5 +196,5 @@ def test_the_objection_goes_to_the_centres_supervisors_and_never_to_the_scorer(
     assert all(t["instance_id"] != case["id"] for t in cert_api.inbox(as_="he")["items"])
     refused = cert_api.post(f"/api/v1/tasks/{task['id']}/claim", as_="qin")
     assert refused.status_code == 403
-    assert "阅卷评分" in refused.get_json()["detail"]
+    assert "「评分（理论阅卷、实操评分）」" in refused.get_json()["detail"]
     assert cert_api.post(f"/api/v1/tasks/{task['id']}/claim", as_="han").status_code == 200

@@ -141,3 +141,37 @@ def test_an_application_without_a_plan_is_refused(cert_api: ApiClient) -> None:
                                                   documents=steps.documents(cert_api, "liuyang")))
     assert response.status_code == 422
     assert "plan_code" in str(response.get_json())
+
+
+GOLDEN_WEEK: dict[str, Any] = {
+    **AUTUMN, "code": "RZ-2026-10", "title": "2026年国庆前电工认定",
+    "apply_from": "2026-09-21", "apply_until": "2026-10-03",
+    "exams": [{"part": "theory", "date": "2026-10-24", "venue": "实训楼 301"}]}
+
+
+@pytest.mark.parametrize(("extends", "at", "accepted"), [
+    (True, datetime(2026, 10, 8, 15, 59, tzinfo=UTC), True),  # 10-08 23:59 Beijing
+    (True, datetime(2026, 10, 8, 16, 0, tzinfo=UTC), False),  # 10-09 00:00 Beijing
+    (False, datetime(2026, 10, 3, 15, 59, tzinfo=UTC), True),
+    (False, datetime(2026, 10, 3, 16, 0, tzinfo=UTC), False),
+])
+def test_a_window_ending_in_the_national_day_holiday_moves_to_the_next_working_day(
+        cert_api: ApiClient, frozen_clock: FrozenClock, extends: bool, at: datetime,
+        accepted: bool) -> None:
+    plan = {**GOLDEN_WEEK, "apply_until_extends": extends}
+    published = steps.publish_plan(cert_api, plan)
+    assert published["apply_until_extends"] is extends
+    # 10-03 is 国庆; 10-04 a Sunday; 10-05..07 holidays: the next working day is 10-08.
+    assert published["last_apply_day"] == ("2026-10-08" if extends else "2026-10-03")
+    frozen_clock.now = at
+    response = apply_autumn(cert_api, plan_code=plan["code"])
+    if accepted:
+        assert response.status_code == 201, response.get_json()
+        return
+    assert response.status_code == 422
+    detail = response.get_json()["detail"]
+    if extends:
+        assert "截止日逢节假日，顺延至 2026-10-08" in detail
+        assert "报名已于 2026-10-08 24:00（北京时间）截止" in detail
+    else:
+        assert "报名已于 2026-10-03 24:00（北京时间）截止" in detail

@@ -90,7 +90,8 @@ def test_every_report_downloads_as_csv(reported: ApiClient, frozen_clock: Frozen
         assert rows[0] == header and len(rows) > 1
     cases = reported.get("/api/v1/reports/certification/cases.csv", as_="han").get_data(
         as_text=True)
-    assert "电工,5,五级/初级工,certified,1" in cases
+    assert "电工,5,五级/初级工,已发证,1" in cases  # status names in Chinese, not codes
+    assert "certified" not in cases
 
 
 def test_reports_are_for_management_only(reported: ApiClient) -> None:
@@ -110,7 +111,7 @@ def test_pass_rate_per_occupation_and_level(reported: ApiClient) -> None:
 def test_cases_per_step(reported: ApiClient) -> None:
     rows = rows_of(reported, "/api/v1/reports/certification/steps")
     assert rows == [{"task_name": "review_eligibility", "step": "资格审核", "cases": 1},
-                    {"task_name": "score_exam", "step": "阅卷评分", "cases": 1}]
+                    {"task_name": "score_exam", "step": "评分（理论阅卷、实操评分）", "cases": 1}]
     assert all(r["step"] and not r["step"].isascii() for r in rows)  # the step's own words
 
 
@@ -127,7 +128,7 @@ def test_every_report_downloads_as_one_workbook(reported: ApiClient,
     assert passes[0] == ("职业（工种）", "等级", "等级名称", "已评定", "合格", "不合格", "合格率")
     assert passes[1] == ("电工", 5, "五级/初级工", 2, 1, 1, 0.5)
     overdue = list(book["超期任务"].iter_rows(values_only=True))
-    assert {row[0] for row in overdue[1:]} == {"eligibility_reviewer", "examiner"}
+    assert {row[0] for row in overdue[1:]} == {"资格审核员", "考评员"}  # group names in Chinese
     assert reported.get("/api/v1/reports/certification.xlsx", as_="cao").status_code == 403
 
 

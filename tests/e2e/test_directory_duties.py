@@ -116,5 +116,6 @@ def test_the_scorer_never_handles_an_objection_to_the_scoring(
     steps.do(api, case, "approve_results", "xu", results_approved=True)
     _object(api, case)
     task = steps.task(api, case, "handle_objection")
-    assert_refused(api.claim(task["id"], as_="qin"), "differs_from:score_exam", "「阅卷评分」")
+    assert_refused(api.claim(task["id"], as_="qin"), "differs_from:score_exam",
+                   "「评分（理论阅卷、实操评分）」")
     assert api.claim(task["id"], as_="han").status_code == 200

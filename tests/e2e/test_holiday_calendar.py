@@ -128,3 +128,20 @@ def test_calendar_changes_are_for_administrators_and_checked(cert_api: ApiClient
                        json={"kind": "holiday", "name": "x"})
     assert bad_date.status_code == 422
     assert api.get("/api/v1/calendar/years/2026", as_="sun").get_json()["source"] == "bundled"
+
+
+def test_a_years_revisions_say_who_changed_which_days_and_why(cert_api: ApiClient) -> None:
+    api = cert_api
+    assert api.get("/api/v1/calendar/years/2026/revisions", as_="sun").get_json() == {
+        "items": []}
+    added = api.put("/api/v1/calendar/days/2026-11-05", as_="admin",
+                    json={"kind": "holiday", "name": "校庆放假"})
+    assert added.status_code == 200, added.get_json()
+    removed = api.delete("/api/v1/calendar/days/2026-11-05", as_="admin")
+    assert removed.status_code == 200, removed.get_json()
+    items = api.get("/api/v1/calendar/years/2026/revisions", as_="sun").get_json()["items"]
+    assert [(i["note"], i["added"], i["removed"]) for i in items] == [
+        ("删除 2026-11-05", {}, {"2026-11-05": "放假：校庆放假"}),
+        ("添加 2026-11-05 校庆放假", {"2026-11-05": "放假：校庆放假"}, {})]
+    assert items[0]["revision"] > items[1]["revision"]
+    assert {i["created_by_name"] for i in items} == {"系统管理员"}

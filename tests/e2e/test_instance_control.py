@@ -147,14 +147,14 @@ def test_actions_in_the_wrong_state_are_conflicts_that_say_why(leave_api: ApiCli
     instance = request_leave(leave_api, 1)
     refused = control(leave_api, instance["id"], "resume")
     assert refused.status_code == 409
-    assert "not suspended" in refused.get_json()["detail"]
+    assert "未暂停" in refused.get_json()["detail"]
     ok(control(leave_api, instance["id"], "suspend"))
     assert control(leave_api, instance["id"], "suspend").status_code == 409
     ok(control(leave_api, instance["id"], "terminate", reason="重复申请"))
     for action, body in (("suspend", {}), ("resume", {}), ("terminate", {"reason": "again"})):
         response = control(leave_api, instance["id"], action, **body)
         assert response.status_code == 409, action
-        assert "cancelled" in response.get_json()["detail"]
+        assert "已终止" in response.get_json()["detail"]  # the status in words
     assert control(leave_api, 999_999, "suspend").status_code == 404
     assert_trail_intact(leave_api, instance["id"])
 

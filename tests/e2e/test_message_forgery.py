@@ -36,7 +36,7 @@ def test_a_candidate_cannot_file_or_decide_their_own_recheck_by_message(
                 "name": name, "business_key": case["business_key"], "payload": payload})
             assert response.status_code == 403, (name, user, response.get_json())
             assert response.mimetype == "application/problem+json"
-            assert "re-check" in response.get_json()["detail"]
+            assert "只能由成绩复查流程发送" in response.get_json()["detail"]
     after = api.instance(case["id"])
     assert after["data"] == before["data"] and after["status"] == before["status"]
     assert "recheck" not in after["data"] and after["data"]["theory_score"] == 55

@@ -46,7 +46,7 @@ test("2.5-day leave: applicant → class teacher → class office → return con
     { name: "单位证明.pdf", mimeType: "application/pdf", buffer: PROOF });
   await expect(a.getByTestId("attachments-proof").getByTestId("attachment-item")).toHaveCount(1);
   await expect(a.getByTestId("attachments-proof").getByRole("progressbar")).toHaveCount(0);
-  const key = await a.getByLabel("业务编号").inputValue();
+  const key = await a.getByLabel("申报编号").inputValue();
   await shoot(a, "03-start-form");
   await a.getByRole("button", { name: "提交申请" }).click();
   await expect(a).toHaveURL(/\/cases\/\d+$/);

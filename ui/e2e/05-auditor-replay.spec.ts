@@ -54,7 +54,7 @@ test("auditor: find a finished leave, replay it to a midpoint, diff, verify, exp
   await expect(p).toHaveURL(/\/audit$/);
   await expect(p.getByRole("heading", { name: "审计：查找流程实例" })).toBeVisible();
   await p.getByLabel("申请人").fill("小明");
-  await p.getByLabel("业务编号").fill(key);
+  await p.getByLabel("申报编号").fill(key);
   await p.getByRole("button", { name: "查找", exact: true }).click();
   await expect(p.getByTestId("audit-total")).toHaveText("共找到 1 个实例。");
   const row = p.getByTestId("audit-results").locator("tbody tr");
@@ -62,7 +62,7 @@ test("auditor: find a finished leave, replay it to a midpoint, diff, verify, exp
   await expect(row).toContainText("小明");
   await expect(row).toContainText("已完成");
   // A prefix search finds it too.
-  await p.getByLabel("业务编号").fill(`${key.slice(0, 6)}*`);
+  await p.getByLabel("申报编号").fill(`${key.slice(0, 6)}*`);
   await p.getByRole("button", { name: "查找", exact: true }).click();
   await expect(p.getByTestId("audit-results")).toContainText(key);
   await shoot(p, "30-audit-search");

@@ -53,7 +53,7 @@ test("sick leave with a photo and a PDF attached on a phone; the teacher preview
   await a.getByLabel("请假类型").selectOption({ label: "病假" });
   await fillLeaveDates(a, 1);
   await a.getByLabel("请假事由").fill("发烧，需到医院就诊");
-  const key = await a.getByLabel("业务编号").inputValue();
+  const key = await a.getByLabel("申报编号").inputValue();
 
   const field = a.getByTestId("attachments-proof");
   await expect(field.getByRole("group").or(field)).toContainText("证明材料");

@@ -161,7 +161,8 @@ def add_anchor(session: Session, *, key: str, created_by: str, now: datetime,
     try:
         session.flush()
     except IntegrityError as error:
-        raise Conflict("another anchor was written at the same moment; retry") from error
+        raise Conflict("同一时刻已写入另一个锚点，请重试",
+                       detail_en="another anchor was written at the same moment; retry") from error
     return anchor
 
 

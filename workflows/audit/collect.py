@@ -37,7 +37,8 @@ def build_export(session: Session, *, exporter: Actor, key: str, now: datetime,
     """A zip an auditor can verify offline (see ``workflows.audit.export_format``), made
     ``now``."""
     if (instance_id is None) == (since is None and until is None):
-        raise InvalidInput("export either one instance (instance_id) or a time range "
+        raise InvalidInput("请指定一个案件（instance_id）或一个时间段（from/to），二者选其一",
+                           detail_en="export either one instance (instance_id) or a time range "
                            "(from/to), not both and not neither")
     query = sa.select(ProcessEvent)
     if instance_id is not None:

@@ -64,7 +64,9 @@ def replay_instance(session: Session, instance_id: int, *, upto: int | None = No
     upto = last if upto is None else upto
     for point in (upto, *snapshots_at):
         if not 1 <= point <= last:
-            raise InvalidInput(f"seq {point} is outside this instance's history (1..{last})")
+            raise InvalidInput(f"事件序号 {point} 不在本案件的记录范围内（1..{last}）",
+                               detail_en=f"seq {point} is outside this instance's history "
+                               f"(1..{last})")
     definition = session.get(ProcessDefinition, instance.definition_id)
     if definition is None:
         raise NotFound(f"definition {instance.definition_id} of instance {instance_id} is gone")

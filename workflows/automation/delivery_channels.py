@@ -54,7 +54,7 @@ def send_email(settings: Settings, to: str, item: Outgoing) -> None:
     message["Message-ID"] = make_msgid(idstring=f"notification-{item.notification_id}")
     lines = [item.body or item.subject]
     if item.business_key:
-        lines.append(f"业务编号：{item.business_key}")
+        lines.append(f"申报编号：{item.business_key}")
     if item.link:
         lines.append(f"在 certflow 中打开：{item.link}")
     message.set_content("\n\n".join(lines) + "\n")

@@ -15,7 +15,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import CalendarRevision
+from models import CalendarRevision, User
 from workflows.core.actors import Actor
 from workflows.core.calendar_store import CalendarSource
 from workflows.core.errors import InvalidInput, NotAllowed, Problem
@@ -64,6 +64,48 @@ def year_view(session: Session, source: CalendarSource, year: int) -> YearView:
     holidays, workdays = _bundled_year(source, year)
     return YearView(year, "bundled" if source.base().covers(year) else "missing", None,
                     holidays, workdays, "", None, None)
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    """One saved revision of a year: who saved it when, why, and what it changed."""
+
+    revision: int
+    year: int
+    note: str
+    created_at: datetime
+    created_by: int | None
+    created_by_name: str | None
+    holidays: int
+    workdays: int
+    added: dict[str, str]  # day -> "放假：国庆节" / "调休上班：…"
+    removed: dict[str, str]
+
+
+def _marks(holidays: dict[str, str], workdays: dict[str, str]) -> dict[str, str]:
+    return {**{d: f"放假：{n}" for d, n in holidays.items()},
+            **{d: f"调休上班：{n}" for d, n in workdays.items()}}
+
+
+def list_revisions(session: Session, source: CalendarSource, year: int) -> list[RevisionView]:
+    """A year's saved revisions, newest first, each with what it changed against the one
+    before it (the first against the bundled file)."""
+    rows = list(session.scalars(sa.select(CalendarRevision).where(CalendarRevision.year == year)
+                                .order_by(CalendarRevision.id)))
+    names = {user.id: user.display_name for user in session.scalars(
+        sa.select(User).where(User.id.in_({r.created_by for r in rows if r.created_by})))}
+    before = _marks(*_bundled_year(source, year))
+    views = []
+    for row in rows:
+        now = _marks(row.holidays, row.workdays)
+        views.append(RevisionView(
+            row.id, row.year, row.note, row.created_at, row.created_by,
+            names.get(row.created_by) if row.created_by else None, len(row.holidays),
+            len(row.workdays),
+            {d: m for d, m in sorted(now.items()) if before.get(d) != m},
+            {d: m for d, m in sorted(before.items()) if d not in now}))
+        before = now
+    return list(reversed(views))
 
 
 def list_years(session: Session, source: CalendarSource) -> list[YearView]:

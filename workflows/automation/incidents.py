@@ -23,6 +23,9 @@ from workflows.directory import scope
 
 STACK_FRAMES = 6
 
+# An incident's status inside a sentence (故障 3 已重试).
+INCIDENT_WORDS = {"retried": "重试", "cancelled": "取消"}
+
 
 def stack_summary(error: BaseException) -> list[dict[str, Any]]:
     """The innermost frames as file:line function — enough to find the bug, no locals."""
@@ -93,7 +96,8 @@ def raise_incident(job_id: int, error: BaseException, *, attempt: int, permanent
 def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incident:
     """An administrator re-queues the failed job after a fix; the retry is in the history."""
     if not actor.is_admin:
-        raise NotAllowed("only administrators retry incidents")
+        raise NotAllowed("只有系统管理员可以重试故障",
+                         detail_en="only administrators retry incidents")
     with uow:
         instance_id = uow.session.scalar(sa.select(Incident.instance_id)
                                          .where(Incident.id == incident_id))
@@ -102,7 +106,9 @@ def retry_incident(incident_id: int, *, actor: Actor, uow: UnitOfWork) -> Incide
         instance = uow.lock_instance(instance_id)
         incident = uow.session.get_one(Incident, incident_id, populate_existing=True)
         if incident.status != IncidentStatus.OPEN:
-            raise Conflict(f"incident {incident_id} is {incident.status}, not open")
+            raise Conflict(f"故障 {incident_id} 已{INCIDENT_WORDS.get(incident.status, '处理')}，"
+                           "不是待处理状态",
+                           detail_en=f"incident {incident_id} is {incident.status}, not open")
         if incident.job_id is None:
             raise Conflict(f"事件 {incident_id} 是被中止的引擎运行，没有可重试的服务任务；"
                            "请修正流程图后终止该实例")
@@ -157,7 +163,8 @@ def _of_centre(session: Session, instance_id: int, actor: Actor) -> bool:
 
 def _ensure_may_read(actor: Actor) -> None:
     if not (actor.is_admin or actor.is_auditor):
-        raise NotAllowed("incidents are visible to administrators and auditors")
+        raise NotAllowed("故障仅供系统管理员和审计员查看",
+                         detail_en="incidents are visible to administrators and auditors")
 
 
 def _lock_job(uow: UnitOfWork, job_id: int) -> tuple[ServiceJob, ProcessInstance]:

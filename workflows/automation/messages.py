@@ -56,10 +56,11 @@ def deliver_message(name: str, *, business_key: str, payload: dict[str, Any], ac
     ``by_service``: a service task delivers it, which alone may send ``SERVICE_ONLY_MESSAGES``.
     """
     if actor.is_auditor:
-        raise NotAllowed("auditors cannot send messages")
+        raise NotAllowed("审计员只读，不能发送消息", detail_en="auditors cannot send messages")
     if name in SERVICE_ONLY_MESSAGES and not by_service:
-        raise NotAllowed(f"message '{name}' is delivered by the score re-check process only "
-                         "(start certification_appeal)")
+        raise NotAllowed(f"消息「{name}」只能由成绩复查流程发送：请发起成绩复查申请",
+                         detail_en=f"message '{name}' is delivered by the score re-check "
+                         "process only (start certification_appeal)")
     if name in ROUTED_ELSEWHERE:
         raise NotAllowed(ROUTED_ELSEWHERE[name])
     delivered: list[int] = []
@@ -150,7 +151,9 @@ def _deliver_to(uow: UnitOfWork, instance_id: int, name: str, payload: dict[str,
 def list_unmatched(session: Session, *, actor: Actor, business_key: str | None = None,
                    limit: int = 100) -> list[UnmatchedMessage]:
     if not (actor.is_admin or actor.is_auditor):
-        raise NotAllowed("unmatched messages are visible to administrators and auditors")
+        raise NotAllowed("未匹配的消息仅供系统管理员和审计员查看",
+                         detail_en="unmatched messages are visible to administrators and "
+                         "auditors")
     query = sa.select(UnmatchedMessage)
     if business_key:
         query = query.where(UnmatchedMessage.business_key == business_key)

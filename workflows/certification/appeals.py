@@ -18,18 +18,22 @@ that finds the case already holding this appeal's message answers as the first c
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import HumanTask, ProcessInstance
+from models import HumanTask, ProcessInstance, Timer
 from models.statuses import TaskStatus
 from workflows.automation.messages import MessageNotCorrelated, deliver_message
 from workflows.automation.service_registry import Param, ServiceContext, service
 from workflows.identity.users import load_actor
 
 CASE_PROCESS = "certification_application"
+APPEAL_TIMER = "appeal_window_closed"  # the case's re-check window ends with this timer
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def _case(session: Session, key: str, candidate_id: int | None) -> ProcessInstance | None:
@@ -67,6 +71,27 @@ def _accepted(session: Session, case: ProcessInstance) -> dict[str, Any]:
             "excluded_user_ids": sorted(set(scorers + reviewers + panel))}
 
 
+def _why_not_now(session: Session, case_id: int) -> str:
+    """Which of the re-check rules refuses it: asked before, results not out yet, or the
+    window over (and when it ended)."""
+    case = session.get_one(ProcessInstance, case_id)
+    data = case.data or {}
+    if data.get("appeal_used") is True or data.get("appeal"):
+        return "本次认定已申请过成绩复查，每次认定只能申请一次"
+    if data.get("results_published") is not True:
+        return "成绩尚未公布，公布后才能在复查期内申请成绩复查"
+    ended = session.scalar(sa.select(Timer.due_at).where(
+        Timer.instance_id == case_id, Timer.element_id == APPEAL_TIMER)
+        .order_by(Timer.id.desc()).limit(1))
+    if ended is not None:
+        local = ended.astimezone(BEIJING)
+        # A window ends at 24:00 of its last day (00:00 of the next, said as people say it).
+        said = (f"{(local - timedelta(days=1)):%Y-%m-%d} 24:00" if local.time() == time(0)
+                else f"{local:%Y-%m-%d %H:%M}")
+        return f"成绩复查申请期限已于 {said}（北京时间）届满"
+    return "成绩复查申请期限已届满"
+
+
 def _refused(reason: str) -> dict[str, Any]:
     return {"accepted": False, "reason": reason, "certification_instance_id": None,
             "excluded_user_ids": []}
@@ -91,7 +116,9 @@ def open_appeal(ctx: ServiceContext, *, certification_key: str, reason: str) -> 
                                  "filed_at": ctx.now.isoformat()}, uow=ctx.unit_of_work(),
                         by_service=True)
     except MessageNotCorrelated:
-        return _refused("不在成绩复查申请期限内（成绩尚未公布、复查期已过或已申请过复查）")
+        uow = ctx.unit_of_work(write=False)
+        with uow:
+            return _refused(_why_not_now(uow.session, case.id))
     uow = ctx.unit_of_work(write=False)
     with uow:
         return _accepted(uow.session, uow.session.get_one(ProcessInstance, case.id))

@@ -23,7 +23,9 @@ from models import Certificate, ProcessInstance
 from models.statuses import CertificateStatus, InstanceStatus
 from workflows.certification import plans
 from workflows.certification.register import LEVEL_NAMES
+from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, Problem
+from workflows.core.working_days import WorkCalendar
 
 PROCESS = "certification_application"
 OPEN_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.INCIDENT, InstanceStatus.SUSPENDED)
@@ -34,10 +36,11 @@ class ApplicationRefused(InvalidInput):
 
 
 def check_application(session: Session, data: dict[str, Any], *, now: datetime,
-                      issuer_code: str) -> dict[str, Any]:
+                      issuer_code: str, actor: Actor | None = None,
+                      calendar: WorkCalendar | None = None) -> dict[str, Any]:
     """The plan's check (``plans.check_application``), then the person's: the data to start
     with, or ``ApplicationRefused`` naming the rule."""
-    data = plans.check_application(session, data, now=now)
+    data = plans.check_application(session, data, now=now, calendar=calendar)
     id_number = str(data.get("id_number", "")).upper()
     name = str(data.get("applicant_name", "")).strip()
     _one_name_per_id_number(session, id_number, name)

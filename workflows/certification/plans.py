@@ -23,6 +23,7 @@ from workflows.certification.register import LEVEL_NAMES
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.core.working_days import LAST_DAY, NEXT_WORKING_DAY, WorkCalendar, last_day_end
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 EXAM_MODES = {"closed_book": "闭卷", "computer": "机考"}
@@ -46,6 +47,7 @@ class PlanInput:
     exam_mode: str
     requirements: str = ""
     centre: str = ""
+    apply_until_extends: bool = True
 
 
 def open_plan_for_demo(code: str, *, opens: date, closes: date, actor: Actor,
@@ -66,18 +68,26 @@ def open_plan_for_demo(code: str, *, opens: date, closes: date, actor: Actor,
         requirements="按国家职业技能标准和学校认定工作规则申报。"), actor=actor, uow=uow)
 
 
-def window_end(plan: CertificationPlan) -> datetime:
-    """The instant applications close: the day after the last day, 00:00 Beijing time."""
-    return datetime.combine(plan.apply_until + timedelta(days=1), datetime.min.time(),
-                            tzinfo=BEIJING)
+def window_end(plan: CertificationPlan, calendar: WorkCalendar | None = None) -> datetime:
+    """The instant applications close: 24:00 Beijing time of the last day, which moves to the
+    next working day when it is a statutory holiday or rest day and the plan says so
+    (``apply_until_extends``, 民法典 第二百零三条)."""
+    rule = NEXT_WORKING_DAY if plan.apply_until_extends is not False else LAST_DAY
+    return last_day_end(plan.apply_until, rule, calendar).astimezone(BEIJING)
+
+
+def last_apply_day(plan: CertificationPlan, calendar: WorkCalendar | None = None) -> date:
+    """The last day applications are taken, after any holiday extension."""
+    return (window_end(plan, calendar) - timedelta(days=1)).date()
 
 
 def window_start(plan: CertificationPlan) -> datetime:
     return datetime.combine(plan.apply_from, datetime.min.time(), tzinfo=BEIJING)
 
 
-def is_open(plan: CertificationPlan, now: datetime) -> bool:
-    return window_start(plan) <= now < window_end(plan)
+def is_open(plan: CertificationPlan, now: datetime,
+            calendar: WorkCalendar | None = None) -> bool:
+    return window_start(plan) <= now < window_end(plan, calendar)
 
 
 def publish_plan(plan: PlanInput, *, actor: Actor, uow: UnitOfWork) -> CertificationPlan:
@@ -98,6 +108,7 @@ def publish_plan(plan: PlanInput, *, actor: Actor, uow: UnitOfWork) -> Certifica
                                                                           reverse=True)}
                          for o in plan.occupations],
             apply_from=plan.apply_from, apply_until=plan.apply_until,
+            apply_until_extends=plan.apply_until_extends,
             exams=[{**exam, "date": str(exam["date"])} for exam in plan.exams],
             exam_mode=plan.exam_mode, requirements=plan.requirements,
             published_by=actor.id, published_at=uow.runtime.now())
@@ -155,8 +166,8 @@ def latest_plan(session: Session, code: str) -> CertificationPlan | None:
                           .order_by(CertificationPlan.version.desc()).limit(1))
 
 
-def check_application(session: Session, data: dict[str, Any], *, now: datetime
-                      ) -> dict[str, Any]:
+def check_application(session: Session, data: dict[str, Any], *, now: datetime,
+                      calendar: WorkCalendar | None = None) -> dict[str, Any]:
     """The application's data with its plan's version, exam mode and window end; refused
     (``PlanRefused``, in Chinese, naming the rule) outside the plan's open window or for an
     occupation or level the plan does not offer."""
@@ -169,9 +180,12 @@ def check_application(session: Session, data: dict[str, Any], *, now: datetime
     if now < window_start(plan):
         raise PlanRefused(f"「{plan.title}」的报名时间为 {span}，尚未开始报名",
                           problems=[Problem("未到报名时间", pointer="/plan_code")])
-    if now >= window_end(plan):
+    if now >= window_end(plan, calendar):
+        last = last_apply_day(plan, calendar)
+        moved = (f"（截止日逢节假日，顺延至 {last.isoformat()}）"
+                 if last != plan.apply_until else "")
         raise PlanRefused(
-            f"「{plan.title}」的报名时间为 {span}，报名已于 {plan.apply_until.isoformat()} "
+            f"「{plan.title}」的报名时间为 {span}{moved}，报名已于 {last.isoformat()} "
             "24:00（北京时间）截止", problems=[Problem("报名已截止", pointer="/plan_code")])
     offered = {o["occupation"]: list(o["levels"]) for o in plan.occupations}
     occupation, level = data.get("occupation"), data.get("level")

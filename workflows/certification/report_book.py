@@ -42,7 +42,7 @@ def workbook(session: Session, actor: Actor, *, now: datetime) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_safe(row.get(column)) for column in columns])
+            sheet.append([_safe(reports.shown(column, row.get(column))) for column in columns])
         for index, column in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(
                 12, len(reports.HEADERS.get(column, column)) * 2 + 4)

@@ -45,9 +45,39 @@ HEADERS = {"occupation": "职业（工种）", "level": "等级", "level_name": 
            "task_name": "环节编号", "step": "当前环节", "cases": "案件数"}
 
 
+# What the downloads show instead of codes: the people who open them read Chinese.
+STATUS_NAMES = {
+    "in_progress": "办理中", "incident": "故障待处理", "error": "出错", "cancelled": "已终止",
+    "completed": "已办结", "withdrawn": "已撤回", "approved": "已批准", "rejected": "未获批准",
+    "ineligible": "不符合申报条件", "correction_expired": "逾期未补正", "absent": "缺考",
+    "failed": "不合格", "not_approved": "领导小组不予批准", "withheld": "公示异议成立，不予认定",
+    "certified": "已发证", "refused": "不予受理", "reissued": "证书已补发",
+    "revoked": "证书已撤销", "identity_failed": "身份核验未通过"}
+GROUP_NAMES = {
+    "applicant": "申报人", "class_teacher": "班主任", "class_office": "班级办公室",
+    "leader": "分管领导", "eligibility_reviewer": "资格审核员", "exam_admin": "考务人员",
+    "examiner": "考评员", "score_reviewer": "成绩审核员", "quality_supervisor": "质量监督小组",
+    "certificate_officer": "证书管理员", "leading_group": "领导小组", "admin": "系统管理员",
+    "auditor": "审计员"}
+PROCESS_NAMES = {
+    "certification_application": "职业技能等级认定申报", "certification_appeal": "成绩复查",
+    "certification_reissue": "证书补发", "certification_revocation": "证书撤销",
+    "leave_approval": "请假审批", "attendance_proposal": "考勤处理建议"}
+# Column -> how its codes read in a download.
+VALUE_NAMES = {"status": STATUS_NAMES, "candidate_group": GROUP_NAMES,
+               "process_id": PROCESS_NAMES}
+
+
+def shown(column: str, value: Any) -> Any:
+    """A cell as a download shows it: a status, group or process code in Chinese."""
+    names = VALUE_NAMES.get(column)
+    return names.get(value, value) if names is not None and isinstance(value, str) else value
+
+
 def ensure_may_read(actor: Actor) -> None:
     if not (actor.is_admin or actor.is_auditor or READERS & actor.groups):
-        raise NotAllowed("reports are for administrators, auditors, the leading group, "
+        raise NotAllowed("统计报表仅供系统管理员、审计员、领导小组、质量监督小组和考务人员查看",
+                         detail_en="reports are for administrators, auditors, the leading group, "
                          "quality supervisors and exam administrators")
 
 
@@ -169,13 +199,13 @@ def overdue_tasks(session: Session, actor: Actor, *, now: datetime) -> list[dict
 
 
 def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
-    """CSV with a header row in Chinese; UTF-8 with BOM so spreadsheet programs (Excel, WPS)
-    show Chinese correctly."""
+    """CSV with a header row and status, group and process names in Chinese; UTF-8 with BOM
+    so spreadsheet programs (Excel, WPS) show Chinese correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([HEADERS.get(k, k) for k in columns])
     for row in rows:
-        writer.writerow([_cell(row.get(k)) for k in columns])
+        writer.writerow([_cell(shown(k, row.get(k))) for k in columns])
     return "\ufeff" + out.getvalue()
 
 

@@ -52,6 +52,11 @@ def notify_candidate(ctx: ServiceContext, *, subject: str, body: str) -> dict[st
     return {"notified": username}
 
 
+# Why a certificate that is no longer valid cannot be reissued or revoked again, in words.
+STATUS_REASONS: dict[str, str] = {CertificateStatus.REVOKED: "证书已撤销",
+                                  CertificateStatus.REISSUED: "证书已补发（原证书已失效）"}
+
+
 def _summary(certificate: Any) -> dict[str, Any]:
     return {"certificate_no": certificate.certificate_no, "status": certificate.status,
             "issued_on": certificate.issued_on.isoformat(), "level": certificate.level,
@@ -100,8 +105,7 @@ def lookup_certificate(ctx: ServiceContext, *, certificate_no: str, holder_name:
             return {"found": False, "status": None, "reason": f"证书编号 {certificate_no} 不存在"}
         return {
             "found": True, "status": certificate.status,
-            "reason": None if certificate.status == CertificateStatus.VALID
-            else f"证书状态为 {certificate.status}",
+            "reason": STATUS_REASONS.get(certificate.status),
             "holder_matches": None if holder_name is None
             else "".join(holder_name.split()) == "".join(certificate.holder_name.split()),
             "id_matches": None if id_number is None

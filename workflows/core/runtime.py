@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 EXTENSION = "certflow"  # the key of the runtime in ``app.extensions``
 Clock = Callable[[], datetime]
 # A process's own rule on the data it is started with (a certification application must fit a
-# published plan): ``check(session, data, now=..., actor=...)`` returns the data to start with
-# (it may add what it looked up) or raises a domain error.
+# published plan; a reissue is the holder's): ``check(session, data, now=..., actor=...)``
+# returns the data to start with (it may add what it looked up) or raises a domain error.
 StartCheck = Callable[..., dict[str, Any]]
 # The same for a user task's form: ``check(session, data, instance_data=..., now=...)`` returns
 # the data to complete the task with (it may add what it computed) or raises a domain error.

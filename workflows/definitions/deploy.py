@@ -27,7 +27,8 @@ def deploy_definition(files: dict[str, bytes], *, actor: Actor | None, uow: Unit
                       process_id: str | None = None) -> DeployResult:
     """Validate a bundle and store it as the next version, unless identical content exists."""
     if actor is not None and not actor.is_admin:
-        raise NotAllowed("only administrators deploy process definitions")
+        raise NotAllowed("只有系统管理员可以部署流程定义",
+                         detail_en="only administrators deploy process definitions")
     known = known_groups(uow.session)
     bundle = parse_bundle(files, process_id=process_id, known_groups=known)  # before locks
     with uow:
@@ -52,8 +53,9 @@ def deploy_definition(files: dict[str, bytes], *, actor: Actor | None, uow: Unit
         try:
             uow.session.flush()
         except IntegrityError as error:
-            raise Conflict("another deployment of this process happened at the same time; "
-                           "retry") from error
+            raise Conflict("该流程正由他人同时部署，请稍后重试",
+                           detail_en="another deployment of this process happened at the same "
+                           "time; retry") from error
         uow.record(EventKind.DEFINITION_DEPLOYED, None, actor_id=actor.id if actor else None,
                    payload={"definition_id": definition.id, "process_id": bundle.process_id,
                             "version": definition.version, "content_hash": bundle.content_hash})
@@ -71,7 +73,8 @@ def validate_definition(files: dict[str, bytes], *, actor: Actor, session: sa.or
     raises ``InvalidDefinition`` just as a refused deployment does.
     """
     if not actor.is_admin:
-        raise NotAllowed("only administrators validate process definitions")
+        raise NotAllowed("只有系统管理员可以校验流程定义",
+                         detail_en="only administrators validate process definitions")
     parse_bundle(files, process_id=process_id, known_groups=known_groups(session))
 
 

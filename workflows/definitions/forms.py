@@ -136,7 +136,7 @@ def _message(error: Any, schema: dict[str, Any], path: list[Any]) -> str:
         "minLength": f"{title}至少 {limit} 个字", "maxLength": f"{title}最多 {limit} 个字",
         "minimum": f"{title}不能小于 {limit}", "maximum": f"{title}不能大于 {limit}",
         "exclusiveMinimum": f"{title}须大于 {limit}", "exclusiveMaximum": f"{title}须小于 {limit}",
-        "multipleOf": f"{title}须为 {limit} 的整数倍",
+        "multipleOf": f"{title}请以 {limit} 为单位填写",
         "format": f"{title}的格式不对", "pattern": f"{title}的格式不对",
         "minItems": f"{title}至少 {limit} 项", "maxItems": f"{title}最多 {limit} 项",
     }

@@ -38,6 +38,9 @@ DUE_PROPERTY = "dueIn"
 # A task due at a moment the case's data holds (an ISO date-time in that field), e.g. 销假 at
 # the end of the leave; it wins over ``dueIn`` when the field is set.
 DUE_AT_PROPERTY = "dueAt"
+# A data field holding the id of the one account the task is for (a certificate's holder, asked
+# to answer before a revocation is decided): the task is created claimed by that account.
+ASSIGNEE_FIELD_PROPERTY = "assigneeField"
 GROUP_PROPERTY = "candidateGroup"
 INITIATOR_GROUP = "applicant"
 # The data field whose text the person doing the task must read first (e.g. 补正: the
@@ -116,6 +119,13 @@ def extract_task_meta(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnPro
             }
             if due_at:
                 entry["due_at_field"] = due_at
+            assignee_field = properties.get(ASSIGNEE_FIELD_PROPERTY)
+            if assignee_field and is_user:
+                if not str(assignee_field).isidentifier():
+                    problems.append(Problem(
+                        f"assigneeField '{assignee_field}' is not the name of a data field",
+                        **where))
+                entry["assignee_field"] = assignee_field
             if user_tasks is None and (is_user or properties.get(DUTIES_PROPERTY)):
                 user_tasks = {getattr(t, "bpmn_id", None)
                               for s in [spec, *subprocess_specs.values()]

@@ -69,7 +69,8 @@ def revoke_token(jti: str, *, expires_at: datetime, actor: Actor, uow: UnitOfWor
 def revoke_all_tokens(user_id: int, *, actor: Actor, uow: UnitOfWork) -> None:
     """Refuse every token the user holds now (lost device, left the school); admins only."""
     if not actor.is_admin:
-        raise NotAllowed("only administrators revoke another user's tokens")
+        raise NotAllowed("只有系统管理员可以注销他人的登录令牌",
+                         detail_en="only administrators revoke another user's tokens")
     with uow:
         user = uow.session.get(User, user_id)
         tenant_id = uow.session.scalar(sa.select(Person.tenant_id).where(

@@ -1,6 +1,11 @@
 """Reading attachments: whoever may see the case may read its attachments, an upload not yet
 attached only its uploader, and nobody else learns that it exists (404).
 
+The applicant of a case reads only the files the diagram lets them read: their own uploads, and
+files cited by a data field they may read (``workflows/instances/visibility.py``). Staff's files
+(an objection's investigation material, an exam-room incident's evidence) stay with staff, as
+"absent" (404) as a file of someone else's case.
+
 Reads by staff, administrators and auditors are recorded in the access log, as other reads of
 personal data are (docs/audit.md); an applicant reading their own case is not.
 """
@@ -18,6 +23,7 @@ from workflows.core.actors import Actor
 from workflows.core.blobs import BlobMissing
 from workflows.core.errors import NotFound
 from workflows.core.unit_of_work import UnitOfWork
+from workflows.instances import visibility
 from workflows.instances.lifecycle import may_view
 
 UNLOGGED_ROLES = frozenset({"applicant"})
@@ -35,9 +41,23 @@ def _visible(session: Session, public_id: str, actor: Actor) -> Attachment:
         return row
     if row is not None and row.instance_id is not None:
         instance = session.get(ProcessInstance, row.instance_id)
-        if instance is not None and may_view(session, instance, actor):
+        if (instance is not None and may_view(session, instance, actor)
+                and _readable(session, instance, actor, row)):
             return row
     raise NotFound("没有这个附件")
+
+
+def _applicant_may_read(session: Session, instance: ProcessInstance, actor: Actor
+                        ) -> set[str] | None:
+    return visibility.cited_ids(session, instance, actor)
+
+
+def _readable(session: Session, instance: ProcessInstance, actor: Actor,
+              row: Attachment) -> bool:
+    if row.uploaded_by == actor.id:
+        return True
+    allowed = _applicant_may_read(session, instance, actor)
+    return allowed is None or row.public_id in allowed
 
 
 def _log_read(uow: UnitOfWork, row: Attachment, actor: Actor, action: str) -> None:
@@ -67,6 +87,10 @@ def list_case_attachments(instance_id: int, *, actor: Actor, uow: UnitOfWork) ->
         rows = list(uow.session.scalars(sa.select(Attachment).where(
             Attachment.instance_id == instance_id).order_by(Attachment.attached_at,
                                                              Attachment.id)))
+        allowed = _applicant_may_read(uow.session, instance, actor)
+        if allowed is not None:  # staff's files stay with staff
+            rows = [row for row in rows if row.uploaded_by == actor.id
+                    or row.public_id in allowed]
         if actor.role not in UNLOGGED_ROLES:
             uow.session.add(AuditAccessLog(
                 at=uow.runtime.now(), actor_id=actor.id, role=actor.role,

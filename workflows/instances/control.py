@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from models import HumanTask, Incident, MessageSubscription, ProcessInstance, ServiceJob, Timer
 from models.statuses import (
+    INSTANCE_STATUS_NAMES,
     OPEN_JOB_STATUSES,
     OPEN_TASK_STATUSES,
     OPEN_TIMER_STATUSES,
@@ -59,8 +60,10 @@ def suspend_instance(instance_id: int, *, reason: str | None, actor: Actor,
     with uow:
         instance = lock_case(uow, instance_id, actor)
         if instance.status not in SUSPENDABLE:
-            raise Conflict(f"instance {instance_id} is {instance.status}; only a running "
-                           "instance (or one with an incident) can be suspended")
+            raise Conflict(f"案件 {instance_id} {INSTANCE_STATUS_NAMES.get(instance.status, '')}，"
+                           "只有办理中（或故障待处理）的案件可以暂停",
+                           detail_en=f"instance {instance_id} is {instance.status}; only a "
+                           "running instance (or one with an incident) can be suspended")
         previous = instance.status
         instance.status = InstanceStatus.SUSPENDED
         uow.record(EventKind.INSTANCE_SUSPENDED, instance, actor_id=actor.id,
@@ -77,8 +80,10 @@ def resume_instance(instance_id: int, *, reason: str | None, actor: Actor,
     with uow:
         instance = lock_case(uow, instance_id, actor)
         if instance.status != InstanceStatus.SUSPENDED:
-            raise Conflict(f"instance {instance_id} is {instance.status}, not suspended; only a "
-                           "suspended instance can be resumed")
+            raise Conflict(f"案件 {instance_id} {INSTANCE_STATUS_NAMES.get(instance.status, '')}，"
+                           "未暂停；只有已暂停的案件可以恢复",
+                           detail_en=f"instance {instance_id} is {instance.status}, not "
+                           "suspended; only a suspended instance can be resumed")
         open_incidents = uow.session.scalar(sa.select(sa.func.count(Incident.id)).where(
             Incident.instance_id == instance.id, Incident.status == IncidentStatus.OPEN)) or 0
         instance.status = InstanceStatus.INCIDENT if open_incidents else InstanceStatus.RUNNING
@@ -97,12 +102,16 @@ def terminate_instance(instance_id: int, *, reason: str, actor: Actor,
     _ensure_admin(actor, "terminate")
     cleaned = _clean(reason)
     if not cleaned:
-        raise InvalidInput("a reason is required to terminate an instance")
+        raise InvalidInput("终止案件须填写原因",
+                           detail_en="a reason is required to terminate an instance")
     with uow:
         instance = lock_case(uow, instance_id, actor)
         if instance.status not in TERMINABLE:
-            raise Conflict(f"instance {instance_id} is already {instance.status}; only an "
-                           "instance that has not ended can be terminated")
+            raise Conflict(f"案件 {instance_id} "
+                           f"{INSTANCE_STATUS_NAMES.get(instance.status, '已结束')}，"
+                           "只有尚未结束的案件可以终止",
+                           detail_en=f"instance {instance_id} is already {instance.status}; "
+                           "only an instance that has not ended can be terminated")
         now = uow.runtime.now()
         previous = instance.status
         instance.status, instance.ended_at = InstanceStatus.CANCELLED, now
@@ -146,9 +155,13 @@ def lock_case(uow: UnitOfWork, instance_id: int, actor: Actor) -> ProcessInstanc
     return instance
 
 
+ACTION_NAMES = {"suspend": "暂停", "resume": "恢复", "terminate": "终止"}
+
+
 def _ensure_admin(actor: Actor, action: str) -> None:
     if not actor.is_admin:
-        raise NotAllowed(f"only administrators may {action} an instance")
+        raise NotAllowed(f"只有系统管理员可以{ACTION_NAMES.get(action, action)}案件",
+                         detail_en=f"only administrators may {action} an instance")
 
 
 def _clean(reason: str | None) -> str:

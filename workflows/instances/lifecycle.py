@@ -38,7 +38,7 @@ def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], 
                    uow: UnitOfWork, version: int | None = None) -> InstanceView:
     """Start the latest (or a named) version and run it until it waits on people."""
     if actor.is_auditor:
-        raise NotAllowed("auditors cannot start processes")
+        raise NotAllowed("审计员只读，不能发起流程", detail_en="auditors cannot start processes")
     with uow:
         definition_row = get_definition(uow.session, process_id, version)
         definition = spec_cache.get(definition_row)
@@ -125,7 +125,8 @@ def get_instance(session: Session, instance_id: int, *, actor: Actor) -> Instanc
     if instance is None or not (may_view(session, instance, actor)
                                 or supervision.supervises(instance, actor)):
         # Same answer for "absent" and "not yours": ids cannot be probed.
-        raise NotFound(f"instance {instance_id} does not exist")
+        raise NotFound(f"案件 {instance_id} 不存在",
+                       detail_en=f"instance {instance_id} does not exist")
     return view_of(session, instance)
 
 
@@ -162,8 +163,8 @@ def may_view(session: Session, instance: ProcessInstance, actor: Actor, *,
         return True
     if _copied_to(session, instance.id, actor):
         return True
-    if actor.role == "applicant":
-        return False
+    if actor.role == "applicant":  # or a task the diagram gave them (a holder's 陈述申辩)
+        return _assigned_to(session, instance.id, actor)
     today = acting.today_at()
     if supervision and (scope.supervises(session, actor, today=today) or scope.heads_unit_of(
             session, actor, instance.unit_id, today=today)):
@@ -180,6 +181,13 @@ def may_view(session: Session, instance: ProcessInstance, actor: Actor, *,
 # Notifications that give their recipient read access to the case: 抄送 and 加签
 # (workflows/tasks/approval_actions/).
 READER_NOTIFICATIONS = ("copy", "consult")
+
+
+def _assigned_to(session: Session, instance_id: int, actor: Actor) -> bool:
+    found = sa.select(HumanTask.id).where(
+        HumanTask.instance_id == instance_id,
+        sa.or_(HumanTask.assignee_id == actor.id, HumanTask.completed_by == actor.id)).limit(1)
+    return session.scalar(found) is not None
 
 
 def _copied_to(session: Session, instance_id: int, actor: Actor) -> bool:

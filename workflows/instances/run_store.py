@@ -127,6 +127,9 @@ def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
         meta = definition.task_meta.get(task.task_name, {})
         group = meta.get("group")
         assignee = instance.started_by if group == INITIATOR_GROUP else None
+        held_by = data.get(meta["assignee_field"]) if meta.get("assignee_field") else None
+        if isinstance(held_by, int) and not isinstance(held_by, bool):
+            assignee = held_by  # the one account the diagram names (a certificate's holder)
         address = _resolve(uow, instance, meta, now) if assignee is None else None
         if address is not None:
             group = address.role

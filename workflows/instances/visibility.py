@@ -76,5 +76,34 @@ def readable_payload(session: Session, instance: ProcessInstance, actor: Actor, 
     for key, value in payload.items():
         if kind in _STAFF_EVENTS and key in _STAFF_TEXT:
             continue
-        kept[key] = _keep(value, fields) if key != "error" else value
+        kept[key] = _keep(value, fields) if key not in ("error", "attachments") else value
+    if isinstance(kept.get("attachments"), list):
+        # A file is listed only when a field the applicant may read cites it (staff's files,
+        # an incident's evidence, stay with staff).
+        cited = _strings({k: v for k, v in kept.items() if k != "attachments"}, set())
+        kept["attachments"] = [item for item in kept["attachments"]
+                               if not isinstance(item, dict) or item.get("id") in cited]
+        if not kept["attachments"]:
+            del kept["attachments"]
     return kept
+
+
+def _strings(value: Any, found: set[str]) -> set[str]:
+    """Every string inside ``value`` (attachment fields hold public ids, alone or in lists)."""
+    if isinstance(value, str):
+        found.add(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings(item, found)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _strings(item, found)
+    return found
+
+
+def cited_ids(session: Session, instance: ProcessInstance, actor: Actor) -> set[str] | None:
+    """The attachment ids the applicant may read of their case (those cited by a field they
+    may read); None when the actor reads the case whole."""
+    if not reads_restricted(instance, actor) or readable_fields(session, instance) is None:
+        return None
+    return _strings(readable_data(session, instance, actor), set())

@@ -7,7 +7,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy.orm import Session
 
-from models import HumanTask, Person, ProcessInstance, User
+from models import Group, HumanTask, Person, ProcessInstance, User
 from models.statuses import OPEN_TASK_STATUSES, TaskStatus
 from workflows.attachments import fields as attachment_fields
 from workflows.core.actors import Actor
@@ -29,7 +29,8 @@ def get_task(session: Session, task_id: int, *, actor: Actor) -> HumanTask:
     """A task the actor may see (their group's, theirs, or any for admin/auditor)."""
     task = session.get(HumanTask, task_id)
     if task is None or not _may_see(session, task, actor):
-        raise NotFound(f"task {task_id} does not exist")
+        raise NotFound(f"任务 {task_id} 不存在",
+                       detail_en=f"task {task_id} does not exist")
     return task
 
 
@@ -65,7 +66,10 @@ def _claim(uow: UnitOfWork, task: HumanTask, instance: ProcessInstance, actor: A
             raise NotAllowed(f"只有在该单元担任“{role_name(task.candidate_group or '')}”的人员"
                              "才能领取此任务")
     elif not actor.in_group(task.candidate_group):
-        raise NotAllowed(f"only members of group '{task.candidate_group}' may claim this task")
+        group = _group_name(uow.session, task.candidate_group)
+        raise NotAllowed(f"只有「{group}」的成员才能领取此任务",
+                         detail_en=f"only members of group '{task.candidate_group}' may claim "
+                         "this task")
     duties.enforce(uow.session, task, instance, actor)  # separation of duties (403)
     task.status, task.assignee_id, task.claimed_at = TaskStatus.CLAIMED, actor.id, uow.runtime.now()
     uow.record(EventKind.TASK_CLAIMED, instance, actor_id=actor.id, task_name=task.task_name,
@@ -78,12 +82,17 @@ def release_task(task_id: int, *, actor: Actor, uow: UnitOfWork) -> HumanTask:
         task, instance = _lock_task(uow, task_id, actor)
         _ensure_open(task)
         if task.status != TaskStatus.CLAIMED:
-            raise Conflict(f"task {task_id} is not claimed")
+            raise Conflict(f"任务 {task_id} 尚未被领取，无需退回",
+                           detail_en=f"task {task_id} is not claimed")
         if task.assignee_id != actor.id and not actor.is_admin:
-            raise NotAllowed(f"task {task_id} is claimed by "
-                             f"{_name(uow.session, task.assignee_id)}; only they may release it")
+            holder = _name(uow.session, task.assignee_id)
+            raise NotAllowed(f"任务 {task_id} 已由{holder}领取，只有领取人可以退回",
+                             detail_en=f"task {task_id} is claimed by {holder}; "
+                             "only they may release it")
         if task.candidate_group is None or task.candidate_group == "applicant":
-            raise Conflict("a task assigned to one person cannot be released to a group")
+            raise Conflict("指定给本人办理的任务不能退回给小组",
+                           detail_en="a task assigned to one person cannot be released to a "
+                           "group")
         task.status, task.assignee_id, task.claimed_at = TaskStatus.READY, None, None
         uow.record(EventKind.TASK_RELEASED, instance, actor_id=actor.id,
                    task_name=task.task_name, payload={"task_id": task.id})
@@ -110,10 +119,13 @@ def complete_task(task_id: int, *, data: dict[str, Any], actor: Actor, uow: Unit
               and task.assignee_id != actor.id):
             _refuse_claimed(uow.session, task)
         if task.status != TaskStatus.CLAIMED:
-            raise Conflict(f"task {task_id} must be claimed before it is completed")
+            raise Conflict(f"任务 {task_id} 须先领取再办理",
+                           detail_en=f"task {task_id} must be claimed before it is completed")
         if task.assignee_id != actor.id:
-            raise NotAllowed(f"task {task_id} is claimed by {_name(uow.session, task.assignee_id)}"
-                             "; only they may complete it")
+            holder = _name(uow.session, task.assignee_id)
+            raise NotAllowed(f"任务 {task_id} 已由{holder}领取，只有领取人可以办理",
+                             detail_en=f"task {task_id} is claimed by {holder}; "
+                             "only they may complete it")
         duties.enforce(uow.session, task, instance, actor)  # re-checked: the case moved on
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         schema = definition.form_schema(task.form_ref)
@@ -162,7 +174,8 @@ def _lock_task(uow: UnitOfWork, task_id: int, actor: Actor) -> tuple[HumanTask, 
     """
     found = uow.find_locked_task(task_id)
     if found is None or not _may_see(uow.session, found[1], actor, uow.runtime.now()):
-        raise NotFound(f"task {task_id} does not exist")
+        raise NotFound(f"任务 {task_id} 不存在",
+                       detail_en=f"task {task_id} does not exist")
     instance, task = found
     return task, instance
 
@@ -207,7 +220,13 @@ def _holds_address(session: Session, task: HumanTask, actor: Actor,
 
 def _name(session: Session, user_id: int | None) -> str:
     user = session.get(User, user_id) if user_id is not None else None
-    return user.display_name if user else "someone else"
+    return user.display_name if user else "他人"
+
+
+def _group_name(session: Session, group: str | None) -> str:
+    """A candidate group as people call it (质量监督小组), its id when it has no name."""
+    row = session.get(Group, group) if group else None
+    return row.name if row is not None else role_name(group or "")
 
 
 # The approval actions (workflows/tasks/approval_actions/) lock a task the same way.

@@ -172,7 +172,7 @@ def outcome_of(instance: ProcessInstance) -> Outcome | None:
         return None
     code = str(data.get("outcome") or "completed")
     reason = next((str(data[f]) for f in REASON_FIELDS if data.get(f)), None)
-    failed = [label for key, label in PARTS
+    failed = [_part_label(data, key, label) for key, label in PARTS
               if isinstance(data.get(key), int | float) and data[key] < PASS_MARK]
     return Outcome(code, OUTCOME_WORDS.get(code, "已办结"), reason,
                    failed if code == "failed" else [],
@@ -188,10 +188,18 @@ def published_result(instance: ProcessInstance, recheck_until: datetime | None
     scores = {label: float(data[key]) for key, label in PARTS
               if isinstance(data.get(key), int | float)
               and (key != "comprehensive_score" or int(data.get("level", 5)) <= 2)}
-    failed = [label for label, value in scores.items() if value < PASS_MARK]
+    labels = {label: key for key, label in PARTS}
+    failed = [_part_label(data, labels[label], label) for label, value in scores.items()
+              if value < PASS_MARK]
     passed = data.get("passed") is True
     return PublishedResult("合格" if passed else "不合格", scores, [] if passed else failed,
                            recheck_until, data.get("appeal_used") is True)
+
+
+def _part_label(data: dict[str, Any], key: str, label: str) -> str:
+    """A failed part's name, with （缺考） when the candidate missed it."""
+    part = key.removesuffix("_score")
+    return f"{label}（缺考）" if part in (data.get("absent_parts") or ()) else label
 
 
 def _by_instance(rows: Any) -> dict[int, list[Any]]:

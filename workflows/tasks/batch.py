@@ -80,16 +80,19 @@ def complete_many(items: list[BatchItem], *, actor: Actor, uows: UnitOfWorkFacto
 
 def _check(items: list[BatchItem]) -> None:
     if not items:
-        raise InvalidInput("name at least one task", problems=[
-            Problem("the list is empty", pointer="/items")])
+        raise InvalidInput("请至少选择一项任务", detail_en="name at least one task", problems=[
+            Problem("列表为空", pointer="/items", english="the list is empty")])
     if len(items) > MAX_ITEMS:
-        raise InvalidInput(f"at most {MAX_ITEMS} tasks per request", problems=[
-            Problem(f"{len(items)} tasks", pointer="/items")])
+        raise InvalidInput(f"每次最多批量办理 {MAX_ITEMS} 项任务",
+                           detail_en=f"at most {MAX_ITEMS} tasks per request", problems=[
+            Problem(f"共 {len(items)} 项", pointer="/items", english=f"{len(items)} tasks")])
     seen: set[int] = set()
     for index, item in enumerate(items):
         if item.task_id in seen:
-            raise InvalidInput(f"task {item.task_id} is listed twice", problems=[
-                Problem("duplicate task id", pointer=f"/items/{index}/task_id")])
+            raise InvalidInput(f"任务 {item.task_id} 重复列出",
+                               detail_en=f"task {item.task_id} is listed twice", problems=[
+                Problem("任务重复", pointer=f"/items/{index}/task_id",
+                        english="duplicate task id")])
         seen.add(item.task_id)
 
 

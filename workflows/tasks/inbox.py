@@ -50,8 +50,10 @@ def list_inbox(session: Session, actor: Actor, filters: InboxFilter, *, now: dat
     decides which are overdue)."""
     if filters.group is not None and filters.group not in actor.groups and not any(
             role == filters.group for role, _ in _positions(session, actor, now)):
-        raise InvalidInput("you can only filter by one of your own groups", problems=[
-            Problem(f"not a member of group '{filters.group}'", pointer="/group")])
+        raise InvalidInput("只能按本人所在的小组筛选", detail_en="you can only filter by one of "
+                           "your own groups", problems=[
+            Problem(f"您不是小组 {filters.group} 的成员", pointer="/group",
+                    english=f"not a member of group '{filters.group}'")])
     groups = _ready_groups(actor, filters)
     positions = _ready_positions(session, actor, filters, now)
     mine = filters.status in (None, TaskStatus.CLAIMED)

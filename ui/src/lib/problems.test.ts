@@ -59,7 +59,7 @@ describe("fieldProblems", () => {
     const found = fieldProblems(error, zh);
     expect(found.errorSchema).toEqual({
       teacher_comment: { __errors: ["此项为必填项"] },
-      days: { __errors: ["数值须为规定间隔的整数倍"] },
+      days: { __errors: ["请按规定的单位填写"] },
     });
     expect(found.outside["/business_key"]).toEqual(["Missing data for required field."]);
     expect(found.general).toEqual(["something general"]);

@@ -5,6 +5,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { certificateCalls, type RegisterEntry } from "../api/audit";
+import { useAuth } from "../auth/AuthContext";
 import { Empty, ErrorText, Loading } from "../components/Feedback";
 import { maybeKey, useI18n } from "../i18n";
 import { useLoad } from "../lib/hooks";
@@ -112,6 +113,7 @@ export default function Register() {
 export function RegisterEntryPage() {
   const { certificateNo = "" } = useParams();
   const { t, formatDate, formatDateTime } = useI18n();
+  const { user } = useAuth();
   const { data, error, loading, reload } = useLoad((signal) => certificateCalls.entry(certificateNo, signal), [certificateNo]);
   const [busy, setBusy] = useState(false);
   const [downloadError, setDownloadError] = useState<unknown>(null);
@@ -184,10 +186,12 @@ export function RegisterEntryPage() {
         <div className="card">
           <h2>{t("register.changeTitle")}</h2>
           <p className="muted small">{t("register.changeHelp")}</p>
-          <div className="actions">
-            <Link className="btn" to={`/apply/certification_reissue?${new URLSearchParams({ certificate_no: data.certificate_no, holder_name: data.holder_name })}`}>{t("register.reissue")}</Link>
-            <Link className="btn btn-danger" to={`/apply/certification_revocation?${new URLSearchParams({ certificate_no: data.certificate_no })}`}>{t("register.revoke")}</Link>
-          </div>
+          {/* Only the 质量监督小组 proposes a revocation; a reissue is filed by the holder. */}
+          {user?.groups.includes("quality_supervisor") && (
+            <div className="actions">
+              <Link className="btn btn-danger" to={`/apply/certification_revocation?${new URLSearchParams({ certificate_no: data.certificate_no })}`}>{t("register.revoke")}</Link>
+            </div>
+          )}
         </div>
       )}
       <div className="card">
