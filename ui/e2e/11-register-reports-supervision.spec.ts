@@ -138,10 +138,10 @@ test("the reports: charts from the centre's cases, the workbook and a CSV", asyn
     expect(parseFloat(width)).toBeCloseTo((row.pass_rate ?? 0) * 100, 1);
   }
 
-  // Cases per step: at least 资格审核, 考试安排 and 阅卷评分 (王磊's seeded cases).
+  // Cases per step: at least 资格审核, 考试安排 and 评分（理论阅卷、实操评分） (王磊's seeded cases).
   const stepChart = p.getByTestId("chart-steps");
   await expect(stepChart.locator(".bar-row")).toHaveCount(steps.length);
-  for (const name of ["资格审核", "考试安排", "阅卷评分"]) {
+  for (const name of ["资格审核", "考试安排", "评分（理论阅卷、实操评分）"]) {
     const row = steps.find((s) => s.step === name);
     expect(row, name).toBeTruthy();
     await expect(stepChart.locator(".bar-row").filter({ hasText: name }).locator(".bar-value")).toHaveText(`${row!.cases} 件`);
@@ -195,18 +195,18 @@ test("supervision: every case of the centre with its step, holder and overdue ma
   const table = p.getByTestId("supervision-table");
   await expect(p.getByText(`共 ${listed.total} 件`)).toBeVisible();
   await expect(table.locator("tbody tr")).toHaveCount(Math.min(listed.total, 25));
-  // Cases of other people's inboxes are there too: 王磊's at 阅卷评分, held by the 考评员 group, overdue.
+  // Cases of other people's inboxes are there too: 王磊's at 评分（理论阅卷、实操评分）, held by the 考评员 group, overdue.
   const scoring = table.locator("tbody tr").filter({ hasText: "UI-RPT-SCORING" });
   await expect(scoring).toContainText("王磊");
-  await expect(scoring).toContainText("阅卷评分");
+  await expect(scoring).toContainText("评分（理论阅卷、实操评分）");
   await expect(scoring).toContainText("考评员");
   await expect(scoring.locator(".badge-overdue")).toHaveText("已超期");
   // A case in 资格审核 since today is not overdue.
   await expect(table.locator("tbody tr").filter({ hasText: "UI-CERT-liuyang" }).locator(".badge-overdue")).toHaveCount(0);
 
   // A business-key prefix narrows the list to 王磊's four seeded cases.
-  await p.getByLabel("业务编号（可用前缀，如 NC-RZ*）").fill("UI-RPT-*");
-  await p.getByLabel("业务编号（可用前缀，如 NC-RZ*）").press("Enter");
+  await p.getByLabel("申报编号（可用前缀，如 NC-RZ*）").fill("UI-RPT-*");
+  await p.getByLabel("申报编号（可用前缀，如 NC-RZ*）").press("Enter");
   await expect(table.locator("tbody tr")).toHaveCount(4);
   await expect(p.getByText("共 4 件")).toBeVisible();
   // And the status filter to the finished ones (failed and absent).
@@ -222,7 +222,7 @@ test("supervision: every case of the centre with its step, holder and overdue ma
   // A case opens read only: its step is shown, with no 办理 button for the supervisor.
   await table.getByRole("link", { name: "UI-RPT-SCORING" }).click();
   await expect(p.getByTestId("case-key")).toHaveText("UI-RPT-SCORING");
-  await expect(p.getByTestId("case-current")).toContainText("阅卷评分");
+  await expect(p.getByTestId("case-current")).toContainText("评分（理论阅卷、实操评分）");
   await expect(p.getByTestId("case-current").getByRole("link")).toHaveCount(0);
   han.assertCleanConsole();
   await han.close();
