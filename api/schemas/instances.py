@@ -10,6 +10,7 @@ from api.schemas.common import MaskedString, PageQuerySchema, RequestSchema
 from api.schemas.tasks import TaskSchema
 from models import User, db
 from models.statuses import InstanceStatus
+from workflows.core.actors import Actor
 from workflows.instances import visibility
 from workflows.instances.lifecycle import InstanceView
 
@@ -67,22 +68,29 @@ def instance_payload(view: InstanceView) -> dict[str, Any]:
         "business_key": instance.business_key, "status": instance.status, "data": data,
         "error": instance.error, "version": instance.version, "started_by": instance.started_by,
         "started_at": instance.started_at, "ended_at": instance.ended_at,
-        "open_tasks": view.open_tasks, "completed_steps": _steps_with_names(view.completed_tasks),
+        "open_tasks": view.open_tasks,
+        "completed_steps": _steps_with_names(view.completed_tasks, actor),
         "completed_steps_truncated": view.completed_truncated,
     }
 
 
-def user_names(ids: set[int]) -> dict[int, str]:
-    """Display names by user id, in one query."""
-    if not ids:
-        return {}
-    rows = db.session().execute(sa.select(User.id, User.display_name).where(User.id.in_(ids)))
-    return {user_id: name for user_id, name in rows}
+def user_names(ids: set[int], *, known: Actor | None = None) -> dict[int, str]:
+    """Display names by user id, in one query; none for the ``known`` actor (the requester,
+    read with the token in this request), whose name is already at hand."""
+    names = {known.id: known.display_name} if known is not None and known.id in ids else {}
+    rest = ids - names.keys()
+    if rest:
+        rows = db.session().execute(
+            sa.select(User.id, User.display_name).where(User.id.in_(rest)))
+        names.update({user_id: name for user_id, name in rows})
+    return names
 
 
-def _steps_with_names(steps: list[Any]) -> list[dict[str, Any]]:
-    """Each completed step with the name of who completed it (one query for all)."""
-    names = user_names({step.completed_by for step in steps if step.completed_by is not None})
+def _steps_with_names(steps: list[Any], actor: Actor | None) -> list[dict[str, Any]]:
+    """Each completed step with the name of who completed it (at most one query for all; none
+    when the requester completed them all, as after a first decision)."""
+    names = user_names({step.completed_by for step in steps if step.completed_by is not None},
+                       known=actor)
     return [{"id": step.id, "task_name": step.task_name, "title": step.title,
              "completed_by": step.completed_by, "completed_by_name": names.get(step.completed_by),
              "completed_at": step.completed_at} for step in steps]

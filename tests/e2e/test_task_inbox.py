@@ -191,8 +191,10 @@ def test_form_problems_are_plain_chinese_naming_the_field(leave_api: ApiClient) 
 
 def test_history_and_completed_steps_say_who_acted(leave_api: ApiClient) -> None:
     instance = start_leave(leave_api)
-    leave_api.claim_and_complete(instance["open_tasks"][0]["id"], as_="zhang",
-                                 teacher_approved=True)
+    done = leave_api.claim_and_complete(instance["open_tasks"][0]["id"], as_="zhang",
+                                        teacher_approved=True)
+    # the completer's own answer names them from their token, without a look-up
+    assert [step["completed_by_name"] for step in done["completed_steps"]] == ["张老师"]
     events = leave_api.get(f"/api/v1/instances/{instance['id']}/events", as_="admin").get_json()
     by_kind = {event["kind"]: event for event in events}
     assert by_kind["instance_started"]["actor_name"] == "小明"

@@ -9,6 +9,7 @@ holidays do not count, 调休 workdays do. Attendance reads the periods through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -116,15 +117,19 @@ def status_of(data: dict[str, object], *, terminated: bool, awaiting_return: boo
     return LeaveStatus.REQUESTED
 
 
-def sync_leave_period(session: Session, instance_id: int, person_id: int | None,
+def sync_leave_period(session: Session, instance_id: int,
+                      person_id: int | Callable[[], int | None] | None,
                       data: dict[str, object], *, status: str,
                       now: datetime) -> LeavePeriodRow | None:
     """Create or update the case's row from its data (None: a case without dates, such as
     one started before leave had dates, or a starter outside the directory). Returns the row
-    when its status changed."""
+    when its status changed. ``person_id`` may be a function, asked only when the row is new
+    (a decision on an existing row then costs no look-up of the learner)."""
     row = session.scalar(sa.select(LeavePeriodRow).where(
         LeavePeriodRow.instance_id == instance_id))
     if row is None:
+        if callable(person_id):
+            person_id = person_id()
         if person_id is None or not data.get("start_date") or not data.get("end_date"):
             return None
         row = LeavePeriodRow(

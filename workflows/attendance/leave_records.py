@@ -25,7 +25,9 @@ CLASS_TEACHER = "class_teacher"
 def keep_leave_period(uow: UnitOfWork, instance: ProcessInstance,
                       ready: frozenset[str]) -> None:
     session = uow.session
-    person_id = session.scalar(sa.select(User.person_id).where(User.id == instance.started_by))
+    def person_id() -> int | None:  # only a new row needs it
+        return session.scalar(sa.select(User.person_id).where(User.id == instance.started_by))
+
     data = dict(instance.data or {})
     ended = instance.status in (InstanceStatus.CANCELLED, InstanceStatus.WITHDRAWN)
     status = status_of(data, terminated=ended,

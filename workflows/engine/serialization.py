@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from workflows.core import fast_json
 from workflows.engine.pruning import prune_finished_history
 
 SERIALIZER_VERSION = VERSION
@@ -57,19 +58,34 @@ _SERIALIZER = _build_serializer()
 def dump_state(workflow: BpmnWorkflow) -> str:
     """Serialize the live state (task tree and data) as JSON; finished history is pruned."""
     prune_finished_history(workflow)
-    return _SERIALIZER.serialize_json(workflow)
+    # ``BpmnWorkflowSerializer.serialize_json`` (SpiffWorkflow 3.2), with orjson writing the
+    # text where it writes exactly what ``json.dumps`` would.
+    registry = _SERIALIZER.registry
+    registry._encoder_mode = True  # values are converted while encoding
+    try:
+        dct = _SERIALIZER.to_dict(workflow)
+        dct[_SERIALIZER.VERSION_KEY] = _SERIALIZER.VERSION
+        text = fast_json.dumps_exact(dct)
+        if text is None:  # big integers, dates, sets... in the data: the library's own way
+            text = json.dumps(dct, cls=_SERIALIZER._encoder_cls)
+    finally:
+        registry._encoder_mode = False
+    return text
 
 
 def load_state(state: str, spec: BpmnProcessSpec,
                subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
     """Restore a workflow from ``dump_state`` output and the cached spec of its definition."""
-    dct = json.loads(state)
+    dct = fast_json.loads_written(state)
     _SERIALIZER.migrate(dct)
     return _SERIALIZER.registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
 
 
 def to_plain(data: dict[str, Any]) -> dict[str, Any]:
     """Task data as plain JSON values (dates become ISO strings) for the API and history."""
+    copy = fast_json.exact_copy(data)
+    if copy is not None:  # plain already: orjson's copy is the standard library's
+        return copy[1]
     return json.loads(json.dumps(data, default=_default, ensure_ascii=False))
 
 

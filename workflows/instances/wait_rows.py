@@ -60,15 +60,7 @@ def _with_pending(uow: UnitOfWork, model: type[T], instance: ProcessInstance,
 def _sync_timers(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
                  now: datetime, new_instance: bool) -> None:
     waiting = {t.spiff_task_id: t for t in result.timers}
-    rows = _with_pending(uow, Timer, instance, sa.select(Timer).where(
-        Timer.instance_id == instance.id, Timer.status.in_(OPEN_TIMER_STATUSES)), new_instance)
-    known = set()
-    for row in rows:
-        if row.status not in OPEN_TIMER_STATUSES:
-            continue  # fired in this transaction, not flushed yet (store_progress: no autoflush)
-        known.add(row.spiff_task_id)
-        if row.spiff_task_id not in waiting:
-            row.status = TimerStatus.CANCELLED
+    known = set() if new_instance else _cancel_stale_timers(uow, instance.id, set(waiting))
     fresh = {task_id: timer for task_id, timer in waiting.items() if task_id not in known}
     _insert(uow, Timer, [dict(
         instance_id=instance.id, spiff_task_id=task_id, task_name=timer.task_name,
@@ -82,6 +74,32 @@ def _sync_timers(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
                 or working_days.parse_deadline(timer.expression) is not None:
             warn_uncovered(uow.session, uow.runtime.calendar, now, timer.due_at, now=now,
                            what=f"案件 {instance.business_key} 的“{timer.element_id}”")
+
+
+def _cancel_stale_timers(uow: UnitOfWork, instance_id: int, waiting: set[str]) -> set[str]:
+    """Cancel the instance's open timer rows the engine no longer waits on and return the
+    engine task ids of those it still does, in one statement (no read, then write, of ORM
+    rows). Rows this transaction has loaded (the timer being fired) are judged by their
+    in-memory status, as the changes made to them are flushed at commit (no autoflush)."""
+    loaded = [row for row in uow.session.identity_map.values()
+              if isinstance(row, Timer) and "status" not in sa.inspect(row).unloaded
+              and row.instance_id == instance_id]
+    known = set()
+    for row in loaded:
+        if row.status not in OPEN_TIMER_STATUSES:
+            continue  # fired in this transaction, not flushed yet
+        if row.spiff_task_id in waiting:
+            known.add(row.spiff_task_id)
+        else:
+            row.status = TimerStatus.CANCELLED
+    still = Timer.spiff_task_id.in_(waiting) if waiting else sa.false()
+    rows = uow.session.connection().execute(
+        sa.update(Timer)
+        .where(Timer.instance_id == instance_id, Timer.status.in_(OPEN_TIMER_STATUSES),
+               Timer.id.not_in([row.id for row in loaded]))
+        .values(status=sa.case((still, Timer.status), else_=TimerStatus.CANCELLED.value))
+        .returning(Timer.spiff_task_id, Timer.status))
+    return known | {task_id for task_id, status in rows if status != TimerStatus.CANCELLED}
 
 
 def _insert(uow: UnitOfWork, model: type[Timer | MessageSubscription],
