@@ -306,9 +306,9 @@ def seed_ended_cases() -> list[str]:
 
 def seed_report_cases() -> list[str]:
     """王磊's applications for the reports and the supervision view (ui/e2e/11-register-reports-
-    supervision.spec.ts): one failed (理论 52) and ended, one absent, one left at 评分（理论阅卷、实操评分） and one
-    at 考试安排, both overdue, played with the app's clock set back 30 days. Run inside an app
-    context."""
+    supervision.spec.ts): one failed (理论 52) and ended, one absent, one left at the scoring
+    step (评分) and one at 考试安排, both overdue, played with the app's clock set back 30
+    days. Run inside an app context."""
     from datetime import timedelta
 
     import sqlalchemy as sa
