@@ -10,6 +10,7 @@ import { Loading } from "./components/Feedback";
 import { NoticeProvider } from "./components/Notices";
 import { I18nProvider, useI18n } from "./i18n";
 import { SignIn } from "./pages/SignIn";
+import { SsoComplete } from "./pages/SsoComplete";
 
 const Inbox = lazy(() => import("./pages/Inbox"));
 const Notifications = lazy(() => import("./pages/Notifications"));
@@ -95,6 +96,7 @@ export function App() {
                 <Route element={<Layout />}>
                   <Route path="/" element={<Home />} />
                   <Route path="/signin" element={<SignIn />} />
+                  <Route path="/sso" element={<SsoComplete />} />
                   <Route path="/verify" element={<VerifyCertificate />} />
                   <Route path="/notice" element={<PublicNotice />} />
                   <Route path="/certificates/verify" element={<VerifyCertificate />} />
