@@ -503,6 +503,11 @@ MATRIX: list[Row] = [
         a_previewed_import),
     Row("POST", "/api/v1/directory/imports/{import_id}/confirm", ADMIN_ONLY, call("POST"),
         a_previewed_import, fresh=True),
+    Row("POST", "/api/v1/directory/imports/{import_id}/confirm-job",
+        (401, 403, 403, 403, 403, 202, 403), call("POST"), a_previewed_import, fresh=True),
+    # Nobody started one in this scene: the administrator learns there is none.
+    Row("GET", "/api/v1/directory/imports/{import_id}/confirm-job",
+        (401, 403, 403, 403, 403, 404, 403), call("GET"), a_previewed_import),
     Row("POST", "/api/v1/directory/imports/{import_id}/discard",
         (401, 403, 403, 403, 403, 204, 403), call("POST"), a_previewed_import, fresh=True),
     Row("GET", "/api/v1/directory/history", AUDITORS_ONLY, call("GET")),

@@ -225,6 +225,8 @@ DECISIONS: dict[tuple[str, str], Decision] = {
     ("GET", "/api/v1/directory/imports/{import_id}"): D(ITEM),
     ("POST", "/api/v1/directory/imports/{import_id}/confirm"): D(ITEM),
     ("POST", "/api/v1/directory/imports/{import_id}/discard"): D(ITEM),
+    ("POST", "/api/v1/directory/imports/{import_id}/confirm-job"): D(ITEM),
+    ("GET", "/api/v1/directory/imports/{import_id}/confirm-job"): D(ITEM),
     ("POST", "/api/v1/directory/units/{unit_id}/positions"): D(ITEM, body=lambda a, b: {
         "person_id": a.ids["person_id"], "role": "teacher"}),
     ("POST", "/api/v1/directory/substitutes"): D(REFERS, body=lambda a, b: {
