@@ -35,6 +35,7 @@ const Reports = lazy(() => import("./pages/Reports"));
 const Supervision = lazy(() => import("./pages/Supervision"));
 const ChangePassword = lazy(() => import("./pages/ChangePassword"));
 const People = lazy(() => import("./pages/admin/People"));
+const ImportPeople = lazy(() => import("./pages/admin/ImportPeople"));
 const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
 const ClassAttendance = lazy(() => import("./pages/attendance/ClassAttendance"));
 const TakeAttendance = lazy(() => import("./pages/attendance/TakeAttendance"));
@@ -115,6 +116,7 @@ export function App() {
                   <Route path="/audit/instances/:instanceId" element={<RequireAuth allow={seesAll}><AuditInstance /></RequireAuth>} />
                   <Route path="/admin/definitions" element={<RequireAuth allow={isAdmin}><Definitions /></RequireAuth>} />
                   <Route path="/admin/people" element={<RequireAuth allow={isAdmin}><People /></RequireAuth>} />
+                  <Route path="/admin/import" element={<RequireAuth allow={isAdmin}><ImportPeople /></RequireAuth>} />
                   <Route path="/admin/incidents" element={<RequireAuth allow={isAdmin}><Incidents /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
