@@ -31,6 +31,7 @@ from workflows.onboarding.plan import RowPlan, Snapshot, plan_rows
 from workflows.onboarding.sheets import SheetKind, read_sheet
 
 PROBLEMS_SHOWN = 500
+WRITE_CHUNK = 1000  # new people inserted per round (the progress moves between rounds)
 # (phase, done, total): a background confirmation reports planning, writing and committing.
 Progress = Callable[[str, int, int], None]
 
@@ -113,9 +114,13 @@ def confirm_import(import_id: int, *, actor: Actor, uow: UnitOfWork,
                         key=uow.runtime.chain_key, import_id=record.id)
         progress("writing", 0, total)
         added = [p for p in plans if p.action == "add"]
-        _add_all(session, snapshot, added, SheetKind(record.kind), log, now=now, today=today)
-        written = len(added)
-        progress("writing", written, total)
+        written = 0
+        for start in range(0, len(added), WRITE_CHUNK):  # a few statements per chunk
+            chunk = added[start:start + WRITE_CHUNK]
+            _add_all(session, snapshot, chunk, SheetKind(record.kind), log, now=now,
+                     today=today)
+            written += len(chunk)
+            progress("writing", written, total)
         for plan in plans:
             if plan.action == "update":
                 _update(session, snapshot, plan, log, today=today)
