@@ -212,6 +212,9 @@ class Settings(BaseSettings):
     oidc_redirect_uri: str = _var("CERTFLOW_OIDC_REDIRECT_URI", "",
                                   "the callback URL registered at the provider; empty: "
                                   "<this service's URL>/api/v1/auth/sso/callback")
+    oidc_create_accounts: bool = _var("CERTFLOW_OIDC_CREATE_ACCOUNTS", False,
+                                      "a person of the directory without an account gets one at "
+                                      "their first single sign-on (otherwise refused)")
     oidc_timeout_s: float = _var("CERTFLOW_OIDC_TIMEOUT", 10.0,
                                  "timeout of each call to the provider, seconds", gt=0)
     ui_dist: Path | None = _var("CERTFLOW_UI_DIST", None,

@@ -24,7 +24,8 @@ from api.safe_json import encode_json
 from api.schemas.sso import SsoConfigSchema
 from models import db
 from workflows.core.errors import CertflowError, NotFound
-from workflows.identity.single_sign_on import sign_in_by_identity
+from workflows.identity.single_sign_on import NoAccountYet, sign_in_by_identity
+from workflows.onboarding import accounts
 
 bp = CertflowBlueprint("sso", __name__, url_prefix="/api/v1/auth/sso",
                        description="Single sign-on (统一身份认证, OpenID Connect)")
@@ -66,7 +67,13 @@ def callback() -> Any:
     _require_enabled()
     try:
         identity = sso.identity_from_callback()
-        actor = sign_in_by_identity(identity, uow=unit_of_work())
+        try:
+            actor = sign_in_by_identity(identity, uow=unit_of_work())
+        except NoAccountYet as missing:
+            if not sso.settings().oidc_create_accounts:
+                raise
+            accounts.open_account_at_sign_on(missing.person_id, uow=unit_of_work())
+            actor = sign_in_by_identity(identity, uow=unit_of_work())
     except sso.ProviderUnreachable as error:
         return _refusal(error, status=502)
     except CertflowError as error:

@@ -18,6 +18,7 @@ from config import Settings
 from tests.api_client import ApiClient
 from tests.e2e.test_accounts import bearer, class_id
 from tests.idp_support import Provider, running_provider, sign_in_at_provider
+from workflows.core.runtime import runtime_of
 
 CERTFLOW = "http://localhost"  # the test client's host
 CALLBACK = f"{CERTFLOW}/api/v1/auth/sso/callback"
@@ -152,6 +153,22 @@ def test_a_client_asking_for_json_gets_the_refusal_as_problem_json(
     assert refused.mimetype == "application/problem+json"
     body = refused.get_json()
     assert body["title"] == "统一身份认证登录被拒绝" and "不在本系统的人员名录中" in body["detail"]
+
+
+def test_where_turned_on_a_known_person_without_an_account_gets_one_at_the_first_sign_on(
+        api: ApiClient, learner: dict[str, Any], sso_app: Flask) -> None:
+    opening = create_app(runtime_of(sso_app).settings.replace(oidc_create_accounts=True))
+    client = opening.test_client()
+    token = token_of(campus_sign_in(client, "fresh", "campus-pw-3"))
+    me = client.get("/api/v1/me", headers=bearer(token)).get_json()
+    assert me["username"] == "S26SSO02" and me["display_name"] == "新同学"
+    assert me["role"] == "applicant" and me["must_change_password"] is False
+    history = api.get("/api/v1/directory/history", as_="admin").get_json()
+    opened = [c for c in history["changes"] if c["kind"] == "account_added"
+              and (c.get("after") or {}).get("by") == "统一身份认证"]
+    assert len(opened) == 1 and opened[0]["after"]["username"] == "S26SSO02"
+    # Still nobody unknown to the directory.
+    assert campus_sign_in(client, "ghost", "campus-pw-2").status_code == 403
 
 
 def test_a_disabled_person_cannot_sign_in_through_the_campus_sign_on(

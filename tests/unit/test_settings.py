@@ -78,6 +78,7 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "oidc_redirect_uri": ("https://certflow.school.example/api/v1/auth/sso/callback",
                           "https://certflow.school.example/api/v1/auth/sso/callback"),
     "oidc_timeout_s": ("4", 4.0),
+    "oidc_create_accounts": ("1", True),
 }
 
 

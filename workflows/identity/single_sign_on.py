@@ -32,6 +32,14 @@ class NotInDirectory(NotAllowed):
     title_en = "Single sign-on refused"
 
 
+class NoAccountYet(NotInDirectory):
+    """A person of the directory without an active account (one may be opened for them)."""
+
+    def __init__(self, detail: str, *, person_id: int, detail_en: str | None = None) -> None:
+        super().__init__(detail, detail_en=detail_en)
+        self.person_id = person_id
+
+
 @dataclass(frozen=True)
 class SignedOnIdentity:
     """What the provider said about the person: its subject and the number we match by."""
@@ -74,8 +82,9 @@ def sign_in_by_identity(identity: SignedOnIdentity, *, uow: UnitOfWork) -> Actor
     user_id = session.scalar(sa.select(User.id).where(
         User.person_id == person.id, User.active.is_(True)).order_by(User.id).limit(1))
     if user_id is None:
-        raise NotInDirectory(
+        raise NoAccountYet(
             f"{person.name}（{number}）在本系统还没有可用的账号；请联系管理员开通账号",
+            person_id=person.id,
             detail_en=f"{number} has no active account yet; ask an administrator")
     actor = load_actor(session, user_id)
     if actor.must_change_password:
