@@ -70,6 +70,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for module in (certificates, batch, reports, plans, notices):  # skill-level certification
         api.register_blueprint(module.bp)
+    from api.blueprints import sso
+    from api.sso import init_sso
+
+    init_sso(app, settings)  # the campus sign-on's OpenID Connect client, when configured
+    api.register_blueprint(sso.bp)  # 统一身份认证: the button, the callback, sign-out there
     api.register_blueprint(approval.bp)  # 转交, 退回, 加签, 撤回, 催办, 抄送, comments
     api.register_blueprint(applicants.bp)  # 我的申请, a task's reason and deadline
     api.register_blueprint(supervision.bp)  # the 质量监督小组's view of its centre

@@ -35,7 +35,13 @@ PUBLISHED_KEYS = frozenset({
 KEY_VARIABLES = {"secret_key": "CERTFLOW_SECRET_KEY",
                  "audit_signing_key": "CERTFLOW_AUDIT_SIGNING_KEY"}
 # Never printed (``Settings.to_dict``).
-SECRET_FIELDS = frozenset({*KEY_VARIABLES, "smtp_password", "webhook_secret"})
+SECRET_FIELDS = frozenset({*KEY_VARIABLES, "smtp_password", "webhook_secret",
+                           "oidc_client_secret"})
+# The client secret of the demo's own sign-on provider (scripts/demo-sso.sh): published with
+# certflow, so it is refused outside the demo mode.
+DEMO_OIDC_CLIENT_SECRET = "certflow-demo-sso-client-secret-not-for-real-use"
+MIN_OIDC_SECRET_BYTES = 16
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
 class SettingsError(Exception):
@@ -188,6 +194,31 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = _var("CERTFLOW_DELIVERY_MAX_ATTEMPTS", 6,
                                       "attempts per e-mail or webhook before it is marked "
                                       "failed (retried with backoff)", ge=1)
+    # --- single sign-on over OpenID Connect (docs/operations.md, "Single sign-on") ------------
+    oidc_issuer: str = _var("CERTFLOW_OIDC_ISSUER", "",
+                            "issuer URL of the campus sign-on (统一身份认证); its discovery "
+                            "document is read from <issuer>/.well-known/openid-configuration; "
+                            "empty: no single sign-on")
+    oidc_client_id: str = _var("CERTFLOW_OIDC_CLIENT_ID", "",
+                               "certflow's client id registered at that provider")
+    oidc_client_secret: str = _var("CERTFLOW_OIDC_CLIENT_SECRET", "",
+                                   "its client secret (16+ bytes)")
+    oidc_person_claim: str = _var("CERTFLOW_OIDC_PERSON_CLAIM", "sub",
+                                  "the claim holding the 学号/工号 a person is matched by (sub: "
+                                  "the provider's subject)", min_length=1)
+    oidc_scopes: str = _var("CERTFLOW_OIDC_SCOPES", "openid profile",
+                            "scopes asked for; must include openid",
+                            pattern=r"(^|\s)openid(\s|$)")
+    oidc_label: str = _var("CERTFLOW_OIDC_LABEL", "统一身份认证",
+                           "the text of the sign-in page's button", min_length=1, max_length=40)
+    oidc_redirect_uri: str = _var("CERTFLOW_OIDC_REDIRECT_URI", "",
+                                  "the callback URL registered at the provider; empty: "
+                                  "<this service's URL>/api/v1/auth/sso/callback")
+    oidc_create_accounts: bool = _var("CERTFLOW_OIDC_CREATE_ACCOUNTS", False,
+                                      "a person of the directory without an account gets one at "
+                                      "their first single sign-on (otherwise refused)")
+    oidc_timeout_s: float = _var("CERTFLOW_OIDC_TIMEOUT", 10.0,
+                                 "timeout of each call to the provider, seconds", gt=0)
     ui_dist: Path | None = _var("CERTFLOW_UI_DIST", None,
                                 "the built web app served at / (default: ui/dist)")
 
@@ -235,7 +266,37 @@ class Settings(BaseSettings):
                 raise ValueError(f"CERTFLOW_WEBHOOK_SECRET must be set to a random value of at "
                                  f"least {MIN_KEY_BYTES} bytes when CERTFLOW_WEBHOOK_URL is set, "
                                  f"for example the output of {MAKE_A_KEY}")
+        problem = self.oidc_problem()
+        if problem:
+            raise ValueError(problem)
         return self
+
+    def oidc_problem(self) -> str | None:
+        """Why the single sign-on settings cannot be used, or None (also when it is off)."""
+        if not self.oidc_issuer:
+            return None
+        issuer = self.oidc_issuer
+        host = issuer.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+        if not issuer.startswith("https://") and not (
+                issuer.startswith("http://") and (self.demo or host in LOOPBACK_HOSTS)):
+            return ("CERTFLOW_OIDC_ISSUER must be an https:// URL (http:// only on this machine, "
+                    "127.0.0.1 or localhost, or in the demo mode)")
+        if not self.oidc_client_id:
+            return "CERTFLOW_OIDC_CLIENT_ID must be set when CERTFLOW_OIDC_ISSUER is set"
+        secret = self.oidc_client_secret
+        if secret == DEMO_OIDC_CLIENT_SECRET and not self.demo:
+            return ("CERTFLOW_OIDC_CLIENT_SECRET is the demo's published secret; anyone could "
+                    "use it. Register certflow at your provider and set the secret it gives")
+        if len(secret.encode()) < MIN_OIDC_SECRET_BYTES:
+            return (f"CERTFLOW_OIDC_CLIENT_SECRET must be set to the client secret the provider "
+                    f"gave certflow (at least {MIN_OIDC_SECRET_BYTES} bytes) when "
+                    f"CERTFLOW_OIDC_ISSUER is set")
+        return None
+
+    @property
+    def single_sign_on(self) -> bool:
+        """A sign-on provider is configured: the sign-in page offers its button."""
+        return bool(self.oidc_issuer)
 
     @property
     def delivers_notifications(self) -> bool:

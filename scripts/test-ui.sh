@@ -19,6 +19,7 @@ if [ ! -x "$CHROMIUM" ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
 fi
 
 bash scripts/setup.sh
+bash scripts/setup-idp.sh  # the campus sign-on the server starts for 15-single-sign-on.spec.ts
 CERTFLOW_UI_REQUIRED=1 bash scripts/build-ui.sh
 (cd ui && npx vitest run && node scripts/bundle-size.mjs)
 

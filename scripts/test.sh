@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/setup-idp.sh  # the OpenID Connect provider of the single sign-on tests
 echo "==> ruff"
 .venv/bin/ruff check .
 echo "==> import contracts (pyproject.toml [tool.importlinter])"

@@ -11,6 +11,10 @@ import argparse
 import contextlib
 import logging
 import os
+import secrets
+import signal
+import socket
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,7 +45,11 @@ def main() -> None:
     from workflows.definitions.deploy import deploy_definition
     from workflows.identity.users import seed_users
 
-    settings = load_settings()
+    if args.port == 0:  # the provider must know the callback's port before the app exists
+        with socket.socket() as probe:
+            probe.bind((args.host, 0))
+            args.port = probe.getsockname()[1]
+    settings = load_settings(**start_sign_on(args.db.parent, f"http://{args.host}:{args.port}"))
     app = create_app(settings)
     with app.app_context():
         Base.metadata.create_all(db.engine)
@@ -61,6 +69,8 @@ def main() -> None:
             print(line, flush=True)
         for line in seed_report_cases():
             print(line, flush=True)
+        if settings.single_sign_on:
+            print(seed_sign_on_person(), flush=True)
         db.session.remove()
     # Request lines would bury the failures the test script prints from this log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -71,6 +81,69 @@ def main() -> None:
     print(f"READY {port}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
+
+
+SSO_ACCOUNTS = [  # the campus sign-on's people (ui/e2e/15-single-sign-on.spec.ts)
+    {"username": "lin", "password": "campus-lin-1",
+     "claims": {"name": "林老师", "employee_number": "T26SSO1"}},
+    {"username": "visitor", "password": "campus-visitor-1",
+     "claims": {"name": "访客", "employee_number": "X26SSO9"}},
+]
+
+
+def start_sign_on(workdir: Path, base_url: str) -> dict[str, Any]:
+    """Start the real OpenID Connect provider of the tests (tests/idp, Node) and return the
+    settings that point certflow at it; without Node or the package, no single sign-on."""
+    import atexit
+    import json
+    import shutil
+
+    server = ROOT / "tests" / "idp" / "server.mjs"
+    node = shutil.which("node")
+    if node is None or not (ROOT / "tests" / "idp" / "node_modules" / "oidc-provider").is_dir():
+        why = "node or tests/idp/node_modules is missing (bash scripts/setup-idp.sh)"
+        if os.environ.get("CERTFLOW_IDP_REQUIRED") == "1":
+            raise SystemExit(f"single sign-on is required but cannot run: {why}")
+        print(f"no single sign-on: {why}", flush=True)
+        return {}
+    secret = secrets.token_urlsafe(24)
+    config = workdir / "idp.json"
+    config.write_text(json.dumps({
+        "client_id": "certflow-ui", "client_secret": secret,
+        "redirect_uris": [f"{base_url}/api/v1/auth/sso/callback"],
+        "post_logout_redirect_uris": [f"{base_url}/"], "accounts": SSO_ACCOUNTS}))
+    process = subprocess.Popen([node, str(server), str(config)], stdout=subprocess.PIPE,
+                               text=True)
+    atexit.register(process.terminate)
+    # test-ui.sh stops this server with SIGTERM: exit normally so the provider stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith("READY "):
+        raise SystemExit(f"the OpenID Connect provider did not start: {line!r}")
+    issuer = line.split()[1]
+    print(f"single sign-on through {issuer}", flush=True)
+    return {"oidc_issuer": issuer, "oidc_client_id": "certflow-ui",
+            "oidc_client_secret": secret, "oidc_person_claim": "employee_number"}
+
+
+def seed_sign_on_person() -> str:
+    """林老师 (工号 T26SSO1), a teacher with an account, who signs in through the campus
+    sign-on; 访客 (X26SSO9) is in no directory and is refused."""
+    from api.context import runtime
+    from models import User, db
+    from workflows.directory.people import attach_account
+
+    now = runtime().now()
+    user = User(username="t26sso1", display_name="林老师", role="reviewer", active=True,
+                password_hash=runtime().passwords.hash(secrets.token_urlsafe(24)),
+                created_at=now)
+    db.session.add(user)
+    db.session.flush()
+    person = attach_account(db.session, user, groups=[], class_name=None, now=now)
+    person.number = "T26SSO1"
+    db.session.commit()
+    return "seeded 林老师 (工号 T26SSO1) for single sign-on"
 
 
 def _publish_plan() -> None:

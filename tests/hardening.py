@@ -16,7 +16,7 @@ HARDENED_BLUEPRINTS = ("health", "auth", "definitions", "instances", "tasks", "a
                        "certificates", "batch", "reports", "incidents", "timers", "messages",
                        "notifications", "attachments", "approval",
                        "applicants", "directory", "plans", "notices", "onboarding",
-                       "org_admin", "attendance")
+                       "org_admin", "attendance", "sso")
 
 
 @dataclass(frozen=True, order=True)

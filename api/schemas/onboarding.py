@@ -55,6 +55,21 @@ class ImportSchema(Schema):
     problems = fields.List(fields.Nested(ImportProblemSchema))
 
 
+class ImportJobSchema(Schema):
+    import_id = fields.Integer()
+    state = fields.String(metadata={"description": "queued, running, done or failed"})
+    phase = fields.String(metadata={"description": "queued, planning, writing, committing, "
+                                                   "done"})
+    done = fields.Integer(metadata={"description": "rows of the phase done so far"})
+    total = fields.Integer(metadata={"description": "rows of the sheet"})
+    percent = fields.Integer()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    summary = fields.Nested(ImportSummarySchema, allow_none=True)
+    problem = fields.Dict(allow_none=True, metadata={
+        "description": "why it failed (a problem document; nothing was written)"})
+
+
 class HistoryQuerySchema(RequestSchema):
     person_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))

@@ -499,6 +499,10 @@ MATRIX: list[Row] = [
     Row("GET", "/api/v1/health", (200, 200, 200, 200, 200, 200, 200), call("GET")),
     Row("POST", "/api/v1/auth/token", (401, 200, 200, 200, 200, 200, 200), sign_in),
     Row("POST", "/api/v1/auth/logout", (401, 204, 204, 204, 204, 204, 204), logout),
+    # Single sign-on is not configured in this suite's app: every caller gets 404 (its own
+    # tests, against a real provider, are tests/e2e/test_single_sign_on.py).
+    *(Row("GET", f"/api/v1/auth/sso{tail}", (404,) * 7, call("GET"))
+      for tail in ("", "/start", "/callback", "/logout")),
     Row("POST", "/api/v1/auth/users/{user_id}/revoke-tokens",
         (401, 403, 403, 403, 403, 204, 403), call("POST"), fresh=True),
     Row("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200), call("GET")),
@@ -532,6 +536,11 @@ MATRIX: list[Row] = [
         a_previewed_import),
     Row("POST", "/api/v1/directory/imports/{import_id}/confirm", ADMIN_ONLY, call("POST"),
         a_previewed_import, fresh=True),
+    Row("POST", "/api/v1/directory/imports/{import_id}/confirm-job",
+        (401, 403, 403, 403, 403, 202, 403), call("POST"), a_previewed_import, fresh=True),
+    # Nobody started one in this scene: the administrator learns there is none.
+    Row("GET", "/api/v1/directory/imports/{import_id}/confirm-job",
+        (401, 403, 403, 403, 403, 404, 403), call("GET"), a_previewed_import),
     Row("POST", "/api/v1/directory/imports/{import_id}/discard",
         (401, 403, 403, 403, 403, 204, 403), call("POST"), a_previewed_import, fresh=True),
     Row("GET", "/api/v1/directory/history", AUDITORS_ONLY, call("GET")),

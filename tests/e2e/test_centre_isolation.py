@@ -204,6 +204,10 @@ DECISIONS: dict[tuple[str, str], Decision] = {
     ("GET", "/api/v1/health"): D(PUBLIC, "service health, no data"),
     ("POST", "/api/v1/auth/token"): D(OWN, "signs the caller in"),
     ("POST", "/api/v1/auth/logout"): D(OWN, "signs the caller out"),
+    ("GET", "/api/v1/auth/sso"): D(PUBLIC, "the sign-on button's text, no data"),
+    ("GET", "/api/v1/auth/sso/start"): D(PUBLIC, "a redirect to the campus sign-on"),
+    ("GET", "/api/v1/auth/sso/callback"): D(OWN, "signs in the person the provider vouches for"),
+    ("GET", "/api/v1/auth/sso/logout"): D(PUBLIC, "a redirect to the provider's sign-out"),
     ("POST", "/api/v1/auth/users/{user_id}/revoke-tokens"): D(ITEM),
     ("GET", "/api/v1/me"): D(OWN, "the caller's own account and person"),
     ("GET", "/api/v1/definitions"): D(PUBLIC, "process definitions are shared by all centres"),
@@ -248,6 +252,8 @@ DECISIONS: dict[tuple[str, str], Decision] = {
     ("GET", "/api/v1/directory/imports/{import_id}"): D(ITEM),
     ("POST", "/api/v1/directory/imports/{import_id}/confirm"): D(ITEM),
     ("POST", "/api/v1/directory/imports/{import_id}/discard"): D(ITEM),
+    ("POST", "/api/v1/directory/imports/{import_id}/confirm-job"): D(ITEM),
+    ("GET", "/api/v1/directory/imports/{import_id}/confirm-job"): D(ITEM),
     ("POST", "/api/v1/directory/units/{unit_id}/positions"): D(ITEM, body=lambda a, b: {
         "person_id": a.ids["person_id"], "role": "teacher"}),
     ("POST", "/api/v1/directory/substitutes"): D(REFERS, body=lambda a, b: {

@@ -69,6 +69,16 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "webhook_timeout_s": ("3", 3.0),
     "delivery_poll_seconds": ("30", 30.0),
     "delivery_max_attempts": ("3", 3),
+    "oidc_issuer": ("https://sso.school.example", "https://sso.school.example"),
+    "oidc_client_id": ("certflow-school", "certflow-school"),
+    "oidc_client_secret": ("c" * 24, "c" * 24),
+    "oidc_person_claim": ("employee_number", "employee_number"),
+    "oidc_scopes": ("openid profile email", "openid profile email"),
+    "oidc_label": ("校园统一登录", "校园统一登录"),
+    "oidc_redirect_uri": ("https://certflow.school.example/api/v1/auth/sso/callback",
+                          "https://certflow.school.example/api/v1/auth/sso/callback"),
+    "oidc_timeout_s": ("4", 4.0),
+    "oidc_create_accounts": ("1", True),
 }
 
 

@@ -10,6 +10,7 @@ import { Loading } from "./components/Feedback";
 import { NoticeProvider } from "./components/Notices";
 import { I18nProvider, useI18n } from "./i18n";
 import { SignIn } from "./pages/SignIn";
+import { SsoComplete } from "./pages/SsoComplete";
 
 const Inbox = lazy(() => import("./pages/Inbox"));
 const Notifications = lazy(() => import("./pages/Notifications"));
@@ -35,6 +36,7 @@ const Supervision = lazy(() => import("./pages/Supervision"));
 const ChangePassword = lazy(() => import("./pages/ChangePassword"));
 const People = lazy(() => import("./pages/admin/People"));
 const CalendarPage = lazy(() => import("./pages/admin/Calendar"));
+const ImportPeople = lazy(() => import("./pages/admin/ImportPeople"));
 const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
 const ClassAttendance = lazy(() => import("./pages/attendance/ClassAttendance"));
 const TakeAttendance = lazy(() => import("./pages/attendance/TakeAttendance"));
@@ -97,6 +99,7 @@ export function App() {
                 <Route element={<Layout />}>
                   <Route path="/" element={<Home />} />
                   <Route path="/signin" element={<SignIn />} />
+                  <Route path="/sso" element={<SsoComplete />} />
                   <Route path="/verify" element={<VerifyCertificate />} />
                   <Route path="/notice" element={<PublicNotice />} />
                   <Route path="/certificates/verify" element={<VerifyCertificate />} />
@@ -116,6 +119,7 @@ export function App() {
                   <Route path="/admin/definitions" element={<RequireAuth allow={isAdmin}><Definitions /></RequireAuth>} />
                   <Route path="/admin/people" element={<RequireAuth allow={isAdmin}><People /></RequireAuth>} />
                   <Route path="/admin/calendar" element={<RequireAuth allow={isAdmin}><CalendarPage /></RequireAuth>} />
+                  <Route path="/admin/import" element={<RequireAuth allow={isAdmin}><ImportPeople /></RequireAuth>} />
                   <Route path="/admin/incidents" element={<RequireAuth allow={isAdmin}><Incidents /></RequireAuth>} />
                   <Route path="/admin/definitions/new" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />

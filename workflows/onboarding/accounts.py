@@ -8,6 +8,7 @@ the applicant role; staff get the groups of the positions they hold today.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +24,7 @@ from workflows.directory.acting import today_at
 from workflows.directory.units import unit_of_centre
 from workflows.directory.validity import held_on
 from workflows.identity.password_policy import handed_over_password
-from workflows.onboarding.history import ChangeKind, centre_log
+from workflows.onboarding.history import ChangeKind, ChangeLog, centre_log, lock_centre
 from workflows.onboarding.imports import centre_of
 
 MAX_ACCOUNTS_PER_REQUEST = 500  # one password hash each: a class or a department at a time
@@ -71,19 +72,9 @@ def open_accounts(*, person_ids: list[int] | None, unit_id: int | None, actor: A
             if reason:
                 skipped.append(Skipped(person.id, person.name, reason))
                 continue
-            learner_of = _current_class(session, person.id, today)
-            roles = set(session.scalars(sa.select(Position.role).where(
-                Position.person_id == person.id, held_on(Position, today))))
             password = handed_over_password()
-            user = User(username=_username(session, person), display_name=person.name,
-                        role="applicant" if learner_of is not None and not roles else "reviewer",
-                        password_hash=uow.runtime.passwords.hash(password), active=True,
-                        must_change_password=True, created_at=uow.runtime.now(),
-                        person_id=person.id)
-            session.add(user)
-            session.flush()
-            wanted = (roles | ({"applicant"} if learner_of is not None else set())) & groups
-            session.add_all(Membership(user_id=user.id, group_id=g) for g in sorted(wanted))
+            user, learner_of = _new_account(uow, person, groups, today=today,
+                                            password=password, must_change=True)
             log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
                     after={"username": user.username, "role": user.role})
             handed.append(HandedOver(person.id, person.name, person.number, learner_of,
@@ -91,6 +82,49 @@ def open_accounts(*, person_ids: list[int] | None, unit_id: int | None, actor: A
         log.flush()
         uow.commit()
         return handed, skipped
+
+
+def open_account_at_sign_on(person_id: int, *, uow: UnitOfWork) -> None:
+    """An account for a person of the directory who signed in through the campus sign-on
+    before anyone opened one (only where the administrators turned that on). Its password is
+    random and never shown: the person signs in through the sign-on, or an administrator
+    resets one. Recorded in the centre's history with no actor (the sign-on vouched)."""
+    with uow:
+        session = uow.session
+        person = session.get(Person, person_id)
+        if person is None or _why_not(session, person):
+            return  # gone, closed or given an account meanwhile: the sign-in decides again
+        lock_centre(session, person.tenant_id)
+        now = uow.runtime.now()
+        log = ChangeLog(session, person.tenant_id, actor_id=None, at=now,
+                        key=uow.runtime.chain_key)
+        groups = set(session.scalars(sa.select(Group.id)))
+        user, _ = _new_account(uow, person, groups, today=today_at(now),
+                               password=secrets.token_urlsafe(24), must_change=False)
+        log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
+                after={"username": user.username, "role": user.role, "by": "统一身份认证"})
+        log.flush()
+        uow.commit()
+
+
+def _new_account(uow: UnitOfWork, person: Person, groups: set[str], *, today: date,
+                 password: str, must_change: bool) -> tuple[User, str | None]:
+    """The account of a person (learners: applicant; staff: the groups of their positions
+    today), and the class they study in."""
+    session = uow.session
+    learner_of = _current_class(session, person.id, today)
+    roles = set(session.scalars(sa.select(Position.role).where(
+        Position.person_id == person.id, held_on(Position, today))))
+    user = User(username=_username(session, person), display_name=person.name,
+                role="applicant" if learner_of is not None and not roles else "reviewer",
+                password_hash=uow.runtime.passwords.hash(password), active=True,
+                must_change_password=must_change, created_at=uow.runtime.now(),
+                person_id=person.id)
+    session.add(user)
+    session.flush()
+    wanted = (roles | ({"applicant"} if learner_of is not None else set())) & groups
+    session.add_all(Membership(user_id=user.id, group_id=g) for g in sorted(wanted))
+    return user, learner_of
 
 
 def _people(session: Session, tenant_id: int, person_ids: list[int] | None,

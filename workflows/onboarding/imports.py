@@ -9,6 +9,7 @@ Confirming the same sheet again finds every row unchanged and writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,6 +31,13 @@ from workflows.onboarding.plan import RowPlan, Snapshot, plan_rows
 from workflows.onboarding.sheets import SheetKind, read_sheet
 
 PROBLEMS_SHOWN = 500
+WRITE_CHUNK = 1000  # new people inserted per round (the progress moves between rounds)
+# (phase, done, total): a background confirmation reports planning, writing and committing.
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(phase: str, done: int, total: int) -> None:
+    return None
 
 
 def centre_of(actor: Actor) -> int:
@@ -63,18 +71,23 @@ def preview_import(kind: SheetKind, filename: str, data: bytes, *, actor: Actor,
 
 
 def show_import(import_id: int, *, actor: Actor, session: Session,
-                today: date) -> dict[str, Any]:
-    """An import as it stands: a preview is planned again against the centre as it is now."""
+                today: date, plan: bool = True) -> dict[str, Any]:
+    """An import as it stands: a preview is planned again against the centre as it is now
+    (unless ``plan`` is false: then its summary is the last preview's)."""
     record = _own_import(session, import_id, centre_of(actor))
-    if record.status != ImportStatus.PREVIEWED:
+    if record.status != ImportStatus.PREVIEWED or not plan:
         return _view(record, None)
     plans = plan_rows(Snapshot.load(session, record.tenant_id, today), SheetKind(record.kind),
                       record.rows, today=today)
     return _view(record, plans)
 
 
-def confirm_import(import_id: int, *, actor: Actor, uow: UnitOfWork) -> dict[str, Any]:
-    """Write a previewed import, all rows or none; refused while any row has a problem."""
+def confirm_import(import_id: int, *, actor: Actor, uow: UnitOfWork,
+                   progress: Progress = _silent) -> dict[str, Any]:
+    """Write a previewed import, all rows or none; refused while any row has a problem.
+
+    ``progress`` hears how far it got (a background confirmation reports it to the web app);
+    the writes stay one transaction whatever it is told."""
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
@@ -85,8 +98,11 @@ def confirm_import(import_id: int, *, actor: Actor, uow: UnitOfWork) -> dict[str
             raise Conflict(f"导入 {import_id} 已{done}，不能再次确认；如需再次导入请重新上传文件")
         now = uow.runtime.now()
         today = today_at(now)
+        total = len(record.rows)
+        progress("planning", 0, total)
         snapshot = Snapshot.load(session, tenant_id, today)
-        plans = plan_rows(snapshot, SheetKind(record.kind), record.rows, today=today)
+        plans = plan_rows(snapshot, SheetKind(record.kind), record.rows, today=today,
+                          progress=lambda done: progress("planning", done, total))
         problems = [p for plan in plans for p in plan.problems]
         if problems:
             raise InvalidInput(
@@ -96,11 +112,22 @@ def confirm_import(import_id: int, *, actor: Actor, uow: UnitOfWork) -> dict[str
                           for p in problems[:PROBLEMS_SHOWN]])
         log = ChangeLog(session, tenant_id, actor_id=actor.id, at=now,
                         key=uow.runtime.chain_key, import_id=record.id)
-        _add_all(session, snapshot, [p for p in plans if p.action == "add"],
-                 SheetKind(record.kind), log, now=now, today=today)
+        progress("writing", 0, total)
+        added = [p for p in plans if p.action == "add"]
+        written = 0
+        for start in range(0, len(added), WRITE_CHUNK):  # a few statements per chunk
+            chunk = added[start:start + WRITE_CHUNK]
+            _add_all(session, snapshot, chunk, SheetKind(record.kind), log, now=now,
+                     today=today)
+            written += len(chunk)
+            progress("writing", written, total)
         for plan in plans:
             if plan.action == "update":
                 _update(session, snapshot, plan, log, today=today)
+                written += 1
+                if written % 500 == 0:
+                    progress("writing", written, total)
+        progress("committing", total, total)
         record.status, record.confirmed_at = ImportStatus.CONFIRMED, now
         record.summary = {**_counts(plans), "changes": len(log.rows)}
         log.flush()

@@ -10,6 +10,7 @@ it is (an import never erases); the same sheet imported again plans nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,6 +27,7 @@ from workflows.onboarding.sheets import REQUIRED, SheetKind
 
 _ROLE_BY_NAME = {**{name: role.value for role, name in ROLE_NAMES.items()},
                  **{role.value: role.value for role in PositionRole}}
+PROGRESS_EVERY = 500  # rows planned between two progress reports of a background import
 _SPLIT = re.compile(r"[、,，;；/]")
 _MOBILE = re.compile(r"^1\d{10}$")
 
@@ -98,13 +100,15 @@ class Snapshot:
 
 
 def plan_rows(snapshot: Snapshot, kind: SheetKind, rows: list[dict[str, Any]], *,
-              today: date) -> list[RowPlan]:
-    """One plan per row, in the sheet's order."""
+              today: date, progress: Callable[[int], None] | None = None) -> list[RowPlan]:
+    """One plan per row, in the sheet's order; ``progress`` hears every 500th row planned."""
     number_column = "学号" if kind is SheetKind.LEARNERS else "工号"
     seen_numbers: dict[str, int] = {}
     seen_ids: dict[str, int] = {}
-    plans = []
+    plans: list[RowPlan] = []
     for entry in rows:
+        if progress is not None and len(plans) % PROGRESS_EVERY == 0:
+            progress(len(plans))
         values: dict[str, str] = entry["values"]
         plan = RowPlan(entry["row"], name=values.get("姓名", ""),
                        number=values.get(number_column, ""))

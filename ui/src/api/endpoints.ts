@@ -45,6 +45,8 @@ export const apiCalls = {
   changePassword: (current_password: string, new_password: string) =>
     request<TokenResponse>(`${V1}/auth/password`, { json: { current_password, new_password } }),
   signOut: () => request<void>(`${V1}/auth/logout`, { method: "POST" }),
+  /** The campus sign-on's button (404: none configured, passwords only). */
+  singleSignOn: () => request<{ label: string; start_url: string }>(`${V1}/auth/sso`, { anonymous: true }),
   me: () => request<Actor>(`${V1}/me`),
 
   inbox: (query: InboxQuery, signal?: AbortSignal) =>

@@ -21,6 +21,26 @@ export interface OpenedAccounts {
   skipped: { person_id: number; reason: string }[];
 }
 
+export interface ImportSummary {
+  rows: number; add: number; update: number; unchanged: number; invalid: number; problems: number;
+  changes?: number;
+}
+export interface ImportPreview {
+  id: number;
+  status: string;
+  summary: ImportSummary;
+  problems: { row: number; column: string; reason: string }[];
+}
+export interface ImportJob {
+  state: "queued" | "running" | "done" | "failed";
+  phase: string;
+  done: number;
+  total: number;
+  percent: number;
+  summary: ImportSummary | null;
+  problem: { title: string; detail: string } | null;
+}
+
 export const peopleCalls = {
   find: (q: string, signal?: AbortSignal) => request<PersonCard[]>(`${V1}/admin/people`, { query: { q }, signal }),
   disable: (id: number) => request<PersonCard>(`${V1}/admin/people/${id}/disable`, { method: "POST" }),
@@ -28,4 +48,11 @@ export const peopleCalls = {
     request<{ password: string }>(`${V1}/admin/accounts/${userId}/reset-password`, { method: "POST" }),
   openAccount: (personId: number) =>
     request<OpenedAccounts>(`${V1}/admin/accounts`, { json: { person_ids: [personId] } }),
+  previewImport: (kind: string, file: File) => {
+    const form = new FormData();
+    form.append("file", file);
+    return request<ImportPreview>(`${V1}/directory/imports`, { form, query: { kind }, method: "POST" });
+  },
+  startConfirm: (id: number) => request<ImportJob>(`${V1}/directory/imports/${id}/confirm-job`, { method: "POST" }),
+  confirmJob: (id: number) => request<ImportJob>(`${V1}/directory/imports/${id}/confirm-job`),
 };

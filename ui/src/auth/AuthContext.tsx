@@ -18,6 +18,7 @@ interface Auth {
 }
 
 const AuthContext = createContext<Auth | null>(null);
+const SSO_SIGN_OUT = "/api/v1/auth/sso/logout";
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<Actor | null>(() => session.user());
@@ -40,10 +41,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return answer.user;
   }, []);
   const signOut = useCallback(async () => {
+    const central = session.signedOnCentrally();
     try {
       await apiCalls.signOut();
     } finally {
       session.end();
+      // Signed in through the campus sign-on: end the session there too (it comes back here).
+      if (central) window.location.assign(SSO_SIGN_OUT);
     }
   }, []);
   const changePassword = useCallback(async (current: string, next: string) => {

@@ -12,6 +12,8 @@ interface Stored {
   token: string;
   expiresAt: string;
   user: Actor;
+  /** Signed in through the campus sign-on (统一身份认证): sign out there too. */
+  sso?: boolean;
 }
 
 type Reason = "signed-in" | "signed-out" | "expired";
@@ -71,9 +73,12 @@ export const session = {
   user(): Actor | null {
     return read()?.user ?? null;
   },
-  start(token: string, expiresAt: string, user: Actor): void {
-    write({ token, expiresAt, user });
+  start(token: string, expiresAt: string, user: Actor, sso = false): void {
+    write({ token, expiresAt, user, ...(sso ? { sso } : {}) });
     emit("signed-in");
+  },
+  signedOnCentrally(): boolean {
+    return read()?.sso === true;
   },
   end(): void {
     end("signed-out");

@@ -1,11 +1,12 @@
 // Sign-in: user name and password; after it, back to where the user was going.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { homeFor, useAuth } from "../auth/AuthContext";
 import { useI18n } from "../i18n";
 import { describeError } from "../lib/problems";
 import { ApiError } from "../api/client";
+import { apiCalls } from "../api/endpoints";
 
 export function SignIn() {
   const { t } = useI18n();
@@ -16,6 +17,11 @@ export function SignIn() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [campus, setCampus] = useState<{ label: string; start_url: string } | null>(null);
+  useEffect(() => {
+    // The campus sign-on's button, when one is configured (404 otherwise: passwords only).
+    apiCalls.singleSignOn().then(setCampus, () => setCampus(null));
+  }, []);
   const next = params.get("next");
   const safeNext = next && next.startsWith("/") && !next.startsWith("//") ? next : null;
   if (user && !busy) return <Navigate to={safeNext ?? homeFor(user)} replace />;
@@ -70,6 +76,12 @@ export function SignIn() {
             {busy ? t("auth.signingIn") : t("auth.signIn")}
           </button>
         </form>
+        {campus && (
+          <>
+            <p className="muted signin-or">{t("auth.or")}</p>
+            <a className="btn btn-secondary btn-block" href={campus.start_url}>{campus.label}</a>
+          </>
+        )}
         <p className="small signin-verify"><Link to="/verify">{t("auth.verifyLink")}</Link></p>
         <p className="small signin-verify"><Link to="/notice">{t("auth.noticeLink")}</Link></p>
       </div>

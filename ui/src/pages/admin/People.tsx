@@ -3,7 +3,7 @@
 // account, disable a person who must stop now. Works on a phone.
 import { useState } from "react";
 import type { FormEvent } from "react";
-import { useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { peopleCalls } from "../../api/people";
 import type { PersonCard } from "../../api/people";
 import { Empty, ErrorText, Loading } from "../../components/Feedback";
@@ -26,7 +26,7 @@ export default function People() {
   return (
     <section className="page">
       <h1>{t("people.title")}</h1>
-      <p className="muted">{t("people.intro")}</p>
+      <p className="muted">{t("people.intro")} <Link to="/admin/import">{t("people.importLink")}</Link></p>
       <form className="filter-grid" onSubmit={onSearch} role="search">
         <div className="field">
           <label htmlFor="people-q">{t("people.search")}</label>
