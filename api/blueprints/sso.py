@@ -35,12 +35,14 @@ _REDIRECT = {"302": {"description": "a redirect (Location) to the provider or th
 @bp.get("")
 @bp.response(200, SsoConfigSchema)
 @bp.doc(security=[])
-@problems(404)
 def config() -> dict[str, Any]:
-    """The sign-in page's single sign-on button: its text and where it leads (404: none is
-    configured, the page offers passwords only)."""
-    _require_enabled()
-    return {"label": sso.settings().oidc_label, "start_url": url_for("sso.start")}
+    """The sign-in page's single sign-on button: its text and where it leads, or
+    ``enabled: false`` when none is configured (the page then offers passwords only; an
+    answer, not a 404, so a normal sign-in page logs no error)."""
+    if not sso.enabled():
+        return {"enabled": False, "label": None, "start_url": None}
+    return {"enabled": True, "label": sso.settings().oidc_label,
+            "start_url": url_for("sso.start")}
 
 
 @bp.get("/start")

@@ -499,10 +499,12 @@ MATRIX: list[Row] = [
     Row("GET", "/api/v1/health", (200, 200, 200, 200, 200, 200, 200), call("GET")),
     Row("POST", "/api/v1/auth/token", (401, 200, 200, 200, 200, 200, 200), sign_in),
     Row("POST", "/api/v1/auth/logout", (401, 204, 204, 204, 204, 204, 204), logout),
-    # Single sign-on is not configured in this suite's app: every caller gets 404 (its own
-    # tests, against a real provider, are tests/e2e/test_single_sign_on.py).
+    # Single sign-on is not configured in this suite's app: everyone learns that it is off,
+    # and its other endpoints answer 404 (its own tests, against a real provider, are
+    # tests/e2e/test_single_sign_on.py).
+    Row("GET", "/api/v1/auth/sso", (200,) * 7, call("GET")),
     *(Row("GET", f"/api/v1/auth/sso{tail}", (404,) * 7, call("GET"))
-      for tail in ("", "/start", "/callback", "/logout")),
+      for tail in ("/start", "/callback", "/logout")),
     Row("POST", "/api/v1/auth/users/{user_id}/revoke-tokens",
         (401, 403, 403, 403, 403, 204, 403), call("POST"), fresh=True),
     Row("GET", "/api/v1/me", (401, 200, 200, 200, 200, 200, 200), call("GET")),

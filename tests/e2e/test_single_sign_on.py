@@ -87,11 +87,12 @@ def token_of(answer: Any) -> str:
 
 def test_the_sign_in_page_learns_the_button_only_when_a_provider_is_configured(
         api: ApiClient, sso_app: Flask) -> None:
-    assert api.client.get("/api/v1/auth/sso").status_code == 404
+    assert api.client.get("/api/v1/auth/sso").get_json() == {
+        "enabled": False, "label": None, "start_url": None}
     off = api.client.get("/api/v1/auth/sso/start")
     assert off.status_code == 404 and "没有配置统一身份认证" in off.get_json()["detail"]
     assert sso_app.test_client().get("/api/v1/auth/sso").get_json() == {
-        "label": "统一身份认证", "start_url": "/api/v1/auth/sso/start"}
+        "enabled": True, "label": "统一身份认证", "start_url": "/api/v1/auth/sso/start"}
 
 
 def test_a_learner_signs_in_through_the_campus_sign_on_by_their_student_number(

@@ -46,7 +46,7 @@ export const apiCalls = {
     request<TokenResponse>(`${V1}/auth/password`, { json: { current_password, new_password } }),
   signOut: () => request<void>(`${V1}/auth/logout`, { method: "POST" }),
   /** The campus sign-on's button (404: none configured, passwords only). */
-  singleSignOn: () => request<{ label: string; start_url: string }>(`${V1}/auth/sso`, { anonymous: true }),
+  singleSignOn: () => request<{ enabled: boolean; label: string | null; start_url: string | null }>(`${V1}/auth/sso`, { anonymous: true }),
   me: () => request<Actor>(`${V1}/me`),
 
   inbox: (query: InboxQuery, signal?: AbortSignal) =>

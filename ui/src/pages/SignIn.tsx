@@ -19,8 +19,10 @@ export function SignIn() {
   const [busy, setBusy] = useState(false);
   const [campus, setCampus] = useState<{ label: string; start_url: string } | null>(null);
   useEffect(() => {
-    // The campus sign-on's button, when one is configured (404 otherwise: passwords only).
-    apiCalls.singleSignOn().then(setCampus, () => setCampus(null));
+    // The campus sign-on's button, when one is configured (otherwise passwords only).
+    apiCalls.singleSignOn().then(
+      (sso) => setCampus(sso.enabled && sso.label && sso.start_url ? { label: sso.label, start_url: sso.start_url } : null),
+      () => setCampus(null));
   }, []);
   const next = params.get("next");
   const safeNext = next && next.startsWith("/") && !next.startsWith("//") ? next : null;
