@@ -34,7 +34,7 @@ echo "==> starting certflow for the browser tests"
 .venv/bin/python scripts/ui_test_server.py --db "$work/ui.sqlite3" --port-file "$work/port" \
   >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 120); do
+for _ in $(seq 1 360); do  # up to 3 minutes: the seed plays whole cases, slow on a busy machine
   [ -s "$work/port" ] && break
   if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log" >&2; exit 1; fi
   sleep 0.5

@@ -95,7 +95,7 @@ test("admin operations: suspend, resume, terminate with a reason, retry an incid
   await expect(row(p, first.id)).toContainText("进行中");
   await api(request, "admin", "POST", `/api/v1/instances/${first.id}/suspend`, { reason: "另一位管理员" });
   await p.getByRole("button", { name: `暂停实例 #${first.id}` }).click();
-  await expect(p.getByRole("alert").filter({ hasText: "只有进行中（或有待处理故障）的实例可以暂停。" })).toBeVisible();
+  await expect(p.getByRole("alert").filter({ hasText: "只有办理中（或故障待处理）的案件可以暂停" })).toBeVisible();
   await expect(row(p, first.id)).toContainText("已暂停");
   await p.locator(".notice-error").getByRole("button", { name: "关闭提示" }).click();
 
