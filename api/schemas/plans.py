@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -10,6 +11,10 @@ from api.schemas.common import RequestSchema
 
 LEVELS = validate.OneOf([5, 4, 3, 2, 1])
 TEXT = validate.Length(min=1, max=200)
+# A plan's days lie in this century: older or later dates are typing errors, and their local
+# time (Beijing's historical offsets) would not even be a valid RFC 3339 instant.
+PLAN_DAY = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31),
+                          error="日期应在 2000-01-01 至 2099-12-31 之间")
 
 
 class PlanOccupationSchema(RequestSchema):
@@ -25,7 +30,7 @@ class PlanExamSchema(RequestSchema):
                          validate=validate.OneOf(["theory", "practical", "comprehensive"]),
                          metadata={"description": "theory 理论知识考试, practical 操作技能考核, "
                                                   "comprehensive 综合评审"})
-    date = fields.Date(required=True)
+    date = fields.Date(required=True, validate=PLAN_DAY)
     venue = fields.String(required=True, validate=TEXT, metadata={"description": "考点"})
 
 
@@ -38,8 +43,9 @@ class PlanPublishSchema(RequestSchema):
                            metadata={"description": "认定机构"})
     occupations = fields.List(fields.Nested(PlanOccupationSchema), required=True,
                               validate=validate.Length(min=1, max=50))
-    apply_from = fields.Date(required=True, metadata={"description": "报名开始日（北京时间）"})
-    apply_until = fields.Date(required=True,
+    apply_from = fields.Date(required=True, validate=PLAN_DAY,
+                             metadata={"description": "报名开始日（北京时间）"})
+    apply_until = fields.Date(required=True, validate=PLAN_DAY,
                               metadata={"description": "报名截止日（北京时间，当日 24:00 截止）"})
     apply_until_extends = fields.Boolean(load_default=True, metadata={
         "description": "截止日逢法定节假日或休息日顺延至下一个工作日（民法典第二百零三条）"})

@@ -476,6 +476,8 @@ CALENDAR_ROWS = [
     Row("GET", "/api/v1/calendar/years", SIGNED_IN, call("GET")),
     Row("GET", "/api/v1/calendar/years/{year}", SIGNED_IN, call("GET"),
         lambda scene: scene.ids.update(year=2026)),
+    Row("GET", "/api/v1/calendar/years/{year}/revisions", SIGNED_IN, call("GET"),
+        lambda scene: scene.ids.update(year=2026)),
     Row("PUT", "/api/v1/calendar/years/{year}", ADMIN_ONLY,
         call("PUT", lambda scene, user: {"holidays": {"2031-01-01": "元旦"}, "workdays": {},
                                          "note": "矩阵"}),

@@ -28,9 +28,9 @@ APPROVE = {"teacher_approved": True, "teacher_comment": "同意"}
 # timers); the token check is one of them.
 # A reminder reaches each holder of the task's address (and their 代理): one lookup of the
 # holders, one of the substitutes and one notification row each.
-# A leave's start also attaches its proof and writes its leave period; a decision keeps that
-# period current.
-BUDGET = {"start": 21, "claim": 6, "complete": 12, "claim_and_complete": 12, "fire_timer": 34}
+# A leave's start also attaches its proof, writes its leave period and looks up the class
+# timetable's sessions the leave affects; a decision keeps that period current.
+BUDGET = {"start": 22, "claim": 6, "complete": 12, "claim_and_complete": 12, "fire_timer": 34}
 
 
 class Statements:

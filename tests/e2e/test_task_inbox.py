@@ -80,7 +80,7 @@ def test_completing_an_unclaimed_task_asks_to_claim_first(leave_api: ApiClient) 
     task_id = start_leave(leave_api)["open_tasks"][0]["id"]
     response = leave_api.complete(task_id, as_="zhang", teacher_approved=True)
     assert response.status_code == 409
-    assert "claimed" in response.get_json()["detail"]
+    assert "须先领取" in response.get_json()["detail"]
 
 
 def test_release_returns_the_task_to_the_group(leave_api: ApiClient) -> None:

@@ -62,7 +62,7 @@ class CalendarSource:
         self._revisions: list[Revision] = []
         self._seen = -1  # newest revision id read; -1: never read
         self._checked = 0.0
-        self._built: dict[tuple[int, ...], WorkCalendar] = {}
+        self._built: dict[tuple[tuple[int, datetime], ...], WorkCalendar] = {}
         self._lock = threading.RLock()
 
     def base(self) -> WorkCalendar:
@@ -81,9 +81,11 @@ class CalendarSource:
         return self._build([r for r in self._current() if r.created_at <= instant])
 
     def invalidate(self) -> None:
-        """A revision was just stored: read them again on next use."""
+        """A revision was just stored: read them all again on next use, and build afresh (a
+        restored database may reuse revision ids for other content)."""
         with self._lock:
-            self._checked = 0.0
+            self._checked, self._seen = 0.0, -1
+            self._built.clear()
 
     def _current(self) -> list[Revision]:
         with self._lock:
@@ -99,7 +101,7 @@ class CalendarSource:
             return self._revisions
 
     def _build(self, revisions: list[Revision]) -> WorkCalendar:
-        key = tuple(r.id for r in revisions)
+        key = tuple((r.id, r.created_at) for r in revisions)
         with self._lock:
             built = self._built.get(key)
             if built is None:
