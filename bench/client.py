@@ -34,8 +34,19 @@ def _next_monday() -> date:
 LEAVE_3_DAYS = {"leave_type": "personal", "reason": "参加技能比赛",
                 "start_date": _next_monday().isoformat(), "start_half": "am",
                 "end_date": (_next_monday() + timedelta(days=2)).isoformat(), "end_half": "pm"}
-# The same as the engine sees it once the server has counted the days.
-LEAVE_3_DAYS_COUNTED = {**LEAVE_3_DAYS, "days": 3}
+
+
+def leave_3_days_counted() -> dict[str, Any]:
+    """The same as the engine sees it once the server has checked it: its school days counted,
+    销假 due at its end and the automatic 超假 close two school days later (the start check of
+    ``workflows.attendance.leave_requests``, for a requester in no class)."""
+    from config.paths import PROJECT_ROOT
+    from workflows.attendance.leave_requests import check_leave_request
+    from workflows.core.working_days import load_calendar
+
+    calendar = load_calendar(PROJECT_ROOT / "config" / "holidays_cn.json")
+    return check_leave_request(None, dict(LEAVE_3_DAYS),  # type: ignore[arg-type]  # no class
+                               now=datetime.now(UTC), calendar=calendar)
 # Who acts on each task of the leave process, and the form data they send.
 APPROVE = {
     "approve_class_teacher": ("zhang", {"teacher_approved": True, "teacher_comment": "同意"}),
