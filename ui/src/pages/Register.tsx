@@ -9,7 +9,7 @@ import { useAuth } from "../auth/AuthContext";
 import { Empty, ErrorText, Loading } from "../components/Feedback";
 import { maybeKey, useI18n } from "../i18n";
 import { useLoad } from "../lib/hooks";
-import { saveFile } from "../lib/saveFile";
+import { useDownload } from "../lib/useDownload";
 
 const PER_PAGE = 20;
 const STATUSES = ["valid", "revoked", "reissued"] as const;
@@ -115,37 +115,16 @@ export function RegisterEntryPage() {
   const { t, formatDate, formatDateTime } = useI18n();
   const { user } = useAuth();
   const { data, error, loading, reload } = useLoad((signal) => certificateCalls.entry(certificateNo, signal), [certificateNo]);
-  const [busy, setBusy] = useState(false);
-  const [downloadError, setDownloadError] = useState<unknown>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const downloadPdf = async () => {
-    setBusy(true);
-    setDownloadError(null);
-    setSaved(null);
-    try {
-      const { blob, filename } = await certificateCalls.pdf(certificateNo);
-      saveFile(blob, filename);
-      setSaved(filename);
-    } catch (failure) {
-      setDownloadError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const printPdf = async () => {
-    setBusy(true);
-    setDownloadError(null);
-    try {
+  const { busy, saved, error: downloadError, run, download } = useDownload();
+  const downloadPdf = () => download(() => certificateCalls.pdf(certificateNo));
+  const printPdf = () =>
+    run(async () => {
       const { blob } = await certificateCalls.pdf(certificateNo);
       const url = URL.createObjectURL(blob);
       window.open(url, "_blank", "noopener");
       window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (failure) {
-      setDownloadError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+      return null;
+    });
   if (loading && !data) return <Loading />;
   if (!data) return <ErrorText error={error} onRetry={reload} />;
   const verifyLink = `/certificates/verify?${new URLSearchParams({ certificate_no: data.certificate_no, holder_name: data.holder_name })}`;

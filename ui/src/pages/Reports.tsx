@@ -1,14 +1,13 @@
 // 统计报表: certification reports drawn as charts — pass rate per occupation and level, running
 // cases per step, overdue tasks per group — with the case counts and session table, and the
 // downloads (one .xlsx workbook, or each report as CSV with Chinese headers).
-import { useState } from "react";
 import { reportCalls } from "../api/reports";
 import { BarChart } from "../components/BarChart";
 import { Empty, ErrorText, Loading } from "../components/Feedback";
 import { maybeKey, useI18n } from "../i18n";
 import { useLoad } from "../lib/hooks";
 import { groupName } from "../lib/problems";
-import { saveFile } from "../lib/saveFile";
+import { useDownload } from "../lib/useDownload";
 
 const CSV = [
   ["certification/pass-rates", "reports.passRates"],
@@ -30,23 +29,7 @@ export default function Reports() {
       reportCalls.cases(signal), reportCalls.sessions(signal)]);
     return { passRates, steps, overdue, cases, sessions };
   }, []);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
-  const [downloadError, setDownloadError] = useState<unknown>(null);
-  const fetchFile = async (get: () => Promise<{ blob: Blob; filename: string }>) => {
-    setBusy(true);
-    setSaved(null);
-    setDownloadError(null);
-    try {
-      const { blob, filename } = await get();
-      saveFile(blob, filename);
-      setSaved(filename);
-    } catch (failure) {
-      setDownloadError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, saved, error: downloadError, download: fetchFile } = useDownload();
   const statusWord = (status: string) => {
     const key = maybeKey(`reports.status.${status}`);
     return key ? t(key) : status;

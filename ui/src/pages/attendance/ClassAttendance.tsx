@@ -1,6 +1,5 @@
 // A class's attendance: learners near a threshold highlighted, absences per week as a small
 // SVG chart, and the sessions to take attendance for.
-import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { attendanceCalls } from "../../api/attendance";
 import type { Week } from "../../api/attendance";
@@ -8,7 +7,7 @@ import { Empty, ErrorText, Loading } from "../../components/Feedback";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n";
 import { useLoad } from "../../lib/hooks";
-import { saveFile } from "../../lib/saveFile";
+import { useDownload } from "../../lib/useDownload";
 import "./attendance.css";
 
 function WeeklyChart({ weeks }: { weeks: Week[] }) {
@@ -48,23 +47,8 @@ export default function ClassAttendance() {
   const overview = useLoad((signal) => attendanceCalls.overview(id, signal), [id]);
   const weekly = useLoad((signal) => attendanceCalls.weekly(id, signal), [id]);
   const sessions = useLoad((signal) => attendanceCalls.sessions(id, signal), [id]);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
-  const [downloadError, setDownloadError] = useState<unknown>(null);
-  const report = async (fmt: "csv" | "xlsx") => {
-    setBusy(true);
-    setSaved(null);
-    setDownloadError(null);
-    try {
-      const { blob, filename } = await attendanceCalls.classReport(id, fmt);
-      saveFile(blob, filename);
-      setSaved(filename);
-    } catch (failure) {
-      setDownloadError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, saved, error: downloadError, download } = useDownload();
+  const report = (fmt: "csv" | "xlsx") => download(() => attendanceCalls.classReport(id, fmt));
   return (
     <section className="page attendance">
       <div className="page-head">

@@ -6,7 +6,7 @@ import { auditCalls } from "../../api/audit";
 import type { ChainState, VerifyReport } from "../../api/audit";
 import { ErrorText } from "../../components/Feedback";
 import { useI18n } from "../../i18n";
-import { saveFile } from "../../lib/saveFile";
+import { useDownload } from "../../lib/useDownload";
 
 export function ChainPanel({ chain }: { chain: ChainState }) {
   const { t, formatDateTime } = useI18n();
@@ -67,23 +67,8 @@ export function ChainPanel({ chain }: { chain: ChainState }) {
 /** Download this instance's signed export (a zip) with the bearer token; errors are shown. */
 export function ExportButton({ instanceId }: { instanceId: number }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    setSaved(null);
-    try {
-      const { blob, filename } = await auditCalls.exportInstance(instanceId);
-      saveFile(blob, filename);
-      setSaved(filename);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, saved, error, download } = useDownload();
+  const run = () => download(() => auditCalls.exportInstance(instanceId));
   return (
     <div className="export-box">
       <button type="button" className="btn btn-primary" onClick={run} disabled={busy} data-testid="export-button">
