@@ -99,3 +99,12 @@ def measures(api: ApiClient, learner: str) -> list[dict[str, Any]]:
     response = api.get(f"{BASE}/me", as_=learner)
     assert response.status_code == 200, response.get_json()
     return list(response.get_json()["measures"])
+
+
+def zhang_class(api: ApiClient) -> Klass:
+    """The attendance diagrams deployed, 张老师 teaching 机电2301 and 王老师 数控2302 (the
+    other class, for refusals), and 机电2301's class with 张老师 (``zhang``) taking it."""
+    deploy_attendance(api)
+    appoint(api, "张老师", "机电2301")
+    appoint(api, "王老师", "数控2302")
+    return new_class(api, "机电2301", "zhang")

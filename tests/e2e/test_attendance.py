@@ -23,16 +23,14 @@ from tests.e2e.attendance_steps import (
     new_class,
     person_id,
     put,
+    zhang_class,
 )
 from workflows.core.clock import FrozenClock
 
 
 @pytest.fixture()
 def klass(api: ApiClient, frozen_clock: FrozenClock) -> Iterator[Klass]:
-    deploy_attendance(api)
-    appoint(api, "张老师", "机电2301")
-    appoint(api, "王老师", "数控2302")
-    yield new_class(api, "机电2301", "zhang")
+    yield zhang_class(api)
 
 
 def _proposals(api: ApiClient, kind: str) -> list[dict[str, Any]]:

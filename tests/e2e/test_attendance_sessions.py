@@ -11,21 +11,16 @@ from tests.api_client import ApiClient
 from tests.e2e.attendance_steps import (
     BASE,
     Klass,
-    appoint,
-    deploy_attendance,
-    new_class,
     person_id,
     put,
+    zhang_class,
 )
 from workflows.core.clock import FrozenClock
 
 
 @pytest.fixture()
 def klass(api: ApiClient, frozen_clock: FrozenClock) -> Iterator[Klass]:
-    deploy_attendance(api)
-    appoint(api, "张老师", "机电2301")
-    appoint(api, "王老师", "数控2302")
-    yield new_class(api, "机电2301", "zhang")
+    yield zhang_class(api)
 
 
 def _patch(api: ApiClient, session_id: int, *, as_: str, **body: object):  # type: ignore[no-untyped-def]
