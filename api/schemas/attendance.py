@@ -57,18 +57,24 @@ class SessionsQuerySchema(RequestSchema):
     end = fields.Date(load_default=None, data_key="to")
 
 
-class SessionSchema(Schema):
-    id = fields.Integer()
+class SessionSnapshotSchema(Schema):
+    """A session as a change log keeps it (before/after), its day as ISO text."""
+
     course_id = fields.Integer()
     course = fields.String()
-    class_unit_id = fields.Integer()
-    date = fields.Date()
+    date = fields.String()
     half = fields.String()
     half_name = fields.String()
     period = fields.String()
     kind = fields.String()
     kind_name = fields.String()
     hours = fields.Integer()
+
+
+class SessionSchema(SessionSnapshotSchema):
+    id = fields.Integer()
+    class_unit_id = fields.Integer()
+    date = fields.Date()  # type: ignore[assignment]
 
 
 class SessionChangeRequestSchema(RequestSchema):
@@ -88,16 +94,6 @@ class SessionDeleteQuerySchema(RequestSchema):
                            metadata={"description": "删除原因（留档）"})
 
 
-class SessionSnapshotSchema(Schema):
-    course_id = fields.Integer()
-    course = fields.String()
-    date = fields.String()
-    half = fields.String()
-    half_name = fields.String()
-    period = fields.String()
-    kind = fields.String()
-    kind_name = fields.String()
-    hours = fields.Integer()
 
 
 class SessionChangeSchema(Schema):
