@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from api.auth import current_actor, login_required
-from api.context import unit_of_work
+from api.context import runtime, unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.directory import (
     AppointmentRequestSchema,
@@ -16,11 +16,14 @@ from api.schemas.directory import (
     DirectoryPersonSchema,
     PeopleQuerySchema,
     SubstituteRequestSchema,
+    SubstitutionSchema,
     UnitNodeSchema,
     UnitTreeQuerySchema,
 )
 from models import db
 from workflows.directory import positions, reads
+from workflows.directory.acting import today_at
+from workflows.onboarding import substitutes
 
 bp = CertflowBlueprint("directory", __name__, url_prefix="/api/v1",
                        description="The school directory (units, people, positions)")
@@ -85,6 +88,17 @@ def declare_conflict(body: dict[str, Any]) -> dict[str, Any]:
     return {"id": declared}
 
 
+@bp.get("/directory/substitutes")
+@login_required()
+@bp.response(200, SubstitutionSchema(many=True))
+@problems(403)
+def substitutions() -> list[dict[str, Any]]:
+    """代理 not yet over: the whole centre's for administrators and auditors, otherwise those
+    where I am away or stand in."""
+    return substitutes.list_substitutions(db.session(), actor=current_actor(),
+                                          today=today_at(runtime().now()))
+
+
 @bp.post("/directory/substitutes")
 @login_required()
 @bp.arguments(SubstituteRequestSchema)
@@ -92,8 +106,20 @@ def declare_conflict(body: dict[str, Any]) -> dict[str, Any]:
 @problems(403, 404, 422)
 def name_substitute(body: dict[str, Any]) -> dict[str, Any]:
     """代理: name a colleague who also receives and may complete the tasks of my positions
-    from ``valid_from`` to ``valid_to``; the history says "由 B 代 A 办理"."""
-    named = positions.name_substitute(body["substitute_person_id"],
-                                      valid_from=body["valid_from"], valid_to=body["valid_to"],
-                                      actor=current_actor(), uow=unit_of_work())
+    (an administrator: of ``person_id``'s) from ``valid_from`` to ``valid_to``; the history
+    says "由 B 代 A 办理", the directory's history who named whom."""
+    named = substitutes.name_substitute(body["substitute_person_id"],
+                                        valid_from=body["valid_from"],
+                                        valid_to=body["valid_to"], person_id=body["person_id"],
+                                        actor=current_actor(), uow=unit_of_work())
     return {"id": named}
+
+
+@bp.post("/directory/substitutes/<int:substitution_id>/end")
+@login_required()
+@bp.response(204)
+@problems(403, 404, 422)
+def end_substitution(substitution_id: int) -> None:
+    """End a 代理 (the person who is away, or an administrator): yesterday becomes its last
+    day; one that had not begun is withdrawn."""
+    substitutes.end_substitution(substitution_id, actor=current_actor(), uow=unit_of_work())

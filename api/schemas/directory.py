@@ -102,3 +102,17 @@ class SubstituteRequestSchema(RequestSchema):
                                           validate=validate.Range(min=1, max=2**31 - 1))
     valid_from = fields.Date(required=True)
     valid_to = fields.Date(required=True)
+    person_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
+                               metadata={"description": "who is away (default: me; someone "
+                                                        "else: administrators only)"})
+
+
+class SubstitutionSchema(Schema):
+    id = fields.Integer()
+    person_id = fields.Integer(metadata={"description": "who is away"})
+    person = fields.String()
+    substitute_person_id = fields.Integer()
+    substitute = fields.String()
+    valid_from = fields.Date()
+    valid_to = fields.Date()
+    current = fields.Boolean(metadata={"description": "true: it has begun (today is in it)"})

@@ -180,6 +180,18 @@ def a_position(scene: Scene) -> None:
                                     if p["role"] == "teacher")
 
 
+def a_substitution(scene: Scene) -> None:
+    """The administrator names 王老师 the substitute of 张老师 this month (a 代理 to end)."""
+    a_class_and_a_teacher(scene)
+    [zhang] = scene.api.get("/api/v1/directory/people", as_="admin",
+                            query_string={"q": "张老师"}).get_json()
+    response = scene.api.post("/api/v1/directory/substitutes", as_="admin", json={
+        "person_id": zhang["id"], "substitute_person_id": scene.ids["person_id"],
+        "valid_from": "2026-11-01", "valid_to": "2099-11-30"})
+    assert response.status_code == 201, response.get_json()
+    scene.ids["substitution_id"] = response.get_json()["id"]
+
+
 def logout(api: ApiClient, scene: Scene, user: str | None, **_: Any) -> TestResponse:
     response = api.post("/api/v1/auth/logout", as_=user)
     api._tokens.pop(user or "", None)  # that token is revoked now
@@ -528,6 +540,13 @@ MATRIX: list[Row] = [
         call("POST", lambda scene, user: {"substitute_person_id": scene.ids["person_id"],
                                           "valid_from": "2026-11-01", "valid_to": "2026-11-30"}),
         a_class_and_a_teacher, fresh=True),
+    # Substitutions not yet over: staff see theirs, administrators and auditors the centre's.
+    Row("GET", "/api/v1/directory/substitutes", (401, 403, 403, 200, 200, 200, 200),
+        call("GET"), a_substitution),
+    # Ended by the one away (张老师) or an administrator; for others of the centre it is none
+    # of theirs.
+    Row("POST", "/api/v1/directory/substitutes/{substitution_id}/end",
+        (401, 403, 403, 404, 204, 204, 403), call("POST"), a_substitution, fresh=True),
     # 回避声明: staff declare; learners and (read-only) auditors do not.
     Row("POST", "/api/v1/directory/conflicts", (401, 403, 403, 201, 201, 201, 403),
         call("POST", lambda scene, user: {"subject_person_id": scene.ids["person_id"],

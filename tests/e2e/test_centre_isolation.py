@@ -55,6 +55,7 @@ B_PEOPLE = {  # user name -> (name, account role, groups, position role at class
 ABSENT = {"instance_id": 999_999, "task_id": 999_999, "incident_id": 999_999,
           "timer_id": 999_999, "user_id": 999_999, "person_id": 999_999, "unit_id": 999_999,
           "position_id": 999_999, "import_id": 999_999, "request_seq": 999,
+          "substitution_id": 999_999,
           "attachment_id": "a" * 32, "certificate_no": "CF320120265999999", "kind": "staff",
           "process_id": "leave_approval", "version": 1, "name": "leave_approval.bpmn",
           "code": PLAN["code"], "session_id": 999_999, "course_id": 999_999, "fmt": "csv"}
@@ -147,6 +148,7 @@ def _scene(api: ApiClient, app: Flask, *, applicant: str, tag: str) -> Centre:
             OrgUnit.tenant_id == (session.get(OrgUnit, holder_tenant(session, holder)).id),
             OrgUnit.kind == UnitKind.CLASS).order_by(OrgUnit.id).limit(1))
         _course_and_session(session, found, runtime_of(app).now())
+        _substitution(session, found, runtime_of(app).now())
         session.commit()
     assert found.ids["incident_id"] and found.ids["timer_id"]
     return found
@@ -168,6 +170,24 @@ def _course_and_session(session: Any, found: Centre, now: Any) -> None:
     session.add(row)
     session.flush()
     found.ids.update(course_id=course.id, session_id=row.id, fmt="csv")
+
+
+def _substitution(session: Any, found: Centre, now: Any) -> None:
+    """A 代理 between two staff of the centre, not over before 2099 (its id, its names)."""
+    from datetime import date
+
+    from models import Person, Position
+    from models.directory import Substitution
+
+    tenant_id = session.get(OrgUnit, found.ids["unit_id"]).tenant_id
+    staff = list(session.scalars(sa.select(Person).join(Position, Position.person_id == Person.id)
+                                 .where(Person.tenant_id == tenant_id)
+                                 .order_by(Person.id).distinct().limit(2)))
+    row = Substitution(person_id=staff[0].id, substitute_id=staff[1].id,
+                       valid_from=date(2026, 1, 1), valid_to=date(2099, 12, 31), created_at=now)
+    session.add(row)
+    session.flush()
+    found.ids["substitution_id"] = row.id
 
 
 def holder_tenant(session: Any, user: Any) -> int:
@@ -259,6 +279,8 @@ DECISIONS: dict[tuple[str, str], Decision] = {
     ("POST", "/api/v1/directory/substitutes"): D(REFERS, body=lambda a, b: {
         "substitute_person_id": b.ids["person_id"], "valid_from": "2026-11-01",
         "valid_to": "2026-11-30"}),
+    ("GET", "/api/v1/directory/substitutes"): D(LIST),
+    ("POST", "/api/v1/directory/substitutes/{substitution_id}/end"): D(ITEM),
     ("POST", "/api/v1/directory/conflicts"): D(REFERS, body=lambda a, b: {
         "subject_person_id": b.ids["person_id"], "reason": "亲属"}),
     ("GET", "/api/v1/admin/people"): D(LIST, query=lambda a: {"q": "乙"}),

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import HumanTask, OrgUnit, Person, User
-from models.directory import ConflictDeclaration, Position, Substitution
+from models.directory import ConflictDeclaration, Position
 from models.statuses import OPEN_TASK_STATUSES, TaskStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, NotAllowed, NotFound
@@ -117,28 +117,6 @@ def declare_conflict(subject_id: int, *, reason: str, actor: Actor, uow: UnitOfW
         declaration_id = declaration.id
         uow.commit()
         return declaration_id
-
-
-def name_substitute(substitute_id: int, *, valid_from: date, valid_to: date, actor: Actor,
-                    uow: UnitOfWork) -> int:
-    """代理: while the actor is away (``valid_from``–``valid_to``, whole days), a colleague of
-    their centre also receives and may complete the tasks addressed to the actor's positions;
-    each completion records "由 B 代 A 办理"."""
-    _require_staff(actor, "只有教职工可以指定代理人")
-    if valid_to < valid_from:
-        raise InvalidInput("代理结束日期早于开始日期")
-    with uow:
-        session = uow.session
-        substitute = _other_person_of_centre(session, substitute_id, actor,
-                                             oneself="不能指定本人为代理人")
-        row = Substitution(person_id=actor.person_id, substitute_id=substitute.id,
-                           valid_from=valid_from, valid_to=valid_to,
-                           created_at=uow.runtime.now())
-        session.add(row)
-        session.flush()
-        row_id = row.id
-        uow.commit()
-        return row_id
 
 
 def _require_staff(actor: Actor, refusal: str) -> None:

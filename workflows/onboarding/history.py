@@ -41,6 +41,8 @@ class ChangeKind(StrEnum):
     UNIT_CHANGED = "unit_changed"
     UNIT_MOVED = "unit_moved"
     UNIT_DEACTIVATED = "unit_deactivated"
+    SUBSTITUTE_NAMED = "substitute_named"
+    SUBSTITUTE_ENDED = "substitute_ended"
 
 
 CHANGE_NAMES = {
@@ -58,6 +60,8 @@ CHANGE_NAMES = {
     ChangeKind.UNIT_CHANGED: "修改组织单元",
     ChangeKind.UNIT_MOVED: "移动组织单元",
     ChangeKind.UNIT_DEACTIVATED: "停用组织单元",
+    ChangeKind.SUBSTITUTE_NAMED: "指定代理人",
+    ChangeKind.SUBSTITUTE_ENDED: "结束代理",
 }
 
 
