@@ -116,3 +116,5 @@ class SubstitutionSchema(Schema):
     valid_from = fields.Date()
     valid_to = fields.Date()
     current = fields.Boolean(metadata={"description": "true: it has begun (today is in it)"})
+    may_end = fields.Boolean(metadata={"description": "the caller may end it (the one away, "
+                                                     "or an administrator)"})

@@ -48,8 +48,10 @@ def test_an_administrator_names_a_substitute_and_ends_it(api: ApiClient) -> None
     row_id = named.get_json()["id"]
     [row] = listed(api, "admin")
     assert (row["person"], row["substitute"], row["current"]) == ("张老师", "李主任", True)
-    assert [r["id"] for r in listed(api, "zhang")] == [row_id]  # the one away sees it
-    assert [r["id"] for r in listed(api, "li")] == [row_id]  # the one standing in too
+    assert row["may_end"] is True
+    # The one away sees it and may end it; the one standing in sees it only.
+    assert [(r["id"], r["may_end"]) for r in listed(api, "zhang")] == [(row_id, True)]
+    assert [(r["id"], r["may_end"]) for r in listed(api, "li")] == [(row_id, False)]
     assert listed(api, "wang") == []  # a colleague not concerned does not
     assert [r["id"] for r in listed(api, "auditor")] == [row_id]
 

@@ -35,6 +35,10 @@ const Reports = lazy(() => import("./pages/Reports"));
 const Supervision = lazy(() => import("./pages/Supervision"));
 const ChangePassword = lazy(() => import("./pages/ChangePassword"));
 const People = lazy(() => import("./pages/admin/People"));
+const PersonPage = lazy(() => import("./pages/admin/PersonPage"));
+const Units = lazy(() => import("./pages/admin/Units"));
+const DirectoryHistory = lazy(() => import("./pages/admin/DirectoryHistory"));
+const Substitutes = lazy(() => import("./pages/Substitutes"));
 const CalendarPage = lazy(() => import("./pages/admin/Calendar"));
 const ImportPeople = lazy(() => import("./pages/admin/ImportPeople"));
 const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
@@ -118,6 +122,10 @@ export function App() {
                   <Route path="/audit/instances/:instanceId" element={<RequireAuth allow={seesAll}><AuditInstance /></RequireAuth>} />
                   <Route path="/admin/definitions" element={<RequireAuth allow={isAdmin}><Definitions /></RequireAuth>} />
                   <Route path="/admin/people" element={<RequireAuth allow={isAdmin}><People /></RequireAuth>} />
+                  <Route path="/admin/people/:personId" element={<RequireAuth allow={isAdmin}><PersonPage /></RequireAuth>} />
+                  <Route path="/admin/units" element={<RequireAuth allow={isAdmin}><Units /></RequireAuth>} />
+                  <Route path="/directory/history" element={<RequireAuth allow={seesAll}><DirectoryHistory /></RequireAuth>} />
+                  <Route path="/substitutes" element={<RequireAuth allow={can.nameSubstitutes}><Substitutes /></RequireAuth>} />
                   <Route path="/admin/calendar" element={<RequireAuth allow={isAdmin}><CalendarPage /></RequireAuth>} />
                   <Route path="/admin/import" element={<RequireAuth allow={isAdmin}><ImportPeople /></RequireAuth>} />
                   <Route path="/admin/incidents" element={<RequireAuth allow={isAdmin}><Incidents /></RequireAuth>} />

@@ -74,7 +74,8 @@ def list_substitutions(session: Session, *, actor: Actor, today: date) -> list[d
     return [{"id": row.id, "person_id": row.person_id, "person": absent_name,
              "substitute_person_id": row.substitute_id, "substitute": substitute_name,
              "valid_from": row.valid_from, "valid_to": row.valid_to,
-             "current": row.valid_from <= today}
+             "current": row.valid_from <= today,
+             "may_end": actor.is_admin or row.person_id == actor.person_id}
             for row, absent_name, substitute_name in session.execute(query)]
 
 

@@ -4,17 +4,32 @@ import { request } from "./client";
 const V1 = "/api/v1";
 
 export interface AccountRef { id: number; username: string; active: boolean }
+export interface HeldEnrolment { id: number; unit_id: number; class_name: string; valid_from: string; valid_to: string | null }
+export interface HeldPosition {
+  id: number; role: string; role_name: string; unit_id: number; unit: string; valid_from: string; valid_to: string | null;
+}
 export interface PersonCard {
   id: number;
   name: string;
   number: string | null;
   id_number: string | null;
   mobile: string | null;
+  employer: string | null;
   status: string;
   status_name: string;
   accounts: AccountRef[];
-  enrolments: { id: number; class_name: string }[];
-  positions: { id: number; role_name: string; unit: string }[];
+  enrolments: HeldEnrolment[];
+  positions: HeldPosition[];
+}
+/** What an administrator types for a person; empty strings clear a field when editing. */
+export interface PersonFields {
+  name?: string;
+  number?: string | null;
+  id_number?: string | null;
+  mobile?: string | null;
+  employer?: string | null;
+  status?: string;
+  class_id?: number;
 }
 export interface OpenedAccounts {
   accounts: { person_id: number; username: string; password: string }[];
@@ -43,6 +58,16 @@ export interface ImportJob {
 
 export const peopleCalls = {
   find: (q: string, signal?: AbortSignal) => request<PersonCard[]>(`${V1}/admin/people`, { query: { q }, signal }),
+  get: (id: number, signal?: AbortSignal) => request<PersonCard>(`${V1}/admin/people/${id}`, { signal }),
+  create: (fields: PersonFields) => request<PersonCard>(`${V1}/admin/people`, { json: fields }),
+  edit: (id: number, fields: PersonFields) =>
+    request<PersonCard>(`${V1}/admin/people/${id}`, { method: "PATCH", json: fields }),
+  moveLearner: (id: number, unitId: number, validFrom: string | null) =>
+    request<PersonCard>(`${V1}/admin/people/${id}/enrolment`, { json: { unit_id: unitId, valid_from: validFrom } }),
+  givePosition: (id: number, body: { unit_id: number; role: string; valid_from: string | null; valid_to: string | null }) =>
+    request<PersonCard>(`${V1}/admin/people/${id}/positions`, { json: body }),
+  endPosition: (positionId: number, validTo: string | null) =>
+    request<void>(`${V1}/admin/positions/${positionId}/end`, { json: { valid_to: validTo } }),
   disable: (id: number) => request<PersonCard>(`${V1}/admin/people/${id}/disable`, { method: "POST" }),
   resetPassword: (userId: number) =>
     request<{ password: string }>(`${V1}/admin/accounts/${userId}/reset-password`, { method: "POST" }),

@@ -86,6 +86,8 @@ export const can = {
     || ["leading_group", "quality_supervisor", "exam_admin"].some((g) => user.groups.includes(g)),
   /** 质量监督: every case of the centre, read only. */
   supervise: (user: Actor) => user.groups.includes("quality_supervisor"),
+  /** 代理: staff name their own substitute, administrators anyone's (workflows/onboarding/substitutes.py). */
+  nameSubstitutes: (user: Actor) => user.role === "admin" || user.role === "reviewer",
 };
 
 /** Where a user lands after signing in. */

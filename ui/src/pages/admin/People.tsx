@@ -1,9 +1,11 @@
 // People of the administrator's centre: find by 姓名, 学号/工号 or the last digits of the
 // 身份证号, then the quick jobs of the first weeks — reset a password (shown once), open an
-// account, disable a person who must stop now. Works on a phone.
+// account, disable a person who must stop now. Works on a phone. A person's name opens their
+// card (PersonPage: class, positions with dates, edit); "新增人员" adds one.
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
+import { directoryCalls } from "../../api/directory";
 import { peopleCalls } from "../../api/people";
 import type { PersonCard } from "../../api/people";
 import { Empty, ErrorText, Loading } from "../../components/Feedback";
@@ -11,12 +13,15 @@ import { useNotices } from "../../components/Notices";
 import { useI18n } from "../../i18n";
 import { useLoad } from "../../lib/hooks";
 import { describeError } from "../../lib/problems";
+import { NewPerson } from "./PersonForm";
 
 export default function People() {
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";
   const [text, setText] = useState(q);
+  const [adding, setAdding] = useState(false);
+  const tree = useLoad((signal) => (adding ? directoryCalls.tree(false, signal) : Promise.resolve(null)), [adding]);
   const { data, error, loading, reload } = useLoad(
     (signal) => (q ? peopleCalls.find(q, signal) : Promise.resolve(null)), [q]);
   const onSearch = (event: FormEvent) => {
@@ -26,7 +31,12 @@ export default function People() {
   return (
     <section className="page">
       <h1>{t("people.title")}</h1>
-      <p className="muted">{t("people.intro")} <Link to="/admin/import">{t("people.importLink")}</Link></p>
+      <p className="muted">{t("people.intro")} <Link to="/admin/import">{t("people.importLink")}</Link> · <Link to="/admin/units">{t("nav.units")}</Link></p>
+      <div className="button-row">
+        <button type="button" className="btn" aria-expanded={adding} onClick={() => setAdding(!adding)}>{t("person.new")}</button>
+      </div>
+      <ErrorText error={tree.error} onRetry={tree.reload} />
+      {adding && tree.data && <NewPerson tree={tree.data} />}
       <form className="filter-grid" onSubmit={onSearch} role="search">
         <div className="field">
           <label htmlFor="people-q">{t("people.search")}</label>
@@ -86,7 +96,7 @@ function PersonItem({ person, onChanged }: { person: PersonCard; onChanged: () =
   return (
     <li className="card incident-card" aria-labelledby={headingId}>
       <h2 id={headingId}>
-        {person.name} <span className="chip">{person.status_name}</span>
+        <Link to={`/admin/people/${person.id}`}>{person.name}</Link> <span className="chip">{person.status_name}</span>
       </h2>
       <p className="small muted">
         {[person.number, person.id_number, person.mobile].filter(Boolean).join(" · ")}
