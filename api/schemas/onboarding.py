@@ -84,6 +84,8 @@ class ChangeSchema(Schema):
     actor_name = fields.String(allow_none=True)
     subject_type = fields.String()
     subject_id = fields.Integer()
+    subject_name = fields.String(allow_none=True, metadata={
+        "description": "the person's or unit's name now"})
     import_id = fields.Integer(allow_none=True)
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)

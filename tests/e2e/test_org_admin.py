@@ -79,6 +79,8 @@ def test_add_rename_and_move_a_class_with_its_history(api: ApiClient) -> None:
                      ("unit_added", "系统管理员")]
     assert unit_changes(api)[0]["before"] == {"parent": "新能源系"}
     assert unit_changes(api)[1]["after"]["name"] == "光伏2601班"
+    # each change names its unit as it is called now (the renamed class by its new name)
+    assert [c["subject_name"] for c in unit_changes(api)[:2]] == ["光伏技术", "光伏2601班"]
     assert api.post("/api/v1/admin/units", as_="zhang", json={
         "kind": "office", "code": "O-1", "name": "督导室", "parent_id": units[root]["id"]
     }).status_code == 403

@@ -34,8 +34,10 @@ def name(api: ApiClient, user: str, **body: Any) -> Any:
 def kinds(api: ApiClient) -> list[tuple[str, dict[str, Any] | None]]:
     body = api.get("/api/v1/directory/history", as_="auditor").get_json()
     assert body["intact"] is True
-    return [(c["kind"], c["after"]) for c in body["changes"]
-            if c["kind"].startswith("substitute_")]
+    changes = [c for c in body["changes"] if c["kind"].startswith("substitute_")]
+    # About the person who is away, by name; made by the one who named or ended it.
+    assert all(c["subject_name"] == c["after"]["person"] for c in changes), changes
+    return [(c["kind"], c["after"]) for c in changes]
 
 
 def test_an_administrator_names_a_substitute_and_ends_it(api: ApiClient) -> None:

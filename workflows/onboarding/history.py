@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import OrgUnit, User
+from models import OrgUnit, Person, User
 from models.onboarding import DirectoryChange
 from workflows.core.actors import Actor
 from workflows.core.errors import NotFound
@@ -147,14 +147,28 @@ def changes(session: Session, tenant_id: int, *, key: bytes, subject_type: str |
               and (subject_id is None or r.subject_id == subject_id)][-limit:][::-1]
     names = dict(session.execute(sa.select(User.id, User.display_name).where(
         User.id.in_({r.actor_id for r in chosen if r.actor_id is not None}))).all())
+    subjects = _subject_names(session, chosen)
     return {
         "intact": broken is None, "broken_at_seq": broken, "total": len(rows),
         "changes": [{"seq": r.seq, "at": r.at, "kind": r.kind,
                      "kind_name": CHANGE_NAMES.get(ChangeKind(r.kind), r.kind),
                      "actor_id": r.actor_id, "actor_name": names.get(r.actor_id or 0),
                      "subject_type": r.subject_type, "subject_id": r.subject_id,
+                     "subject_name": subjects.get((r.subject_type, r.subject_id)),
                      "import_id": r.import_id, "before": r.before, "after": r.after}
                     for r in chosen]}
+
+
+def _subject_names(session: Session,
+                   rows: list[DirectoryChange]) -> dict[tuple[str, int], str]:
+    """Who or what each change is about, by its name today (a reader sees "张三", not an id)."""
+    found: dict[tuple[str, int], str] = {}
+    for kind, model in (("person", Person), ("unit", OrgUnit)):
+        ids = {r.subject_id for r in rows if r.subject_type == kind}
+        if ids:
+            found |= {(kind, i): name for i, name in session.execute(
+                sa.select(model.id, model.name).where(model.id.in_(ids)))}
+    return found
 
 
 def centre_log(uow: UnitOfWork, tenant_id: int, actor: Actor) -> ChangeLog:

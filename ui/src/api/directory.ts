@@ -34,6 +34,7 @@ export interface DirectoryChange {
   actor_name: string | null;
   subject_type: string;
   subject_id: number;
+  subject_name: string | null;
   import_id: number | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;

@@ -7,6 +7,7 @@ import { Empty, ErrorText, Loading } from "../../components/Feedback";
 import { maybeKey, useI18n } from "../../i18n";
 import type { MessageKey, Translate } from "../../i18n";
 import { useLoad } from "../../lib/hooks";
+import { groupName } from "../../lib/problems";
 
 export default function DirectoryHistory() {
   const { t } = useI18n();
@@ -28,12 +29,22 @@ export default function DirectoryHistory() {
   );
 }
 
-/** "姓名: 张三; 班级: 机电2301" — field names from the catalogue where it has them. */
+/** One recorded value as a reader says it: a role or status by its name, yes/no, — for none. */
+function shown(key: string, value: unknown, t: Translate): string {
+  if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "boolean") return t(value ? "common.yes" : "common.no");
+  if (key === "role") return groupName(String(value), t);
+  const status = key === "status" ? maybeKey(`person.status.${String(value)}`) : undefined;
+  if (status) return t(status);
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** "姓名: 张三; 班级: 机电2301" — field names from the catalogue, internal ids left out. */
 function values(value: Record<string, unknown> | null, t: Translate): string {
   if (!value) return "";
-  return Object.entries(value).map(([key, v]) => {
+  return Object.entries(value).filter(([key]) => !key.endsWith("_id")).map(([key, v]) => {
     const label = maybeKey(`history.field.${key}`);
-    return `${label ? t(label) : key}: ${v !== null && typeof v === "object" ? JSON.stringify(v) : String(v)}`;
+    return `${label ? t(label) : key}: ${shown(key, v, t)}`;
   }).join(t("history.separator"));
 }
 
@@ -50,6 +61,7 @@ export function ChangeList({ changes }: { changes: DirectoryChange[] }) {
             <th scope="col">{t("history.at")}</th>
             <th scope="col">{t("history.actor")}</th>
             <th scope="col">{t("history.kind")}</th>
+            <th scope="col">{t("history.subject")}</th>
             <th scope="col">{t("history.before")}</th>
             <th scope="col">{t("history.after")}</th>
           </tr>
@@ -60,6 +72,7 @@ export function ChangeList({ changes }: { changes: DirectoryChange[] }) {
               <td data-label={t("history.at")}>{formatDateTime(change.at)}</td>
               <td data-label={t("history.actor")}>{change.actor_name ?? (change.import_id ? t("history.import", { id: String(change.import_id) }) : "")}</td>
               <td data-label={t("history.kind")}>{kindOf(change.kind) ? t(kindOf(change.kind) as MessageKey) : change.kind_name}</td>
+              <td data-label={t("history.subject")}>{change.subject_name ?? ""}</td>
               <td data-label={t("history.before")} className="small">{values(change.before, t)}</td>
               <td data-label={t("history.after")} className="small">{values(change.after, t)}</td>
             </tr>
