@@ -100,6 +100,10 @@ def test_only_administrators_name_a_substitute_for_someone_else(api: ApiClient) 
                    substitute_person_id=person_id(api, "王老师"), valid_from=today,
                    valid_to=today)
     assert oneself.status_code == 422 and oneself.get_json()["detail"] == "代理人不能是本人"
+    english = api.post("/api/v1/directory/substitutes?lang=en", as_="admin", json={
+        "person_id": person_id(api, "王老师"), "substitute_person_id": person_id(api, "王老师"),
+        "valid_from": today, "valid_to": today})
+    assert english.get_json()["detail"] == "the substitute cannot be the person who is away"
     backwards = name(api, "zhang", substitute_person_id=person_id(api, "王老师"),
                      valid_from=today, valid_to=(today_at() - timedelta(days=1)).isoformat())
     assert backwards.status_code == 422
