@@ -157,11 +157,13 @@ def _count_for_address(session: Session, client: str, now: datetime, limit: Addr
 
 
 def _forget_attempt(key: tuple[str, str], window: datetime | None, *, uow: UnitOfWork) -> None:
-    """A successful sign-in: forget the pair's failures, give the address its attempt back."""
+    """A successful sign-in: forget the pair's failures, give the address its attempt back.
+
+    The address row is locked before the pair's, in the order ``_count_attempt`` takes them:
+    a concurrent attempt of the same pair then waits instead of deadlocking.
+    """
     with uow:
         session = uow.session
-        session.execute(sa.delete(SignInAttempt).where(
-            SignInAttempt.username == key[0], SignInAttempt.client == key[1]))
         if window is not None:
             session.execute(
                 sa.update(RateLimitWindow)
@@ -170,6 +172,8 @@ def _forget_attempt(key: tuple[str, str], window: datetime | None, *, uow: UnitO
                        RateLimitWindow.hits > 0)
                 .values(hits=RateLimitWindow.hits - 1)
                 .execution_options(synchronize_session=False))
+        session.execute(sa.delete(SignInAttempt).where(
+            SignInAttempt.username == key[0], SignInAttempt.client == key[1]))
         uow.commit()
 
 
