@@ -21,7 +21,7 @@ from tests import api_client
 from tests.api_client import ApiClient
 from tests.e2e.test_accounts import add_learners, bearer, class_id, sign_in
 from workflows.core.clock import FrozenClock
-from workflows.core.runtime import runtime_of
+from workflows.core.runtime import Runtime, runtime_of
 from workflows.directory.people import add_person, enrol
 from workflows.directory.units import add_unit
 
@@ -129,6 +129,20 @@ def test_every_failure_gets_one_answer_that_names_no_account(
     expired = activate(api, "S260000", code)
     assert expired.status_code == 422 and expired.get_json() == unknown.get_json()
     assert sign_in(api, "S260000", code).status_code == 401
+
+
+def test_codes_last_as_many_days_as_the_setting_says(
+        api: ApiClient, runtime: Runtime, frozen_clock: FrozenClock) -> None:
+    default = runtime.settings
+    runtime.settings = default.replace(activation_code_days=3)
+    try:
+        [person] = add_learners(api, class_id(api, "机电2301"), 1)
+        [account] = codes_for(api, person_ids=[person["id"]])["accounts"]
+    finally:
+        runtime.settings = default
+    assert account["expires_at"].startswith("2026-11-05T09:00")
+    frozen_clock.advance(days=3, seconds=1)
+    assert activate(api, "S260000", account["activation_code"]).status_code == 422
 
 
 def test_a_new_code_replaces_the_old_one(api: ApiClient) -> None:

@@ -42,6 +42,10 @@ test("an administrator hands over an activation code and the learner activates o
   await expect(phone).toHaveURL(/\/activate$/);
   await expect(phone.getByRole("heading", { name: "激活账号" })).toBeVisible();
   await checkAccessibility(phone, "activate account (phone)");
+  await phone.getByLabel("语言").selectOption("en");
+  await expect(phone.getByRole("heading", { name: "Activate your account" })).toBeVisible();
+  await expect(phone.getByLabel("Activation code")).toBeVisible();
+  await phone.getByLabel("Language").selectOption("zh-CN");
 
   await phone.getByLabel("用户名、学号或工号").fill(number);
   await phone.getByLabel("激活码").fill("ABCDE-FGHJK");
