@@ -24,9 +24,11 @@ log = logging.getLogger("certflow.audit")
 
 READ_ONLY_ROLES = frozenset({"auditor"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Signing in and out, and choosing one's own password, change nothing auditors are kept from
+# Signing in and out, choosing one's own password and activating an account with a code (a
+# public call: whatever token comes with it is not used) change nothing auditors are kept from
 # changing.
-WRITE_EXEMPT_ENDPOINTS = frozenset({"auth.sign_in", "auth.logout", "auth.change_password"})
+WRITE_EXEMPT_ENDPOINTS = frozenset({"auth.sign_in", "auth.logout", "auth.change_password",
+                                    "auth.activate"})
 # Reads that show no personal data (diagrams, docs, health, one's own account). Every other
 # successful GET by an auditor is logged, so a blueprint added later is logged by default.
 NON_PERSONAL_BLUEPRINTS = frozenset({"health", "auth", "definitions", "api-docs",

@@ -166,6 +166,9 @@ class Settings(BaseSettings):
                                       "window over all user names; 0: no limit", ge=0)
     sign_in_address_window_s: int = _var("CERTFLOW_SIGN_IN_ADDRESS_WINDOW", 900,
                                          "window of that limit, seconds", gt=0)
+    activation_code_days: int = _var("CERTFLOW_ACTIVATION_CODE_DAYS", 14,
+                                     "days a one-time activation code handed over instead of "
+                                     "an initial password stays usable", ge=1, le=365)
     # --- notification delivery (docs/operations.md, "Notifications by e-mail and webhook") ----
     smtp_host: str = _var("CERTFLOW_SMTP_HOST", "",
                           "SMTP server notifications are e-mailed through; empty: no e-mail")

@@ -33,7 +33,7 @@ from models.objection import NoticeObjection
 from models.onboarding import DirectoryChange, DirectoryImport, PersonDetail
 from models.plan import CertificationPlan
 from models.rate_limit import RateLimitWindow
-from models.security import RevokedToken, SignInAttempt
+from models.security import ActivationCode, RevokedToken, SignInAttempt
 from models.service_job import Incident, ServiceJob
 from models.timer import Timer
 from models.user import Group, Membership, User
@@ -41,6 +41,7 @@ from models.user import Group, Membership, User
 db = SQLAlchemy(model_class=Base)
 
 __all__ = [
+    "ActivationCode",
     "Attachment",
     "AttendanceMeasure",
     "AttendanceRecord",

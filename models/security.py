@@ -1,4 +1,5 @@
-"""Sign-in state kept in the database: revoked tokens and failed sign-in attempts."""
+"""Sign-in state kept in the database: revoked tokens, failed sign-in attempts and the
+activation codes of accounts not yet activated."""
 
 from __future__ import annotations
 
@@ -32,3 +33,23 @@ class SignInAttempt(Base):
     failures: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ActivationCode(Base):
+    """A one-time code an administrator hands over instead of a password: its holder chooses
+    their own password with it. Only its Argon2 hash is kept, as for passwords.
+
+    A code is open while it is neither used nor withdrawn (a newer code or a password reset
+    withdraws it); an account with an open code signs in with no password until activated.
+    """
+
+    __tablename__ = "activation_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id", ondelete="CASCADE"),
+                                         index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

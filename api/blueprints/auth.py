@@ -9,6 +9,7 @@ from api.auth import current_actor, current_token_claims, issue_token, login_req
 from api.context import runtime, unit_of_work
 from api.openapi import CertflowBlueprint, problems
 from api.schemas.auth import (
+    ActivationSchema,
     PasswordChangeSchema,
     ProfileSchema,
     TokenRequestSchema,
@@ -20,6 +21,7 @@ from workflows.directory import reads
 from workflows.identity import own_password, tokens
 from workflows.identity.sign_in import AddressLimit
 from workflows.identity.sign_in import sign_in as sign_in_use_case
+from workflows.onboarding import activation
 
 bp = CertflowBlueprint("auth", __name__, url_prefix="/api/v1", description="Sign-in")
 
@@ -47,6 +49,31 @@ def sign_in(body: dict[str, str]) -> dict[str, Any]:
     actor = sign_in_use_case(body["username"], body["password"],
                              client=request.remote_addr or "unknown", uow=unit_of_work(),
                              address_limit=limit)
+    db.session.rollback()
+    token, expires = issue_token(actor)
+    return {"access_token": token, "token_type": "Bearer", "expires_at": expires,
+            "user": _actor_dict(actor)}
+
+
+@bp.post("/auth/activate")
+@bp.arguments(ActivationSchema)
+@bp.response(200, TokenResponseSchema)
+@problems(422, 429)
+@bp.doc(security=[])
+def activate(body: dict[str, str]) -> dict[str, Any]:
+    """Activate an account with the one-time code an administrator handed over: the sign-in
+    name (user name, 学号 or 工号), the code and a new password (the policy of
+    ``/auth/password``). The code is used up and the answer signs the person in.
+
+    A wrong, used, expired or replaced code — or an unknown name — gets one and the same 422
+    (``activation-refused``); attempts count with the sign-ins of that name and address
+    (429 with ``Retry-After`` once they are used up).
+    """
+    config = runtime().settings
+    limit = AddressLimit(config.sign_in_address_limit, config.sign_in_address_window_s)
+    actor = activation.activate_account(body["username"], body["code"], body["new_password"],
+                                        client=request.remote_addr or "unknown",
+                                        uow=unit_of_work(), address_limit=limit)
     db.session.rollback()
     token, expires = issue_token(actor)
     return {"access_token": token, "token_type": "Bearer", "expires_at": expires,

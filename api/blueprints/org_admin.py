@@ -15,6 +15,7 @@ from api.schemas.org_admin import (
     AccountsQuerySchema,
     AccountsRequestSchema,
     AdminUnitSchema,
+    HandedOverSchema,
     RolloverConfirmSchema,
     RolloverDoneSchema,
     RolloverPlanSchema,
@@ -26,7 +27,7 @@ from api.schemas.org_admin import (
 from models import db
 from workflows.directory.acting import today_at
 from workflows.directory.reads import unit_view
-from workflows.onboarding import accounts, rollover, units_admin
+from workflows.onboarding import accounts, activation, rollover, units_admin
 from workflows.onboarding.export import directory_workbook, handover_workbook
 from workflows.onboarding.imports import centre_of
 
@@ -107,16 +108,38 @@ def export() -> Response:
 @problems(403, 404, 422)
 def open_accounts(body: dict[str, Any], query: dict[str, Any]) -> Any:
     """Open sign-in accounts for people of the centre (``person_ids``) or for everyone of a
-    unit and below it (``unit_id``). Each gets a random password, answered this once (JSON,
-    or ``format=xlsx`` for the hand-over sheet), to be replaced at the first sign-in."""
+    unit and below it (``unit_id``). Each gets a random password, to be replaced at the first
+    sign-in, or (``mode=activation_code``) a one-time activation code; either is answered this
+    once (JSON, or ``format=xlsx`` for the hand-over sheet)."""
     handed, skipped = accounts.open_accounts(
         person_ids=body.get("person_ids"), unit_id=body.get("unit_id"),
-        actor=current_actor(), uow=unit_of_work())
+        mode=accounts.Mode(body["mode"]), actor=current_actor(), uow=unit_of_work())
     if query["format"] == "xlsx":
-        return Response(handover_workbook(handed), status=201, mimetype=XLSX, headers={
-            "Content-Disposition": "attachment; filename=accounts.xlsx",
-            "Cache-Control": "no-store"})
+        return _sheet(handed)
     return {"accounts": [vars(h) for h in handed], "skipped": [vars(s) for s in skipped]}
+
+
+@bp.post("/accounts/<int:user_id>/activation-code")
+@login_required("admin")
+@bp.arguments(AccountsQuerySchema, location="query")
+@bp.response(201, HandedOverSchema)
+@bp.alt_response(201, description="the hand-over slip (format=xlsx)", content_type=XLSX,
+                 success=True)
+@problems(403, 404)
+def issue_activation_code(query: dict[str, Any], user_id: int) -> Any:
+    """A new one-time activation code for an account of the centre, answered this once; an
+    earlier code stops working. For an account in use it is a reset: its password and tokens
+    stop working until the person activates it with the code."""
+    handed = activation.issue_activation_code(user_id, actor=current_actor(),
+                                              uow=unit_of_work())
+    return _sheet([handed]) if query["format"] == "xlsx" else vars(handed)
+
+
+def _sheet(handed: list[accounts.HandedOver]) -> Response:
+    data = handover_workbook(handed, zone=runtime().calendar.zone)
+    return Response(data, status=201, mimetype=XLSX, headers={
+        "Content-Disposition": "attachment; filename=accounts.xlsx",
+        "Cache-Control": "no-store"})
 
 
 @bp.post("/rollover/preview")

@@ -39,3 +39,13 @@ class PasswordChangeSchema(RequestSchema):
                                      validate=validate.Length(min=1, max=256))
     new_password = fields.String(required=True, load_only=True,
                                  validate=validate.Length(min=1, max=256))
+
+
+class ActivationSchema(RequestSchema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "the sign-in name: user name, 学号 or 工号"})
+    code = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=32),
+                         metadata={"description": "the activation code handed over "
+                                                  "(case, spaces and hyphens do not matter)"})
+    new_password = fields.String(required=True, load_only=True,
+                                 validate=validate.Length(min=1, max=256))

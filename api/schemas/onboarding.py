@@ -112,6 +112,9 @@ class AccountRefSchema(Schema):
     id = fields.Integer()
     username = fields.String()
     active = fields.Boolean()
+    awaiting_activation = fields.Boolean(metadata={
+        "description": "an activation code was handed over and not used yet: the account has "
+                       "no password to sign in with until its holder activates it"})
 
 
 class HeldEnrolmentSchema(Schema):

@@ -44,6 +44,12 @@ class AccountsRequestSchema(RequestSchema):
                              metadata={"description": "these people, or"})
     unit_id = fields.Integer(validate=_ID, metadata={
         "description": "everyone studying or holding a position in this unit or below it"})
+    mode = fields.String(load_default="password",
+                         validate=validate.OneOf(("password", "activation_code")), metadata={
+                             "description": "password: a random initial password each; "
+                                            "activation_code: a one-time code instead, with "
+                                            "which the person chooses their password (accounts "
+                                            "still waiting for activation get a new code)"})
 
 
 class AccountsQuerySchema(RequestSchema):
@@ -57,8 +63,13 @@ class HandedOverSchema(Schema):
     number = fields.String(allow_none=True)
     unit = fields.String(allow_none=True, metadata={"description": "the learner's 班级"})
     username = fields.String()
-    password = fields.String(metadata={"description": "shown this once; replaced at the first "
-                                                      "sign-in"})
+    password = fields.String(allow_none=True, metadata={
+        "description": "shown this once; replaced at the first sign-in"})
+    activation_code = fields.String(allow_none=True, metadata={
+        "description": "instead of a password: shown this once (ABCDE-FGHJK), used once at "
+                       "POST /api/v1/auth/activate"})
+    expires_at = fields.DateTime(allow_none=True, metadata={
+        "description": "when the activation code stops working"})
 
 
 class SkippedSchema(Schema):

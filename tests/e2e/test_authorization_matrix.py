@@ -526,6 +526,11 @@ MATRIX: list[Row] = [
         call("POST", lambda scene, user: {"current_password": "not-the-password",
                                           "new_password": "Matrix-2026-new"}),
         situation="with a wrong current password"),
+    # Public: anyone may try a code (counted as sign-ins are); a wrong one is 422 for all.
+    Row("POST", "/api/v1/auth/activate", (422,) * 7,
+        call("POST", lambda scene, user: {"username": user or "nobody", "code": "ABCDE-FGHJK",
+                                          "new_password": "Matrix-2026-new"}),
+        situation="with a wrong code"),
     Row("GET", "/api/v1/directory/units", SIGNED_IN, call("GET")),
     # Learners do not search the directory; staff search their own centre.
     Row("GET", "/api/v1/directory/people", (401, 403, 403, 200, 200, 200, 200),
@@ -590,6 +595,8 @@ MATRIX: list[Row] = [
         fresh=True),
     Row("POST", "/api/v1/admin/accounts/{user_id}/reset-password", ADMIN_ONLY, call("POST"),
         fresh=True),
+    Row("POST", "/api/v1/admin/accounts/{user_id}/activation-code",
+        (401, 403, 403, 403, 403, 201, 403), call("POST"), fresh=True),
     Row("POST", "/api/v1/admin/units", (401, 403, 403, 403, 403, 201, 403),
         call("POST", lambda scene, user: {"kind": "office", "code": f"O-{user}",
                                           "name": "矩阵处", "parent_id": scene.ids["centre_id"]}),
@@ -762,7 +769,8 @@ def test_auditors_change_nothing(app: Flask, leave_api: ApiClient) -> None:
     for row in MATRIX:
         if row.method != "GET" and row.path not in ("/api/v1/auth/token",
                                                     "/api/v1/auth/logout",
-                                                    "/api/v1/auth/password"):
+                                                    "/api/v1/auth/password",
+                                                    "/api/v1/auth/activate"):
             scene = Scene(leave_api)
             _fill_common_ids(scene, app)
             claimed_teacher_task(scene)

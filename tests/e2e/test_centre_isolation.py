@@ -295,6 +295,7 @@ DECISIONS: dict[tuple[str, str], Decision] = {
         "unit_id": b.ids["unit_id"], "role": "teacher"}),
     ("POST", "/api/v1/admin/positions/{position_id}/end"): D(ITEM, body=lambda a, b: {}),
     ("POST", "/api/v1/admin/accounts/{user_id}/reset-password"): D(ITEM),
+    ("POST", "/api/v1/admin/accounts/{user_id}/activation-code"): D(ITEM),
     ("GET", "/api/v1/instances"): D(LIST, sees="applicant"),
     ("GET", "/api/v1/instances/{instance_id}"): D(ITEM, sees="supervisor"),
     ("GET", "/api/v1/instances/{instance_id}/events"): D(ITEM, sees="supervisor"),
@@ -367,6 +368,8 @@ DECISIONS: dict[tuple[str, str], Decision] = {
                                        query=lambda c: {"instance_id": c.ids["instance_id"]}),
     ("GET", "/api/v1/admin/directory-export"): D(LIST, sees="admin"),
     ("POST", "/api/v1/auth/password"): D(OWN, "changes the caller's own password"),
+    ("POST", "/api/v1/auth/activate"): D(OWN, "activates the account the code was given "
+                                             "for; any centre's, with its code only"),
     # Attendance: a class, a session or a unit of centre B does not exist for centre A.
     ("GET", "/api/v1/attendance/classes"): D(OWN, "the classes the caller's own positions "
                                                   "teach"),

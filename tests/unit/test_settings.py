@@ -56,6 +56,7 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "objection_rate_window_s": ("120", 120),
     "sign_in_address_limit": ("100", 100),
     "sign_in_address_window_s": ("60", 60),
+    "activation_code_days": ("7", 7),
     "ui_dist": ("/srv/ui", Path("/srv/ui")),
     "smtp_host": ("smtp.school.example", "smtp.school.example"),
     "smtp_port": ("465", 465),

@@ -34,6 +34,7 @@ const RegisterEntryPage = lazy(() => import("./pages/Register").then((m) => ({ d
 const Reports = lazy(() => import("./pages/Reports"));
 const Supervision = lazy(() => import("./pages/Supervision"));
 const ChangePassword = lazy(() => import("./pages/ChangePassword"));
+const Activate = lazy(() => import("./pages/Activate"));
 const People = lazy(() => import("./pages/admin/People"));
 const PersonPage = lazy(() => import("./pages/admin/PersonPage"));
 const Units = lazy(() => import("./pages/admin/Units"));
@@ -134,6 +135,7 @@ export function App() {
                   <Route path="/admin/definitions/:processId/versions/:version/dmn/:file" element={<RequireAuth allow={isAdmin}><DmnPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/compare" element={<RequireAuth allow={isAdmin}><ComparePage /></RequireAuth>} />
                   <Route path="/password" element={<ChangePassword />} />
+                  <Route path="/activate" element={<Activate />} />
                   <Route path="/attendance" element={<RequireAuth allow={notAuditor}><AttendanceHome /></RequireAuth>} />
                   <Route path="/attendance/classes/:unitId" element={<RequireAuth allow={notAuditor}><ClassAttendance /></RequireAuth>} />
                   <Route path="/attendance/classes/:unitId/timetable" element={<RequireAuth allow={notAuditor}><Timetable /></RequireAuth>} />

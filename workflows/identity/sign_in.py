@@ -60,18 +60,38 @@ def lockout_after(failures: int) -> timedelta | None:
     return min(FIRST_LOCKOUT * 2 ** (failures - FREE_FAILURES), LONGEST_LOCKOUT)
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One counted attempt: the (user name, address) pair and the address window it took."""
+
+    key: tuple[str, str]
+    window: datetime | None
+
+
 def sign_in(username: str, password: str, *, client: str, uow: UnitOfWork,
             address_limit: AddressLimit = AddressLimit()) -> Actor:
     """The actor for valid credentials, unless this client has used up its attempts."""
-    key = (username[:64], (client or "unknown")[:64])
-    window = _count_attempt(key, address_limit, uow=uow)
+    attempt = count_attempt(username, client=client, uow=uow, address_limit=address_limit)
     try:
         actor = authenticate(uow.session, username, password, passwords=uow.runtime.passwords)
     except NotAuthenticated:
         uow.session.rollback()  # end the read transaction of the password check
         raise
-    _forget_attempt(key, window, uow=uow)
+    forget_attempt(attempt, uow=uow)
     return actor
+
+
+def count_attempt(username: str, *, client: str, uow: UnitOfWork,
+                  address_limit: AddressLimit = AddressLimit()) -> Attempt:
+    """Count an attempt to prove who one is (a password, an activation code) before checking
+    it, or refuse it with ``TooManyAttempts``; both kinds share these counts."""
+    key = (username[:64], (client or "unknown")[:64])
+    return Attempt(key, _count_attempt(key, address_limit, uow=uow))
+
+
+def forget_attempt(attempt: Attempt, *, uow: UnitOfWork) -> None:
+    """The attempt succeeded: forget the pair's failures, give the address its attempt back."""
+    _forget_attempt(attempt.key, attempt.window, uow=uow)
 
 
 def _count_attempt(key: tuple[str, str], limit: AddressLimit, *, uow: UnitOfWork
@@ -137,11 +157,13 @@ def _count_for_address(session: Session, client: str, now: datetime, limit: Addr
 
 
 def _forget_attempt(key: tuple[str, str], window: datetime | None, *, uow: UnitOfWork) -> None:
-    """A successful sign-in: forget the pair's failures, give the address its attempt back."""
+    """A successful sign-in: forget the pair's failures, give the address its attempt back.
+
+    The address row is locked before the pair's, in the order ``_count_attempt`` takes them:
+    a concurrent attempt of the same pair then waits instead of deadlocking.
+    """
     with uow:
         session = uow.session
-        session.execute(sa.delete(SignInAttempt).where(
-            SignInAttempt.username == key[0], SignInAttempt.client == key[1]))
         if window is not None:
             session.execute(
                 sa.update(RateLimitWindow)
@@ -150,6 +172,8 @@ def _forget_attempt(key: tuple[str, str], window: datetime | None, *, uow: UnitO
                        RateLimitWindow.hits > 0)
                 .values(hits=RateLimitWindow.hits - 1)
                 .execution_options(synchronize_session=False))
+        session.execute(sa.delete(SignInAttempt).where(
+            SignInAttempt.username == key[0], SignInAttempt.client == key[1]))
         uow.commit()
 
 

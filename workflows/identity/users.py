@@ -14,26 +14,37 @@ from workflows.core.errors import NotAuthenticated
 from workflows.core.runtime import PasswordHashing
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.people import attach_account
+from workflows.identity.activation_codes import awaits_activation
 
 
 def authenticate(session: Session, username: str, password: str, *,
                  passwords: PasswordHashing) -> Actor:
     """The actor for valid credentials; one vague error for every failure.
 
-    A person may sign in with their 学号/工号 too, when exactly one active account of theirs
-    carries it (two centres may give the same number: then only the user name works).
+    An account waiting for activation (an open activation code) has no password to sign in
+    with: its holder activates it first.
     """
-    user = session.scalar(sa.select(User).where(User.username == username))
-    if user is None and username:
-        owners = session.scalars(sa.select(User).join(Person, Person.id == User.person_id)
-                                 .where(Person.number == username, User.active.is_(True))
-                                 .limit(2)).all()
-        user = owners[0] if len(owners) == 1 else None
+    user = account_named(session, username)
     if not passwords.verify(user.password_hash if user else None, password):
         raise NotAuthenticated("unknown user name or wrong password")
     if user is None or not user.active:
         raise NotAuthenticated("unknown user name or wrong password")
+    if awaits_activation(session, user.id):
+        raise NotAuthenticated("unknown user name or wrong password")
     return load_actor(session, user.id)
+
+
+def account_named(session: Session, name: str) -> User | None:
+    """The account a sign-in name means: its user name, or the 学号/工号 of its person when
+    exactly one active account carries it (two centres may give the same number: then only
+    the user name works)."""
+    user = session.scalar(sa.select(User).where(User.username == name))
+    if user is None and name:
+        owners = session.scalars(sa.select(User).join(Person, Person.id == User.person_id)
+                                 .where(Person.number == name, User.active.is_(True))
+                                 .limit(2)).all()
+        user = owners[0] if len(owners) == 1 else None
+    return user
 
 
 def load_actor(session: Session, user_id: int | None) -> Actor:

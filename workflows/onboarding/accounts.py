@@ -1,16 +1,19 @@
 """Opening sign-in accounts for imported people, a class or a department at a time.
 
 Each account gets a random password that is shown once — on the hand-over sheet the class
-teacher prints — and must be replaced at the first sign-in. The user name is the person's
-学号/工号 (they may sign in with it anyway), or ``p<id>`` for someone without one. Learners get
-the applicant role; staff get the groups of the positions they hold today.
+teacher prints — and must be replaced at the first sign-in; or, by the administrator's choice,
+a one-time activation code instead, with which the person chooses their password
+(``activation.py``). The user name is the person's 学号/工号 (they may sign in with it anyway),
+or ``p<id>`` for someone without one. Learners get the applicant role; staff get the groups of
+the positions they hold today.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,6 +26,7 @@ from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.acting import today_at
 from workflows.directory.units import unit_of_centre
 from workflows.directory.validity import held_on
+from workflows.identity.activation_codes import issue_code, open_codes
 from workflows.identity.password_policy import handed_over_password
 from workflows.onboarding.history import ChangeKind, ChangeLog, centre_log, lock_centre
 from workflows.onboarding.imports import centre_of
@@ -31,16 +35,25 @@ MAX_ACCOUNTS_PER_REQUEST = 500  # one password hash each: a class or a departmen
 _CLOSED = {PersonStatus.DISABLED, PersonStatus.LEFT}
 
 
+class Mode(StrEnum):
+    """What the person is handed: an initial password, or an activation code."""
+
+    PASSWORD = "password"
+    ACTIVATION_CODE = "activation_code"
+
+
 @dataclass(frozen=True)
 class HandedOver:
-    """One line of the hand-over sheet (the password appears nowhere else, ever)."""
+    """One line of the hand-over sheet (the password or code appears nowhere else, ever)."""
 
     person_id: int
     name: str
     number: str | None
     unit: str | None
     username: str
-    password: str
+    password: str | None = None
+    activation_code: str | None = None
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -51,9 +64,14 @@ class Skipped:
 
 
 def open_accounts(*, person_ids: list[int] | None, unit_id: int | None, actor: Actor,
-                  uow: UnitOfWork) -> tuple[list[HandedOver], list[Skipped]]:
+                  uow: UnitOfWork, mode: Mode = Mode.PASSWORD
+                  ) -> tuple[list[HandedOver], list[Skipped]]:
     """Accounts for the people named, or for everyone studying or working in a unit and
-    below it; people who already have one, or have left, are skipped with the reason."""
+    below it; people who already have one, or have left, are skipped with the reason.
+
+    With activation codes, an account still waiting for activation is not skipped: it gets
+    a new code, and the old one stops working (a lost slip, an expired code).
+    """
     tenant_id = centre_of(actor)
     if not person_ids and unit_id is None:
         raise InvalidInput("请指定人员或组织单元")
@@ -67,21 +85,49 @@ def open_accounts(*, person_ids: list[int] | None, unit_id: int | None, actor: A
                                "请按班级或部门分批开通")
         handed, skipped = [], []
         groups = set(session.scalars(sa.select(Group.id)))
+        unusable: str | None = None
         for person in people:
-            reason = _why_not(session, person)
+            waiting = _waiting_account(session, person) if mode == Mode.ACTIVATION_CODE \
+                else None
+            reason = None if waiting else _why_not(session, person)
             if reason:
                 skipped.append(Skipped(person.id, person.name, reason))
                 continue
-            password = handed_over_password()
-            user, learner_of = _new_account(uow, person, groups, today=today,
-                                            password=password, must_change=True)
-            log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
-                    after={"username": user.username, "role": user.role})
-            handed.append(HandedOver(person.id, person.name, person.number, learner_of,
-                                     user.username, password))
+            if mode == Mode.PASSWORD:
+                password = handed_over_password()
+                user, learner_of = _new_account(
+                    uow, person, groups, today=today, must_change=True,
+                    password_hash=uow.runtime.passwords.hash(password))
+                log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
+                        after={"username": user.username, "role": user.role})
+                handed.append(HandedOver(person.id, person.name, person.number, learner_of,
+                                         user.username, password=password))
+                continue
+            if waiting is None:
+                # Nobody will ever know this password: one hash serves the whole batch.
+                unusable = unusable or uow.runtime.passwords.hash(secrets.token_urlsafe(32))
+                waiting, _ = _new_account(uow, person, groups, today=today, must_change=False,
+                                          password_hash=unusable)
+                log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
+                        after={"username": waiting.username, "role": waiting.role,
+                               "by": Mode.ACTIVATION_CODE.value})
+            handed.append(hand_over_code(uow, waiting, person, log))
         log.flush()
         uow.commit()
         return handed, skipped
+
+
+def hand_over_code(uow: UnitOfWork, user: User, person: Person, log: ChangeLog) -> HandedOver:
+    """A new activation code for the account (withdrawing any open one), recorded in the
+    centre's history without the code."""
+    now = uow.runtime.now()
+    unit = _current_class(uow.session, person.id, today_at(now))
+    issued = issue_code(uow.session, user.id, passwords=uow.runtime.passwords, now=now,
+                        valid_for=timedelta(days=uow.runtime.settings.activation_code_days))
+    log.add(ChangeKind.ACTIVATION_CODE_ISSUED, "person", person.id,
+            after={"username": user.username, "expires_at": issued.expires_at.isoformat()})
+    return HandedOver(person.id, person.name, person.number, unit, user.username,
+                      activation_code=issued.code, expires_at=issued.expires_at)
 
 
 def open_account_at_sign_on(person_id: int, *, uow: UnitOfWork) -> None:
@@ -99,8 +145,9 @@ def open_account_at_sign_on(person_id: int, *, uow: UnitOfWork) -> None:
         log = ChangeLog(session, person.tenant_id, actor_id=None, at=now,
                         key=uow.runtime.chain_key)
         groups = set(session.scalars(sa.select(Group.id)))
-        user, _ = _new_account(uow, person, groups, today=today_at(now),
-                               password=secrets.token_urlsafe(24), must_change=False)
+        user, _ = _new_account(uow, person, groups, today=today_at(now), must_change=False,
+                               password_hash=uow.runtime.passwords.hash(
+                                   secrets.token_urlsafe(24)))
         log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
                 after={"username": user.username, "role": user.role, "by": "统一身份认证"})
         log.flush()
@@ -108,7 +155,7 @@ def open_account_at_sign_on(person_id: int, *, uow: UnitOfWork) -> None:
 
 
 def _new_account(uow: UnitOfWork, person: Person, groups: set[str], *, today: date,
-                 password: str, must_change: bool) -> tuple[User, str | None]:
+                 password_hash: str, must_change: bool) -> tuple[User, str | None]:
     """The account of a person (learners: applicant; staff: the groups of their positions
     today), and the class they study in."""
     session = uow.session
@@ -117,7 +164,7 @@ def _new_account(uow: UnitOfWork, person: Person, groups: set[str], *, today: da
         Position.person_id == person.id, held_on(Position, today))))
     user = User(username=_username(session, person), display_name=person.name,
                 role="applicant" if learner_of is not None and not roles else "reviewer",
-                password_hash=uow.runtime.passwords.hash(password), active=True,
+                password_hash=password_hash, active=True,
                 must_change_password=must_change, created_at=uow.runtime.now(),
                 person_id=person.id)
     session.add(user)
@@ -156,6 +203,15 @@ def _why_not(session: Session, person: Person) -> str | None:
                                                User.active.is_(True))) is not None:
         return "已有账号"
     return None
+
+
+def _waiting_account(session: Session, person: Person) -> User | None:
+    """The person's active account that still waits for activation (an open code), if any."""
+    if person.status in _CLOSED:
+        return None
+    return session.scalar(sa.select(User).where(
+        User.person_id == person.id, User.active.is_(True),
+        sa.exists().where(open_codes(User.id))).order_by(User.id).limit(1))
 
 
 def _username(session: Session, person: Person) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -74,19 +74,31 @@ def directory_workbook(session: Session, tenant_id: int, *, today: date) -> byte
 
 
 HANDOVER_COLUMNS = ("姓名", "学号/工号", "班级", "用户名", "初始密码")
+CODE_HANDOVER_COLUMNS = ("姓名", "学号/工号", "班级", "用户名", "激活码", "有效期至")
 
 
-def handover_workbook(handed: list[HandedOver]) -> bytes:
+def handover_workbook(handed: list[HandedOver], *, zone: tzinfo) -> bytes:
     """The sheet a class teacher prints and cuts into slips: each person's user name and the
-    password they must replace at their first sign-in."""
+    password they must replace at their first sign-in, or the activation code (with its
+    expiry, in the school's time) they choose their password with."""
     book = Workbook()
     first = book.active
     assert first is not None
     book.remove(first)
-    sheet = _sheet(book, "账号交接单", HANDOVER_COLUMNS, [
-        (h.name, h.number or "", h.unit or "", h.username, h.password) for h in handed])
-    sheet.append([])
-    sheet.append(["首次登录须修改密码；本表只生成一次，请妥善保管，发放后销毁。"])
+    if any(h.activation_code for h in handed):
+        sheet = _sheet(book, "账号激活单", CODE_HANDOVER_COLUMNS, [
+            (h.name, h.number or "", h.unit or "", h.username, h.activation_code or "",
+             h.expires_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if h.expires_at else "")
+            for h in handed])
+        sheet.append([])
+        sheet.append(["在登录页点“激活账号”，输入用户名（或学号/工号）、激活码并设置自己的密码。"
+                      "激活码只能使用一次，过期作废；本表只生成一次，请妥善保管，发放后销毁。"])
+    else:
+        sheet = _sheet(book, "账号交接单", HANDOVER_COLUMNS, [
+            (h.name, h.number or "", h.unit or "", h.username, h.password or "")
+            for h in handed])
+        sheet.append([])
+        sheet.append(["首次登录须修改密码；本表只生成一次，请妥善保管，发放后销毁。"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

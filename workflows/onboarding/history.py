@@ -37,6 +37,8 @@ class ChangeKind(StrEnum):
     ACCOUNT_ADDED = "account_added"
     ACCOUNT_DISABLED = "account_disabled"
     PASSWORD_RESET = "password_reset"
+    ACTIVATION_CODE_ISSUED = "activation_code_issued"
+    ACCOUNT_ACTIVATED = "account_activated"
     UNIT_ADDED = "unit_added"
     UNIT_CHANGED = "unit_changed"
     UNIT_MOVED = "unit_moved"
@@ -56,6 +58,8 @@ CHANGE_NAMES = {
     ChangeKind.ACCOUNT_ADDED: "开通账号",
     ChangeKind.ACCOUNT_DISABLED: "停用账号",
     ChangeKind.PASSWORD_RESET: "重置密码",
+    ChangeKind.ACTIVATION_CODE_ISSUED: "发放激活码",
+    ChangeKind.ACCOUNT_ACTIVATED: "激活账号",
     ChangeKind.UNIT_ADDED: "新增组织单元",
     ChangeKind.UNIT_CHANGED: "修改组织单元",
     ChangeKind.UNIT_MOVED: "移动组织单元",

@@ -25,6 +25,7 @@ from workflows.directory.acting import today_at
 from workflows.directory.people import add_person, appoint, enrol
 from workflows.directory.reads import person_view
 from workflows.directory.units import unit_of_centre
+from workflows.identity.activation_codes import awaits_activation, withdraw_codes
 from workflows.identity.password_policy import handed_over_password
 from workflows.onboarding.history import ChangeKind, ChangeLog, centre_log
 from workflows.onboarding.imports import centre_of, end_enrolments, shown_values
@@ -70,7 +71,8 @@ def _card(session: Session, person: Person, *, today: date) -> dict[str, Any]:
         sa.or_(Position.valid_to.is_(None), Position.valid_to >= today)).order_by(Position.id))
     return {
         **person_view(person),
-        "accounts": [{"id": a.id, "username": a.username, "active": a.active}
+        "accounts": [{"id": a.id, "username": a.username, "active": a.active,
+                      "awaiting_activation": awaits_activation(session, a.id)}
                      for a in accounts],
         "enrolments": [{"id": e.id, "unit_id": u.id, "class_name": u.name,
                         "valid_from": e.valid_from, "valid_to": e.valid_to}
@@ -184,6 +186,7 @@ def reset_password(user_id: int, *, actor: Actor, uow: UnitOfWork) -> str:
         if user.id == actor.id:
             raise NotAllowed("不能重置自己的密码：请用修改密码")
         password = handed_over_password()
+        withdraw_codes(session, user.id, now=uow.runtime.now())  # the password replaces them
         user.password_hash = uow.runtime.passwords.hash(password)
         user.must_change_password = True
         user.tokens_valid_after = uow.runtime.now()

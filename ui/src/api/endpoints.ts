@@ -42,6 +42,9 @@ export interface InstanceQuery {
 export const apiCalls = {
   signIn: (username: string, password: string) =>
     request<TokenResponse>(`${V1}/auth/token`, { json: { username, password }, anonymous: true }),
+  /** Activate an account with its one-time code and a new password; signs the person in. */
+  activate: (username: string, code: string, new_password: string) =>
+    request<TokenResponse>(`${V1}/auth/activate`, { json: { username, code, new_password }, anonymous: true }),
   changePassword: (current_password: string, new_password: string) =>
     request<TokenResponse>(`${V1}/auth/password`, { json: { current_password, new_password } }),
   signOut: () => request<void>(`${V1}/auth/logout`, { method: "POST" }),

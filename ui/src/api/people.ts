@@ -3,7 +3,7 @@ import { request } from "./client";
 
 const V1 = "/api/v1";
 
-export interface AccountRef { id: number; username: string; active: boolean }
+export interface AccountRef { id: number; username: string; active: boolean; awaiting_activation: boolean }
 export interface HeldEnrolment { id: number; unit_id: number; class_name: string; valid_from: string; valid_to: string | null }
 export interface HeldPosition {
   id: number; role: string; role_name: string; unit_id: number; unit: string; valid_from: string; valid_to: string | null;
@@ -31,8 +31,13 @@ export interface PersonFields {
   status?: string;
   class_id?: number;
 }
+/** What is handed over once: a password, or an activation code with its expiry. */
+export interface HandedOver {
+  person_id: number; username: string;
+  password: string | null; activation_code: string | null; expires_at: string | null;
+}
 export interface OpenedAccounts {
-  accounts: { person_id: number; username: string; password: string }[];
+  accounts: HandedOver[];
   skipped: { person_id: number; reason: string }[];
 }
 
@@ -71,8 +76,10 @@ export const peopleCalls = {
   disable: (id: number) => request<PersonCard>(`${V1}/admin/people/${id}/disable`, { method: "POST" }),
   resetPassword: (userId: number) =>
     request<{ password: string }>(`${V1}/admin/accounts/${userId}/reset-password`, { method: "POST" }),
-  openAccount: (personId: number) =>
-    request<OpenedAccounts>(`${V1}/admin/accounts`, { json: { person_ids: [personId] } }),
+  openAccount: (personId: number, mode: "password" | "activation_code" = "password") =>
+    request<OpenedAccounts>(`${V1}/admin/accounts`, { json: { person_ids: [personId], mode } }),
+  issueCode: (userId: number) =>
+    request<HandedOver>(`${V1}/admin/accounts/${userId}/activation-code`, { method: "POST" }),
   previewImport: (kind: string, file: File) => {
     const form = new FormData();
     form.append("file", file);

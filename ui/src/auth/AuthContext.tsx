@@ -15,6 +15,8 @@ interface Auth {
   signOut: () => Promise<void>;
   /** Replace the password; the answer's fresh token becomes the session's. */
   changePassword: (current: string, next: string) => Promise<Actor>;
+  /** Activate an account with its one-time code; the answer's token starts the session. */
+  activate: (username: string, code: string, password: string) => Promise<Actor>;
 }
 
 const AuthContext = createContext<Auth | null>(null);
@@ -55,8 +57,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     session.start(answer.access_token, answer.expires_at, answer.user);
     return answer.user;
   }, []);
-  const value = useMemo(() => ({ user, restoring, expired, signIn, signOut, changePassword }),
-    [user, restoring, expired, signIn, signOut, changePassword]);
+  const activate = useCallback(async (username: string, code: string, password: string) => {
+    const answer = await apiCalls.activate(username, code, password);
+    session.start(answer.access_token, answer.expires_at, answer.user);
+    return answer.user;
+  }, []);
+  const value = useMemo(() => ({ user, restoring, expired, signIn, signOut, changePassword, activate }),
+    [user, restoring, expired, signIn, signOut, changePassword, activate]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -84,6 +84,7 @@ export function SignIn() {
             <a className="btn btn-secondary btn-block" href={campus.start_url}>{campus.label}</a>
           </>
         )}
+        <p className="small signin-verify"><Link to="/activate">{t("activate.link")}</Link></p>
         <p className="small signin-verify"><Link to="/verify">{t("auth.verifyLink")}</Link></p>
         <p className="small signin-verify"><Link to="/notice">{t("auth.noticeLink")}</Link></p>
       </div>

@@ -1,13 +1,14 @@
 // People of the administrator's centre: find by 姓名, 学号/工号 or the last digits of the
-// 身份证号, then the quick jobs of the first weeks — reset a password (shown once), open an
-// account, disable a person who must stop now. Works on a phone. A person's name opens their
-// card (PersonPage: class, positions with dates, edit); "新增人员" adds one.
+// 身份证号, then the quick jobs of the first weeks — reset a password or hand over an
+// activation code (shown once), open an account, disable a person who must stop now. Works on
+// a phone. A person's name opens their card (PersonPage: class, positions with dates, edit);
+// "新增人员" adds one.
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { directoryCalls } from "../../api/directory";
 import { peopleCalls } from "../../api/people";
-import type { PersonCard } from "../../api/people";
+import type { HandedOver, PersonCard } from "../../api/people";
 import { Empty, ErrorText, Loading } from "../../components/Feedback";
 import { useNotices } from "../../components/Notices";
 import { useI18n } from "../../i18n";
@@ -59,10 +60,10 @@ export default function People() {
 }
 
 function PersonItem({ person, onChanged }: { person: PersonCard; onChanged: () => void }) {
-  const { t } = useI18n();
+  const { t, formatDateTime } = useI18n();
   const { notify } = useNotices();
   const [busy, setBusy] = useState(false);
-  const [handed, setHanded] = useState<{ username: string; password: string } | null>(null);
+  const [handed, setHanded] = useState<Pick<HandedOver, "username" | "password" | "activation_code" | "expires_at"> | null>(null);
   const headingId = `person-${person.id}-name`;
   const run = async (job: () => Promise<void>) => {
     setBusy(true);
@@ -77,12 +78,17 @@ function PersonItem({ person, onChanged }: { person: PersonCard; onChanged: () =
   const reset = (userId: number, username: string) => run(async () => {
     if (!window.confirm(t("people.resetConfirm", { name: person.name }))) return;
     const { password } = await peopleCalls.resetPassword(userId);
-    setHanded({ username, password });
+    setHanded({ username, password, activation_code: null, expires_at: null });
   });
-  const open = () => run(async () => {
-    const answer = await peopleCalls.openAccount(person.id);
+  const issueCode = (userId: number) => run(async () => {
+    if (!window.confirm(t("people.issueCodeConfirm", { name: person.name }))) return;
+    setHanded(await peopleCalls.issueCode(userId));
+    onChanged();
+  });
+  const open = (mode: "password" | "activation_code") => run(async () => {
+    const answer = await peopleCalls.openAccount(person.id, mode);
     const [account] = answer.accounts;
-    if (account) setHanded({ username: account.username, password: account.password });
+    if (account) setHanded(account);
     else notify("error", answer.skipped[0]?.reason ?? t("people.notOpened"));
     onChanged();
   });
@@ -102,6 +108,9 @@ function PersonItem({ person, onChanged }: { person: PersonCard; onChanged: () =
         {[person.number, person.id_number, person.mobile].filter(Boolean).join(" · ")}
       </p>
       {placed.length > 0 && <p className="small">{placed.join(t("common.listSeparator"))}</p>}
+      {person.accounts.filter((a) => a.active && a.awaiting_activation).map((a) => (
+        <p key={a.id} className="small muted">{t("people.awaitingActivation", { username: a.username })}</p>
+      ))}
       <div className="button-row">
         {person.accounts.map((account) => (
           <button key={account.id} type="button" className="btn btn-small" disabled={busy || !account.active}
@@ -109,16 +118,30 @@ function PersonItem({ person, onChanged }: { person: PersonCard; onChanged: () =
             {t("people.reset", { username: account.username })}
           </button>
         ))}
+        {person.accounts.filter((a) => a.active).map((account) => (
+          <button key={`code-${account.id}`} type="button" className="btn btn-small" disabled={busy}
+            onClick={() => void issueCode(account.id)}>
+            {t("people.issueCode", { username: account.username })}
+          </button>
+        ))}
         {!person.accounts.some((a) => a.active) && person.status !== "disabled" && (
-          <button type="button" className="btn btn-small" disabled={busy} onClick={() => void open()}>{t("people.open")}</button>
+          <>
+            <button type="button" className="btn btn-small" disabled={busy} onClick={() => void open("password")}>{t("people.open")}</button>
+            <button type="button" className="btn btn-small" disabled={busy} onClick={() => void open("activation_code")}>{t("people.openWithCode")}</button>
+          </>
         )}
         {person.status !== "disabled" && (
           <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void disable()}>{t("people.disable")}</button>
         )}
       </div>
-      {handed && (
+      {handed?.password && (
         <p className="info-box" role="status" data-testid="handed-password">
           {t("people.handed", { username: handed.username })} <code>{handed.password}</code>
+        </p>
+      )}
+      {handed?.activation_code && (
+        <p className="info-box" role="status" data-testid="handed-code">
+          {t("people.handedCode", { username: handed.username, until: formatDateTime(handed.expires_at) })} <code>{handed.activation_code}</code>
         </p>
       )}
     </li>
