@@ -37,6 +37,7 @@ const ChangePassword = lazy(() => import("./pages/ChangePassword"));
 const People = lazy(() => import("./pages/admin/People"));
 const CalendarPage = lazy(() => import("./pages/admin/Calendar"));
 const ImportPeople = lazy(() => import("./pages/admin/ImportPeople"));
+const Rollover = lazy(() => import("./pages/admin/Rollover"));
 const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
 const ClassAttendance = lazy(() => import("./pages/attendance/ClassAttendance"));
 const TakeAttendance = lazy(() => import("./pages/attendance/TakeAttendance"));
@@ -120,6 +121,7 @@ export function App() {
                   <Route path="/admin/people" element={<RequireAuth allow={isAdmin}><People /></RequireAuth>} />
                   <Route path="/admin/calendar" element={<RequireAuth allow={isAdmin}><CalendarPage /></RequireAuth>} />
                   <Route path="/admin/import" element={<RequireAuth allow={isAdmin}><ImportPeople /></RequireAuth>} />
+                  <Route path="/admin/rollover" element={<RequireAuth allow={isAdmin}><Rollover /></RequireAuth>} />
                   <Route path="/admin/incidents" element={<RequireAuth allow={isAdmin}><Incidents /></RequireAuth>} />
                   <Route path="/admin/definitions/new" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />

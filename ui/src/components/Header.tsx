@@ -27,6 +27,7 @@ export const NAV: NavItem[] = [
   { to: "/instances", label: "nav.instances", show: can.seeAllInstances },
   { to: "/admin/incidents", label: "nav.incidents", show: can.administer },
   { to: "/admin/people", label: "nav.people", show: can.administer },
+  { to: "/admin/rollover", label: "nav.rollover", show: can.administer },
   { to: "/admin/calendar", label: "nav.calendar", show: can.administer },
   { to: "/audit", label: "nav.audit", show: can.seeAllInstances },
   { to: "/supervision", label: "nav.supervision", show: can.supervise },
