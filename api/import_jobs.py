@@ -1,106 +1,85 @@
 """Confirming a large import as background work the web app polls (``…/confirm-job``).
 
-A 10,000-row sheet takes seconds to write; the request that starts it answers 202 at once and
-the confirmation runs on this process's import thread (one at a time: it holds the centre's
-lock anyway), reporting its phase and rows done. The confirmation itself is the ordinary use
-case, one transaction, all rows or none; only its progress lives here, in the memory of the API
-process that runs it (with several API processes, poll the one that answered the 202, as a
-sticky session does; the import's own status in the database is authoritative either way).
+The request that starts it records the job in the database and answers 202 at once; the job's
+progress lives in the database too (``workflows/onboarding/import_jobs.py``), so any API
+process answers the poll. Where it runs: with a broker configured (scale-out), on a Celery
+worker (``certflow.confirm_import``); embedded, on this process's import thread (one at a
+time: the confirmation holds the centre's lock anyway), which also tells this process's polls
+its progress as it happens.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
 
+from api.errors import domain_problem
 from models import db
 from workflows.core.actors import Actor
-from workflows.core.errors import CertflowError, Conflict
 from workflows.core.runtime import runtime_of
-from workflows.core.unit_of_work import UnitOfWork
-from workflows.onboarding import imports
+from workflows.core.unit_of_work import UnitOfWork, units_of
+from workflows.onboarding import import_jobs as jobs
 
-log = logging.getLogger("certflow.onboarding")
 EXTENSION = "certflow.import_jobs"
-
-
-@dataclass
-class ImportJob:
-    import_id: int
-    tenant_id: int
-    of_preview: datetime  # the import's creation time: an id reused after a wipe is not it
-    state: str = "queued"  # queued -> running -> done | failed
-    phase: str = "queued"  # planning, writing, committing
-    done: int = 0
-    total: int = 0
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    summary: dict[str, Any] | None = None
-    problem: dict[str, Any] | None = field(default=None)
-
-    def view(self) -> dict[str, Any]:
-        shown = asdict(self)
-        shown.pop("tenant_id")
-        shown.pop("of_preview")
-        shown["percent"] = 100 if self.state == "done" else (
-            int(self.done * 100 / self.total) if self.total else 0)
-        return shown
+CONFIRM_IMPORT_TASK = "certflow.confirm_import"  # worker/tasks.py
 
 
 class ImportJobs:
-    """This process's background confirmations, by import id."""
+    """Where this app sends background confirmations, and the ones running in it."""
 
     def __init__(self, app: Flask) -> None:
         self._app = app
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="certflow-import")
-        self._jobs: dict[int, ImportJob] = {}
+        self._live: dict[int, jobs.Live] = {}
         self._lock = threading.Lock()
 
-    def start(self, import_id: int, *, actor: Actor, tenant_id: int,
-              of_preview: datetime) -> ImportJob:
-        with self._lock:
-            running = self._jobs.get(import_id)
-            if running is not None and running.state in ("queued", "running"):
-                raise Conflict(f"导入 {import_id} 正在后台写入，请等待完成")
-            job = self._jobs[import_id] = ImportJob(import_id, tenant_id, of_preview)
-        self._executor.submit(self._run, job, actor)
-        return job
+    @property
+    def _stale_after(self) -> timedelta:
+        return timedelta(seconds=runtime_of(self._app).settings.import_job_stale_seconds)
 
-    def find(self, import_id: int) -> ImportJob | None:
-        with self._lock:
-            return self._jobs.get(import_id)
-
-    def _run(self, job: ImportJob, actor: Actor) -> None:
+    def start(self, import_id: int, *, actor: Actor) -> dict[str, Any]:
         runtime = runtime_of(self._app)
+        view = jobs.queue_job(import_id, actor=actor, uow=UnitOfWork(runtime),
+                              stale_after=self._stale_after)
+        settings = runtime.settings
+        if settings.broker_url:
+            celery = self._app.extensions["celery"]
+            celery.send_task(CONFIRM_IMPORT_TASK, args=(import_id,),
+                             queue=settings.queue_name)
+        else:
+            live = jobs.Live()
+            with self._lock:
+                self._live[import_id] = live
+            self._executor.submit(self._run, import_id, live)
+        return shown(view)
 
-        def report(phase: str, done: int, total: int) -> None:
-            job.phase, job.done, job.total = phase, done, total
+    def find(self, import_id: int, *, actor: Actor) -> dict[str, Any]:
+        with self._lock:
+            live = self._live.get(import_id)
+        return shown(jobs.job_view(import_id, actor=actor,
+                                   uow=UnitOfWork(runtime_of(self._app), write=False),
+                                   stale_after=self._stale_after, live=live))
 
+    def _run(self, import_id: int, live: jobs.Live) -> None:
         with self._app.app_context():
-            job.state, job.started_at = "running", runtime.now()
             try:
-                result = imports.confirm_import(job.import_id, actor=actor,
-                                                uow=UnitOfWork(runtime), progress=report)
-                job.summary, job.state = result["summary"], "done"
-                job.phase, job.done = "done", job.total
-            except CertflowError as error:
-                from api.errors import domain_problem
-
-                job.state, job.problem = "failed", domain_problem(error)[1]
-            except Exception:  # the poller must learn that it failed, not wait forever
-                log.exception("background confirmation of import %s failed", job.import_id)
-                job.state = "failed"
-                job.problem = {"title": "导入失败", "status": 500,
-                               "detail": "后台写入时发生意外错误，未写入任何数据；请联系运维人员"}
+                jobs.run_job(import_id, uows=units_of(runtime_of(self._app)), live=live)
             finally:
-                job.finished_at = runtime.now()
+                with self._lock:
+                    self._live.pop(import_id, None)
                 db.session.remove()
+
+
+def shown(view: dict[str, Any]) -> dict[str, Any]:
+    """A job as the API answers it: its failure as the problem document, in the caller's
+    language."""
+    failure = view.pop("failure")
+    view["problem"] = domain_problem(jobs.error_of(failure))[1] if failure else None
+    return view
 
 
 _CREATING = threading.Lock()
@@ -109,8 +88,8 @@ _CREATING = threading.Lock()
 def import_jobs() -> ImportJobs:
     """The app's background confirmations (made at the first use)."""
     with _CREATING:
-        jobs = current_app.extensions.get(EXTENSION)
-        if jobs is None:
+        found = current_app.extensions.get(EXTENSION)
+        if found is None:
             app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-            jobs = current_app.extensions[EXTENSION] = ImportJobs(app)
-    return jobs
+            found = current_app.extensions[EXTENSION] = ImportJobs(app)
+    return found

@@ -133,6 +133,10 @@ class Settings(BaseSettings):
     service_job_lease_seconds: float = _var(
         "CERTFLOW_SERVICE_JOB_LEASE_SECONDS", 600.0,
         "a service job still queued this long after its dispatch is sent again", gt=0)
+    import_job_stale_seconds: float = _var(
+        "CERTFLOW_IMPORT_JOB_STALE_SECONDS", 60.0,
+        "a background import confirmation whose heartbeat is this old is reported failed",
+        gt=0)
     sweep_seconds: float = _var("CERTFLOW_SWEEP_SECONDS", 60.0,
                                 "how often the sweep hands back what a dead worker held", gt=0)
     audit_anchor_seconds: float = _var("CERTFLOW_AUDIT_ANCHOR_SECONDS", 3600.0,

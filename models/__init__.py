@@ -30,7 +30,7 @@ from models.leave_period import LeavePeriodRow
 from models.message import MessageSubscription, UnmatchedMessage
 from models.notification import Notification, NotificationDelivery
 from models.objection import NoticeObjection
-from models.onboarding import DirectoryChange, DirectoryImport, PersonDetail
+from models.onboarding import DirectoryChange, DirectoryImport, DirectoryImportJob, PersonDetail
 from models.plan import CertificationPlan
 from models.rate_limit import RateLimitWindow
 from models.security import ActivationCode, RevokedToken, SignInAttempt
@@ -58,6 +58,7 @@ __all__ = [
     "Course",
     "DirectoryChange",
     "DirectoryImport",
+    "DirectoryImportJob",
     "Enrolment",
     "Group",
     "HumanTask",

@@ -97,6 +97,10 @@ class OrgUnit(Base):
     code: Mapped[str] = mapped_column(sa.String(32))
     name: Mapped[str] = mapped_column(sa.String(128))
     active: Mapped[bool] = mapped_column(default=True)
+    # A 班级's 年级 (1 = 一年级), raised by one when the rollover promotes it; a class keeps
+    # its name (机电2301) and moves up with its learners. None elsewhere, and for a class
+    # whose grade is not known.
+    grade: Mapped[int | None] = mapped_column()
 
 
 class Person(Base):

@@ -6,6 +6,9 @@ administrator's confirmation, so nothing of it touches the directory before then
 was before and after), hash-chained per centre like an instance's history, so auditors can
 see every change and a removed or altered row shows.
 ``person_detail`` holds what the import sheets carry beyond the directory's person record.
+``directory_import_job`` is the progress of an import confirmed as background work, in the
+database so that any API process can answer a poll, with a heartbeat so that a job whose
+process died is seen to have stopped.
 """
 
 from __future__ import annotations
@@ -34,6 +37,30 @@ class DirectoryImport(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(sa.JSON)  # counts of the last preview
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DirectoryImportJob(Base):
+    """One background confirmation of an import (started again only after it ended)."""
+
+    __tablename__ = "directory_import_job"
+
+    import_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("directory_import.id", ondelete="CASCADE"), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"))
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"))
+    state: Mapped[str] = mapped_column(sa.String(16))  # queued, running, done, failed
+    phase: Mapped[str] = mapped_column(sa.String(16))  # queued, planning, writing, committing
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    runner: Mapped[str | None] = mapped_column(sa.String(128))  # host:pid running it
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Written with each progress report, and every few seconds while nothing moves.
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    summary: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # Why it failed, as the domain error it raised (rendered as a problem when polled).
+    failure: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
 
 class DirectoryChange(Base):

@@ -11,6 +11,9 @@ and call ``worker/jobs.py`` or a workflows use case by id.
 - ``certflow.sweep`` (beat, every minute): return stale timer claims, re-send lost jobs.
 - ``certflow.audit_anchor`` (beat, hourly): verify the audit trail and sign an anchor of it.
 - ``certflow.remove_orphan_attachments`` (beat, hourly): remove uploads never attached.
+- ``certflow.confirm_import``: confirm an import queued as background work, writing its
+  progress to the database as it goes (``workflows/onboarding/import_jobs.py``); a job not
+  queued any more is skipped, so a message delivered twice runs it once.
 - ``certflow.deliver_notifications`` (beat, every few seconds when configured): e-mail and
   webhook deliveries of new notifications, and retries of failed ones.
 
@@ -29,6 +32,7 @@ from worker import jobs
 from workflows.automation import service_jobs, timers
 from workflows.core.runtime import Runtime, runtime_of
 from workflows.core.unit_of_work import units_of
+from workflows.onboarding import import_jobs
 
 RUN_SERVICE_TASK = "certflow.run_service_task"
 
@@ -96,3 +100,8 @@ def remove_orphan_attachments() -> dict[str, int]:
 def deliver_notifications() -> dict[str, int]:
     runtime = _runtime()
     return jobs.deliver_notifications(units_of(runtime), runtime.settings)
+
+
+@shared_task(name="certflow.confirm_import", soft_time_limit=1700, time_limit=1800)
+def confirm_import(import_id: int) -> str:
+    return import_jobs.run_job(import_id, uows=units_of(_runtime()))

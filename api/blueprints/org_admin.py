@@ -56,7 +56,8 @@ def create_unit(body: dict[str, Any]) -> dict[str, Any]:
 def edit_unit(body: dict[str, Any], unit_id: int) -> dict[str, Any]:
     """Rename a unit or change its code (codes are unique within the centre)."""
     units_admin.rename_unit(unit_id, name=body.get("name"), code=body.get("code"),
-                            actor=current_actor(), uow=unit_of_work())
+                            grade=body.get("grade"), actor=current_actor(),
+                            uow=unit_of_work())
     return _view(unit_id)
 
 
@@ -149,7 +150,8 @@ def _sheet(handed: list[accounts.HandedOver]) -> Response:
 @problems(403, 404, 422)
 def preview_rollover(body: dict[str, Any]) -> dict[str, Any]:
     """What the year-end rollover would do — classes to graduate and archive, their learners
-    (to 毕业), the positions that end — with a digest to confirm it by. Writes nothing."""
+    (to 毕业), classes to promote to the next 年级, the positions that end — with a digest to
+    confirm it by. Writes nothing."""
     return rollover.plan_rollover(db.session(), _rollover(body), actor=current_actor())
 
 
@@ -168,6 +170,7 @@ def confirm_rollover(body: dict[str, Any]) -> dict[str, Any]:
 def _rollover(body: dict[str, Any]) -> rollover.RolloverRequest:
     return rollover.RolloverRequest(on=body["on"],
                                     graduate_class_ids=tuple(body["graduate_class_ids"]),
+                                    promote_class_ids=tuple(body["promote_class_ids"]),
                                     end_roles=tuple(body["end_roles"]))
 
 

@@ -21,6 +21,7 @@ class UnitRefSchema(Schema):
 
 
 class UnitNodeSchema(UnitRefSchema):
+    grade = fields.Integer(allow_none=True, metadata={"description": "a class's 年级"})
     active = fields.Boolean(metadata={"description": "false: deactivated (archived)"})
     children = fields.List(fields.Nested(lambda: UnitNodeSchema()))
 

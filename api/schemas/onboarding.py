@@ -63,8 +63,11 @@ class ImportJobSchema(Schema):
     done = fields.Integer(metadata={"description": "rows of the phase done so far"})
     total = fields.Integer(metadata={"description": "rows of the sheet"})
     percent = fields.Integer()
+    queued_at = fields.DateTime(allow_none=True)
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
+    heartbeat_at = fields.DateTime(allow_none=True, metadata={
+        "description": "the last progress report of the process running it"})
     summary = fields.Nested(ImportSummarySchema, allow_none=True)
     problem = fields.Dict(allow_none=True, metadata={
         "description": "why it failed (a problem document; nothing was written)"})

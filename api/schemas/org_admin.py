@@ -18,11 +18,15 @@ class UnitCreateSchema(RequestSchema):
     code = fields.String(required=True, validate=_CODE)
     name = fields.String(required=True, validate=_NAME)
     parent_id = fields.Integer(required=True, validate=_ID)
+    grade = fields.Integer(validate=validate.Range(min=1, max=9), metadata={
+        "description": "a class's 年级 (1 = 一年级)"})
 
 
 class UnitEditSchema(RequestSchema):
     code = fields.String(validate=_CODE)
     name = fields.String(validate=_NAME)
+    grade = fields.Integer(validate=validate.Range(min=1, max=9), metadata={
+        "description": "a class's 年级 (1 = 一年级)"})
 
 
 class UnitMoveSchema(RequestSchema):
@@ -37,6 +41,7 @@ class AdminUnitSchema(Schema):
     kind_name = fields.String()
     parent_id = fields.Integer(allow_none=True)
     active = fields.Boolean()
+    grade = fields.Integer(allow_none=True, metadata={"description": "a class's 年级"})
 
 
 class AccountsRequestSchema(RequestSchema):
@@ -88,6 +93,10 @@ class RolloverRequestSchema(RequestSchema):
         "description": "the last day of the year: enrolments and positions end on it"})
     graduate_class_ids = fields.List(fields.Integer(validate=_ID), load_default=list,
                                      validate=validate.Length(max=200))
+    promote_class_ids = fields.List(fields.Integer(validate=_ID), load_default=list,
+                                    validate=validate.Length(max=500), metadata={
+                                        "description": "classes moving up one 年级 (they "
+                                                       "keep their name and learners)"})
     end_roles = fields.List(fields.String(validate=validate.Length(min=1, max=32)),
                             load_default=list, validate=validate.Length(max=20), metadata={
                                 "description": "every position of these roles ends on `on` "
@@ -123,16 +132,29 @@ class RolloverClassSchema(Schema):
     name = fields.String()
 
 
+class RolloverPromotionSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    grade_before = fields.Integer()
+    grade_after = fields.Integer()
+    grade_derived = fields.Boolean(metadata={
+        "description": "the grade before was worked out from the learners' 入学年份"})
+    learners = fields.Integer(metadata={"description": "learners enrolled, who move up with it"})
+
+
 class RolloverPlanSchema(Schema):
     on = fields.String()
     digest = fields.String()
     classes = fields.List(fields.Nested(RolloverClassSchema))
+    promotions = fields.List(fields.Nested(RolloverPromotionSchema))
     learners = fields.List(fields.Nested(RolloverLearnerSchema))
     positions = fields.List(fields.Nested(RolloverPositionSchema))
 
 
 class RolloverDoneSchema(Schema):
     classes = fields.Integer()
+    promoted = fields.Integer()
     learners = fields.Integer()
     positions = fields.Integer()
     changes = fields.Integer(metadata={"description": "history entries written"})

@@ -69,6 +69,7 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "webhook_secret": ("w" * 40, "w" * 40),
     "webhook_timeout_s": ("3", 3.0),
     "delivery_poll_seconds": ("30", 30.0),
+    "import_job_stale_seconds": ("90", 90.0),
     "delivery_max_attempts": ("3", 3),
     "oidc_issuer": ("https://sso.school.example", "https://sso.school.example"),
     "oidc_client_id": ("certflow-school", "certflow-school"),

@@ -42,6 +42,7 @@ const DirectoryHistory = lazy(() => import("./pages/admin/DirectoryHistory"));
 const Substitutes = lazy(() => import("./pages/Substitutes"));
 const CalendarPage = lazy(() => import("./pages/admin/Calendar"));
 const ImportPeople = lazy(() => import("./pages/admin/ImportPeople"));
+const Rollover = lazy(() => import("./pages/admin/Rollover"));
 const AttendanceHome = lazy(() => import("./pages/attendance/AttendanceHome"));
 const ClassAttendance = lazy(() => import("./pages/attendance/ClassAttendance"));
 const TakeAttendance = lazy(() => import("./pages/attendance/TakeAttendance"));
@@ -129,6 +130,7 @@ export function App() {
                   <Route path="/substitutes" element={<RequireAuth allow={can.nameSubstitutes}><Substitutes /></RequireAuth>} />
                   <Route path="/admin/calendar" element={<RequireAuth allow={isAdmin}><CalendarPage /></RequireAuth>} />
                   <Route path="/admin/import" element={<RequireAuth allow={isAdmin}><ImportPeople /></RequireAuth>} />
+                  <Route path="/admin/rollover" element={<RequireAuth allow={isAdmin}><Rollover /></RequireAuth>} />
                   <Route path="/admin/incidents" element={<RequireAuth allow={isAdmin}><Incidents /></RequireAuth>} />
                   <Route path="/admin/definitions/new" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />
                   <Route path="/admin/definitions/:processId/versions/:version/model" element={<RequireAuth allow={isAdmin}><ModelerPage /></RequireAuth>} />

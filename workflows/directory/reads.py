@@ -47,7 +47,8 @@ def unit_view(session: Session, unit_id: int, tenant_id: int) -> dict[str, Any]:
     unit = session.get(OrgUnit, unit_id)
     if unit is None or unit.tenant_id != tenant_id:
         raise NotFound(f"组织单元 {unit_id} 不存在")
-    return {**_unit_ref(unit), "parent_id": unit.parent_id, "active": unit.active}
+    return {**_unit_ref(unit), "parent_id": unit.parent_id, "active": unit.active,
+            "grade": unit.grade}
 
 
 def profile(session: Session, actor: Actor, *, today: date) -> dict[str, Any]:
@@ -90,7 +91,8 @@ def unit_tree(session: Session, actor: Actor, *,
     if not include_inactive:
         query = query.where(OrgUnit.active.is_(True))
     units = session.scalars(query.order_by(OrgUnit.code)).all()
-    nodes = {unit.id: {**_unit_ref(unit), "active": unit.active, "children": []}
+    nodes = {unit.id: {**_unit_ref(unit), "active": unit.active, "grade": unit.grade,
+                       "children": []}
              for unit in units}
     roots: list[dict[str, Any]] = []
     for unit in units:

@@ -74,7 +74,7 @@ def show_import(import_id: int, *, actor: Actor, session: Session,
                 today: date, plan: bool = True) -> dict[str, Any]:
     """An import as it stands: a preview is planned again against the centre as it is now
     (unless ``plan`` is false: then its summary is the last preview's)."""
-    record = _own_import(session, import_id, centre_of(actor))
+    record = own_import(session, import_id, centre_of(actor))
     if record.status != ImportStatus.PREVIEWED or not plan:
         return _view(record, None)
     plans = plan_rows(Snapshot.load(session, record.tenant_id, today), SheetKind(record.kind),
@@ -92,7 +92,7 @@ def confirm_import(import_id: int, *, actor: Actor, uow: UnitOfWork,
     with uow:
         session = uow.session
         lock_centre(session, tenant_id)
-        record = _own_import(session, import_id, tenant_id)
+        record = own_import(session, import_id, tenant_id)
         if record.status != ImportStatus.PREVIEWED:
             done = "确认" if record.status == ImportStatus.CONFIRMED else "作废"
             raise Conflict(f"导入 {import_id} 已{done}，不能再次确认；如需再次导入请重新上传文件")
@@ -140,14 +140,14 @@ def discard_import(import_id: int, *, actor: Actor, uow: UnitOfWork) -> None:
     """Throw a preview away (its parsed rows are forgotten)."""
     tenant_id = centre_of(actor)
     with uow:
-        record = _own_import(uow.session, import_id, tenant_id)
+        record = own_import(uow.session, import_id, tenant_id)
         if record.status != ImportStatus.PREVIEWED:
             raise Conflict(f"导入 {import_id} 已确认，不能作废")
         record.status, record.rows = ImportStatus.DISCARDED, []
         uow.commit()
 
 
-def _own_import(session: Session, import_id: int, tenant_id: int) -> DirectoryImport:
+def own_import(session: Session, import_id: int, tenant_id: int) -> DirectoryImport:
     record = session.get(DirectoryImport, import_id)
     if record is None or record.tenant_id != tenant_id:
         raise NotFound(f"导入 {import_id} 不存在")

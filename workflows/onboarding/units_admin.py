@@ -30,16 +30,20 @@ from workflows.onboarding.imports import centre_of
 
 
 def create_unit(*, kind: str, code: str, name: str, parent_id: int, actor: Actor,
-                uow: UnitOfWork) -> int:
-    """A new 系部, 专业, 班级 or 职能部门 under an active unit of the centre."""
+                uow: UnitOfWork, grade: int | None = None) -> int:
+    """A new 系部, 专业, 班级 (with its 年级, if known) or 职能部门 under an active unit of
+    the centre."""
     tenant_id = centre_of(actor)
     if kind == UnitKind.INSTITUTION:
         raise InvalidInput("机构由系统管理员在部署时建立，不能在机构内新增")
+    if grade is not None and kind != UnitKind.CLASS:
+        raise InvalidInput("只有班级有年级")
     with uow:
         session = uow.session
         log = centre_log(uow, tenant_id, actor)
         parent = unit_of_centre(session, parent_id, tenant_id)
         unit = add_unit(session, kind=UnitKind(kind), code=code, name=name, parent=parent)
+        unit.grade = grade
         log.add(ChangeKind.UNIT_ADDED, "unit", unit.id,
                 after={**_shown(unit), "parent": parent.name})
         log.flush()
@@ -48,8 +52,8 @@ def create_unit(*, kind: str, code: str, name: str, parent_id: int, actor: Actor
 
 
 def rename_unit(unit_id: int, *, name: str | None, code: str | None, actor: Actor,
-                uow: UnitOfWork) -> None:
-    """A new name or code; codes stay unique within the centre."""
+                uow: UnitOfWork, grade: int | None = None) -> None:
+    """A new name or code (codes stay unique within the centre), or a class's 年级."""
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
@@ -69,6 +73,10 @@ def rename_unit(unit_id: int, *, name: str | None, code: str | None, actor: Acto
             if taken is not None:
                 raise Conflict(f"本机构已有代码为 {code} 的组织单元")
             unit.code = code
+        if grade is not None:
+            if unit.kind != UnitKind.CLASS:
+                raise InvalidInput(f"“{unit.name}”不是班级，没有年级")
+            unit.grade = grade
         after = _shown(unit)
         if after != before:
             log.add(ChangeKind.UNIT_CHANGED, "unit", unit.id, before=before, after=after)
@@ -138,4 +146,7 @@ def _current(session: Session, model: type[Enrolment] | type[Position], unit_ids
 
 
 def _shown(unit: OrgUnit) -> dict[str, Any]:
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
+    shown: dict[str, Any] = {"code": unit.code, "name": unit.name, "kind": unit.kind}
+    if unit.grade is not None:
+        shown["grade"] = unit.grade
+    return shown

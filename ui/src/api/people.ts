@@ -88,3 +88,23 @@ export const peopleCalls = {
   startConfirm: (id: number) => request<ImportJob>(`${V1}/directory/imports/${id}/confirm-job`, { method: "POST" }),
   confirmJob: (id: number) => request<ImportJob>(`${V1}/directory/imports/${id}/confirm-job`),
 };
+
+// The academic-year rollover (docs/onboarding.md): preview, then confirm by the preview's digest.
+export interface UnitNode { id: number; name: string; code: string; kind: string; active: boolean; grade: number | null; children: UnitNode[] }
+export interface RolloverRequest { on: string; graduate_class_ids: number[]; promote_class_ids: number[]; end_roles: string[] }
+export interface RolloverPlan {
+  on: string;
+  digest: string;
+  classes: { id: number; code: string; name: string }[];
+  promotions: { id: number; code: string; name: string; grade_before: number; grade_after: number; grade_derived: boolean; learners: number }[];
+  learners: { person_id: number; name: string; number: string | null; class: string; status: string }[];
+  positions: { position_id: number; name: string; role: string; role_name: string; unit: string }[];
+}
+export interface RolloverDone { classes: number; promoted: number; learners: number; positions: number; changes: number }
+
+export const rolloverCalls = {
+  units: () => request<UnitNode[]>(`${V1}/directory/units`),
+  preview: (body: RolloverRequest) => request<RolloverPlan>(`${V1}/admin/rollover/preview`, { json: body }),
+  confirm: (body: RolloverRequest, digest: string) =>
+    request<RolloverDone>(`${V1}/admin/rollover/confirm`, { json: { ...body, digest } }),
+};

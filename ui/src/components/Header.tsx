@@ -28,6 +28,7 @@ export const NAV: NavItem[] = [
   { to: "/admin/incidents", label: "nav.incidents", show: can.administer },
   { to: "/admin/people", label: "nav.people", show: can.administer },
   { to: "/admin/units", label: "nav.units", show: can.administer },
+  { to: "/admin/rollover", label: "nav.rollover", show: can.administer },
   { to: "/substitutes", label: "nav.substitutes", show: can.nameSubstitutes },
   { to: "/directory/history", label: "nav.directoryHistory", show: can.seeAllInstances },
   { to: "/admin/calendar", label: "nav.calendar", show: can.administer },
