@@ -162,12 +162,19 @@ def test_a_new_code_replaces_the_old_one(api: ApiClient) -> None:
     third = single.get_json()["activation_code"]
     assert CODE.match(third)
     assert activate(api, "S260000", new["activation_code"]).status_code == 422
-    assert activate(api, "S260000", third).status_code == 200
+    slip = api.post(f"/api/v1/admin/accounts/{user_id}/activation-code", as_="admin",
+                    query_string={"format": "xlsx"})
+    assert slip.status_code == 201 and slip.headers["Cache-Control"] == "no-store"
+    rows = list(load_workbook(io.BytesIO(slip.data)).active.iter_rows(values_only=True))
+    assert rows[0][4] == "激活码" and rows[1][3] == "S260000"
+    fourth = str(rows[1][4])
+    assert CODE.match(fourth) and activate(api, "S260000", third).status_code == 422
+    assert activate(api, "S260000", fourth).status_code == 200
     # An activated account is not given a code by the bulk call.
     skipped = codes_for(api, person_ids=[person["id"]])
     assert skipped["accounts"] == [] and skipped["skipped"][0]["reason"] == "已有账号"
     kinds = [c["kind"] for c in history(api, person["id"])]
-    assert kinds.count("activation_code_issued") == 3
+    assert kinds.count("activation_code_issued") == 4
 
 
 def test_a_code_for_an_account_in_use_stops_its_password_and_tokens(api: ApiClient) -> None:

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -85,36 +86,40 @@ def open_accounts(*, person_ids: list[int] | None, unit_id: int | None, actor: A
                                "请按班级或部门分批开通")
         handed, skipped = [], []
         groups = set(session.scalars(sa.select(Group.id)))
-        unusable: str | None = None
+        # Nobody will ever know the password of an account opened for a code: one hash
+        # serves the whole batch (and none is made when no account is new).
+        unusable = cache(lambda: uow.runtime.passwords.hash(secrets.token_urlsafe(32)))
         for person in people:
             waiting = _waiting_account(session, person) if mode == Mode.ACTIVATION_CODE \
                 else None
             reason = None if waiting else _why_not(session, person)
             if reason:
                 skipped.append(Skipped(person.id, person.name, reason))
-                continue
-            if mode == Mode.PASSWORD:
-                password = handed_over_password()
-                user, learner_of = _new_account(
-                    uow, person, groups, today=today, must_change=True,
-                    password_hash=uow.runtime.passwords.hash(password))
-                log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
-                        after={"username": user.username, "role": user.role})
-                handed.append(HandedOver(person.id, person.name, person.number, learner_of,
-                                         user.username, password=password))
-                continue
-            if waiting is None:
-                # Nobody will ever know this password: one hash serves the whole batch.
-                unusable = unusable or uow.runtime.passwords.hash(secrets.token_urlsafe(32))
-                waiting, _ = _new_account(uow, person, groups, today=today, must_change=False,
-                                          password_hash=unusable)
-                log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
-                        after={"username": waiting.username, "role": waiting.role,
-                               "by": Mode.ACTIVATION_CODE.value})
-            handed.append(hand_over_code(uow, waiting, person, log))
+            elif mode == Mode.PASSWORD:
+                handed.append(_with_password(uow, person, groups, log, today=today))
+            else:
+                if waiting is None:
+                    waiting, _ = _new_account(uow, person, groups, today=today,
+                                              must_change=False, password_hash=unusable())
+                    log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
+                            after={"username": waiting.username, "role": waiting.role,
+                                   "by": Mode.ACTIVATION_CODE.value})
+                handed.append(hand_over_code(uow, waiting, person, log))
         log.flush()
         uow.commit()
         return handed, skipped
+
+
+def _with_password(uow: UnitOfWork, person: Person, groups: set[str], log: ChangeLog, *,
+                   today: date) -> HandedOver:
+    """A new account with a random password its holder must replace at the first sign-in."""
+    password = handed_over_password()
+    user, learner_of = _new_account(uow, person, groups, today=today, must_change=True,
+                                    password_hash=uow.runtime.passwords.hash(password))
+    log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
+            after={"username": user.username, "role": user.role})
+    return HandedOver(person.id, person.name, person.number, learner_of, user.username,
+                      password=password)
 
 
 def hand_over_code(uow: UnitOfWork, user: User, person: Person, log: ChangeLog) -> HandedOver:
