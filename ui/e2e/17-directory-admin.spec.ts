@@ -154,6 +154,14 @@ test("an administrator adds a class, its 班主任 from a date, moves a learner 
   admin.assertCleanConsole();
   await admin.close();
 
+  // The auditor reads the same history (and changes nothing: no naming form for them).
+  const auditor = await openAs(browser, "auditor");
+  await auditor.page.getByRole("link", { name: "名录变更" }).click();
+  await expect(auditor.page.getByTestId("directory-history").locator('tr[data-kind="substitute_named"]')
+    .filter({ hasText: TEACHER })).toContainText("系统管理员");
+  auditor.assertCleanConsole();
+  await auditor.close();
+
   // 6. On a phone, the teacher-to-be's colleague 张老师 sees the screen for naming their own
   // substitute (no one else's), and the tree fits the administrator's phone.
   const zhang = await openAs(browser, "zhang", PHONE_CONTEXT);

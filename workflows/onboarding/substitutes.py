@@ -31,6 +31,9 @@ def name_substitute(substitute_id: int, *, valid_from: date, valid_to: date,
     (default: the actor's own) from ``valid_from`` to ``valid_to``, whole days."""
     tenant_id = _staff_centre(actor, "只有教职工可以指定代理人", "only staff name a substitute")
     absent_id = person_id or actor.person_id
+    if absent_id is None:
+        raise InvalidInput("请指明外出的人员（person_id）",
+                           detail_en="say who is away (person_id)")
     if absent_id != actor.person_id and not actor.is_admin:
         raise NotAllowed("只有系统管理员可以为他人指定代理人",
                          detail_en="only administrators name a substitute for someone else")
