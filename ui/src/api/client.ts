@@ -31,7 +31,7 @@ export class NetworkError extends Error {
 }
 
 export interface RequestOptions {
-  method?: "GET" | "POST" | "PUT" | "DELETE";
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   json?: unknown;
   form?: FormData;
   query?: Record<string, string | number | boolean | undefined | null>;
