@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from models import DirectoryImportJob
+from models import DirectoryImport, DirectoryImportJob
 from models.database import write_transaction
 from models.statuses import ImportStatus
 from workflows.core.actors import Actor
@@ -111,11 +111,16 @@ def job_view(import_id: int, *, actor: Actor, uow: UnitOfWork, stale_after: time
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
-        record = own_import(session, import_id, tenant_id)
+        # Not the import's parsed rows (megabytes for a large sheet): polled every moment.
+        head = session.execute(sa.select(DirectoryImport.status, DirectoryImport.summary)
+                               .where(DirectoryImport.id == import_id,
+                                      DirectoryImport.tenant_id == tenant_id)).first()
+        if head is None:
+            raise NotFound(f"导入 {import_id} 不存在")
         job = session.get(DirectoryImportJob, import_id)
         if job is None:
             raise NotFound(f"导入 {import_id} 没有在后台确认")
-        return _view(job, record.status, record.summary, uow.runtime.now(), stale_after, live)
+        return _view(job, head.status, head.summary, uow.runtime.now(), stale_after, live)
 
 
 def run_job(import_id: int, *, uows: UnitOfWorkFactory, live: Live | None = None,

@@ -104,6 +104,8 @@ export interface RolloverDone { classes: number; promoted: number; learners: num
 
 export const rolloverCalls = {
   units: () => request<UnitNode[]>(`${V1}/directory/units`),
+  setGrade: (unitId: number, grade: number) =>
+    request<UnitNode>(`${V1}/admin/units/${unitId}`, { method: "PATCH", json: { grade } }),
   preview: (body: RolloverRequest) => request<RolloverPlan>(`${V1}/admin/rollover/preview`, { json: body }),
   confirm: (body: RolloverRequest, digest: string) =>
     request<RolloverDone>(`${V1}/admin/rollover/confirm`, { json: { ...body, digest } }),

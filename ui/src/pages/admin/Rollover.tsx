@@ -8,6 +8,7 @@ import { useI18n } from "../../i18n";
 import { describeError } from "../../lib/problems";
 
 type Choice = "keep" | "promote" | "graduate";
+const GRADES = [1, 2, 3, 4, 5, 6];
 
 function classesOf(nodes: UnitNode[]): UnitNode[] {
   const found: UnitNode[] = [];
@@ -48,6 +49,11 @@ export default function Rollover() {
     setError(null);
     try { await step(); } catch (failure) { setError(describeError(failure, t)); } finally { setBusy(false); }
   };
+  const onGrade = (id: number, grade: number) => run(async () => {
+    await rolloverCalls.setGrade(id, grade);
+    setPlan(null);
+    await load();
+  });
   const onPreview = () => run(async () => { setDone(null); setPlan(await rolloverCalls.preview(request())); });
   const onConfirm = () => run(async () => {
     if (!plan) return;
@@ -77,7 +83,13 @@ export default function Rollover() {
           {classes.map((unit) => (
             <tr key={unit.id}>
               <td>{unit.name}</td>
-              <td>{unit.grade ? t("rollover.gradeN", { grade: unit.grade }) : t("rollover.gradeUnknown")}</td>
+              <td>
+                <select aria-label={t("rollover.gradeFor", { name: unit.name })} value={unit.grade ?? ""}
+                  onChange={(e) => onGrade(unit.id, Number(e.target.value))} disabled={busy}>
+                  {unit.grade === null && <option value="">{t("rollover.gradeUnknown")}</option>}
+                  {GRADES.map((grade) => <option key={grade} value={grade}>{t("rollover.gradeN", { grade })}</option>)}
+                </select>
+              </td>
               <td>
                 <select aria-label={t("rollover.choiceFor", { name: unit.name })} value={choices[unit.id] ?? "keep"}
                   onChange={(e) => choose(unit.id, e.target.value as Choice)}>
