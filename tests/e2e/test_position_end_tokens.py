@@ -1,13 +1,22 @@
 """Ending a staff member's last position over HTTP: their old token is refused on the next
 request and the group of that position is gone; a second position, or an end still to come,
-keeps the token working; the year-end rollover ending the last position revokes too."""
+keeps the token working; an end given ahead revokes at the first sweep of the day after; the
+year-end rollover ending the last position revokes too."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
+from flask import Flask
+
+from config import Settings
+from models import db
 from tests.api_client import PASSWORDS, ApiClient
+from worker import jobs
+from workflows.core.clock import FrozenClock
+from workflows.core.runtime import Runtime
+from workflows.core.unit_of_work import units_of
 
 
 def card(api: ApiClient, name: str) -> dict[str, Any]:
@@ -74,6 +83,41 @@ def test_an_end_still_to_come_keeps_the_token_until_then(api: ApiClient) -> None
     assert api.client.get("/api/v1/me", headers=headers).status_code == 200
     assert "class_office" in me(api, "li")["groups"]
     assert "tokens_revoked" not in last_end(api, person["id"])["after"]
+
+
+def sweep(app: Flask, runtime: Runtime, settings: Settings) -> int:
+    """The periodic sweep as the schedule runs it; how many people lost their tokens."""
+    with app.app_context():
+        try:
+            return jobs.sweep(units_of(runtime), settings)["tokens_revoked"]
+        finally:
+            db.session.remove()
+
+
+def test_an_end_given_ahead_revokes_at_the_first_sweep_of_the_day_after(
+        api: ApiClient, app: Flask, runtime: Runtime, settings: Settings,
+        frozen_clock: FrozenClock) -> None:
+    zone = runtime.calendar.zone
+    last_day = datetime.now(zone).date()
+    frozen_clock.now = datetime.combine(last_day, time(20, 0), zone)
+    person = card(api, "李主任")
+    [position] = person["positions"]
+    headers = old_token(api, "li")
+    end(api, position["id"], valid_to=last_day.isoformat())
+    assert sweep(app, runtime, settings) == 0
+    assert api.client.get("/api/v1/me", headers=headers).status_code == 200
+    frozen_clock.advance(hours=5)  # 01:00 the day after; the token has not expired yet
+    assert api.client.get("/api/v1/me", headers=headers).status_code == 200
+    assert sweep(app, runtime, settings) == 1
+    assert api.client.get("/api/v1/me", headers=headers).status_code == 401
+    changes = api.get("/api/v1/directory/history", as_="auditor",
+                      query_string={"person_id": person["id"]}).get_json()
+    assert changes["intact"] is True
+    lapsed = changes["changes"][0]
+    assert (lapsed["kind"], lapsed["actor_name"]) == ("tokens_revoked", None)
+    assert lapsed["after"] == {"tokens_revoked": True, "groups_left": ["class_office"]}
+    assert "class_office" not in me(api, "li")["groups"]
+    assert sweep(app, runtime, settings) == 0  # done once
 
 
 def test_the_rollover_ending_the_last_position_revokes(api: ApiClient) -> None:
