@@ -15,6 +15,7 @@ from workflows.attachments import uploads
 from workflows.audit.verify import verify_trail
 from workflows.automation import delivery, service_jobs, timers
 from workflows.core.unit_of_work import UnitOfWorkFactory
+from workflows.onboarding import position_end
 
 log = logging.getLogger("certflow.worker")
 
@@ -33,11 +34,13 @@ def fire_due_timers(uows: UnitOfWorkFactory, settings: Settings, *,
 
 
 def sweep(uows: UnitOfWorkFactory, settings: Settings) -> dict[str, int]:
-    """Hand back what a dead worker held: timer claims and service jobs past their leases."""
+    """Hand back what a dead worker held: timer claims and service jobs past their leases; and
+    refuse the tokens of staff whose last position ended yesterday (an end given ahead)."""
     lease = timedelta(seconds=settings.claim_lease_seconds)
     return {"released_claims": timers.release_stale_claims(uows=uows, older_than=lease),
             "requeued_jobs": service_jobs.requeue_stale_jobs(
-                uows=uows, older_than_s=settings.service_job_lease_seconds)}
+                uows=uows, older_than_s=settings.service_job_lease_seconds),
+            "tokens_revoked": position_end.revoke_lapsed(uows=uows)}
 
 
 def anchor_audit_trail(uows: UnitOfWorkFactory, settings: Settings) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from workflows.identity.activation_codes import awaits_activation, withdraw_code
 from workflows.identity.password_policy import handed_over_password
 from workflows.onboarding.history import ChangeKind, ChangeLog, centre_log
 from workflows.onboarding.imports import centre_of, end_enrolments, shown_values
+from workflows.onboarding.position_end import after_position_end
 
 SEARCH_LIMIT = 50
 EDITABLE = ("name", "number", "id_number", "mobile", "employer", "status")
@@ -248,7 +249,8 @@ def give_position(person_id: int, unit_id: int, *, role: str, valid_from: date |
 
 def end_position(position_id: int, *, valid_to: date | None, actor: Actor,
                  uow: UnitOfWork) -> None:
-    """A position ends on a day (default yesterday: it no longer holds today)."""
+    """A position ends on a day (default yesterday: it no longer holds today). When it was a
+    staff member's last position, their tokens stop working now (``position_end.py``)."""
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
@@ -260,12 +262,12 @@ def end_position(position_id: int, *, valid_to: date | None, actor: Actor,
         end = valid_to or today_at(uow.runtime.now()) - timedelta(days=1)
         if position.valid_from is not None and end < position.valid_from - timedelta(days=1):
             raise InvalidInput("结束日期早于任职开始日期")
-        log.add(ChangeKind.POSITION_ENDED, "person", person.id,
-                before={"position_id": position.id, "role": position.role,
-                        "valid_to": position.valid_to.isoformat() if position.valid_to
-                        else None},
-                after={"valid_to": end.isoformat()})
+        before = {"position_id": position.id, "role": position.role,
+                  "valid_to": position.valid_to.isoformat() if position.valid_to else None}
         position.valid_to = end
+        revoked = after_position_end(session, position, now=uow.runtime.now())
+        log.add(ChangeKind.POSITION_ENDED, "person", person.id, before=before,
+                after={"valid_to": end.isoformat(), **revoked})
         log.flush()
         uow.commit()
 

@@ -35,6 +35,7 @@ from workflows.core.errors import Conflict, InvalidInput, NotFound
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.onboarding.history import ChangeKind, ChangeLog, centre_log
 from workflows.onboarding.imports import centre_of
+from workflows.onboarding.position_end import after_position_end
 
 
 @dataclass(frozen=True)
@@ -100,12 +101,12 @@ def confirm_rollover(request: RolloverRequest, *, digest: str, actor: Actor,
         for row in plan["positions"]:
             position = session.get(Position, row["position_id"])
             assert position is not None
-            log.add(ChangeKind.POSITION_ENDED, "person", row["person_id"],
-                    before={"position_id": position.id, "role": position.role,
-                            "valid_to": position.valid_to.isoformat() if position.valid_to
-                            else None},
-                    after={"valid_to": request.on.isoformat()})
+            before = {"position_id": position.id, "role": position.role,
+                      "valid_to": position.valid_to.isoformat() if position.valid_to else None}
             position.valid_to = request.on
+            revoked = after_position_end(session, position, now=uow.runtime.now())
+            log.add(ChangeKind.POSITION_ENDED, "person", row["person_id"], before=before,
+                    after={"valid_to": request.on.isoformat(), **revoked})
         for row in plan["classes"]:
             unit = session.get(OrgUnit, row["id"])
             assert unit is not None
