@@ -2,7 +2,7 @@
 // 年级 and another to graduate, reads the preview, is refused when the directory changed after
 // it, previews again and confirms; the promoted class keeps its name in the next grade.
 import { expect, test } from "@playwright/test";
-import { DESKTOP_CONTEXT, api, openAs, shoot, token } from "./helpers";
+import { DESKTOP_CONTEXT, api, checkAccessibility, openAs, shoot, token } from "./helpers";
 
 interface Unit { id: number; name: string; kind: string; grade: number | null; active: boolean; children: Unit[] }
 
@@ -42,6 +42,7 @@ test("classes graduate and move up a grade as one previewed, confirmed batch", a
   await expect(promoted.getByRole("row", { name: new RegExp(rising.name) })).toContainText("1年级 → 2年级");
   await expect(preview.getByRole("table", { name: "毕业的班级" })).toContainText(leaving.name);
   await shoot(page, "19-rollover");
+  await checkAccessibility(page, "the rollover preview");
 
   // Someone sets the grade after the preview: the confirmation is refused and nothing written.
   const changed = await request.patch(`/api/v1/admin/units/${rising.id}`, {
