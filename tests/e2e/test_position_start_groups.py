@@ -1,0 +1,71 @@
+"""Giving a staff member a position over HTTP gives their account the group of its role: at
+once when it holds today (the old token's next request carries it, the history entry says
+so); a position given ahead gives nothing on the day it is given."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.api_client import ApiClient
+from tests.e2e.test_position_end_tokens import card, old_token
+
+
+def centre(api: ApiClient) -> int:
+    [root] = api.get("/api/v1/directory/units", as_="admin").get_json()
+    return int(root["id"])
+
+
+def groups(api: ApiClient, headers: dict[str, str]) -> set[str]:
+    response = api.client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return set(response.get_json()["groups"])
+
+
+def give(api: ApiClient, person_id: int, role: str, **dates: str) -> None:
+    response = api.post(f"/api/v1/admin/people/{person_id}/positions", as_="admin",
+                        json={"unit_id": centre(api), "role": role, **dates})
+    assert response.status_code == 201, response.get_json()
+
+
+def newest(api: ApiClient, person_id: int) -> dict[str, Any]:
+    changes = api.get("/api/v1/directory/history", as_="auditor",
+                      query_string={"person_id": person_id}).get_json()
+    assert changes["intact"] is True
+    return dict(changes["changes"][0])
+
+
+def test_a_position_given_today_gives_its_group_to_the_next_request(api: ApiClient) -> None:
+    person = card(api, "王老师")
+    headers = old_token(api, "wang")
+    assert "eligibility_reviewer" not in groups(api, headers)
+    give(api, person["id"], "eligibility_reviewer")
+    assert "eligibility_reviewer" in groups(api, headers)
+    entry = newest(api, person["id"])
+    assert entry["kind"] == "position_added"
+    assert entry["after"]["groups_joined"] == ["eligibility_reviewer"]
+    give(api, person["id"], "eligibility_reviewer")  # a second one: already a member
+    assert "groups_joined" not in newest(api, person["id"])["after"]
+
+
+def test_an_appointment_today_gives_its_group(api: ApiClient) -> None:
+    person = card(api, "王老师")
+    headers = old_token(api, "wang")
+    assert "exam_admin" not in groups(api, headers)
+    response = api.post(f"/api/v1/directory/units/{centre(api)}/positions", as_="admin",
+                        json={"person_id": person["id"], "role": "exam_admin"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["groups_joined"] == ["exam_admin"]
+    assert "exam_admin" in groups(api, headers)
+
+
+def test_an_appointment_from_tomorrow_gives_nothing_today(api: ApiClient) -> None:
+    person = card(api, "王老师")
+    headers = old_token(api, "wang")
+    tomorrow = (api.today() + timedelta(days=1)).isoformat()
+    response = api.post(f"/api/v1/directory/units/{centre(api)}/positions", as_="admin",
+                        json={"person_id": person["id"], "role": "exam_admin",
+                              "valid_from": tomorrow})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["groups_joined"] == []
+    assert "exam_admin" not in groups(api, headers)
