@@ -15,7 +15,7 @@ from workflows.attachments import uploads
 from workflows.audit.verify import verify_trail
 from workflows.automation import delivery, service_jobs, timers
 from workflows.core.unit_of_work import UnitOfWorkFactory
-from workflows.onboarding import position_end
+from workflows.onboarding import position_end, position_start
 
 log = logging.getLogger("certflow.worker")
 
@@ -34,13 +34,15 @@ def fire_due_timers(uows: UnitOfWorkFactory, settings: Settings, *,
 
 
 def sweep(uows: UnitOfWorkFactory, settings: Settings) -> dict[str, int]:
-    """Hand back what a dead worker held: timer claims and service jobs past their leases; and
-    refuse the tokens of staff whose last position ended yesterday (an end given ahead)."""
+    """Hand back what a dead worker held: timer claims and service jobs past their leases;
+    refuse the tokens of staff whose last position ended yesterday (an end given ahead); and
+    give the role's group to holders of positions that began today (a start given ahead)."""
     lease = timedelta(seconds=settings.claim_lease_seconds)
     return {"released_claims": timers.release_stale_claims(uows=uows, older_than=lease),
             "requeued_jobs": service_jobs.requeue_stale_jobs(
                 uows=uows, older_than_s=settings.service_job_lease_seconds),
-            "tokens_revoked": position_end.revoke_lapsed(uows=uows)}
+            "tokens_revoked": position_end.revoke_lapsed(uows=uows),
+            "groups_joined": position_start.grant_started(uows=uows)}
 
 
 def anchor_audit_trail(uows: UnitOfWorkFactory, settings: Settings) -> dict[str, Any]:

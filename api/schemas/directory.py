@@ -85,6 +85,9 @@ class AppointmentSchema(Schema):
     position_id = fields.Integer()
     ended = fields.List(fields.Integer(), metadata={"description": "positions that ended"})
     handed_over = fields.List(fields.Integer(), metadata={"description": "open tasks moved"})
+    groups_joined = fields.List(fields.String(), metadata={
+        "description": "the role's group, given to the appointee's accounts (position held "
+                       "today and not yet a member)"})
 
 
 class ConflictRequestSchema(RequestSchema):

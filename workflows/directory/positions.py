@@ -24,6 +24,7 @@ from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.acting import today_at
 from workflows.directory.addresses import role_name
 from workflows.directory.people import appoint
+from workflows.directory.role_groups import join_role_group
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,16 @@ class Appointment:
     position_id: int
     ended: list[int]  # positions that ended with it (the previous holders)
     handed_over: list[int]  # open tasks that changed hands
+    groups_joined: list[str]  # the role's group, given to the appointee's accounts today
 
 
 def appoint_to_unit(unit_id: int, *, person_id: int, role: str, valid_from: date | None,
                     valid_to: date | None, replace: bool, actor: Actor,
                     uow: UnitOfWork) -> Appointment:
     """Give ``person_id`` the role at the unit; with ``replace`` the current holders' positions
-    end the day before and their claimed tasks go back to the position (hand-over)."""
+    end the day before and their claimed tasks go back to the position (hand-over). Held
+    today, the position gives the appointee's accounts the role's group at once, so tasks
+    offered to that group reach them on their next request (``role_groups.py``)."""
     if not actor.is_admin:
         raise NotAllowed("只有系统管理员可以任命岗位")
     with uow:
@@ -58,10 +62,11 @@ def appoint_to_unit(unit_id: int, *, person_id: int, role: str, valid_from: date
             for old in ended:  # one appointed today and replaced today never held it
                 old.valid_to = start - timedelta(days=1)
         position = appoint(session, person, role, unit, valid_from=start, valid_to=valid_to)
+        joined = join_role_group(session, position, today=today)
         moved = _hand_over(uow, unit, role, ended, person, now_day=today, actor_id=actor.id) \
             if ended and start <= today else []
         uow.commit()
-        return Appointment(position.id, [p.id for p in ended], moved)
+        return Appointment(position.id, [p.id for p in ended], moved, joined)
 
 
 def _hand_over(uow: UnitOfWork, unit: OrgUnit, role: str, ended: list[Position],

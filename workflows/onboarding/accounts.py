@@ -19,12 +19,13 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import Enrolment, Group, Membership, OrgUnit, Person, Position, User
+from models import Enrolment, Membership, OrgUnit, Person, Position, User
 from models.statuses import PersonStatus
 from workflows.core.actors import Actor
 from workflows.core.errors import InvalidInput, NotFound
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.acting import today_at
+from workflows.directory.role_groups import groups_of_roles
 from workflows.directory.units import unit_of_centre
 from workflows.directory.validity import held_on
 from workflows.identity.activation_codes import issue_code, open_codes
@@ -85,7 +86,6 @@ def open_accounts(*, person_ids: list[int] | None, unit_id: int | None, actor: A
             raise InvalidInput(f"一次最多开通 {MAX_ACCOUNTS_PER_REQUEST} 个账号，"
                                "请按班级或部门分批开通")
         handed, skipped = [], []
-        groups = set(session.scalars(sa.select(Group.id)))
         # Nobody will ever know the password of an account opened for a code: one hash
         # serves the whole batch (and none is made when no account is new).
         unusable = cache(lambda: uow.runtime.passwords.hash(secrets.token_urlsafe(32)))
@@ -96,10 +96,10 @@ def open_accounts(*, person_ids: list[int] | None, unit_id: int | None, actor: A
             if reason:
                 skipped.append(Skipped(person.id, person.name, reason))
             elif mode == Mode.PASSWORD:
-                handed.append(_with_password(uow, person, groups, log, today=today))
+                handed.append(_with_password(uow, person, log, today=today))
             else:
                 if waiting is None:
-                    waiting, _ = _new_account(uow, person, groups, today=today,
+                    waiting, _ = _new_account(uow, person, today=today,
                                               must_change=False, password_hash=unusable())
                     log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
                             after={"username": waiting.username, "role": waiting.role,
@@ -110,11 +110,11 @@ def open_accounts(*, person_ids: list[int] | None, unit_id: int | None, actor: A
         return handed, skipped
 
 
-def _with_password(uow: UnitOfWork, person: Person, groups: set[str], log: ChangeLog, *,
+def _with_password(uow: UnitOfWork, person: Person, log: ChangeLog, *,
                    today: date) -> HandedOver:
     """A new account with a random password its holder must replace at the first sign-in."""
     password = handed_over_password()
-    user, learner_of = _new_account(uow, person, groups, today=today, must_change=True,
+    user, learner_of = _new_account(uow, person, today=today, must_change=True,
                                     password_hash=uow.runtime.passwords.hash(password))
     log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
             after={"username": user.username, "role": user.role})
@@ -149,8 +149,7 @@ def open_account_at_sign_on(person_id: int, *, uow: UnitOfWork) -> None:
         now = uow.runtime.now()
         log = ChangeLog(session, person.tenant_id, actor_id=None, at=now,
                         key=uow.runtime.chain_key)
-        groups = set(session.scalars(sa.select(Group.id)))
-        user, _ = _new_account(uow, person, groups, today=today_at(now), must_change=False,
+        user, _ = _new_account(uow, person, today=today_at(now), must_change=False,
                                password_hash=uow.runtime.passwords.hash(
                                    secrets.token_urlsafe(24)))
         log.add(ChangeKind.ACCOUNT_ADDED, "person", person.id,
@@ -159,7 +158,7 @@ def open_account_at_sign_on(person_id: int, *, uow: UnitOfWork) -> None:
         uow.commit()
 
 
-def _new_account(uow: UnitOfWork, person: Person, groups: set[str], *, today: date,
+def _new_account(uow: UnitOfWork, person: Person, *, today: date,
                  password_hash: str, must_change: bool) -> tuple[User, str | None]:
     """The account of a person (learners: applicant; staff: the groups of their positions
     today), and the class they study in."""
@@ -174,7 +173,8 @@ def _new_account(uow: UnitOfWork, person: Person, groups: set[str], *, today: da
                 person_id=person.id)
     session.add(user)
     session.flush()
-    wanted = (roles | ({"applicant"} if learner_of is not None else set())) & groups
+    wanted = groups_of_roles(session, roles | ({"applicant"} if learner_of is not None
+                                               else set()))
     session.add_all(Membership(user_id=user.id, group_id=g) for g in sorted(wanted))
     return user, learner_of
 

@@ -40,6 +40,7 @@ class ChangeKind(StrEnum):
     ACTIVATION_CODE_ISSUED = "activation_code_issued"
     ACCOUNT_ACTIVATED = "account_activated"
     TOKENS_REVOKED = "tokens_revoked"  # a staff member's last position lapsed (position_end.py)
+    GROUPS_JOINED = "groups_joined"  # a position given ahead began (position_start.py)
     UNIT_ADDED = "unit_added"
     UNIT_CHANGED = "unit_changed"
     UNIT_MOVED = "unit_moved"
@@ -62,6 +63,7 @@ CHANGE_NAMES = {
     ChangeKind.ACTIVATION_CODE_ISSUED: "发放激活码",
     ChangeKind.ACCOUNT_ACTIVATED: "激活账号",
     ChangeKind.TOKENS_REVOKED: "岗位到期，注销登录令牌",
+    ChangeKind.GROUPS_JOINED: "岗位生效，加入岗位用户组",
     ChangeKind.UNIT_ADDED: "新增组织单元",
     ChangeKind.UNIT_CHANGED: "修改组织单元",
     ChangeKind.UNIT_MOVED: "移动组织单元",

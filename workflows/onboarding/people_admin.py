@@ -24,6 +24,7 @@ from workflows.core.unit_of_work import UnitOfWork
 from workflows.directory.acting import today_at
 from workflows.directory.people import add_person, appoint, enrol
 from workflows.directory.reads import person_view
+from workflows.directory.role_groups import join_role_group
 from workflows.directory.units import unit_of_centre
 from workflows.identity.activation_codes import awaits_activation, withdraw_codes
 from workflows.identity.password_policy import handed_over_password
@@ -227,7 +228,9 @@ def give_position(person_id: int, unit_id: int, *, role: str, valid_from: date |
                   valid_to: date | None, actor: Actor, uow: UnitOfWork) -> int:
     """A position for a period (e.g. 班主任 of 机电2301 from 2026-09-01); holders already in
     the role keep theirs (to replace a holder and hand over open tasks, appoint with
-    ``replace`` at ``/directory/units/{unit_id}/positions``)."""
+    ``replace`` at ``/directory/units/{unit_id}/positions``). Held today, it gives the
+    holder's accounts the role's group at once (``role_groups.py``); starting later, the
+    sweep gives it on its first day (``position_start.py``)."""
     tenant_id = centre_of(actor)
     with uow:
         session = uow.session
@@ -236,12 +239,15 @@ def give_position(person_id: int, unit_id: int, *, role: str, valid_from: date |
         unit = unit_of_centre(session, unit_id, tenant_id)
         if role == PositionRole.CLASS_TEACHER and unit.kind != UnitKind.CLASS:
             raise InvalidInput(f"班主任须任职于班级，“{unit.name}”不是班级")
-        start = valid_from or today_at(uow.runtime.now())
+        today = today_at(uow.runtime.now())
+        start = valid_from or today
         position = appoint(session, person, role, unit, valid_from=start, valid_to=valid_to)
+        joined = join_role_group(session, position, today=today)
         log.add(ChangeKind.POSITION_ADDED, "person", person.id,
                 after={"position_id": position.id, "role": role, "unit": unit.name,
                        "valid_from": start.isoformat(),
-                       "valid_to": valid_to.isoformat() if valid_to else None})
+                       "valid_to": valid_to.isoformat() if valid_to else None,
+                       **({"groups_joined": joined} if joined else {})})
         log.flush()
         uow.commit()
         return position.id

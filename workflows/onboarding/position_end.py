@@ -4,14 +4,15 @@ A staff member's powers come from two places. Their positions (role + unit, by d
 tasks to them, let them claim those and let supervisors and heads read cases; these lapse by
 themselves on the first day the position no longer holds, since every request asks for today's
 positions. Their account's group memberships (``membership``, given when the account was opened
-from the positions held then) let them claim tasks addressed to a whole group, and a token only
-carries the account. So when a position that no longer holds today was its holder's last (no
-other position and no enrolment held today: learners keep their enrolment's access), every
-token of their accounts is refused from now on (``tokens_valid_after``) and the memberships of
-the position's role, held for no other position, are taken away. A position ending today or
-later changes nothing yet: the periodic sweep does the same once the day after its end has
-come (``revoke_lapsed``), and records it in the history as ``tokens_revoked``. The caller of
-``after_position_end`` writes the returned facts into the history entry of the position's end.
+and when a position starts: ``position_start.py``) let them claim tasks addressed to a whole
+group, and a token only carries the account. So when a position that no longer holds today was
+its holder's last (no other position and no enrolment held today: learners keep their
+enrolment's access), every token of their accounts is refused from now on
+(``tokens_valid_after``) and the memberships of the position's role, held for no other
+position, are taken away. A position ending today or later changes nothing yet: the periodic
+sweep does the same once the day after its end has come (``revoke_lapsed``), and records it in
+the history as ``tokens_revoked``. The caller of ``after_position_end`` writes the returned
+facts into the history entry of the position's end.
 """
 
 from __future__ import annotations
