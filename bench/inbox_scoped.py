@@ -4,13 +4,15 @@
 demo one and a second), each with ``CLASSES`` 班级 and a 班主任 per class, then tops the open
 tasks up to each level with one bulk statement: per centre, 60% addressed by relation to the
 班主任 of one of its classes (``class_teacher`` at a 班级), 20% offered to a group as a whole
-(10 groups), 20% claimed. It measures, in the API's own process (no HTTP: the figures are the
-server's time, p50/p95 of ``REPEATS`` calls, wall and CPU):
+(10 groups), 20% claimed. It measures, in the API's own process (no socket: the figures are
+the server's time, p50/p95 of ``REPEATS`` calls, wall and CPU):
 
 - (a) ``list_inbox`` for a class teacher of centre A who also sits in the ``class_teacher``
   and ``eligibility_reviewer`` groups (group sources filtered to the centre, plus one
-  addressed source), and ``list_instances`` for the centre's 质量监督小组 (reads every case of
-  the centre); each statement's EXPLAIN (ANALYZE, BUFFERS) is printed;
+  addressed source); the whole ``GET /api/v1/tasks`` of that reader through the app's WSGI
+  entry (token check, query parsing, the page, its summaries, the JSON answer); and
+  ``list_instances`` for the centre's 质量监督小组 (reads every case of the centre); each
+  statement's EXPLAIN (ANALYZE, BUFFERS) is printed;
 - (b) the server CPU a completion spends on addresses: resolving the next task's address
   (``addresses.resolve``) plus the holder check of claim/complete (``acting.holds``).
 
@@ -215,6 +217,7 @@ def measure(app: Any, layout: dict[str, Any]) -> dict[str, Any]:
         out["inbox"] = {**timed(inbox), "total": page.total, "exact": page.total_is_exact,
                         "first_page": len(page.tasks)}
         out["inbox_plans"] = explain(app, inbox)
+        out["inbox_request"] = _inbox_request(app, reader)
         out["supervisor_cases"] = timed(cases, repeats=50)
         # (b) what a completion spends on addresses: resolve the next task's address (one
         # query, a second only when nobody holds the role) and the holder check of the
@@ -238,6 +241,24 @@ def measure(app: Any, layout: dict[str, Any]) -> dict[str, Any]:
             out["resolve_address"]["cpu_ms"] + out["holder_check"]["cpu_ms"], 3)
         session.rollback()
     return out
+
+
+def _inbox_request(app: Any, reader: Any) -> dict[str, float]:
+    """The whole ``GET /api/v1/tasks`` in the API's process (WSGI, no socket): the token
+    check, the query's parsing, the page, its summaries and the JSON answer."""
+    from api.auth import issue_token
+
+    with app.test_request_context():
+        token, _ = issue_token(reader)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def get() -> Any:
+        response = client.get("/api/v1/tasks", headers=headers)
+        assert response.status_code == 200, response.get_json()
+        return response
+
+    return timed(get)
 
 
 def _group_index(engine: sa.Engine, *, partial: bool) -> None:

@@ -29,7 +29,7 @@ bp = CertflowBlueprint("tasks", __name__, url_prefix="/api/v1",
 
 @bp.get("/tasks")
 @login_required()
-@bp.arguments(InboxQuerySchema, location="query")
+@bp.arguments(InboxQuerySchema(), location="query")  # one instance: not rebuilt per request
 @bp.response(200, InboxPageSchema)
 @problems(422)
 def inbox(query: dict[str, Any]) -> Response:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.api_client import ApiClient
+from tests.background_support import FIXTURES
+from tests.e2e.attendance_steps import appoint
+from workflows.tasks import inbox
 
 
 def start_leave(api: ApiClient, days: float = 1, *, key: str | None = None) -> dict:
@@ -47,6 +52,40 @@ def test_inbox_filters_and_pagination(leave_api: ApiClient) -> None:
     bad = leave_api.get("/api/v1/tasks", as_="zhang", query_string={"per_page": 0})
     assert bad.status_code == 422
     assert bad.get_json()["errors"][0]["pointer"] == "/per_page"
+
+
+def test_the_total_counts_every_source_together_up_to_its_cap(
+        leave_api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    started = [start_leave(leave_api, 1, key=f"CAP-{i}") for i in range(3)]
+    # one claimed by zhang ("claimed by me"), two still addressed to his position
+    assert leave_api.claim(started[0]["open_tasks"][0]["id"], as_="zhang").status_code == 200
+    monkeypatch.setattr(inbox, "COUNT_CAP", 3)
+    exact = leave_api.inbox(as_="zhang")
+    assert (exact["total"], exact["total_is_exact"], len(exact["items"])) == (3, True, 3)
+    monkeypatch.setattr(inbox, "COUNT_CAP", 2)  # beyond the cap: "2+", the page still full
+    capped = leave_api.inbox(as_="zhang")
+    assert (capped["total"], capped["total_is_exact"], len(capped["items"])) == (2, False, 3)
+    past_the_end = leave_api.inbox(as_="zhang", per_page=2, page=3)
+    assert past_the_end["items"] == []
+    assert (past_the_end["total"], past_the_end["total_is_exact"]) == (2, False)
+
+
+def test_sorting_by_due_date_merges_the_sources_with_undated_tasks_last(
+        leave_api: ApiClient) -> None:
+    api = leave_api
+    deployed = api.deploy_files({"review_loop.bpmn": (FIXTURES / "review_loop.bpmn").read_bytes()})
+    assert deployed.status_code == 201, deployed.get_json()
+    appoint(api, "张老师", "机电2301")
+    review = api.start("review_loop", as_="liuyang", target=3)  # no due date, to zhang's class
+    assert review.status_code == 201, review.get_json()
+    [undated] = [t["id"] for t in review.get_json()["open_tasks"]]
+    dated = start_leave(api, 1, key="DUE-1")["open_tasks"][0]["id"]  # due in 2 working days
+    assert api.claim(dated, as_="zhang").status_code == 200  # now "claimed by me"
+    assert [t["id"] for t in api.inbox(as_="zhang")["items"]] == [undated, dated]
+    by_due = api.inbox(as_="zhang", sort="due")["items"]
+    assert [(t["id"], t["due_at"] is None) for t in by_due] == [(dated, False), (undated, True)]
+    second = api.inbox(as_="zhang", sort="due", per_page=1, page=2)
+    assert [t["id"] for t in second["items"]] == [undated] and second["total"] == 2
 
 
 def test_only_group_members_may_claim(leave_api: ApiClient) -> None:

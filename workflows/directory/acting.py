@@ -58,7 +58,10 @@ def acting_positions(session: Session, actor: Actor, *, today: date) -> list[tup
     named them their substitute for today, sorted."""
     if actor.person_id is None:
         return []
-    rows = session.execute(_POSITIONS, {"person": actor.person_id, "today": today}).all()
+    # Through the connection: plain rows, without the ORM's per-statement bookkeeping (the
+    # inbox asks on every page).
+    rows = session.connection().execute(_POSITIONS, {"person": actor.person_id,
+                                                     "today": today}).all()
     return sorted((row.role, row.unit_id) for row in rows)
 
 

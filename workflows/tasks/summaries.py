@@ -21,9 +21,13 @@ def task_summaries(session: Session, tasks: Iterable[Any]) -> dict[int, list[Sum
     ``instance_id``, ``definition_id``, ``task_name``) whose step declares summary fields.
     Two queries at most, whatever the number of tasks."""
     declared: dict[int, tuple[int, list[dict[str, Any]]]] = {}
+    steps: dict[tuple[int, str], Any] = {}  # a page's tasks are mostly of a few steps
     for task in tasks:
-        fields = spec_cache.get_by_id(session, task.definition_id).task_meta.get(
-            task.task_name, {}).get("summary")
+        step = (task.definition_id, task.task_name)
+        if step not in steps:
+            steps[step] = spec_cache.get_by_id(session, task.definition_id).task_meta.get(
+                task.task_name, {}).get("summary")
+        fields = steps[step]
         if fields:
             declared[task.id] = (task.instance_id, fields)
     if not declared:
