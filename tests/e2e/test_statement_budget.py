@@ -29,9 +29,10 @@ APPROVE = {"teacher_approved": True, "teacher_comment": "同意"}
 # A reminder reaches each holder of the task's address (and their 代理): one lookup of the
 # holders, one of the substitutes and one notification row each.
 # A leave's start also attaches its proof, writes its leave period and looks up the class
-# timetable's sessions the leave affects; a decision keeps that period current.
+# timetable's sessions the leave affects; a decision keeps that period current (one upsert,
+# the learner read inside it).
 # Locking a task reads in the same round trip whether the actor holds its address.
-BUDGET = {"start": 22, "claim": 5, "complete": 11, "claim_and_complete": 11, "fire_timer": 34}
+BUDGET = {"start": 20, "claim": 5, "complete": 10, "claim_and_complete": 10, "fire_timer": 34}
 
 
 class Statements:
