@@ -15,6 +15,7 @@ from models import HumanTask, ProcessEvent, ProcessInstance, Timer, db
 from models.database import write_transaction
 from workflows.core.errors import InstanceBusy, NotFound
 from workflows.core.history import EventKind, append_unscoped_event, next_event
+from workflows.core.one_statement_commit import StaleRow, write_changes_and_events
 
 if TYPE_CHECKING:
     from workflows.core.runtime import Runtime
@@ -108,11 +109,11 @@ class UnitOfWork:
         session.expire_on_commit = expire and not keep
         events, self._events = self._events, []
         try:
-            if events:
+            if events and not write_changes_and_events(session, events):
                 session.flush()  # the instance rows the events point to come first
                 session.connection().execute(sa.insert(ProcessEvent), events)
             session.commit()
-        except StaleDataError as error:
+        except (StaleDataError, StaleRow) as error:
             session.rollback()
             raise InstanceBusy("the instance was changed by another request; retry") from error
         finally:

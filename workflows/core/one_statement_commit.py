@@ -1,0 +1,103 @@
+"""On PostgreSQL, a transaction's last writes in one round trip: the changed rows and the history.
+
+What a unit of work still holds at commit is, on the hot path, a few changed rows (the task
+completed or claimed, the instance's state, its version and the head of its history chain) and
+the history events. The ORM would send one ``UPDATE`` per row and the events after them; here
+they are one statement whose ``UPDATE``s are data-modifying ``WITH`` queries and whose events are
+inserted by another, so the lock, the engine's writes and this one statement are the whole
+transaction. Every rule of the flush is kept: only the columns that changed are written, the
+instance's version is checked and raised (a concurrent writer makes it fail as
+``StaleDataError`` would), and a row that is gone fails the commit. Anything else pending (new
+or deleted objects, a changed relationship) takes the ORM's own flush; SQLite has no
+data-modifying ``WITH`` and always does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import ColumnProperty, Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from models import ProcessEvent
+
+# (object, its changed attributes by key, the new version or None)
+_Changed = tuple[Any, dict[str, Any], Any]
+
+
+def write_changes_and_events(session: Session, events: list[dict[str, Any]]) -> bool:
+    """Write the session's changed rows and ``events`` in one statement; False (nothing done)
+    when that cannot be done here and the caller must flush and insert as usual."""
+    if session.get_bind().dialect.name != "postgresql" or session.new or session.deleted:
+        return False
+    changes = _changed_rows(session)
+    if changes is None:
+        return False
+    updates, counts = [], []
+    for number, (obj, values, version) in enumerate(changes):
+        mapper = sa.inspect(obj).mapper
+        table = mapper.local_table
+        identity = sa.inspect(obj).identity
+        where = [column == value for column, value in zip(mapper.primary_key, identity,
+                                                         strict=True)]
+        columns = {mapper.get_property(key).columns[0].key: value
+                   for key, value in values.items()}
+        if version is not None:
+            column = mapper.version_id_col
+            where.append(column == getattr(obj, mapper.get_property_by_column(column).key))
+            columns[column.key] = version
+        update = (sa.update(table).where(*where).values(columns)
+                  .returning(sa.literal_column("1")).cte(f"changed_{number}"))
+        updates.append(update)
+        counts.append(sa.select(sa.func.count()).select_from(update).scalar_subquery())
+    inserted = (sa.insert(ProcessEvent).values(events)
+                .returning(sa.literal_column("1")).cte("history"))
+    statement = sa.select(*counts, sa.literal(1)).add_cte(*updates, inserted)
+    # Through the connection: the session's autoflush would write these rows first.
+    matched = session.connection().execute(statement).one()[:-1]
+    if any(count != 1 for count in matched):
+        raise StaleRow
+    for obj, values, version in changes:
+        for key, value in values.items():
+            set_committed_value(obj, key, value)  # written: nothing left for the flush
+        if version is not None:
+            mapper = sa.inspect(obj).mapper
+            set_committed_value(obj, mapper.get_property_by_column(mapper.version_id_col).key,
+                                version)
+    return True
+
+
+class StaleRow(Exception):
+    """A changed row was changed or removed by another transaction since it was read."""
+
+
+def _changed_rows(session: Session) -> list[_Changed] | None:
+    """Each changed object with the column attributes that changed (None: one changed
+    something this statement does not write, such as a relationship or an inherited row)."""
+    changed: list[_Changed] = []
+    for obj in session.dirty:
+        state = sa.inspect(obj)
+        mapper = state.mapper
+        if mapper.inherits is not None or len(mapper.tables) != 1:
+            return None
+        values = {}
+        for attribute in state.attrs:
+            if not attribute.history.has_changes():
+                continue
+            prop = mapper.get_property(attribute.key)
+            if (not isinstance(prop, ColumnProperty) or len(prop.columns) != 1
+                    or prop.columns[0].primary_key
+                    or isinstance(attribute.value, sa.ClauseElement)):
+                return None  # a relationship, a new key or a SQL expression: the flush's job
+            values[attribute.key] = attribute.value
+        if not values:
+            continue
+        version = None
+        if mapper.version_id_col is not None:
+            key = mapper.get_property_by_column(mapper.version_id_col).key
+            if key in values:
+                return None  # a version set by hand: the flush's rules apply
+            version = getattr(obj, key) + 1
+        changed.append((obj, values, version))
+    return changed
