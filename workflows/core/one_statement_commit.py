@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import ColumnProperty, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -24,6 +25,25 @@ from models import ProcessEvent
 
 # (object, its changed attributes by key, the new version or None)
 _Changed = tuple[Any, dict[str, Any], Any]
+_HISTORY_COLUMNS = ("instance_id", "seq", "kind", "at", "actor_id", "task_name", "payload",
+                    "prev_hash", "hash", "hash_version")
+_HISTORY: list[sa.CTE] = []
+
+
+def _history_insert() -> sa.CTE:
+    """The history's rows from one array per column (``unnest``): a statement of one shape
+    for any number of events, so SQLAlchemy compiles it once (a multi-row ``VALUES`` is
+    compiled anew every time)."""
+    if not _HISTORY:
+        table = ProcessEvent.__table__
+        arrays = [sa.bindparam(f"history_{name}", type_=postgresql.ARRAY(table.c[name].type))
+                  for name in _HISTORY_COLUMNS]
+        rows = sa.func.unnest(*arrays).table_valued(*_HISTORY_COLUMNS).render_derived()
+        _HISTORY.append(
+            sa.insert(ProcessEvent)
+            .from_select(list(_HISTORY_COLUMNS), sa.select(*rows.c))
+            .returning(sa.literal_column("1")).cte("history"))
+    return _HISTORY[0]
 
 
 def write_changes_and_events(session: Session, events: list[dict[str, Any]]) -> bool:
@@ -51,11 +71,11 @@ def write_changes_and_events(session: Session, events: list[dict[str, Any]]) -> 
                   .returning(sa.literal_column("1")).cte(f"changed_{number}"))
         updates.append(update)
         counts.append(sa.select(sa.func.count()).select_from(update).scalar_subquery())
-    inserted = (sa.insert(ProcessEvent).values(events)
-                .returning(sa.literal_column("1")).cte("history"))
-    statement = sa.select(*counts, sa.literal(1)).add_cte(*updates, inserted)
+    statement = sa.select(*counts, sa.literal(1)).add_cte(*updates, _history_insert())
+    history = {f"history_{name}": [event.get(name) for event in events]
+               for name in _HISTORY_COLUMNS}
     # Through the connection: the session's autoflush would write these rows first.
-    matched = session.connection().execute(statement).one()[:-1]
+    matched = session.connection().execute(statement, history).one()[:-1]
     if any(count != 1 for count in matched):
         raise StaleRow
     for obj, values, version in changes:
