@@ -54,28 +54,25 @@ def write_changes_and_events(session: Session, events: list[dict[str, Any]]) -> 
     changes = _changed_rows(session)
     if changes is None:
         return False
-    updates, counts = [], []
+    changes.sort(key=lambda change: (sa.inspect(change[0]).mapper.local_table.name,
+                                     sa.inspect(change[0]).identity))  # one lock order
+    params: dict[str, Any] = {f"history_{name}": [event.get(name) for event in events]
+                              for name in _HISTORY_COLUMNS}
+    shape = []
     for number, (obj, values, version) in enumerate(changes):
-        mapper = sa.inspect(obj).mapper
-        table = mapper.local_table
-        identity = sa.inspect(obj).identity
-        where = [column == value for column, value in zip(mapper.primary_key, identity,
-                                                         strict=True)]
-        columns = {mapper.get_property(key).columns[0].key: value
-                   for key, value in values.items()}
+        state = sa.inspect(obj)
+        mapper = state.mapper
+        columns = tuple(sorted(mapper.get_property(key).columns[0].key for key in values))
+        shape.append((mapper, columns, version is not None))
+        params.update({f"c{number}_key{i}": value for i, value in enumerate(state.identity)})
+        params.update({f"c{number}_{mapper.get_property(key).columns[0].key}": value
+                       for key, value in values.items()})
         if version is not None:
-            column = mapper.version_id_col
-            where.append(column == getattr(obj, mapper.get_property_by_column(column).key))
-            columns[column.key] = version
-        update = (sa.update(table).where(*where).values(columns)
-                  .returning(sa.literal_column("1")).cte(f"changed_{number}"))
-        updates.append(update)
-        counts.append(sa.select(sa.func.count()).select_from(update).scalar_subquery())
-    statement = sa.select(*counts, sa.literal(1)).add_cte(*updates, _history_insert())
-    history = {f"history_{name}": [event.get(name) for event in events]
-               for name in _HISTORY_COLUMNS}
+            params[f"c{number}_was"] = version - 1
+            params[f"c{number}_{mapper.version_id_col.key}"] = version
+    statement = _statement(tuple(shape))
     # Through the connection: the session's autoflush would write these rows first.
-    matched = session.connection().execute(statement, history).one()[:-1]
+    matched = session.connection().execute(statement, params).one()[:-1]
     if any(count != 1 for count in matched):
         raise StaleRow
     for obj, values, version in changes:
@@ -86,6 +83,36 @@ def write_changes_and_events(session: Session, events: list[dict[str, Any]]) -> 
             set_committed_value(obj, mapper.get_property_by_column(mapper.version_id_col).key,
                                 version)
     return True
+
+
+_Shape = tuple[tuple[Any, tuple[str, ...], bool], ...]
+_STATEMENTS: dict[_Shape, sa.Select[Any]] = {}
+
+
+def _statement(shape: _Shape) -> sa.Select[Any]:
+    """The statement for rows of these tables with these changed columns, built once with
+    bound parameters (``c<n>_<column>``, ``c<n>_key<i>``, ``c<n>_was``): a statement object
+    used again keeps its cache key, so neither building nor compiling is repeated."""
+    if shape not in _STATEMENTS:
+        updates, counts = [], []
+        for number, (mapper, columns, versioned) in enumerate(shape):
+            table = mapper.local_table
+            where = [column == sa.bindparam(f"c{number}_key{i}", type_=column.type)
+                     for i, column in enumerate(mapper.primary_key)]
+            written = [*columns]
+            if versioned:
+                column = mapper.version_id_col
+                where.append(column == sa.bindparam(f"c{number}_was", type_=column.type))
+                written.append(column.key)
+            update = (sa.update(table).where(*where)
+                      .values({key: sa.bindparam(f"c{number}_{key}", type_=table.c[key].type)
+                               for key in written})
+                      .returning(sa.literal_column("1")).cte(f"changed_{number}"))
+            updates.append(update)
+            counts.append(sa.select(sa.func.count()).select_from(update).scalar_subquery())
+        _STATEMENTS[shape] = sa.select(*counts, sa.literal(1)).add_cte(*updates,
+                                                                       _history_insert())
+    return _STATEMENTS[shape]
 
 
 class StaleRow(Exception):
