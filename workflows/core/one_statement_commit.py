@@ -28,6 +28,9 @@ _Changed = tuple[Any, dict[str, Any], Any]
 _HISTORY_COLUMNS = ("instance_id", "seq", "kind", "at", "actor_id", "task_name", "payload",
                     "prev_hash", "hash", "hash_version")
 _HISTORY: list[sa.CTE] = []
+# More changed rows than this (a bulk action) take the flush: each count of rows is a statement
+# of its own shape, and the shapes kept must stay few.
+MAX_ROWS = 8
 
 
 def _history_insert() -> sa.CTE:
@@ -52,7 +55,7 @@ def write_changes_and_events(session: Session, events: list[dict[str, Any]]) -> 
     if session.get_bind().dialect.name != "postgresql" or session.new or session.deleted:
         return False
     changes = _changed_rows(session)
-    if changes is None:
+    if changes is None or len(changes) > MAX_ROWS:
         return False
     changes.sort(key=lambda change: (sa.inspect(change[0]).mapper.local_table.name,
                                      sa.inspect(change[0]).identity))  # one lock order
@@ -129,7 +132,8 @@ def _changed_rows(session: Session) -> list[_Changed] | None:
         if mapper.inherits is not None or len(mapper.tables) != 1:
             return None
         values = {}
-        for attribute in state.attrs:
+        for key in state.committed_state:  # the attributes set since the row was read
+            attribute = state.attrs[key]
             if not attribute.history.has_changes():
                 continue
             prop = mapper.get_property(attribute.key)
