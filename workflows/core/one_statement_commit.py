@@ -14,10 +14,10 @@ data-modifying ``WITH`` and always does.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import ColumnProperty, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -34,14 +34,17 @@ MAX_ROWS = 8
 
 
 def _history_insert() -> sa.CTE:
-    """The history's rows from one array per column (``unnest``): a statement of one shape
-    for any number of events, so SQLAlchemy compiles it once (a multi-row ``VALUES`` is
-    compiled anew every time)."""
+    """The history's rows from one JSON document (``json_to_recordset``): a statement of one
+    shape for any number of events, so SQLAlchemy compiles it once (a multi-row ``VALUES`` is
+    compiled anew every time), and one parameter the driver sends as it is (arrays of text
+    are escaped element by element)."""
     if not _HISTORY:
         table = ProcessEvent.__table__
-        arrays = [sa.bindparam(f"history_{name}", type_=postgresql.ARRAY(table.c[name].type))
-                  for name in _HISTORY_COLUMNS]
-        rows = sa.func.unnest(*arrays).table_valued(*_HISTORY_COLUMNS).render_derived()
+        types = {"at": sa.DateTime(timezone=True)}
+        rows = (sa.func.json_to_recordset(sa.bindparam("history", type_=sa.JSON))
+                .table_valued(*(sa.column(name, types.get(name, table.c[name].type))
+                                for name in _HISTORY_COLUMNS))
+                .render_derived(with_types=True))
         _HISTORY.append(
             sa.insert(ProcessEvent)
             .from_select(list(_HISTORY_COLUMNS), sa.select(*rows.c))
@@ -59,8 +62,9 @@ def write_changes_and_events(session: Session, events: list[dict[str, Any]]) -> 
         return False
     changes.sort(key=lambda change: (sa.inspect(change[0]).mapper.local_table.name,
                                      sa.inspect(change[0]).identity))  # one lock order
-    params: dict[str, Any] = {f"history_{name}": [event.get(name) for event in events]
-                              for name in _HISTORY_COLUMNS}
+    params: dict[str, Any] = {"history": [
+        {name: event.get(name) for name in _HISTORY_COLUMNS}
+        | {"at": event["at"].astimezone(UTC).isoformat()} for event in events]}
     shape = []
     for number, (obj, values, version) in enumerate(changes):
         state = sa.inspect(obj)
