@@ -25,14 +25,14 @@ from bench.report import RESULTS
 HERE = Path(__file__).resolve().parents[1]
 
 
-def instructions(checkout: Path, n: int) -> int:
+def instructions(checkout: Path, n: int, db: str = "sqlite") -> int:
     with tempfile.TemporaryDirectory(prefix="certflow-callgrind-") as tmp:
         handshake, out = Path(tmp) / "go", Path(tmp) / "callgrind.out"
         env = {**os.environ, "PYTHONPATH": str(checkout)}
         process = subprocess.Popen(
             ["valgrind", "--tool=callgrind", "--instr-atstart=no",
              f"--callgrind-out-file={out}", sys.executable, str(HERE / "bench/leave_cpu.py"),
-             "--n", str(n), "--handshake", str(handshake)],
+             "--n", str(n), "--db", db, "--handshake", str(handshake)],
             cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         ready = handshake.with_suffix(".ready")
         while not ready.exists():
@@ -53,16 +53,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__)
     parser.add_argument("--vs", type=Path, required=True, help="the other checkout")
     parser.add_argument("--n", type=int, default=10)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite",
+                        help="postgres: the bench database (BENCH_PG_URL); the API process only")
     args = parser.parse_args(argv)
-    counts = {"this": instructions(HERE, args.n), "vs": instructions(args.vs.resolve(), args.n)}
+    counts = {"this": instructions(HERE, args.n, args.db),
+              "vs": instructions(args.vs.resolve(), args.n, args.db)}
     per = {name: count / args.n for name, count in counts.items()}
     print(f"{'checkout':10} {'instructions per whole leave':>30}")
     for name, value in per.items():
         print(f"{name:10} {value / 1e6:27.1f} M")
     print(f"{'vs / this':10} {per['vs'] / per['this']:29.2f}x")
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / "instructions.json"
-    out.write_text(json.dumps({"n": args.n, "vs": str(args.vs), "per_leave": per,
+    out = RESULTS / ("instructions.json" if args.db == "sqlite" else f"instructions-{args.db}.json")
+    out.write_text(json.dumps({"n": args.n, "db": args.db, "vs": str(args.vs), "per_leave": per,
                                "ratio_vs_over_this": per["vs"] / per["this"]}, indent=2))
     print(f"written: {out}")
 

@@ -29,8 +29,20 @@ APPROVE = {"teacher_approved": True, "teacher_comment": "同意"}
 # A reminder reaches each holder of the task's address (and their 代理): one lookup of the
 # holders, one of the substitutes and one notification row each.
 # A leave's start also attaches its proof, writes its leave period and looks up the class
-# timetable's sessions the leave affects; a decision keeps that period current.
-BUDGET = {"start": 22, "claim": 6, "complete": 12, "claim_and_complete": 12, "fire_timer": 34}
+# timetable's sessions the leave affects; a decision keeps that period current (one upsert,
+# the learner read inside it).
+# Locking a task reads in the same round trip whether the actor holds its address.
+BUDGET = {"start": 20, "claim": 5, "complete": 10, "claim_and_complete": 10, "fire_timer": 34}
+# On PostgreSQL the rows a use case changed and its history are written at commit in one
+# statement (data-modifying WITH queries), where the flush sends an UPDATE per row and the
+# history's INSERT after them.
+POSTGRES_BUDGET = {"start": 18, "claim": 3, "complete": 8, "claim_and_complete": 8,
+                   "fire_timer": 32}
+
+
+def budget(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        return POSTGRES_BUDGET if db.engine.dialect.name == "postgresql" else BUDGET
 
 
 class Statements:
@@ -67,7 +79,7 @@ def ok(response: Any) -> dict[str, Any]:
 
 
 def test_start_claim_and_complete_stay_within_their_statement_budgets(
-        leave_api: ApiClient, statements: Statements) -> None:
+        app: Flask, leave_api: ApiClient, statements: Statements) -> None:
     for user in ("xiaoming", "zhang"):
         leave_api.token(user)  # signing in is not what is counted
     request_leave(leave_api, 1)  # the definition is parsed and cached once per process
@@ -83,13 +95,15 @@ def test_start_claim_and_complete_stay_within_their_statement_budgets(
     used["claim_and_complete"] = statements.count(lambda: ok(leave_api.post(
         f"/api/v1/tasks/{other}/complete?claim=true", as_="zhang", json={"data": APPROVE})))
 
-    over = {name: (count, BUDGET[name]) for name, count in used.items()
-            if count > BUDGET[name]}
+    limits = budget(app)
+    over = {name: (count, limits[name]) for name, count in used.items()
+            if count > limits[name]}
     assert not over, f"statements (used, budget): {over}; last: {statements.seen}"
 
 
 def test_firing_a_timer_stays_within_its_statement_budget(
-        leave_api: ApiClient, frozen_clock: FrozenClock, statements: Statements) -> None:
+        app: Flask, leave_api: ApiClient, frozen_clock: FrozenClock,
+        statements: Statements) -> None:
     move_to(leave_api, frozen_clock, datetime(2026, 11, 5, 2, tzinfo=UTC))
     request_leave(leave_api, 1)
     move_to(leave_api, frozen_clock, datetime(2026, 11, 9, 2, 0, 1, tzinfo=UTC))  # the reminder
@@ -99,4 +113,4 @@ def test_firing_a_timer_stays_within_its_statement_budget(
     used = statements.count(lambda: fired.append(fire_due(leave_api)))
 
     assert fired[0]["fired"] == 1
-    assert used <= BUDGET["fire_timer"], f"{used} statements: {statements.seen}"
+    assert used <= budget(app)["fire_timer"], f"{used} statements: {statements.seen}"

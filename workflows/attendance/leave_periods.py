@@ -9,15 +9,16 @@ holidays do not count, 调休 workdays do. Attendance reads the periods through
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models import LeavePeriodRow
+from models import LeavePeriodRow, User
 from models.statuses import LeaveStatus
 from workflows.core.working_days import WorkCalendar
 
@@ -117,37 +118,69 @@ def status_of(data: dict[str, object], *, terminated: bool, awaiting_return: boo
     return LeaveStatus.REQUESTED
 
 
-def sync_leave_period(session: Session, instance_id: int,
-                      person_id: int | Callable[[], int | None] | None,
+# The period's row brought in step with its case in one round trip, built once per dialect:
+# a new row is inserted (its learner read from the starter's account, or kept from the row);
+# an existing one takes the new status, return date and 超假 only when its status changes.
+_PERIOD = cast(sa.Table, LeavePeriodRow.__table__)
+_KEPT = ("status", "returned_on", "overstay_half_days", "updated_at")
+_UPSERTS: dict[str, sa.Insert] = {}
+
+
+def _upsert(dialect: str) -> sa.Insert:
+    if dialect not in _UPSERTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        learner = sa.func.coalesce(
+            sa.select(User.person_id).where(User.id == sa.bindparam("started_by"))
+            .scalar_subquery(),
+            sa.select(LeavePeriodRow.person_id)
+            .where(LeavePeriodRow.instance_id == sa.bindparam("instance_id")).scalar_subquery())
+        values = [sa.bindparam(c.name, type_=c.type) for c in _PERIOD.c
+                  if c.name not in ("id", "person_id")]
+        names = [c.name for c in _PERIOD.c if c.name not in ("id", "person_id")]
+        source = (sa.select(learner.label("person_id"), *values)
+                  .where(learner.is_not(None)))
+        statement = insert(_PERIOD).from_select(["person_id", *names], source)
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[_PERIOD.c.instance_id],
+            set_={name: statement.excluded[name] for name in _KEPT},
+            where=_PERIOD.c.status != statement.excluded.status,
+        ).returning(*_PERIOD.c)
+    return _UPSERTS[dialect]
+
+
+_UPDATE = (sa.update(_PERIOD)
+           .where(_PERIOD.c.instance_id == sa.bindparam("case_id"),
+                  _PERIOD.c.status != sa.bindparam("new_status"))
+           .values(status=sa.bindparam("new_status"), returned_on=sa.bindparam("returned"),
+                   overstay_half_days=sa.bindparam("overstay"),
+                   updated_at=sa.bindparam("now", type_=_PERIOD.c.updated_at.type))
+           .returning(*_PERIOD.c))
+
+
+def sync_leave_period(session: Session, instance_id: int, started_by: int | None,
                       data: dict[str, object], *, status: str,
-                      now: datetime) -> LeavePeriodRow | None:
-    """Create or update the case's row from its data (None: a case without dates, such as
-    one started before leave had dates, or a starter outside the directory). Returns the row
-    when its status changed. ``person_id`` may be a function, asked only when the row is new
-    (a decision on an existing row then costs no look-up of the learner)."""
-    row = session.scalar(sa.select(LeavePeriodRow).where(
-        LeavePeriodRow.instance_id == instance_id))
-    if row is None:
-        if callable(person_id):
-            person_id = person_id()
-        if person_id is None or not data.get("start_date") or not data.get("end_date"):
-            return None
-        row = LeavePeriodRow(
-            instance_id=instance_id, person_id=person_id,
-            leave_type=str(data.get("leave_type")),
-            start_date=date.fromisoformat(str(data["start_date"])),
-            start_half=str(data.get("start_half") or AM),
-            end_date=date.fromisoformat(str(data["end_date"])),
-            end_half=str(data.get("end_half") or PM),
-            half_days=_half_days(data.get("days")),
-            sessions=list(data.get("sessions") or []),  # type: ignore[call-overload]
-            status=LeaveStatus.REQUESTED, overstay_half_days=0, created_at=now, updated_at=now)
-        session.add(row)
-    if row.status == status:
-        return None
-    row.status = status
+                      now: datetime) -> sa.Row[Any] | None:
+    """Create or update the case's row from its data, in one statement (nothing for a case
+    without dates, such as one started before leave had dates, or a starter outside the
+    directory). Returns the row when its status changed to one other than requested (a new
+    row with the status requested has not changed)."""
     returned = data.get("returned_on")
-    row.returned_on = date.fromisoformat(str(returned)) if returned else None
-    row.overstay_half_days = _half_days(data.get("overstay_days"))
-    row.updated_at = now
-    return row
+    kept = dict(returned_on=date.fromisoformat(str(returned)) if returned else None,
+                overstay_half_days=_half_days(data.get("overstay_days")))
+    connection = session.connection()
+    if not data.get("start_date") or not data.get("end_date"):  # only a row already there
+        row = connection.execute(_UPDATE, {
+            "case_id": instance_id, "new_status": status, "returned": kept["returned_on"],
+            "overstay": kept["overstay_half_days"], "now": now}).first()
+        return row if row is not None and row.status != LeaveStatus.REQUESTED else None
+    row = connection.execute(_upsert(connection.dialect.name), dict(
+        instance_id=instance_id, started_by=started_by,
+        leave_type=str(data.get("leave_type")),
+        start_date=date.fromisoformat(str(data["start_date"])),
+        start_half=str(data.get("start_half") or AM),
+        end_date=date.fromisoformat(str(data["end_date"])),
+        end_half=str(data.get("end_half") or PM),
+        half_days=_half_days(data.get("days")),
+        sessions=list(data.get("sessions") or []),  # type: ignore[call-overload]
+        status=status, created_at=now, updated_at=now, **kept)).first()
+    return row if row is not None and row.status != LeaveStatus.REQUESTED else None

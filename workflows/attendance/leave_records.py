@@ -9,10 +9,11 @@ learner's own 班主任 (the class teachers of the group when the learner's clas
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
-from models import Notification, OrgUnit, Person, ProcessInstance, User
-from models.leave_period import LeavePeriodRow
+from models import Notification, OrgUnit, Person, ProcessInstance
 from models.statuses import InstanceStatus, LeaveStatus
 from workflows.attendance.leave_periods import status_of, sync_leave_period, to_days
 from workflows.attendance.leave_requests import RETURN_TASK
@@ -24,22 +25,17 @@ CLASS_TEACHER = "class_teacher"
 
 def keep_leave_period(uow: UnitOfWork, instance: ProcessInstance,
                       ready: frozenset[str]) -> None:
-    session = uow.session
-    def person_id() -> int | None:  # only a new row needs it
-        return session.scalar(sa.select(User.person_id).where(User.id == instance.started_by))
-
     data = dict(instance.data or {})
     ended = instance.status in (InstanceStatus.CANCELLED, InstanceStatus.WITHDRAWN)
     status = status_of(data, terminated=ended,
                        awaiting_return=RETURN_TASK in ready)
-    changed = sync_leave_period(session, instance.id, person_id, data, status=status,
-                                now=uow.runtime.now())
+    changed = sync_leave_period(uow.session, instance.id, instance.started_by, data,
+                                status=status, now=uow.runtime.now())
     if changed is not None and changed.status == LeaveStatus.OVERSTAY:
         _tell_class_teacher(uow, instance, changed)
 
 
-def _tell_class_teacher(uow: UnitOfWork, instance: ProcessInstance,
-                        row: LeavePeriodRow) -> None:
+def _tell_class_teacher(uow: UnitOfWork, instance: ProcessInstance, row: sa.Row[Any]) -> None:
     session, now = uow.session, uow.runtime.now()
     today = now.astimezone(uow.runtime.calendar.zone).date()
     learner = session.get(Person, row.person_id)

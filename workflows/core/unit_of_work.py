@@ -15,6 +15,7 @@ from models import HumanTask, ProcessEvent, ProcessInstance, Timer, db
 from models.database import write_transaction
 from workflows.core.errors import InstanceBusy, NotFound
 from workflows.core.history import EventKind, append_unscoped_event, next_event
+from workflows.core.one_statement_commit import StaleRow, write_changes_and_events
 
 if TYPE_CHECKING:
     from workflows.core.runtime import Runtime
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 # a unit of work then rolls back before starting rather than adopting that transaction.
 _WROTE = "certflow_wrote"
 Rows = TypeVarTuple("Rows")
+# Locking reads of a task and its instance, built once: (on SQLite, extra columns) -> query.
+_TASK_LOCKS: dict[tuple[bool, tuple[sa.ColumnElement[Any], ...]], sa.Select[Any]] = {}
 
 
 @sa.event.listens_for(Session, "after_flush")
@@ -106,11 +109,11 @@ class UnitOfWork:
         session.expire_on_commit = expire and not keep
         events, self._events = self._events, []
         try:
-            if events:
+            if events and not write_changes_and_events(session, events):
                 session.flush()  # the instance rows the events point to come first
                 session.connection().execute(sa.insert(ProcessEvent), events)
             session.commit()
-        except StaleDataError as error:
+        except (StaleDataError, StaleRow) as error:
             session.rollback()
             raise InstanceBusy("the instance was changed by another request; retry") from error
         finally:
@@ -148,19 +151,28 @@ class UnitOfWork:
             raise NotFound(f"instance {instance_id} does not exist")
         return instance
 
-    def find_locked_task(self, task_id: int) -> tuple[ProcessInstance, HumanTask] | None:
-        """A human task and its instance, both locked and freshly read, in one round trip.
+    def find_locked_task(self, task_id: int, *also: sa.ColumnElement[Any],
+                         params: dict[str, Any] | None = None,
+                         ) -> tuple[ProcessInstance, HumanTask, tuple[Any, ...]] | None:
+        """A human task and its instance, both locked and freshly read, in one round trip:
+        the instance, the task and the values of ``also`` (read with ``params``).
 
         The instance comes first in FROM, and PostgreSQL locks a join's rows in that order,
         so the lock order stays instance, then task. The task row is locked too so that,
         after waiting for the instance, its newest version is returned: a row that is only
-        joined would come from the statement's snapshot taken before the wait.
+        joined would come from the statement's snapshot taken before the wait. ``also`` reads
+        more of what the use case asks next (whether the actor holds the task's address) in
+        the same round trip; the statement is built once per column set.
         """
-        query = (sa.select(ProcessInstance, HumanTask)
-                 .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-                 .where(HumanTask.id == task_id))
-        row = self.session.execute(self._locked(query)).first()
-        return (row[0], row[1]) if row is not None else None
+        key = (self.session.get_bind().dialect.name == "sqlite", also)
+        query = _TASK_LOCKS.get(key)
+        if query is None:
+            query = _TASK_LOCKS[key] = self._locked(
+                sa.select(ProcessInstance, HumanTask, *also)
+                .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+                .where(HumanTask.id == sa.bindparam("task_id")))
+        row = self.session.execute(query, {**(params or {}), "task_id": task_id}).first()
+        return (row[0], row[1], tuple(row[2:])) if row is not None else None
 
     def find_locked_timer(self, timer_id: int) -> tuple[ProcessInstance, Timer] | None:
         """A timer and its instance, both locked and freshly read, in one round trip (the

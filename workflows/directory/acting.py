@@ -41,6 +41,15 @@ _HOLDS = (sa.select(Position.person_id)
                  held_on(Position, today_param()))
           .order_by((Position.person_id != sa.bindparam("person")), Position.person_id)
           .limit(1))
+# The same, for the task a statement reads (its role and unit), as a column of that statement:
+# the lock of a task reads whether the actor holds its address in the lock's round trip.
+TASK_HOLDER = (sa.select(Position.person_id)
+               .where(_MINE_OR_REPRESENTED,
+                      Position.role == HumanTask.candidate_group,
+                      Position.unit_id == HumanTask.address_unit_id,
+                      held_on(Position, today_param()))
+               .order_by((Position.person_id != sa.bindparam("person")), Position.person_id)
+               .limit(1).scalar_subquery().label("holder"))
 _ENROLLED = (sa.select(OrgUnit).join(Enrolment, Enrolment.unit_id == OrgUnit.id)
              .where(Enrolment.person_id == sa.bindparam("person"),
                     held_on(Enrolment, today_param()))
@@ -80,15 +89,28 @@ def holder(session: Session, actor: Actor, role: str | None, unit_id: int, *,
         return None
     # Asked more than once per transaction (may I see it, may I claim it, whose position did
     # I act in): one query, the answer kept for the rest of the transaction.
-    transaction, known = session.info.get(_HOLDERS, (None, {}))
-    if transaction is not session.get_transaction():
-        known = {}
-        session.info[_HOLDERS] = (session.get_transaction(), known)
+    known = _known_holders(session)
     key = (actor.person_id, role, unit_id, today)
     if key not in known:
         known[key] = session.scalar(_HOLDS, {"person": actor.person_id, "role": role,
                                              "unit": unit_id, "today": today})
     return known[key]
+
+
+def remember_holder(session: Session, actor: Actor, role: str | None, unit_id: int, *,
+                    today: date, person_id: int | None) -> None:
+    """Keep for this transaction what a statement with ``TASK_HOLDER`` (bound to the actor
+    and ``today``) read, so ``holds``/``holder`` need no query of their own."""
+    if actor.person_id is not None and role is not None:
+        _known_holders(session)[(actor.person_id, role, unit_id, today)] = person_id
+
+
+def _known_holders(session: Session) -> dict[tuple[int, str, int, date], int | None]:
+    transaction, known = session.info.get(_HOLDERS, (None, {}))
+    if transaction is not session.get_transaction():
+        known = {}
+        session.info[_HOLDERS] = (session.get_transaction(), known)
+    return known
 
 
 def home_unit(session: Session, person_id: int | None, *, today: date) -> OrgUnit | None:

@@ -170,13 +170,21 @@ def _lock_task(uow: UnitOfWork, task_id: int, actor: Actor) -> tuple[HumanTask, 
     """Lock the task's instance, then the task: one lock order for every use case.
 
     Both are locked and read in one statement (see ``UnitOfWork.find_locked_task``), so the
-    task's status is current once the instance's lock is held.
+    task's status is current once the instance's lock is held. The same round trip reads
+    whether the actor holds the task's address today (a task addressed by relation), which
+    seeing, claiming and completing it ask.
     """
-    found = uow.find_locked_task(task_id)
-    if found is None or not _may_see(uow.session, found[1], actor, uow.runtime.now()):
-        raise NotFound(f"任务 {task_id} 不存在",
-                       detail_en=f"task {task_id} does not exist")
-    instance, task = found
+    today = acting.today_at(uow.runtime.now())
+    found = uow.find_locked_task(task_id, acting.TASK_HOLDER,
+                                 params={"person": actor.person_id, "today": today})
+    if found is None:
+        raise NotFound(f"任务 {task_id} 不存在", detail_en=f"task {task_id} does not exist")
+    instance, task, (holder,) = found
+    if task.address_unit_id is not None:
+        acting.remember_holder(uow.session, actor, task.candidate_group, task.address_unit_id,
+                               today=today, person_id=holder)
+    if not _may_see(uow.session, task, actor, uow.runtime.now()):
+        raise NotFound(f"任务 {task_id} 不存在", detail_en=f"task {task_id} does not exist")
     return task, instance
 
 
