@@ -232,3 +232,13 @@ def _current_class(session: Session, person_id: int, today: date) -> str | None:
                           .where(Enrolment.person_id == person_id, held_on(Enrolment, today))
                           .limit(1))
 
+
+
+def account_of_centre(session: Session, user_id: int, tenant_id: int) -> tuple[User, Person]:
+    """An account of a person of the centre, with its person; any other id, another centre's
+    included, is the same 404, so an administrator cannot probe which accounts exist elsewhere."""
+    user = session.get(User, user_id)
+    person = session.get(Person, user.person_id) if user and user.person_id else None
+    if user is None or person is None or person.tenant_id != tenant_id:
+        raise NotFound(f"账号 {user_id} 不存在")
+    return user, person

@@ -18,13 +18,13 @@ import sqlalchemy as sa
 
 from models import ActivationCode, Person, User
 from workflows.core.actors import Actor
-from workflows.core.errors import InvalidInput, NotAllowed, NotFound
+from workflows.core.errors import InvalidInput, NotAllowed
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.identity.activation_codes import normalized, open_code
 from workflows.identity.password_policy import check_password
 from workflows.identity.sign_in import AddressLimit, count_attempt, forget_attempt
 from workflows.identity.users import account_named, load_actor
-from workflows.onboarding.accounts import HandedOver, hand_over_code
+from workflows.onboarding.accounts import HandedOver, account_of_centre, hand_over_code
 from workflows.onboarding.history import ChangeKind, ChangeLog, centre_log, lock_centre
 from workflows.onboarding.imports import centre_of
 
@@ -51,10 +51,7 @@ def issue_activation_code(user_id: int, *, actor: Actor, uow: UnitOfWork) -> Han
     with uow:
         session = uow.session
         log = centre_log(uow, tenant_id, actor)
-        user = session.get(User, user_id)
-        person = session.get(Person, user.person_id) if user and user.person_id else None
-        if user is None or person is None or person.tenant_id != tenant_id:
-            raise NotFound(f"账号 {user_id} 不存在")
+        user, person = account_of_centre(session, user_id, tenant_id)
         if user.id == actor.id:
             raise NotAllowed("不能给自己的账号发放激活码：请用修改密码")
         if not user.active:

@@ -28,6 +28,7 @@ from workflows.directory.role_groups import join_role_group
 from workflows.directory.units import unit_of_centre
 from workflows.identity.activation_codes import awaits_activation, withdraw_codes
 from workflows.identity.password_policy import handed_over_password
+from workflows.onboarding.accounts import account_of_centre
 from workflows.onboarding.history import ChangeKind, ChangeLog, centre_log
 from workflows.onboarding.imports import centre_of, end_enrolments, shown_values
 from workflows.onboarding.position_end import after_position_end
@@ -181,10 +182,7 @@ def reset_password(user_id: int, *, actor: Actor, uow: UnitOfWork) -> str:
     with uow:
         session = uow.session
         log = centre_log(uow, tenant_id, actor)
-        user = session.get(User, user_id)
-        person = session.get(Person, user.person_id) if user and user.person_id else None
-        if user is None or person is None or person.tenant_id != tenant_id:
-            raise NotFound(f"账号 {user_id} 不存在")
+        user, person = account_of_centre(session, user_id, tenant_id)
         if user.id == actor.id:
             raise NotAllowed("不能重置自己的密码：请用修改密码")
         password = handed_over_password()

@@ -18,6 +18,7 @@ facts into the history entry of the position's end.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -25,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import Enrolment, Membership, Person, Position, User
-from workflows.core.unit_of_work import UnitOfWorkFactory
+from workflows.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from workflows.core.working_days import local_zone
 from workflows.directory.acting import today_at
 from workflows.directory.validity import held_on, not_ended_by
@@ -87,26 +88,39 @@ def revoke_lapsed(*, uows: UnitOfWorkFactory) -> int:
             .where(Position.valid_to < today,
                    Position.valid_to >= today - timedelta(days=LOOK_BACK_DAYS))
             .order_by(Position.valid_to, Position.id)).all()
-        by_centre: dict[int, list[Position]] = defaultdict(list)
-        for position, tenant_id in ended:
-            if _tokens_older_than(session, position):
-                by_centre[tenant_id].append(position)
-        revoked = 0
-        for tenant_id, positions in sorted(by_centre.items()):
-            lock_centre(session, tenant_id)
-            log = ChangeLog(session, tenant_id, actor_id=None, at=now, key=uow.runtime.chain_key)
-            for position in positions:
-                facts = after_position_end(session, position, now=now)
-                if facts:
-                    revoked += 1
-                    log.add(ChangeKind.TOKENS_REVOKED, "person", position.person_id,
-                            before={"position_id": position.id, "role": position.role,
-                                    "valid_to": position.valid_to.isoformat()
-                                    if position.valid_to else None},
-                            after=facts)
-            log.flush()
+        lapsed = [(position, tenant_id) for position, tenant_id in ended
+                  if _tokens_older_than(session, position)]
+        revoked = record_by_centre(
+            uow, lapsed, ChangeKind.TOKENS_REVOKED, dated="valid_to",
+            apply=lambda position: after_position_end(session, position, now=now))
         uow.commit()
     return revoked
+
+
+def record_by_centre(uow: UnitOfWork, rows: Iterable[tuple[Position, int]], kind: ChangeKind,
+                     *, dated: str, apply: Callable[[Position], dict[str, Any] | None]) -> int:
+    """The sweep's changes to positions, centre by centre under the centre's lock: ``apply``
+    does one and says what it did (None: nothing), recorded as ``kind`` without an actor with
+    the position and its ``dated`` day as "before"; how many positions changed something."""
+    session, now = uow.session, uow.runtime.now()
+    by_centre: dict[int, list[Position]] = defaultdict(list)
+    for position, tenant_id in rows:
+        by_centre[tenant_id].append(position)
+    changed = 0
+    for tenant_id, positions in sorted(by_centre.items()):
+        lock_centre(session, tenant_id)
+        log = ChangeLog(session, tenant_id, actor_id=None, at=now, key=uow.runtime.chain_key)
+        for position in positions:
+            facts = apply(position)
+            if facts:
+                changed += 1
+                day = getattr(position, dated)
+                log.add(kind, "person", position.person_id,
+                        before={"position_id": position.id, "role": position.role,
+                                dated: day.isoformat() if day else None},
+                        after=facts)
+        log.flush()
+    return changed
 
 
 def _tokens_older_than(session: Session, position: Position) -> bool:

@@ -10,8 +10,8 @@ history as ``groups_joined`` without an actor — the mirror of ``position_end.r
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -20,8 +20,8 @@ from workflows.core.unit_of_work import UnitOfWorkFactory
 from workflows.directory.acting import today_at
 from workflows.directory.role_groups import join_role_group
 from workflows.directory.validity import held_on
-from workflows.onboarding.history import ChangeKind, ChangeLog, lock_centre
-from workflows.onboarding.position_end import LOOK_BACK_DAYS
+from workflows.onboarding.history import ChangeKind
+from workflows.onboarding.position_end import LOOK_BACK_DAYS, record_by_centre
 
 
 def grant_started(*, uows: UnitOfWorkFactory) -> int:
@@ -41,22 +41,12 @@ def grant_started(*, uows: UnitOfWorkFactory) -> int:
             .where(Position.valid_from >= today - timedelta(days=LOOK_BACK_DAYS),
                    held_on(Position, today), Position.role.in_(sa.select(Group.id)), lacking)
             .order_by(Position.valid_from, Position.id)).all()
-        by_centre: dict[int, list[Position]] = defaultdict(list)
-        for position, tenant_id in started:
-            by_centre[tenant_id].append(position)
-        granted = 0
-        for tenant_id, positions in sorted(by_centre.items()):
-            lock_centre(session, tenant_id)
-            log = ChangeLog(session, tenant_id, actor_id=None, at=now, key=uow.runtime.chain_key)
-            for position in positions:
-                joined = join_role_group(session, position, today=today)
-                if joined:
-                    granted += 1
-                    log.add(ChangeKind.GROUPS_JOINED, "person", position.person_id,
-                            before={"position_id": position.id, "role": position.role,
-                                    "valid_from": position.valid_from.isoformat()
-                                    if position.valid_from else None},
-                            after={"groups_joined": joined})
-            log.flush()
+
+        def join(position: Position) -> dict[str, Any] | None:
+            joined = join_role_group(session, position, today=today)
+            return {"groups_joined": joined} if joined else None
+
+        granted = record_by_centre(uow, started, ChangeKind.GROUPS_JOINED, dated="valid_from",
+                                   apply=join)
         uow.commit()
     return granted
