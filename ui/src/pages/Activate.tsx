@@ -7,6 +7,7 @@ import { Link, Navigate, useNavigate } from "react-router";
 import { ApiError } from "../api/client";
 import { homeFor, useAuth } from "../auth/AuthContext";
 import { useNotices } from "../components/Notices";
+import { TextField } from "../components/TextField";
 import { useI18n } from "../i18n";
 import { describeError } from "../lib/problems";
 
@@ -52,19 +53,9 @@ export default function Activate() {
     }
   };
 
-  const input = (field: Field, label: string, props: InputHTMLAttributes<HTMLInputElement>) => (
-    <div className="field">
-      <label htmlFor={`activate-${field}`}>{label}</label>
-      <input id={`activate-${field}`} value={values[field]} {...props}
-        onChange={(event) => setValues({ ...values, [field]: event.target.value })}
-        aria-invalid={errors[field] ? true : undefined}
-        aria-describedby={errors[field] ? `activate-${field}-error` : undefined} />
-      {errors[field] && (
-        <p id={`activate-${field}-error`} className="field-error" role="alert">
-          {errors[field]!.join("；")}
-        </p>
-      )}
-    </div>
+  const input = (field: Field, label: string, props: Omit<InputHTMLAttributes<HTMLInputElement>, "value">) => (
+    <TextField {...props} id={`activate-${field}`} label={label} value={values[field]}
+      onValue={(value) => setValues({ ...values, [field]: value })} problems={errors[field]} />
   );
 
   return (

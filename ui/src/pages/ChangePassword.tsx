@@ -7,6 +7,7 @@ import { ApiError } from "../api/client";
 import { homeFor, useAuth } from "../auth/AuthContext";
 import { Loading } from "../components/Feedback";
 import { useNotices } from "../components/Notices";
+import { TextField } from "../components/TextField";
 import { useI18n } from "../i18n";
 import { describeError } from "../lib/problems";
 
@@ -62,18 +63,9 @@ export default function ChangePassword() {
   };
 
   const input = (field: Field, label: string, autoComplete: string) => (
-    <div className="field">
-      <label htmlFor={`password-${field}`}>{label}</label>
-      <input id={`password-${field}`} type="password" autoComplete={autoComplete} value={values[field]}
-        onChange={(event) => setValues({ ...values, [field]: event.target.value })}
-        aria-invalid={errors[field] ? true : undefined}
-        aria-describedby={errors[field] ? `password-${field}-error` : undefined} />
-      {errors[field] && (
-        <p id={`password-${field}-error`} className="field-error" role="alert">
-          {errors[field]!.join("；")}
-        </p>
-      )}
-    </div>
+    <TextField id={`password-${field}`} label={label} type="password" autoComplete={autoComplete}
+      value={values[field]} onValue={(value) => setValues({ ...values, [field]: value })}
+      problems={errors[field]} />
   );
 
   return (
