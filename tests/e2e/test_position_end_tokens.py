@@ -85,11 +85,12 @@ def test_an_end_still_to_come_keeps_the_token_until_then(api: ApiClient) -> None
     assert "tokens_revoked" not in last_end(api, person["id"])["after"]
 
 
-def sweep(app: Flask, runtime: Runtime, settings: Settings) -> int:
-    """The periodic sweep as the schedule runs it; how many people lost their tokens."""
+def sweep(app: Flask, runtime: Runtime, settings: Settings, count: str = "tokens_revoked") -> int:
+    """The periodic sweep as the schedule runs it; its ``count`` (by default how many people
+    lost their tokens)."""
     with app.app_context():
         try:
-            return jobs.sweep(units_of(runtime), settings)["tokens_revoked"]
+            return int(jobs.sweep(units_of(runtime), settings)[count])
         finally:
             db.session.remove()
 

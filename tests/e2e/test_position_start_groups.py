@@ -10,13 +10,11 @@ from typing import Any
 from flask import Flask
 
 from config import Settings
-from models import db
 from tests.api_client import ApiClient
 from tests.e2e.test_position_end_tokens import card, old_token
-from worker import jobs
+from tests.e2e.test_position_end_tokens import sweep as end_sweep
 from workflows.core.clock import FrozenClock
 from workflows.core.runtime import Runtime
-from workflows.core.unit_of_work import units_of
 
 
 def centre(api: ApiClient) -> int:
@@ -45,11 +43,7 @@ def newest(api: ApiClient, person_id: int) -> dict[str, Any]:
 
 def sweep(app: Flask, runtime: Runtime, settings: Settings) -> int:
     """The periodic sweep as the schedule runs it; how many positions gave their group."""
-    with app.app_context():
-        try:
-            return jobs.sweep(units_of(runtime), settings)["groups_joined"]
-        finally:
-            db.session.remove()
+    return end_sweep(app, runtime, settings, "groups_joined")
 
 
 def test_a_position_given_today_gives_its_group_to_the_next_request(api: ApiClient) -> None:
