@@ -29,7 +29,7 @@ export const NAV: NavItem[] = [
   { to: "/admin/people", label: "nav.people", show: can.administer },
   { to: "/admin/units", label: "nav.units", show: can.administer },
   { to: "/admin/rollover", label: "nav.rollover", show: can.administer },
-  { to: "/substitutes", label: "nav.substitutes", show: can.nameSubstitutes },
+  { to: "/substitutes", label: "nav.substitutes", show: can.administer },
   { to: "/directory/history", label: "nav.directoryHistory", show: can.seeAllInstances },
   { to: "/admin/calendar", label: "nav.calendar", show: can.administer },
   { to: "/audit", label: "nav.audit", show: can.seeAllInstances },
