@@ -69,6 +69,16 @@ def database_rows(db: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                  times(_med(comp1, "pair_p50_ms"), comp["claim_complete"])))
     rows.append(("2 completions/s (claim+complete)", fig(comp1, "completions_per_s"),
                  fig(comp4, "completions_per_s"), ""))
+    if _med(comp1, "handled_per_s") is not None:
+        rows.append(("2 办理 in one request p50 / per second",
+                     f"{fig(comp1, 'handle_p50_ms')} / {fig(comp1, 'handled_per_s')}",
+                     f"{fig(comp4, 'handle_p50_ms')} / {fig(comp4, 'handled_per_s')}",
+                     times(_med(comp1, "handle_p50_ms"), comp["complete"])))
+        rows.append(("2 办理: server CPU ms (worker + db)",
+                     f"{fig(comp1, 'handle_cpu_worker_ms_per_op')} + "
+                     f"{fig(comp1, 'handle_cpu_database_ms_per_op')}",
+                     f"{fig(comp4, 'handle_cpu_worker_ms_per_op')} + "
+                     f"{fig(comp4, 'handle_cpu_database_ms_per_op')}", ""))
     whole1, whole4 = items["whole"].get("c1"), items["whole"].get("c4")
     rows.append(("3 whole leave p50 ms (6 requests)", fig(whole1, "p50_ms"),
                  fig(whole4, "p50_ms"), times(_med(whole1, "p50_ms"), comp["whole"])))

@@ -211,7 +211,8 @@ def _meta(mode: Mode) -> dict[str, Any]:
     return {"mode": mode.name, "mode_settings": mode.__dict__, "started": datetime.now(UTC),
             "git": commit, "tree_dirty": bool(dirty), "cpus": os.cpu_count(),
             "load_before": os.getloadavg(), "python": platform.python_version(),
-            "gunicorn": "1 worker x 4 threads (certflow serve defaults), no access log"}
+            "gunicorn": f"{Gunicorn.default_count()} workers x 4 threads (certflow serve "
+                        "defaults and hooks), no access log"}
 
 
 if __name__ == "__main__":

@@ -95,8 +95,25 @@ def measure_complete(ctx: Context, clients: int) -> dict[str, Any]:
                         "completions_per_s": pair["ops_per_s"],
                         "requests_per_s": 2 * pair["ops_per_s"],
                         "errors": ctx.note_errors(results), **cpu})
+        summary.update(_handle_in_one_request(ctx, clients, user, data))
         runs.append(summary)
     return across_runs(runs)
+
+
+def _handle_in_one_request(ctx: Context, clients: int, user: str,
+                           data: dict[str, Any]) -> dict[str, Any]:
+    """The same work as the web app's 办理 sends it: one request per task (``handle_*``)."""
+    prepared = ctx.pool.run(client.start_many,
+                            _start_jobs(ctx, clients, ctx.mode.completions_per_client))
+    ctx.note_errors(prepared)
+    jobs = [ctx.job(user=user, data=data, one_request=True,
+                    task_ids=[t for t in r["task_ids"] if t]) for r in prepared]
+    results, cpu = ctx.timed(client.complete_many, jobs, lambda r: len(merged(r, "pair")))
+    ctx.note_errors(results)
+    handled = summarize(merged(results, "pair"), wall_s=wall_s(results))
+    return {"handle_p50_ms": handled["p50_ms"], "handle_p95_ms": handled["p95_ms"],
+            "handled_per_s": handled["ops_per_s"],
+            **{f"handle_{key}": value for key, value in cpu.items()}}
 
 
 def measure_whole(ctx: Context, clients: int) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from types import TracebackType
 import requests
 import sqlalchemy as sa
 
+from api.cli import default_workers
+
 ROOT = Path(__file__).resolve().parent.parent
 DIAGRAMS = [ROOT / "bpmn" / "leave_approval.bpmn",
             ROOT / "bench" / "diagrams" / "rework_loop.bpmn",
@@ -85,12 +87,12 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """``gunicorn --workers N --threads 4`` (what ``certflow serve`` runs) on a free port."""
+    """``gunicorn --workers N --threads 4`` on a free port: what ``certflow serve`` runs, one
+    process per core by default, with its hooks (the embedded timer thread in one process)."""
 
     def __init__(self, app: str, *, database_url: str, log_dir: Path, workers: int | None = None,
                  threads: int = 4, ready_path: str = "/api/v1/health") -> None:
-        # BENCH_GUNICORN_WORKERS=2 compares one process (the GIL) with one per core.
-        workers = workers or int(os.environ.get("BENCH_GUNICORN_WORKERS", "1"))
+        workers = workers or self.default_count()
         self.app, self.workers, self.threads, self.ready_path = app, workers, threads, ready_path
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -102,7 +104,8 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
+            [sys.executable, "-m", "gunicorn", *self._hooks(),
+             "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(self.workers), "--threads", str(self.threads),
              "--log-level", "warning", self.app],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
@@ -113,6 +116,16 @@ class Gunicorn:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+    @staticmethod
+    def default_count() -> int:
+        """``certflow serve``'s default, one per core; BENCH_GUNICORN_WORKERS=1 measures one
+        process (one interpreter lock) for comparison."""
+        return int(os.environ.get("BENCH_GUNICORN_WORKERS", "0")) or default_workers()
+
+    def _hooks(self) -> list[str]:
+        """certflow's own server hooks for certflow's app; none for the trivial floor app."""
+        return ["--config", "python:worker.gunicorn_hooks"] if self.app.startswith("api.") else []
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
