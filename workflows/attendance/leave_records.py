@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import Notification, OrgUnit, Person, ProcessInstance
+from models import Notification, Person, ProcessInstance
 from models.statuses import InstanceStatus, LeaveStatus
 from workflows.attendance.leave_periods import status_of, sync_leave_period, to_days
 from workflows.attendance.leave_requests import RETURN_TASK
@@ -51,10 +51,9 @@ def _tell_class_teacher(uow: UnitOfWork, instance: ProcessInstance, row: sa.Row[
         body = (f"{name}的请假（{period}）结束后于 {row.returned_on.isoformat()} 返校销假，"
                 f"超假 {overstay} 天。")
     recipients: list[int | None] = []
-    home = session.get(OrgUnit, instance.unit_id) if instance.unit_id is not None else None
-    if home is not None:
+    if instance.unit_id is not None:
         resolved = addresses.resolve(session, addresses.parse_address(
-            f"{CLASS_TEACHER}(applicant)"), home, today=today)
+            f"{CLASS_TEACHER}(applicant)"), instance.unit_id, today=today)
         if not resolved.fallback:
             recipients = [*addresses.holders(session, resolved.role, resolved.unit_id,
                                            today=today)]

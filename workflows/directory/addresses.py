@@ -99,20 +99,51 @@ _HOLDERS = (
 )
 
 
-def resolve(session: Session, address: Address, home: OrgUnit, *, today: date) -> Resolved:
-    """The unit nearest to ``home`` (the applicant's unit) where the role is held today.
+def resolve(session: Session, address: Address, home_id: int, *, today: date) -> Resolved:
+    """The unit nearest to the applicant's (``home_id``) where the role is held today.
 
-    One query for the role and one more only when nobody holds it (the administrators of the
-    nearest unit that has one, or of the centre). Never everyone.
+    One query for the role, which reads the applicant's line from the unit's path itself; more
+    only when nobody holds it (the administrators of the nearest unit that has one, or of the
+    centre). Never everyone.
     """
     assert address.role is not None
-    chain = _chain(home) if address.anchor == "applicant" else [home.tenant_id or home.id]
-    found = _nearest(session, address.role, chain, today)
+    found = _nearest_to(session, address.role, home_id, today,
+                        at_centre=address.anchor != "applicant")
     if found is not None:
         return Resolved(address.role, found)
+    home = session.get(OrgUnit, home_id)
+    assert home is not None, "a case's unit is a row of the directory (foreign key)"
     admin = _nearest(session, PositionRole.ADMIN, _chain(home), today)
     return Resolved(PositionRole.ADMIN, admin if admin is not None else home.tenant_id or home.id,
                     fallback=True, wanted=address.role)
+
+
+_HOME = sa.orm.aliased(OrgUnit, name="home")
+_HELD_TODAY = (Position.role == sa.bindparam("role"),
+               sa.or_(Position.valid_from.is_(None), Position.valid_from <= sa.bindparam("today")),
+               sa.or_(Position.valid_to.is_(None), Position.valid_to >= sa.bindparam("today")))
+# The nearest unit of the applicant's line (the unit and those above it: the units whose path
+# begins the applicant's unit's path) where the role is held today, in one round trip.
+_NEAREST_IN_LINE = (
+    sa.select(OrgUnit.id).join(Position, Position.unit_id == OrgUnit.id)
+    .where(*_HELD_TODAY, OrgUnit.path != "",
+           sa.select(_HOME.path).where(_HOME.id == sa.bindparam("home")).scalar_subquery()
+           .startswith(OrgUnit.path, autoescape=False))
+    .order_by(sa.func.length(OrgUnit.path).desc()).limit(1)
+)
+# The applicant's centre, when someone holds the role there today.
+_AT_CENTRE = (
+    sa.select(Position.unit_id)
+    .where(*_HELD_TODAY, Position.unit_id == sa.select(sa.func.coalesce(_HOME.tenant_id, _HOME.id))
+           .where(_HOME.id == sa.bindparam("home")).scalar_subquery())
+    .limit(1)
+)
+
+
+def _nearest_to(session: Session, role: str, home_id: int, today: date, *,
+                at_centre: bool = False) -> int | None:
+    query = _AT_CENTRE if at_centre else _NEAREST_IN_LINE
+    return session.scalar(query, {"role": role, "home": home_id, "today": today})
 
 
 _HOLDER_ACCOUNTS = (
@@ -179,14 +210,14 @@ UNIT_ROLES = frozenset({PositionRole.CLASS_TEACHER.value, PositionRole.TEACHER.v
                         PositionRole.LEADER.value})
 
 
-def nearest_holder(session: Session, group: str, home: OrgUnit, *,
+def nearest_holder(session: Session, group: str, home_id: int, *,
                    today: date) -> Resolved | None:
     """For a task with no ``performer`` whose group is a unit role: the unit nearest the
-    applicant's where someone holds it today. None (the group of the centre, as before) for
-    other groups or when nobody in the applicant's line holds the role."""
+    applicant's (``home_id``) where someone holds it today. None (the group of the centre, as
+    before) for other groups or when nobody in the applicant's line holds the role."""
     if group not in UNIT_ROLES:
         return None
-    found = _nearest(session, group, _chain(home), today)
+    found = _nearest_to(session, group, home_id, today)
     return Resolved(group, found) if found is not None else None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import HumanTask, Notification, OrgUnit, ProcessInstance, User
+from models import HumanTask, Notification, ProcessInstance, User
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from workflows.core.calendar_store import warn_uncovered
 from workflows.core.history import EventKind
@@ -86,11 +86,21 @@ def _store(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
 
 
 def open_tasks(uow: UnitOfWork, instance_id: int) -> list[HumanTask]:
-    return list(uow.session.scalars(
-        sa.select(HumanTask).where(HumanTask.instance_id == instance_id,
-                                   HumanTask.status.in_(OPEN_TASK_STATUSES))
-        .order_by(HumanTask.id)
-    ))
+    return list(uow.session.scalars(_OPEN_ROWS, {"instance_id": instance_id}))
+
+
+_OPEN = HumanTask.status.in_(OPEN_TASK_STATUSES)
+_OF_INSTANCE = HumanTask.instance_id == sa.bindparam("instance_id")
+# Built once (a statement built per call is compiled and keyed again every time).
+_OPEN_ROWS = sa.select(HumanTask).where(_OF_INSTANCE, _OPEN).order_by(HumanTask.id)
+_OPEN_AND_RECENT_ROWS = (
+    sa.select(HumanTask)
+    .where(_OF_INSTANCE, sa.or_(_OPEN, HumanTask.id.in_(
+        sa.select(HumanTask.id)
+        .where(_OF_INSTANCE, HumanTask.status == TaskStatus.COMPLETED)
+        .order_by(HumanTask.id.desc()).limit(RECENT_STEPS + 1).scalar_subquery())))
+    .order_by(HumanTask.id)
+)
 
 
 def _task_rows(uow: UnitOfWork, instance_id: int, *, all_tasks: bool) -> list[HumanTask]:
@@ -98,15 +108,8 @@ def _task_rows(uow: UnitOfWork, instance_id: int, *, all_tasks: bool) -> list[Hu
     ``RECENT_STEPS + 1`` completed ones (one more than a response lists, to tell it the list
     was cut). A long-running instance's finished history stays out of the hot path: a
     completion's cost must not grow with the steps before it."""
-    where: sa.ColumnElement[bool] = HumanTask.status.in_(OPEN_TASK_STATUSES)
-    if all_tasks:
-        recent = (sa.select(HumanTask.id)
-                  .where(HumanTask.instance_id == instance_id,
-                         HumanTask.status == TaskStatus.COMPLETED)
-                  .order_by(HumanTask.id.desc()).limit(RECENT_STEPS + 1))
-        where = sa.or_(where, HumanTask.id.in_(recent))
-    query = sa.select(HumanTask).where(HumanTask.instance_id == instance_id, where)
-    return list(uow.session.scalars(query.order_by(HumanTask.id)))
+    query = _OPEN_AND_RECENT_ROWS if all_tasks else _OPEN_ROWS
+    return list(uow.session.scalars(query, {"instance_id": instance_id}))
 
 
 def _sync_human_tasks(uow: UnitOfWork, instance: ProcessInstance,
@@ -195,7 +198,7 @@ def _resolve(uow: UnitOfWork, instance: ProcessInstance, meta: dict[str, Any],
     learner's task without an address in a lane of a unit role (班主任…) goes to the holder
     nearest the learner when there is one."""
     text = meta.get("address")
-    home = uow.session.get(OrgUnit, instance.unit_id) if instance.unit_id is not None else None
+    home = instance.unit_id  # the applicant's unit, None outside the directory
     if not text:
         group = meta.get("group")
         if home is None or not group or not _learners_case(uow, instance):
