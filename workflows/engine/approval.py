@@ -55,16 +55,25 @@ def latest_completed(workflow: BpmnWorkflow, bpmn_id: str) -> Task | None:
 
 
 def send_back_anchors(workflow: BpmnWorkflow) -> list[Task]:
-    """The completed tasks an unfinished task may send the case back to (kept by pruning)."""
-    anchors: list[Task] = []
-    for task in workflow.get_tasks_iterator(state=TaskState.READY):
-        for target in split_list(_properties(task).get(SEND_BACK_PROPERTY)):
-            found = latest_completed(workflow, target)
-            if found is not None:
-                # Its parent too: a reset reads the parent's data and, for a task with boundary
-                # events, resets every branch of the parent split.
-                anchors.append(found.parent or found)
-    return anchors
+    """The completed tasks an unfinished task may send the case back to (kept by pruning).
+
+    Runs at every store: one walk of the tree finds both the ready tasks' targets and the
+    newest completed run of each task id (a walk per target made it the costliest part of
+    pruning)."""
+    targets: list[str] = []
+    newest: dict[str, Task] = {}
+    for task in workflow.get_tasks_iterator():
+        if task.state == TaskState.READY:
+            targets += split_list(_properties(task).get(SEND_BACK_PROPERTY))
+        elif task.state == TaskState.COMPLETED:
+            bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+            if bpmn_id is not None and (bpmn_id not in newest or task.last_state_change
+                                        > newest[bpmn_id].last_state_change):
+                newest[bpmn_id] = task
+    # Its parent too: a reset reads the parent's data and, for a task with boundary events,
+    # resets every branch of the parent split.
+    return [found.parent or found for found in (newest.get(t) for t in targets)
+            if found is not None]
 
 
 def send_back(workflow: BpmnWorkflow, spiff_task_id: str, target: str,

@@ -92,14 +92,22 @@ def _cancel_stale_timers(uow: UnitOfWork, instance_id: int, waiting: set[str]) -
             known.add(row.spiff_task_id)
         else:
             row.status = TimerStatus.CANCELLED
-    still = Timer.spiff_task_id.in_(waiting) if waiting else sa.false()
-    rows = uow.session.connection().execute(
-        sa.update(Timer)
-        .where(Timer.instance_id == instance_id, Timer.status.in_(OPEN_TIMER_STATUSES),
-               Timer.id.not_in([row.id for row in loaded]))
-        .values(status=sa.case((still, Timer.status), else_=TimerStatus.CANCELLED.value))
-        .returning(Timer.spiff_task_id, Timer.status))
+    rows = uow.session.connection().execute(_CANCEL_STALE_TIMERS, {
+        "of_instance": instance_id, "waiting": sorted(waiting),
+        "loaded": [row.id for row in loaded]})
     return known | {task_id for task_id, status in rows if status != TimerStatus.CANCELLED}
+
+
+# Built once: expanding parameters render an empty list as a false condition.
+_CANCEL_STALE_TIMERS = (
+    sa.update(Timer)
+    .where(Timer.instance_id == sa.bindparam("of_instance"),
+           Timer.status.in_(OPEN_TIMER_STATUSES),
+           Timer.id.not_in(sa.bindparam("loaded", expanding=True)))
+    .values(status=sa.case((Timer.spiff_task_id.in_(sa.bindparam("waiting", expanding=True)),
+                            Timer.status), else_=TimerStatus.CANCELLED.value))
+    .returning(Timer.spiff_task_id, Timer.status)
+)
 
 
 def _insert(uow: UnitOfWork, model: type[Timer | MessageSubscription],
