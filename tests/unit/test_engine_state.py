@@ -56,3 +56,31 @@ def test_parallel_branches_survive_pruning_between_completions() -> None:
     run.advance()
     assert run.completed
     assert run.data()["a"] == 1 and run.data()["b"] == 2
+
+
+def test_the_lowest_common_ancestor_is_where_every_anchors_line_meets() -> None:
+    """Pruning keeps the subtree under the anchors' lowest common ancestor: checked against
+    the plain definition (the nearest task of the first anchor's line that is in every
+    anchor's line) for every pair and for all the unfinished tasks of a parallel review."""
+    from SpiffWorkflow.util.task import TaskState
+
+    from workflows.engine.pruning import _ancestor_path, _lowest_common_ancestor
+
+    bundle = load("parallel_review.bpmn")
+    run = Run.start(bundle.spec, bundle.subprocess_specs, {})
+    run.advance()
+    workflow = run._workflow
+    tasks = list(workflow.tasks.values())
+    unfinished = [t for t in tasks if not t.has_state(TaskState.FINISHED_MASK)]
+    assert len(unfinished) > 2
+
+    def by_definition(anchors: list) -> object:
+        common = set(_ancestor_path(anchors[0]))
+        for task in anchors[1:]:
+            common &= set(_ancestor_path(task))
+        return next(i for i in _ancestor_path(anchors[0]) if i in common)
+
+    groups = [unfinished, *([a, b] for a in tasks for b in tasks)]
+    for anchors in groups:
+        assert _lowest_common_ancestor(anchors) == by_definition(anchors)
+    assert _lowest_common_ancestor(unfinished) != workflow.task_tree.id  # not trivially the root

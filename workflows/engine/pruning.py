@@ -30,11 +30,7 @@ def prune_finished_history(workflow: BpmnWorkflow) -> int:
     anchors += send_back_anchors(workflow)
     if not anchors:
         return 0
-    common = _ancestor_ids(anchors[0])
-    for task in anchors[1:]:
-        common.intersection_update(_ancestor_ids(task))
-    lca_id = next(i for i in _ancestor_path(anchors[0]) if i in common)
-    lca = workflow.tasks[lca_id]
+    lca = workflow.tasks[_lowest_common_ancestor(anchors)]
     if lca is root or lca.parent is root:
         return 0
     keep = _subtree_ids(workflow, lca)
@@ -57,8 +53,21 @@ def _ancestor_path(task: Task) -> list[UUID]:
     return path
 
 
-def _ancestor_ids(task: Task) -> set[UUID]:
-    return set(_ancestor_path(task))
+def _lowest_common_ancestor(anchors: list[Task]) -> UUID:
+    """The nearest task above (or at) every anchor: the first anchor's path to the root, cut
+    back by each other anchor to where that anchor's own way up meets it. Most anchors are
+    predicted tasks next to each other, so each climbs a step or two, not to the root."""
+    path = _ancestor_path(anchors[0])  # nearest first
+    depth = {task_id: i for i, task_id in enumerate(path)}
+    lowest = 0
+    for task in anchors[1:]:
+        current: Task | None = task
+        while current is not None and current.id not in depth:
+            current = current.parent
+        lowest = max(lowest, depth[current.id] if current is not None else len(path) - 1)
+        if lowest == len(path) - 1:
+            break  # already the root
+    return path[lowest]
 
 
 def _subtree_ids(workflow: BpmnWorkflow, top: Task) -> set[UUID]:
