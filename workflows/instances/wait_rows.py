@@ -8,8 +8,8 @@ work with indexed queries instead of loading engine state.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TypeVar
+from datetime import UTC, datetime
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 
@@ -59,28 +59,38 @@ def _with_pending(uow: UnitOfWork, model: type[T], instance: ProcessInstance,
 
 def _sync_timers(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
                  now: datetime, new_instance: bool) -> None:
-    waiting = {t.spiff_task_id: t for t in result.timers}
-    known = set() if new_instance else _cancel_stale_timers(uow, instance.id, set(waiting))
-    fresh = {task_id: timer for task_id, timer in waiting.items() if task_id not in known}
-    _insert(uow, Timer, [dict(
-        instance_id=instance.id, spiff_task_id=task_id, task_name=timer.task_name,
+    rows: dict[str, dict[str, Any]] = {timer.spiff_task_id: dict(
+        instance_id=instance.id, spiff_task_id=timer.spiff_task_id, task_name=timer.task_name,
         element_id=timer.element_id, kind=timer.kind, interrupting=timer.interrupting,
         attached_to=timer.attached_to, escalates_to=timer.escalates_to,
-        expression=timer.expression, due_at=timer.due_at, status=TimerStatus.PENDING,
+        expression=timer.expression, due_at=timer.due_at, status=TimerStatus.PENDING.value,
         calendar_version=timer.calendar_version, created_at=now, attempts=0, last_error=None)
-        for task_id, timer in fresh.items()])
-    for timer in fresh.values():
-        if working_days.parse_working_days(timer.expression.split(";")[0]) is not None \
-                or working_days.parse_deadline(timer.expression) is not None:
-            warn_uncovered(uow.session, uow.runtime.calendar, now, timer.due_at, now=now,
-                           what=f"案件 {instance.business_key} 的“{timer.element_id}”")
+        for timer in result.timers}
+    if new_instance:  # no rows yet: every timer is new
+        _insert(uow, Timer, list(rows.values()))
+        armed = set(rows)
+    else:
+        armed = _cancel_stale_and_arm(uow, instance.id, rows)
+    for task_id in armed:
+        timer = rows[task_id]
+        expression = str(timer["expression"])
+        if working_days.parse_working_days(expression.split(";")[0]) is not None \
+                or working_days.parse_deadline(expression) is not None:
+            warn_uncovered(uow.session, uow.runtime.calendar, now, timer["due_at"], now=now,
+                           what=f"案件 {instance.business_key} 的“{timer['element_id']}”")
 
 
-def _cancel_stale_timers(uow: UnitOfWork, instance_id: int, waiting: set[str]) -> set[str]:
-    """Cancel the instance's open timer rows the engine no longer waits on and return the
-    engine task ids of those it still does, in one statement (no read, then write, of ORM
-    rows). Rows this transaction has loaded (the timer being fired) are judged by their
-    in-memory status, as the changes made to them are flushed at commit (no autoflush)."""
+def _cancel_stale_and_arm(uow: UnitOfWork, instance_id: int,
+                          rows: dict[str, dict[str, Any]]) -> set[str]:
+    """Cancel the instance's open timer rows the engine no longer waits on and insert the rows
+    of the timers it waits on that have none; returns the engine task ids of those inserted.
+
+    Rows this transaction has loaded (the timer being fired) are judged by their in-memory
+    status, as the changes made to them are flushed at commit (no autoflush). The stored rows
+    are judged by the database, with no read of ORM rows: on PostgreSQL the cancel and the
+    insert are one statement (the insert leaves out the timers the cancel found still open),
+    elsewhere two.
+    """
     loaded = [row for row in uow.session.identity_map.values()
               if isinstance(row, Timer) and "status" not in sa.inspect(row).unloaded
               and row.instance_id == instance_id]
@@ -88,14 +98,28 @@ def _cancel_stale_timers(uow: UnitOfWork, instance_id: int, waiting: set[str]) -
     for row in loaded:
         if row.status not in OPEN_TIMER_STATUSES:
             continue  # fired in this transaction, not flushed yet
-        if row.spiff_task_id in waiting:
+        if row.spiff_task_id in rows:
             known.add(row.spiff_task_id)
         else:
             row.status = TimerStatus.CANCELLED
-    rows = uow.session.connection().execute(_CANCEL_STALE_TIMERS, {
-        "of_instance": instance_id, "waiting": sorted(waiting),
-        "loaded": [row.id for row in loaded]})
-    return known | {task_id for task_id, status in rows if status != TimerStatus.CANCELLED}
+    params = {"of_instance": instance_id, "waiting": sorted(rows),
+              "loaded": [row.id for row in loaded]}
+    wanted = [row for task_id, row in rows.items() if task_id not in known]
+    connection = uow.session.connection()
+    if wanted and connection.dialect.name == "postgresql":
+        params["fresh"] = [{**row, "due_at": _utc_text(row["due_at"]),
+                            "created_at": _utc_text(row["created_at"])} for row in wanted]
+        return {task_id for task_id, armed in connection.execute(_cancel_and_arm(), params)
+                if armed}
+    still = {task_id for task_id, status in connection.execute(_CANCEL_STALE_TIMERS, params)
+             if status != TimerStatus.CANCELLED}
+    fresh = [row for row in wanted if row["spiff_task_id"] not in still]
+    _insert(uow, Timer, fresh)
+    return {str(row["spiff_task_id"]) for row in fresh}
+
+
+def _utc_text(moment: Any) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
 
 
 # Built once: expanding parameters render an empty list as a false condition.
@@ -108,6 +132,34 @@ _CANCEL_STALE_TIMERS = (
                             Timer.status), else_=TimerStatus.CANCELLED.value))
     .returning(Timer.spiff_task_id, Timer.status)
 )
+_TIMER_COLUMNS = ("instance_id", "spiff_task_id", "task_name", "element_id", "kind",
+                  "interrupting", "attached_to", "escalates_to", "expression", "due_at",
+                  "status", "calendar_version", "created_at", "attempts", "last_error")
+_CANCEL_AND_ARM: list[sa.CompoundSelect[Any]] = []
+
+
+def _cancel_and_arm() -> sa.CompoundSelect[Any]:
+    """PostgreSQL: the cancel above and the insert of the new rows (one JSON document,
+    ``json_to_recordset``, so one statement shape for any number of rows) in one statement;
+    rows (engine task id, whether it was inserted)."""
+    if not _CANCEL_AND_ARM:
+        table = cast(sa.Table, Timer.__table__)
+        types = {"due_at": sa.DateTime(timezone=True), "created_at": sa.DateTime(timezone=True)}
+        stale = _CANCEL_STALE_TIMERS.cte("stale")
+        fresh = (sa.func.json_to_recordset(sa.bindparam("fresh", type_=sa.JSON))
+                 .table_valued(*(sa.column(name, types.get(name, table.c[name].type))
+                                 for name in _TIMER_COLUMNS))
+                 .render_derived(with_types=True))
+        still_open = sa.select(stale.c.spiff_task_id).where(
+            stale.c.status != TimerStatus.CANCELLED.value)
+        armed = (sa.insert(Timer)
+                 .from_select(list(_TIMER_COLUMNS), sa.select(*fresh.c)
+                              .where(fresh.c.spiff_task_id.not_in(still_open)))
+                 .returning(Timer.spiff_task_id).cte("armed"))
+        _CANCEL_AND_ARM.append(sa.union_all(
+            sa.select(armed.c.spiff_task_id, sa.true()),
+            sa.select(stale.c.spiff_task_id, sa.false())))
+    return _CANCEL_AND_ARM[0]
 
 
 def _insert(uow: UnitOfWork, model: type[Timer | MessageSubscription],
