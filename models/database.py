@@ -52,12 +52,18 @@ def configure_engine(engine: sa.Engine) -> None:
 
 def _track_writes(engine: sa.Engine) -> None:
     """Mark a connection's transaction as soon as it sends anything but a SELECT (a CTE that
-    may write, DML, DDL, a lock): such a transaction is never ended by a COMMIT in its place."""
+    may write, DML, DDL) or a statement fails: such a transaction is never ended by a COMMIT
+    in place of its rollback."""
 
     @sa.event.listens_for(engine, "before_cursor_execute")
     def _before(connection: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
         if not connection.info.get(_SENT_WRITE) and not _is_select(statement):
             connection.info[_SENT_WRITE] = True
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _failed(context: sa.engine.ExceptionContext) -> None:
+        if context.connection is not None:  # a statement failed: the transaction rolls back
+            context.connection.info[_SENT_WRITE] = True
 
     @sa.event.listens_for(engine, "commit")
     @sa.event.listens_for(engine, "rollback")
@@ -79,7 +85,10 @@ def end_read_transaction(session: Session) -> None:
     connection = session.connection()  # the transaction's own: it is already begun
     if connection.dialect.name != "postgresql" or connection.info.get(_SENT_WRITE):
         return
-    session.commit()
+    try:
+        session.commit()
+    except sa.exc.SQLAlchemyError:  # the connection went away meanwhile: nothing to keep
+        session.rollback()
 
 
 def init_database(app: Any, database_url: str) -> None:

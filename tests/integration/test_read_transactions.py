@@ -83,3 +83,10 @@ def test_an_object_changed_and_not_committed_is_rolled_back(
         assert db.session.scalar(sa.select(User.display_name)
                                  .where(User.username == "chen")) == "陈审核"
         db.session.remove()
+
+
+def test_a_transaction_whose_query_failed_is_rolled_back_not_committed(
+        app: Flask, leave_api: ApiClient, endings: Endings) -> None:
+    with app.app_context(), pytest.raises(sa.exc.DBAPIError):
+        db.session.execute(sa.text("SELECT 1 / 0"))
+    assert endings.seen == ["ROLLBACK"]
