@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 
+from models import db
 from tests.api_client import ApiClient
 from workflows.core.runtime import Runtime
 from workflows.definitions.bundles import collect_bundle
@@ -52,3 +57,18 @@ def another_centre_admin(app: Flask, api: ApiClient,
     token = api.client.post("/api/v1/auth/token", json={
         "username": "admin_b", "password": "admin_b123"}).get_json()["access_token"]
     return other_id, {"Authorization": f"Bearer {token}"}
+
+
+@contextmanager
+def engine_events(app: Flask, **handlers: Callable[..., Any]) -> Iterator[None]:
+    """The app engine's events (``before_cursor_execute=…``, ``commit=…``) handled for the
+    duration of the block."""
+    with app.app_context():
+        engine = db.engine
+    for name, handler in handlers.items():
+        sa.event.listen(engine, name, handler)
+    try:
+        yield
+    finally:
+        for name, handler in handlers.items():
+            sa.event.remove(engine, name, handler)

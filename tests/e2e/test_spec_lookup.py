@@ -12,12 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
-from models import db
 from tests.api_client import ApiClient, business_key
 from tests.background_support import deploy_fixture, fire_due, move_to, send_message
+from tests.test_support import engine_events
 from workflows.automation.service_registry import service
 from workflows.core.clock import FrozenClock
 from workflows.core.runtime import Runtime
@@ -33,11 +32,8 @@ def definition_reads(app: Flask) -> Iterator[list[str]]:
         if "process_definition" in statement:
             seen.append(statement)
 
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", record)
+    with engine_events(app, before_cursor_execute=record):
+        yield seen
 
 
 def start_notice(api: ApiClient, key: str) -> dict[str, Any]:

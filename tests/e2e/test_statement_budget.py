@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from models import db
 from tests.api_client import ApiClient
 from tests.background_support import fire_due, move_to
 from tests.e2e.test_leave_approval import request_leave
+from tests.test_support import engine_events
 from workflows.core.clock import FrozenClock
 
 APPROVE = {"teacher_approved": True, "teacher_comment": "同意"}
@@ -69,11 +69,8 @@ class Statements:
 @pytest.fixture()
 def statements(app: Flask) -> Iterator[Statements]:
     counter = Statements()
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", counter.record)
-    yield counter
-    sa.event.remove(engine, "before_cursor_execute", counter.record)
+    with engine_events(app, before_cursor_execute=counter.record):
+        yield counter
 
 
 def ok(response: Any) -> dict[str, Any]:

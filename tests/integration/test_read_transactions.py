@@ -14,6 +14,7 @@ from flask import Flask
 
 from models import User, db
 from tests.api_client import ApiClient
+from tests.test_support import engine_events
 
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgresql")
 pytestmark = [pytest.mark.postgres,
@@ -34,13 +35,8 @@ class Endings:
 @pytest.fixture()
 def endings(app: Flask) -> Iterator[Endings]:
     seen = Endings()
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "commit", seen.commit)
-    sa.event.listen(engine, "rollback", seen.rollback)
-    yield seen
-    sa.event.remove(engine, "commit", seen.commit)
-    sa.event.remove(engine, "rollback", seen.rollback)
+    with engine_events(app, commit=seen.commit, rollback=seen.rollback):
+        yield seen
 
 
 def _prepared_statements(app: Flask) -> int:
