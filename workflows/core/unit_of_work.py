@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVarTuple
+from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -26,6 +26,9 @@ _WROTE = "certflow_wrote"
 Rows = TypeVarTuple("Rows")
 # Locking reads of a task and its instance, built once: (on SQLite, extra columns) -> query.
 _TASK_LOCKS: dict[tuple[bool, tuple[sa.ColumnElement[Any], ...]], sa.Select[Any]] = {}
+# Locking reads of an instance's row and the instance, built once: (on SQLite, model) -> query.
+_ROW_LOCKS: dict[tuple[bool, type[Any]], sa.Select[Any]] = {}
+Row = TypeVar("Row")
 
 
 @sa.event.listens_for(Session, "after_flush")
@@ -177,10 +180,21 @@ class UnitOfWork:
     def find_locked_timer(self, timer_id: int) -> tuple[ProcessInstance, Timer] | None:
         """A timer and its instance, both locked and freshly read, in one round trip (the
         lock order of ``find_locked_task``: the instance, then the row)."""
-        query = (sa.select(ProcessInstance, Timer)
-                 .join(Timer, Timer.instance_id == ProcessInstance.id)
-                 .where(Timer.id == timer_id))
-        row = self.session.execute(self._locked(query)).first()
+        return self.find_locked_row(Timer, timer_id)
+
+    def find_locked_row(self, model: type[Row], row_id: int,
+                        ) -> tuple[ProcessInstance, Row] | None:
+        """A row of an instance (``model`` has ``instance_id``: a timer, a service job) and
+        its instance, both locked and freshly read, in one round trip (the lock order of
+        ``find_locked_task``: the instance, then the row); the statement is built once."""
+        key = (self.session.get_bind().dialect.name == "sqlite", model)
+        query = _ROW_LOCKS.get(key)
+        if query is None:
+            query = _ROW_LOCKS[key] = self._locked(
+                sa.select(ProcessInstance, model)  # type: ignore[arg-type]
+                .join(model, model.instance_id == ProcessInstance.id)  # type: ignore[attr-defined]
+                .where(model.id == sa.bindparam("row_id")))  # type: ignore[attr-defined]
+        row = self.session.execute(query, {"row_id": row_id}).first()
         return (row[0], row[1]) if row is not None else None
 
     def _locked(self, query: sa.Select[*Rows]) -> sa.Select[*Rows]:
