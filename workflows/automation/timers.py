@@ -179,10 +179,11 @@ def _fire(timer_id: int, token: str, uow: UnitOfWork) -> FireOutcome:
     the escalation that cancels it; the other worker then finds its claim fired and skips it.
     """
     with uow:
-        found = uow.find_locked_timer(timer_id)  # the instance locked, the timer read after
+        # The instance locked, then the timer and the instance's other due timers read.
+        found = uow.find_locked_timers(timer_id, uow.runtime.now())
         if found is None:
             return FireOutcome("skipped")
-        instance, target = found
+        instance, target, due = found
         if target.status != TimerStatus.CLAIMED or target.claimed_by != token:
             return FireOutcome("skipped")
         if instance.status == InstanceStatus.SUSPENDED:  # suspended after the claim: wait
@@ -194,11 +195,6 @@ def _fire(timer_id: int, token: str, uow: UnitOfWork) -> FireOutcome:
             uow.commit()
             return FireOutcome("skipped")
         now = uow.runtime.now()
-        due = list(uow.session.scalars(
-            sa.select(Timer).where(Timer.instance_id == instance.id,
-                                   Timer.status.in_(OPEN_TIMER_STATUSES),
-                                   Timer.due_at <= max(now, target.due_at))
-            .order_by(Timer.due_at, Timer.id).execution_options(populate_existing=True)))
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          context=uow.runtime.run_context())
