@@ -11,8 +11,8 @@
    the timer in the same locked section. Then make the engine's timer task fire, advance,
    record ``timer_fired`` (and ``task_escalated`` for an ``escalatesTo`` timer) and store
    progress; commit. Anything unexpected rolls the step back and returns the claim.
-3. Claims older than the claim lease (a worker died between 1 and 2) are due again: the claim
-   takes them as it takes pending rows; the sweep returns those not due to pending.
+3. Claims older than the claim lease (a worker died between 1 and 2) are free again: the claim
+   takes those due as it takes pending rows, and the sweep returns them to pending.
 
 Background work: each function takes a unit-of-work factory (``uows``, the runtime's
 ``unit_of_work``) and opens one short transaction per step.
@@ -103,7 +103,7 @@ def claim_due(token: str, *, uows: UnitOfWorkFactory, limit: int,
     ``MATERIALIZED`` ``WITH`` query (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: concurrent
     claimers skip each other's rows; SQLite serialises writers), evaluated once, so the batch
     never exceeds ``limit`` (an ``IN (SELECT … LIMIT …)`` may be run again per row). Stale
-    claims of timers not due, or of a suspended instance, are released by the sweep
+    claims of timers not due, or of a suspended instance, are left to the sweep
     (``release_stale_claims``).
     """
     uow = uows()
