@@ -27,20 +27,24 @@ APPROVE = {"teacher_approved": True, "teacher_comment": "同意"}
 # Statements per request on a 1-day leave (班主任 addressed by the directory, two boundary
 # timers); the token check is one of them.
 # A reminder reaches each holder of the task's address (and their 代理): one lookup of the
-# holders, one of the substitutes and one notification row each.
+# holders with their substitutes, one insert of the notification rows.
+# Firing a reminder: the claim is one UPDATE … RETURNING, the instance's lock reads the due
+# timers with it, its service job is inserted with its id returned; the job then runs
+# in-process in two transactions (its job and instance read, then locked, in one statement
+# each); no next claim follows a batch smaller than the limit.
 # A leave's start also attaches its proof, writes its leave period and looks up the class
 # timetable's sessions the leave affects; a decision keeps that period current (one upsert,
 # the learner read inside it).
 # Locking a task reads in the same round trip whether the actor holds its address. A task
 # addressed by relation finds the nearest holder in one statement that reads the applicant's
 # line from their unit's path.
-BUDGET = {"start": 19, "claim": 5, "complete": 10, "claim_and_complete": 10, "fire_timer": 34}
+BUDGET = {"start": 19, "claim": 5, "complete": 10, "claim_and_complete": 10, "fire_timer": 20}
 # On PostgreSQL the rows a use case changed and its history are written at commit in one
 # statement (data-modifying WITH queries), where the flush sends an UPDATE per row and the
 # history's INSERT after them; cancelling the timers a decision ended and arming the next
 # task's are one statement too.
 POSTGRES_BUDGET = {"start": 17, "claim": 3, "complete": 7, "claim_and_complete": 7,
-                   "fire_timer": 32}
+                   "fire_timer": 16}
 
 
 def budget(app: Flask) -> dict[str, int]:

@@ -3,6 +3,7 @@ escalations), applying them in the completing transaction, and the signed-in use
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,11 +62,29 @@ def _check_kind(kind: str) -> None:
 
 
 def apply_notification(session: Session, instance: ProcessInstance, task_name: str,
-                       effect: dict[str, Any], *, now: Any) -> list[Notification]:
+                       effect: dict[str, Any], *, now: Any,
+                       tasks: Sequence[HumanTask] | None = None) -> int:
     """Store one notification effect; a task reminder resolves its holder now, not earlier
     (and is dropped if the task was finished in the meantime: nobody needs reminding): its
     assignee if claimed, else the people holding the role it is addressed to (never their
-    whole group), else its group."""
+    whole group), else its group. ``tasks``: the instance's open task rows as this
+    transaction left them, when the caller has them (else they are read). Nothing is flushed
+    (the caller's changes are written at its commit) and the rows are inserted with one Core
+    statement; returns how many."""
+    with session.no_autoflush:
+        user_ids, group = _recipients(session, instance, effect, now, tasks)
+    if not user_ids:
+        return 0
+    session.connection().execute(_INSERT_NOTIFICATIONS, [dict(
+        recipient_user_id=user_id, recipient_group=group, instance_id=instance.id,
+        task_name=effect.get("task") or task_name, kind=effect.get("kind", "info"),
+        subject=effect["subject"][:255], body=effect.get("body") or "", created_at=now,
+        delivery_state=None) for user_id in user_ids])
+    return len(user_ids)
+
+
+def _recipients(session: Session, instance: ProcessInstance, effect: dict[str, Any], now: Any,
+                tasks: Sequence[HumanTask] | None) -> tuple[list[int | None], str | None]:
     user_ids: list[int | None] = [None]
     group = effect.get("group")
     if effect.get("user"):
@@ -74,25 +93,29 @@ def apply_notification(session: Session, instance: ProcessInstance, task_name: s
             raise PermanentServiceError(f"no user named {effect['user']!r}")
         user_ids = [user_id]
     elif effect.get("task"):
-        task = session.scalar(sa.select(HumanTask)
-                              .where(HumanTask.instance_id == instance.id,
-                                     HumanTask.task_name == effect["task"],
-                                     HumanTask.status.in_(OPEN_TASK_STATUSES))
-                              .order_by(HumanTask.id.desc()).limit(1))
+        if tasks is None:
+            task = session.scalar(_OPEN_TASK, {"instance_id": instance.id,
+                                               "task_name": effect["task"]})
+        else:
+            task = max((t for t in tasks if t.task_name == effect["task"]
+                        and t.status in OPEN_TASK_STATUSES), key=lambda t: t.id, default=None)
         if task is None:
-            return []
+            return [], None
         holders = addresses.task_holders(session, task, today=acting.today_at(now))
         if holders is not None:
             user_ids, group = list(holders), None
         else:
             group = task.candidate_group
-    rows = [Notification(recipient_user_id=user_id, recipient_group=group,
-                         instance_id=instance.id, task_name=effect.get("task") or task_name,
-                         kind=effect.get("kind", "info"), subject=effect["subject"][:255],
-                         body=effect.get("body") or "", created_at=now)
-            for user_id in user_ids]
-    session.add_all(rows)
-    return rows
+    return user_ids, group
+
+
+# Built once (a statement built per call is compiled and keyed again every time).
+_OPEN_TASK = (sa.select(HumanTask)
+              .where(HumanTask.instance_id == sa.bindparam("instance_id"),
+                     HumanTask.task_name == sa.bindparam("task_name"),
+                     HumanTask.status.in_(OPEN_TASK_STATUSES))
+              .order_by(HumanTask.id.desc()).limit(1))
+_INSERT_NOTIFICATIONS = sa.insert(Notification)
 
 
 @dataclass(frozen=True)

@@ -92,10 +92,10 @@ def _prepare(job_id: int, uows: UnitOfWorkFactory) -> _Prepared | JobOutcome:
     refused: ServiceCallRefused | None = None
     uow = uows(write=False)
     with uow:
-        job = uow.session.get(ServiceJob, job_id)
-        if job is None or job.status != JobStatus.QUEUED:
+        found = uow.session.execute(_JOB_AND_INSTANCE, {"job_id": job_id}).first()
+        if found is None or found[0].status != JobStatus.QUEUED:
             return JobOutcome("skipped")
-        instance = uow.session.get_one(ProcessInstance, job.instance_id)
+        job, instance = found
         if instance.status == InstanceStatus.SUSPENDED:  # stays queued; resuming sends it again
             return JobOutcome("skipped")
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
@@ -122,10 +122,11 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
            uows: UnitOfWorkFactory) -> JobOutcome:
     uow = uows()
     with uow:
-        instance = uow.lock_instance(prepared.instance_id)
-        job = uow.session.get(ServiceJob, job_id, populate_existing=True)
-        if (job is None or job.status != JobStatus.QUEUED
-                or instance.status == InstanceStatus.SUSPENDED):
+        found = uow.find_locked_row(ServiceJob, job_id)  # the instance locked, then the job
+        if found is None:
+            return JobOutcome("skipped")
+        instance, job = found
+        if job.status != JobStatus.QUEUED or instance.status == InstanceStatus.SUSPENDED:
             return JobOutcome("skipped")  # suspended meanwhile: the job runs again on resume
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
@@ -156,12 +157,21 @@ def _apply(job_id: int, prepared: _Prepared, ctx: ServiceContext, result: Any, a
                        "element_id": prepared.element_id, "operation": prepared.operation,
                        "params": prepared.params, "result": result, "attempt": attempt,
                        "effects": ctx.effects})
+        # Effects after the progress: a reminder finds its task among the open rows stored
+        # progress has read (not read twice), as this transaction leaves them.
+        tasks = store_progress(uow, instance, run.result(failure), definition, actor_id=None)
         for effect in ctx.effects:
             if effect["effect"] == "notification":
-                apply_notification(uow.session, instance, prepared.task_name, effect, now=now)
-        store_progress(uow, instance, run.result(failure), definition, actor_id=None)
+                apply_notification(uow.session, instance, prepared.task_name, effect, now=now,
+                                   tasks=tasks)
         uow.commit()
     return JobOutcome("completed")
+
+
+# Built once: the job and its instance in one round trip (no lock: a read-only step).
+_JOB_AND_INSTANCE = (sa.select(ServiceJob, ProcessInstance)
+                     .join(ProcessInstance, ProcessInstance.id == ServiceJob.instance_id)
+                     .where(ServiceJob.id == sa.bindparam("job_id")))
 
 
 def _cancel(job_id: int, uows: UnitOfWorkFactory) -> JobOutcome:

@@ -1,17 +1,18 @@
 """Fire due timers exactly once, however many workers run the firing job at the same time.
 
-1. **Claim** (one short transaction): ``SELECT id … WHERE status='pending' AND due_at <= now
-   ORDER BY due_at LIMIT n FOR UPDATE SKIP LOCKED``, then ``UPDATE … SET status='claimed',
-   claimed_by=<me>`` for those ids. On PostgreSQL concurrent claimers skip each other's locked
-   rows; on SQLite the write transaction (BEGIN IMMEDIATE) serialises them. A row is claimed
-   by one worker or none.
+1. **Claim** (one short transaction, one statement): ``UPDATE … SET status='claimed',
+   claimed_by=<me> … RETURNING id`` of the rows ``WITH due AS MATERIALIZED (SELECT id … WHERE
+   due_at <= now AND status='pending' ORDER BY due_at LIMIT n FOR UPDATE SKIP LOCKED)`` picks.
+   On PostgreSQL concurrent claimers skip each other's locked rows; on SQLite the write
+   transaction (BEGIN IMMEDIATE) serialises them. A row is claimed by one worker or none.
 2. **Fire** each claimed timer in its own transaction: lock the instance (the same lock order
    as every other use case: instance first, then its rows), re-read the timer and go on only
    if it is still claimed by me — a user may have completed the task meanwhile, which cancels
    the timer in the same locked section. Then make the engine's timer task fire, advance,
    record ``timer_fired`` (and ``task_escalated`` for an ``escalatesTo`` timer) and store
    progress; commit. Anything unexpected rolls the step back and returns the claim.
-3. Claims older than the claim lease (a worker died between 1 and 2) go back to pending.
+3. Claims older than the claim lease (a worker died between 1 and 2) are free again: the claim
+   takes those due as it takes pending rows, and the sweep returns them to pending.
 
 Background work: each function takes a unit-of-work factory (``uows``, the runtime's
 ``unit_of_work``) and opens one short transaction per step.
@@ -62,13 +63,17 @@ def worker_token() -> str:
 def fire_due_timers(*, uows: UnitOfWorkFactory, batch_size: int = 100,
                     max_batches: int | None = None,
                     claim_lease: timedelta = STALE_CLAIM) -> FireReport:
-    """Claim and fire every timer due by now (the runtime's clock); safe to run concurrently."""
+    """Claim and fire every timer due by now (the runtime's clock); safe to run concurrently.
+
+    A batch smaller than ``batch_size`` was everything due and free when it was claimed, so
+    no further claim is sent: a timer that came due since is the next run's.
+    """
     report = FireReport()
-    release_stale_claims(uows=uows, older_than=claim_lease)
     batches, failed = 0, set[int]()
     while max_batches is None or batches < max_batches:
         token = worker_token()
-        ids = claim_due(token, uows=uows, limit=batch_size, exclude=failed)
+        ids = claim_due(token, uows=uows, limit=batch_size, exclude=failed,
+                        claim_lease=claim_lease)
         if not ids:
             break
         batches += 1
@@ -82,33 +87,33 @@ def fire_due_timers(*, uows: UnitOfWorkFactory, batch_size: int = 100,
                 failed.add(timer_id)
             elif outcome.status == "skipped":
                 report.skipped += 1
+        if len(ids) < batch_size:
+            break
     return report
 
 
 def claim_due(token: str, *, uows: UnitOfWorkFactory, limit: int,
-              exclude: set[int] | None = None) -> list[int]:
-    """Lock up to ``limit`` due pending timers nobody else holds, mark them mine, commit.
+              exclude: set[int] | None = None,
+              claim_lease: timedelta = STALE_CLAIM) -> list[int]:
+    """Mark up to ``limit`` due timers nobody else holds mine, in due order, and commit.
 
-    Two statements on purpose: PostgreSQL may re-run an ``IN (SELECT … LIMIT … SKIP LOCKED)``
-    subquery per row and claim more than ``limit``; selecting first keeps the batch exact.
+    Due timers pending, or claimed longer ago than ``claim_lease`` (the worker that claimed
+    them died: firing re-checks the claim under the instance lock, so its claim, if it ever
+    comes back, fires nothing), in one ``UPDATE … RETURNING``. The rows are picked by a
+    ``MATERIALIZED`` ``WITH`` query (``FOR UPDATE SKIP LOCKED`` on PostgreSQL: concurrent
+    claimers skip each other's rows; SQLite serialises writers), evaluated once, so the batch
+    never exceeds ``limit`` (an ``IN (SELECT … LIMIT …)`` may be run again per row). Stale
+    claims of timers not due, or of a suspended instance, are left to the sweep
+    (``release_stale_claims``).
     """
     uow = uows()
     with uow:
         now = uow.runtime.now()
-        due = sa.select(Timer.id).where(Timer.status == TimerStatus.PENDING, Timer.due_at <= now,
-                                        ~_of_suspended_instance())
-        if exclude:
-            due = due.where(Timer.id.not_in(sorted(exclude)))
-        ids = list(uow.session.scalars(due.order_by(Timer.due_at, Timer.id).limit(limit)
-                                       .with_for_update(skip_locked=True)))
-        if ids:
-            uow.session.execute(sa.update(Timer).where(Timer.id.in_(ids),
-                                                       Timer.status == TimerStatus.PENDING)
-                                .values(status=TimerStatus.CLAIMED, claimed_by=token,
-                                        claimed_at=now)
-                                .execution_options(synchronize_session=False))
+        rows = uow.session.connection().execute(_CLAIM_DUE, {
+            "now": now, "stale_before": now - claim_lease, "limit": limit, "token": token,
+            "exclude": sorted(exclude or ())}).all()
         uow.commit()
-    return ids
+    return [timer_id for timer_id, _ in sorted(rows, key=lambda row: (row[1], row[0]))]
 
 
 def _of_suspended_instance() -> sa.ColumnElement[bool]:
@@ -116,6 +121,27 @@ def _of_suspended_instance() -> sa.ColumnElement[bool]:
     they are due when it resumes, so the first sweep after that fires them."""
     return sa.exists().where(ProcessInstance.id == Timer.instance_id,
                              ProcessInstance.status == InstanceStatus.SUSPENDED)
+
+
+_DUE = (
+    sa.select(Timer.id)
+    .where(Timer.due_at <= sa.bindparam("now"),
+           sa.or_(Timer.status == TimerStatus.PENDING,
+                  sa.and_(Timer.status == TimerStatus.CLAIMED,
+                          Timer.claimed_at < sa.bindparam("stale_before"))),
+           ~_of_suspended_instance(),
+           Timer.id.not_in(sa.bindparam("exclude", expanding=True)))
+    .order_by(Timer.due_at, Timer.id).limit(sa.bindparam("limit"))
+    .with_for_update(skip_locked=True)
+    .cte("due").prefix_with("MATERIALIZED")
+)
+# Built once (bind parameters; ``exclude`` expanding: an empty list excludes nothing).
+_CLAIM_DUE = (
+    sa.update(Timer).where(Timer.id.in_(sa.select(_DUE.c.id)))
+    .values(status=TimerStatus.CLAIMED, claimed_by=sa.bindparam("token"),
+            claimed_at=sa.bindparam("now"))
+    .returning(Timer.id, Timer.due_at)
+)
 
 
 def claim_one(timer_id: int, token: str, *, uows: UnitOfWorkFactory) -> bool:
@@ -153,10 +179,11 @@ def _fire(timer_id: int, token: str, uow: UnitOfWork) -> FireOutcome:
     the escalation that cancels it; the other worker then finds its claim fired and skips it.
     """
     with uow:
-        found = uow.find_locked_timer(timer_id)  # the instance locked, the timer read after
+        # The instance locked, then the timer and the instance's other due timers read.
+        found = uow.find_locked_timers(timer_id, uow.runtime.now())
         if found is None:
             return FireOutcome("skipped")
-        instance, target = found
+        instance, target, due = found
         if target.status != TimerStatus.CLAIMED or target.claimed_by != token:
             return FireOutcome("skipped")
         if instance.status == InstanceStatus.SUSPENDED:  # suspended after the claim: wait
@@ -168,11 +195,6 @@ def _fire(timer_id: int, token: str, uow: UnitOfWork) -> FireOutcome:
             uow.commit()
             return FireOutcome("skipped")
         now = uow.runtime.now()
-        due = list(uow.session.scalars(
-            sa.select(Timer).where(Timer.instance_id == instance.id,
-                                   Timer.status.in_(OPEN_TIMER_STATUSES),
-                                   Timer.due_at <= max(now, target.due_at))
-            .order_by(Timer.due_at, Timer.id).execution_options(populate_existing=True)))
         definition = spec_cache.get_by_id(uow.session, instance.definition_id)
         run = Run.resume(instance.state, definition.spec, definition.subprocess_specs,
                          context=uow.runtime.run_context())

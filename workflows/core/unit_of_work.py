@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVarTuple
+from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import HumanTask, ProcessEvent, ProcessInstance, Timer, db
 from models.database import write_transaction
+from models.statuses import OPEN_TIMER_STATUSES
 from workflows.core.errors import InstanceBusy, NotFound
 from workflows.core.history import EventKind, append_unscoped_event, next_event
 from workflows.core.one_statement_commit import StaleRow, write_changes_and_events
@@ -26,6 +28,11 @@ _WROTE = "certflow_wrote"
 Rows = TypeVarTuple("Rows")
 # Locking reads of a task and its instance, built once: (on SQLite, extra columns) -> query.
 _TASK_LOCKS: dict[tuple[bool, tuple[sa.ColumnElement[Any], ...]], sa.Select[Any]] = {}
+# Locking reads of an instance's row and the instance, built once: (on SQLite, model) -> query.
+_ROW_LOCKS: dict[tuple[bool, type[Any]], sa.Select[Any]] = {}
+Row = TypeVar("Row")
+# Locking reads of a timer, its instance and the instance's due timers: on SQLite -> query.
+_DUE_TIMER_LOCKS: dict[bool, sa.Select[Any]] = {}
 
 
 @sa.event.listens_for(Session, "after_flush")
@@ -174,13 +181,52 @@ class UnitOfWork:
         row = self.session.execute(query, {**(params or {}), "task_id": task_id}).first()
         return (row[0], row[1], tuple(row[2:])) if row is not None else None
 
-    def find_locked_timer(self, timer_id: int) -> tuple[ProcessInstance, Timer] | None:
-        """A timer and its instance, both locked and freshly read, in one round trip (the
-        lock order of ``find_locked_task``: the instance, then the row)."""
-        query = (sa.select(ProcessInstance, Timer)
-                 .join(Timer, Timer.instance_id == ProcessInstance.id)
-                 .where(Timer.id == timer_id))
-        row = self.session.execute(self._locked(query)).first()
+    def find_locked_timers(self, timer_id: int, now: datetime,
+                           ) -> tuple[ProcessInstance, Timer, list[Timer]] | None:
+        """A timer, its instance and the instance's open timers due by ``now`` or by the
+        timer's due time (the timer among them if open), all locked and freshly read, in one
+        round trip (the lock order of ``find_locked_task``: the instance, then its rows); the
+        due ones in due order. After waiting for the instance, the rows read are their newest
+        versions; a timer another transaction added meanwhile is not among them (it stays
+        pending: the next sweep fires it). Built once per dialect."""
+        key = self.session.get_bind().dialect.name == "sqlite"
+        query = _DUE_TIMER_LOCKS.get(key)
+        if query is None:
+            target = sa.orm.aliased(Timer)
+            of_target: sa.BindParameter[int] = sa.bindparam("timer_id")
+            query = _DUE_TIMER_LOCKS[key] = self._locked(
+                sa.select(ProcessInstance, Timer)  # type: ignore[arg-type]
+                .join(Timer, Timer.instance_id == ProcessInstance.id)
+                .where(ProcessInstance.id == sa.select(target.instance_id)
+                       .where(target.id == of_target).scalar_subquery(),
+                       sa.or_(Timer.id == of_target,
+                              sa.and_(Timer.status.in_(OPEN_TIMER_STATUSES),
+                                      sa.or_(Timer.due_at <= sa.bindparam("now"),
+                                             Timer.due_at <= sa.select(target.due_at)
+                                             .where(target.id == of_target)
+                                             .scalar_subquery()))))
+                .order_by(Timer.due_at, Timer.id))
+        rows = self.session.execute(query, {"timer_id": timer_id, "now": now}).all()
+        if not rows:
+            return None
+        found = [timer for _, timer in rows]
+        [timer] = [timer for timer in found if timer.id == timer_id]
+        due = [row for row in found if row.status in OPEN_TIMER_STATUSES]
+        return rows[0][0], timer, due
+
+    def find_locked_row(self, model: type[Row], row_id: int,
+                        ) -> tuple[ProcessInstance, Row] | None:
+        """A row of an instance (``model`` has ``instance_id``: a timer, a service job) and
+        its instance, both locked and freshly read, in one round trip (the lock order of
+        ``find_locked_task``: the instance, then the row); the statement is built once."""
+        key = (self.session.get_bind().dialect.name == "sqlite", model)
+        query = _ROW_LOCKS.get(key)
+        if query is None:
+            query = _ROW_LOCKS[key] = self._locked(
+                sa.select(ProcessInstance, model)  # type: ignore[arg-type]
+                .join(model, model.instance_id == ProcessInstance.id)  # type: ignore[attr-defined]
+                .where(model.id == sa.bindparam("row_id")))  # type: ignore[attr-defined]
+        row = self.session.execute(query, {"row_id": row_id}).first()
         return (row[0], row[1]) if row is not None else None
 
     def _locked(self, query: sa.Select[*Rows]) -> sa.Select[*Rows]:

@@ -171,6 +171,10 @@ _SUBSTITUTE_ACCOUNTS = (
 )
 
 
+# Holders and their substitutes in one round trip (a reminder's recipients).
+_HOLDER_OR_SUBSTITUTE_ACCOUNTS = sa.union(_HOLDER_ACCOUNTS, _SUBSTITUTE_ACCOUNTS)
+
+
 def holders(session: Session, role: str, unit_id: int | None, *, today: date,
             substitutes: bool = False) -> list[int]:
     """The accounts of the people holding ``role`` at ``unit_id`` today (with
@@ -178,10 +182,8 @@ def holders(session: Session, role: str, unit_id: int | None, *, today: date,
     if unit_id is None:
         return []
     params = {"role": role, "unit": unit_id, "today": today}
-    found = set(session.scalars(_HOLDER_ACCOUNTS, params))
-    if substitutes:
-        found.update(session.scalars(_SUBSTITUTE_ACCOUNTS, params))
-    return sorted(found)
+    query = _HOLDER_OR_SUBSTITUTE_ACCOUNTS if substitutes else _HOLDER_ACCOUNTS
+    return sorted(set(session.scalars(query, params)))
 
 
 def task_holders(session: Session, task: HumanTask, *, today: date) -> list[int] | None:

@@ -198,9 +198,7 @@ def _sync_jobs(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
         # Open job rows exist only for service tasks parked when the rows were last brought
         # in step (the loaded state, or the previous result of this run): none then, none now.
         return False  # nothing to cancel, add or report
-    rows = _with_pending(uow, ServiceJob, instance, sa.select(ServiceJob).where(
-        ServiceJob.instance_id == instance.id, ServiceJob.status.in_(OPEN_JOB_STATUSES)),
-        new_instance)
+    rows = [] if new_instance else _open_jobs(uow, instance.id, result.parked_before)
     known, incident = set(), False
     for row in rows:
         if row.status not in OPEN_JOB_STATUSES:
@@ -214,13 +212,37 @@ def _sync_jobs(uow: UnitOfWork, instance: ProcessInstance, result: RunResult,
             row.status, row.updated_at = JobStatus.CANCELLED, now
         elif row.status == JobStatus.INCIDENT:
             incident = True
-    for task_id, task in parked.items():
-        if task_id in known:
-            continue
-        job = ServiceJob(instance_id=instance.id, spiff_task_id=task_id,
-                         task_name=task.task_name, operation=task.operation,
-                         status=JobStatus.QUEUED, attempts=0, created_at=now, updated_at=now)
-        uow.session.add(job)
-        uow.session.flush()
-        uow.dispatch_after_commit(job.id)
+    fresh = [dict(instance_id=instance.id, spiff_task_id=task_id, task_name=task.task_name,
+                  operation=task.operation, status=JobStatus.QUEUED, attempts=0,
+                  last_error=None, created_at=now, updated_at=now, completed_at=None)
+             for task_id, task in parked.items() if task_id not in known]
+    if fresh:
+        # Core, with the ids returned: no ORM object to flush (the commit stays one
+        # statement on PostgreSQL), and the ids are what the workers are sent after commit.
+        for job_id in uow.session.connection().execute(_INSERT_JOBS, fresh).scalars():
+            uow.dispatch_after_commit(job_id)
     return incident
+
+
+def _open_jobs(uow: UnitOfWork, instance_id: int, parked_before: frozenset[str],
+               ) -> list[ServiceJob]:
+    """The instance's open job rows (by their stored status). A row exists exactly while its
+    service task is parked, so there are none when no task was parked before this result
+    (a row this transaction inserted is for a task parked by its previous result); and when
+    each task parked before has its row loaded in this transaction, read open (the job being
+    completed), those are all of them and nothing is read."""
+    if not parked_before:
+        return []
+    loaded = [row for row in uow.session.identity_map.values()
+              if isinstance(row, ServiceJob) and "status" not in sa.inspect(row).unloaded
+              and row.instance_id == instance_id
+              and sa.inspect(row).committed_state.get("status", row.status) in OPEN_JOB_STATUSES]
+    if parked_before <= {row.spiff_task_id for row in loaded}:
+        return loaded
+    return list(uow.session.scalars(_OPEN_JOBS, {"instance_id": instance_id}))
+
+
+# Built once (a statement built per call is compiled and keyed again every time).
+_OPEN_JOBS = sa.select(ServiceJob).where(ServiceJob.instance_id == sa.bindparam("instance_id"),
+                                         ServiceJob.status.in_(OPEN_JOB_STATUSES))
+_INSERT_JOBS = sa.insert(ServiceJob).returning(ServiceJob.id, sort_by_parameter_order=True)
