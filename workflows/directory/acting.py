@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from models import HumanTask
 from models.directory import Enrolment, OrgUnit, Person, Position, Substitution
@@ -58,10 +58,11 @@ _ENROLLED_UNIT = (sa.select(Enrolment.unit_id)
                   .where(Enrolment.person_id == sa.bindparam("person"),
                          held_on(Enrolment, today_param()))
                   .order_by(Enrolment.id.desc()).limit(1).scalar_subquery())
-_POSTED_UNIT = (sa.select(Position.unit_id).join(OrgUnit, OrgUnit.id == Position.unit_id)
+_POSTED_AT = aliased(OrgUnit, name="posted_at")
+_POSTED_UNIT = (sa.select(Position.unit_id).join(_POSTED_AT, _POSTED_AT.id == Position.unit_id)
                 .where(Position.person_id == sa.bindparam("person"),
                        held_on(Position, today_param()))
-                .order_by(sa.func.length(OrgUnit.path).desc(), Position.id)
+                .order_by(sa.func.length(_POSTED_AT.path).desc(), Position.id)
                 .limit(1).scalar_subquery())
 _CENTRE = (sa.select(Person.tenant_id).where(Person.id == sa.bindparam("person"))
            .scalar_subquery())

@@ -39,9 +39,10 @@ def _start_reads(named: bool) -> sa.Select[int, int, str, int, int | None]:
     latest version, or the ``version`` named) and the unit where the case will live
     (``acting.HOME_UNIT_ID`` of the bound ``person`` on ``today``) with its centre. Only the
     definition's id, version and name: the spec cache holds the rest once parsed."""
+    home = sa.orm.aliased(OrgUnit, name="home")
     query = (sa.select(ProcessDefinition.id, ProcessDefinition.version, ProcessDefinition.name,
-                       OrgUnit.id.label("unit_id"), OrgUnit.tenant_id)
-             .outerjoin(OrgUnit, OrgUnit.id == acting.HOME_UNIT_ID)
+                       home.id.label("unit_id"), home.tenant_id)
+             .outerjoin(home, home.id == acting.HOME_UNIT_ID)
              .where(ProcessDefinition.process_id == sa.bindparam("process_id")))
     if named:
         query = query.where(ProcessDefinition.version == sa.bindparam("version"))
