@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from models import ProcessInstance, db
 from tests.api_client import ApiClient
 from tests.background_support import fire_due, move_to, notifications
 from tests.test_support import leave_bundle
@@ -210,3 +212,21 @@ def test_a_transfer_goes_only_to_someone_who_may_do_the_task(addressed: ApiClien
     moved = api.post(f"/api/v1/tasks/{task_id}/transfer", as_="zhang", json={"to": "wang"})
     assert moved.status_code == 200, moved.get_json()
     assert task_id in {t["id"] for t in api.inbox(as_="wang")["items"]}
+
+
+def test_a_case_lives_in_the_starters_class_else_their_most_specific_position_else_centre(
+        addressed: ApiClient, app: Flask) -> None:
+    api = addressed
+    [root] = api.get("/api/v1/directory/units", as_="admin").get_json()
+    klass, other_class = _unit_id(api, "机电2301"), _unit_id(api, "数控2302")
+    learner, _ = _ask_leave(api, "liuyang")  # enrolled in 机电2301
+    # 王老师: 班主任 at the centre (their group) and of 数控2302 (the fixture): the class is
+    # the more specific of their two positions.
+    staff = api.start_leave(as_="wang", days=1).get_json()["id"]
+    nobody = api.start_leave(as_="xiaoming", days=1).get_json()["id"]  # no class, no post
+    with app.app_context():
+        homes = {instance_id: db.session.get(ProcessInstance, instance_id)
+                 for instance_id in (learner, staff, nobody)}
+        assert {i: (row.unit_id, row.tenant_id) for i, row in homes.items()} == {
+            learner: (klass, root["id"]), staff: (other_class, root["id"]),
+            nobody: (root["id"], root["id"])}

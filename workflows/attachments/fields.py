@@ -21,8 +21,10 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Attachment
+from models.database import write_transaction
 from workflows.attachments.sniff import ACCEPTED, LABELS
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, InvalidTaskData, Problem
@@ -41,6 +43,18 @@ class FieldRule:
 class Cited:
     field: str
     row: Attachment
+    # The transaction in which the check held the row against other writers (its row lock on
+    # PostgreSQL, the write transaction on SQLite); while it lasts, attaching needs no check.
+    held_in: Any = None
+
+
+# The cited uploads, fresh; on PostgreSQL locked until commit (in id order), so what the check
+# saw still holds when they are attached. Built once: (locking) -> query.
+_CITED = {locks: (sa.select(Attachment)
+                  .where(Attachment.public_id.in_(sa.bindparam("ids", expanding=True)))
+                  .order_by(Attachment.id).execution_options(populate_existing=True))
+          for locks in (False, True)}
+_CITED[True] = _CITED[True].with_for_update()
 
 
 def field_rules(schema: dict[str, Any] | None) -> dict[str, FieldRule]:
@@ -72,8 +86,14 @@ def check_cited(session: Session, schema: dict[str, Any] | None, data: dict[str,
     rules = field_rules(schema)
     wanted = {name: _cited_ids(data.get(name)) for name in rules}
     ids = {public_id for cited in wanted.values() for public_id in cited}
-    rows = {row.public_id: row for row in session.scalars(
-        sa.select(Attachment).where(Attachment.public_id.in_(ids)))} if ids else {}
+    rows: dict[str, Attachment] = {}
+    held_in = None
+    if ids:
+        locks = session.get_bind().dialect.name != "sqlite"
+        rows = {row.public_id: row
+                for row in session.scalars(_CITED[locks], {"ids": sorted(ids)})}
+        # On SQLite a write transaction (BEGIN IMMEDIATE) keeps every other writer out.
+        held_in = session.get_transaction() if locks or write_transaction.get() else None
     problems: list[Problem] = []
     cited: list[Cited] = []
     for name, public_ids in wanted.items():
@@ -85,7 +105,7 @@ def check_cited(session: Session, schema: dict[str, Any] | None, data: dict[str,
             if problem:
                 problems.append(Problem(problem, pointer=pointer, extra={"rule": "attachment"}))
             elif row is not None:
-                cited.append(Cited(name, row))
+                cited.append(Cited(name, row, held_in))
     new_bytes = sum({c.row.id: c.row.size for c in cited if c.row.instance_id is None}.values())
     if new_bytes and not problems:
         held = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Attachment.size), 0))
@@ -116,6 +136,13 @@ def _problem(row: Attachment | None, rule: FieldRule, *, actor: Actor,
     return None
 
 
+# Attaching an upload the check no longer holds: only if it is still unattached.
+_ATTACH = (sa.update(Attachment)
+           .where(Attachment.id == sa.bindparam("id"), Attachment.instance_id.is_(None))
+           .values(instance_id=sa.bindparam("case"), attached_at=sa.bindparam("at"))
+           .execution_options(synchronize_session=False))
+
+
 def attach(session: Session, cited: list[Cited], *, instance_id: int,
            at: datetime) -> list[dict[str, Any]]:
     """Attach the cited uploads to the case; what the attaching event records of each."""
@@ -123,13 +150,17 @@ def attach(session: Session, cited: list[Cited], *, instance_id: int,
         row = item.row
         if row.instance_id == instance_id:
             continue
-        result = session.execute(
-            sa.update(Attachment).where(Attachment.id == row.id, Attachment.instance_id.is_(None))
-            .values(instance_id=instance_id, attached_at=at)
-            .execution_options(synchronize_session=False))
+        if item.held_in is not None and item.held_in is session.get_transaction():
+            # Checked unattached in this transaction, and no one else could attach it since:
+            # the change goes out with the rest at commit.
+            row.instance_id, row.attached_at = instance_id, at
+            continue
+        result = session.execute(_ATTACH, {"id": row.id, "case": instance_id, "at": at})
         if not cast("sa.CursorResult[Any]", result).rowcount:
             raise Conflict(f"附件“{row.filename}”刚被另一份表单引用，请重新上传")
-        row.instance_id, row.attached_at = instance_id, at
+        # Written just now: kept as the row's loaded state, not written again at commit.
+        set_committed_value(row, "instance_id", instance_id)
+        set_committed_value(row, "attached_at", at)
     return [{"id": c.row.public_id, "field": c.field, "sha256": c.row.sha256,
              "size": c.row.size, "media_type": c.row.media_type, "filename": c.row.filename}
             for c in cited]

@@ -32,6 +32,7 @@ from workflows.attendance.leave_periods import (
 )
 from workflows.core.errors import InvalidTaskData, Problem
 from workflows.core.working_days import WorkCalendar
+from workflows.directory.validity import held_on
 
 PROCESS = "leave_approval"
 RETURN_TASK = "confirm_return"
@@ -104,31 +105,37 @@ def check_leave_request(session: Session, data: dict[str, Any], *, now: datetime
     }
 
 
+# The learner's class on the leave's first day (the latest enrolment then), as a column.
+_CLASS_ON_FIRST_DAY = (sa.select(Enrolment.unit_id)
+                       .where(Enrolment.person_id == sa.bindparam("person"),
+                              held_on(Enrolment, sa.bindparam("first", type_=sa.Date)))
+                       .order_by(Enrolment.id.desc()).limit(1).scalar_subquery())
+# That class's sessions from the first to the last day of the leave, with their course, in
+# timetable order: one statement, built once (none when the learner is in no class).
+_AFFECTED = (sa.select(ClassSession.id, ClassSession.on_date, ClassSession.half,
+                       ClassSession.period, ClassSession.kind, ClassSession.hours,
+                       Course.name.label("course"))
+             .join(Course, Course.id == ClassSession.course_id)
+             .where(ClassSession.class_unit_id == _CLASS_ON_FIRST_DAY,
+                    ClassSession.on_date >= sa.bindparam("first", type_=sa.Date),
+                    ClassSession.on_date <= sa.bindparam("last", type_=sa.Date))
+             .order_by(ClassSession.on_date, ClassSession.half, ClassSession.period,
+                       ClassSession.id))
+
+
 def affected_sessions(session: Session, person_id: int | None, start: tuple[date, str],
                       end: tuple[date, str]) -> list[dict[str, Any]]:
     """The sessions of the learner's class (enrolled on the leave's first day) from the start
     half day to the end half day, in timetable order; none for someone in no class."""
     if person_id is None:
         return []
-    on = start[0]
-    klass = session.scalar(sa.select(Enrolment.unit_id).where(
-        Enrolment.person_id == person_id,
-        sa.or_(Enrolment.valid_from.is_(None), Enrolment.valid_from <= on),
-        sa.or_(Enrolment.valid_to.is_(None), Enrolment.valid_to >= on))
-        .order_by(Enrolment.id.desc()).limit(1))
-    if klass is None:
-        return []
-    rows = session.execute(
-        sa.select(ClassSession, Course.name).join(Course, Course.id == ClassSession.course_id)
-        .where(ClassSession.class_unit_id == klass, ClassSession.on_date >= start[0],
-               ClassSession.on_date <= end[0])
-        .order_by(ClassSession.on_date, ClassSession.half, ClassSession.period,
-                  ClassSession.id)).all()
+    rows = session.connection().execute(_AFFECTED, {
+        "person": person_id, "first": start[0], "last": end[0]}).all()
     return [{"session_id": row.id, "date": row.on_date.isoformat(), "half": row.half,
              "half_name": HALF_NAMES.get(row.half, row.half), "period": row.period,
-             "course": course, "kind_name": SESSION_KIND_NAMES[SessionKind(row.kind)],
+             "course": row.course, "kind_name": SESSION_KIND_NAMES[SessionKind(row.kind)],
              "hours": row.hours}
-            for row, course in rows
+            for row in rows
             if start <= (row.on_date, row.half) <= end]
 
 

@@ -93,9 +93,14 @@ def get_definition(session: sa.orm.Session, process_id: str,
         query = query.where(ProcessDefinition.version == version)
     definition = session.scalars(query.order_by(ProcessDefinition.version.desc()).limit(1)).first()
     if definition is None:
-        which = f"version {version} of " if version is not None else ""
-        raise NotFound(f"{which}process '{process_id}' is not deployed")
+        raise not_deployed(process_id, version)
     return definition
+
+
+def not_deployed(process_id: str, version: int | None = None) -> NotFound:
+    """The answer when no (such) version of a process is deployed."""
+    which = f"version {version} of " if version is not None else ""
+    return NotFound(f"{which}process '{process_id}' is not deployed")
 
 
 def list_definitions(session: sa.orm.Session, *, process_id: str | None = None,

@@ -39,11 +39,28 @@ def _validator(schema_json: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_json), format_checker=FORMAT_CHECKER)
 
 
+# Validators by the schema object they were asked for (the spec cache hands out the same
+# parsed schema every time): no canonical JSON of the schema per call. The schema is kept
+# with its validator, so its id cannot be reused by another object while it is here.
+_BY_SCHEMA: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+
+
+def _validator_of(schema: dict[str, Any]) -> Draft202012Validator:
+    known = _BY_SCHEMA.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    if len(_BY_SCHEMA) >= 512:
+        _BY_SCHEMA.clear()
+    _BY_SCHEMA[id(schema)] = (schema, validator)
+    return validator
+
+
 def validate(schema: dict[str, Any] | None, data: dict[str, Any], *, where: str) -> None:
     """Raise ``InvalidTaskData`` listing every field problem; ``where`` names the form."""
     if schema is None:
         return
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    validator = _validator_of(schema)
     problems = []
     for error in sorted(_leaf_errors(validator.iter_errors(data)),
                         key=lambda e: [str(p) for p in e.absolute_path]):

@@ -8,9 +8,10 @@ each other's specs.
 
 from __future__ import annotations
 
+import json
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,14 +31,22 @@ class CachedDefinition:
     task_meta: dict[str, dict[str, Any]]
     files: dict[str, str]
     version: int = 0
+    # Form schemas parsed so far, by file name (filled by ``form_schema``).
+    _schemas: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False,
+                                                repr=False)
 
     def form_schema(self, form_name: str | None) -> dict[str, Any] | None:
-        """The JSON Schema of a form file in this definition's bundle."""
-        import json
+        """The JSON Schema of a form file in this definition's bundle, parsed on first use.
 
+        Shared by every caller (and the same object each time, so a validator built for it
+        is found again): read it, never change it.
+        """
         if not form_name or form_name not in self.files:
             return None
-        return json.loads(self.files[form_name])
+        schema = self._schemas.get(form_name)
+        if schema is None:
+            schema = self._schemas.setdefault(form_name, json.loads(self.files[form_name]))
+        return schema
 
 
 _caches: weakref.WeakKeyDictionary[Any, dict[int, CachedDefinition]] = (

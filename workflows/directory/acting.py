@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from models import HumanTask
 from models.directory import Enrolment, OrgUnit, Person, Position, Substitution
@@ -50,13 +50,23 @@ TASK_HOLDER = (sa.select(Position.person_id)
                       held_on(Position, today_param()))
                .order_by((Position.person_id != sa.bindparam("person")), Position.person_id)
                .limit(1).scalar_subquery().label("holder"))
-_ENROLLED = (sa.select(OrgUnit).join(Enrolment, Enrolment.unit_id == OrgUnit.id)
-             .where(Enrolment.person_id == sa.bindparam("person"),
-                    held_on(Enrolment, today_param()))
-             .order_by(Enrolment.id.desc()).limit(1))
-_POSTED = (sa.select(OrgUnit).join(Position, Position.unit_id == OrgUnit.id)
-           .where(Position.person_id == sa.bindparam("person"), held_on(Position, today_param()))
-           .order_by(sa.func.length(OrgUnit.path).desc(), Position.id).limit(1))
+# Where a person's cases live, as one column: their 班级 (the latest enrolment held today),
+# else the most specific unit of a position they hold today, else their centre. Scalar
+# subqueries of the bound ``person`` and ``today``: the database stops at the first that
+# answers, and a start reads it in the round trip that reads its definition.
+_ENROLLED_UNIT = (sa.select(Enrolment.unit_id)
+                  .where(Enrolment.person_id == sa.bindparam("person"),
+                         held_on(Enrolment, today_param()))
+                  .order_by(Enrolment.id.desc()).limit(1).scalar_subquery())
+_POSTED_AT = aliased(OrgUnit, name="posted_at")
+_POSTED_UNIT = (sa.select(Position.unit_id).join(_POSTED_AT, _POSTED_AT.id == Position.unit_id)
+                .where(Position.person_id == sa.bindparam("person"),
+                       held_on(Position, today_param()))
+                .order_by(sa.func.length(_POSTED_AT.path).desc(), Position.id)
+                .limit(1).scalar_subquery())
+_CENTRE = (sa.select(Person.tenant_id).where(Person.id == sa.bindparam("person"))
+           .scalar_subquery())
+HOME_UNIT_ID: sa.ColumnElement[int] = sa.func.coalesce(_ENROLLED_UNIT, _POSTED_UNIT, _CENTRE)
 
 
 _HOLDERS = "certflow_holders"
@@ -111,19 +121,6 @@ def _known_holders(session: Session) -> dict[tuple[int, str, int, date], int | N
         known = {}
         session.info[_HOLDERS] = (session.get_transaction(), known)
     return known
-
-
-def home_unit(session: Session, person_id: int | None, *, today: date) -> OrgUnit | None:
-    """Where a person's cases live: their 班级 for a learner, else the most specific unit of
-    their positions, else their centre."""
-    if person_id is None:
-        return None
-    params = {"person": person_id, "today": today}
-    unit = session.scalar(_ENROLLED, params) or session.scalar(_POSTED, params)
-    if unit is not None:
-        return unit
-    person = session.get(Person, person_id)
-    return session.get(OrgUnit, person.tenant_id) if person is not None else None
 
 
 def offered_to(actor: Actor, positions: list[tuple[str, int]]) -> sa.ColumnElement[bool]:

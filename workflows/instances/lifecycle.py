@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import HumanTask, Notification, ProcessInstance
+from models import HumanTask, Notification, OrgUnit, ProcessDefinition, ProcessInstance
 from models.statuses import OPEN_TASK_STATUSES, InstanceStatus, TaskStatus
 from workflows.attachments import fields as attachment_fields
 from workflows.core.actors import Actor
@@ -16,7 +16,7 @@ from workflows.core.errors import NotAllowed, NotFound
 from workflows.core.history import EventKind
 from workflows.core.unit_of_work import UnitOfWork
 from workflows.definitions import forms, spec_cache
-from workflows.definitions.deploy import get_definition
+from workflows.definitions.deploy import not_deployed
 from workflows.directory import acting, scope
 from workflows.engine import START_FORM_KEY, EngineFailure, Run, RunawayRun
 from workflows.instances import supervision
@@ -34,55 +34,82 @@ class InstanceView:
     completed_truncated: bool = False
 
 
+def _start_reads(named: bool) -> sa.Select[int, int, str, int, int | None]:
+    """What a start reads before it writes, in one round trip: the definition to start (the
+    latest version, or the ``version`` named) and the unit where the case will live
+    (``acting.HOME_UNIT_ID`` of the bound ``person`` on ``today``) with its centre. Only the
+    definition's id, version and name: the spec cache holds the rest once parsed."""
+    home = sa.orm.aliased(OrgUnit, name="home")
+    query = (sa.select(ProcessDefinition.id, ProcessDefinition.version, ProcessDefinition.name,
+                       home.id.label("unit_id"), home.tenant_id)
+             .outerjoin(home, home.id == acting.HOME_UNIT_ID)
+             .where(ProcessDefinition.process_id == sa.bindparam("process_id")))
+    if named:
+        query = query.where(ProcessDefinition.version == sa.bindparam("version"))
+    return query.order_by(ProcessDefinition.version.desc()).limit(1)
+
+
+# Built once with bind parameters (by whether a version is named): compiled once per process.
+_START_READS = {named: _start_reads(named) for named in (False, True)}
+
+
 def start_instance(process_id: str, *, business_key: str, data: dict[str, Any], actor: Actor,
                    uow: UnitOfWork, version: int | None = None) -> InstanceView:
     """Start the latest (or a named) version and run it until it waits on people."""
     if actor.is_auditor:
         raise NotAllowed("审计员只读，不能发起流程", detail_en="auditors cannot start processes")
     with uow:
-        definition_row = get_definition(uow.session, process_id, version)
-        definition = spec_cache.get(definition_row)
+        now = uow.runtime.now()
+        reads = uow.session.connection().execute(_START_READS[version is not None], {
+            "process_id": process_id, "version": version, "person": actor.person_id,
+            "today": acting.today_at(now)}).first()
+        if reads is None:
+            raise not_deployed(process_id, version)
+        definition_id, definition_version = reads.id, reads.version
+        home = (reads.unit_id, reads.tenant_id) if reads.unit_id is not None else None
+        definition = spec_cache.get_by_id(uow.session, definition_id)
         start_meta = definition.task_meta.get(START_FORM_KEY, {})
         schema = definition.form_schema(start_meta.get("form"))
-        forms.validate(schema, data, where=f"「{definition_row.name or process_id}」的申请")
+        forms.validate(schema, data, where=f"「{reads.name or process_id}」的申请")
         cited = attachment_fields.check_cited(
             uow.session, schema, data, actor=actor, instance_id=None,
             case_limit=uow.runtime.settings.attachment_max_case_bytes)
         check = uow.runtime.start_checks.get(process_id)
         if check is not None:
             data = check(uow.session, data, now=uow.runtime.now(), actor=actor)
-        instance = _new_instance(uow, definition_row.id, definition_row.version, process_id,
+        instance = _new_instance(uow, definition_id, definition_version, process_id,
                                  business_key=business_key, data=data, actor=actor,
-                                 cited=cited)
+                                 cited=cited, home=home)
         try:
             run = Run.start(definition.spec, definition.subprocess_specs, data,
                             context=uow.runtime.run_context())
             failure = _advance(run)
         except RunawayRun as runaway:
-            return _start_as_incident(uow, definition_row.id, definition_row.version,
+            return _start_as_incident(uow, definition_id, definition_version,
                                       process_id, runaway, business_key=business_key,
-                                      data=data, actor=actor, cited=cited)
+                                      data=data, actor=actor, cited=cited, home=home)
         tasks = store_progress(uow, instance, run.result(failure), definition,
                                actor_id=actor.id, new_instance=True, all_tasks=True)
         if uow.commit(keep_loaded=True):  # the view holds what was written: no re-read
-            return view_from(instance, tasks, definition_row.version,
+            return view_from(instance, tasks, definition_version,
                              recent_steps=RECENT_STEPS)
         return view_of(uow.session, instance)
 
 
 def _new_instance(uow: UnitOfWork, definition_id: int, version: int, process_id: str, *,
                   business_key: str, data: dict[str, Any], actor: Actor,
-                  cited: list[attachment_fields.Cited]) -> ProcessInstance:
+                  cited: list[attachment_fields.Cited],
+                  home: tuple[int, int | None] | None) -> ProcessInstance:
     """The started instance, with the uploads its start form cites attached to it (their
-    hashes, sizes, types and names recorded in the hash-chained start event)."""
+    hashes, sizes, types and names recorded in the hash-chained start event); ``home`` is
+    the unit where it lives and that unit's centre."""
     now = uow.runtime.now()
-    home = acting.home_unit(uow.session, actor.person_id, today=acting.today_at(now))
+    unit_id, tenant_id = home if home is not None else (None, None)
     instance = ProcessInstance(
         definition_id=definition_id, process_id=process_id, business_key=business_key,
         status=InstanceStatus.RUNNING, state="", serializer_version="", data={},
         started_by=actor.id, started_at=now, last_event_seq=0,
-        last_event_hash="", unit_id=home.id if home is not None else None,
-        tenant_id=home.tenant_id if home is not None else None,
+        last_event_hash="", unit_id=unit_id, tenant_id=tenant_id,
     )
     uow.session.add(instance)
     uow.session.flush()
@@ -96,12 +123,14 @@ def _new_instance(uow: UnitOfWork, definition_id: int, version: int, process_id:
 
 def _start_as_incident(uow: UnitOfWork, definition_id: int, version: int, process_id: str,
                        runaway: RunawayRun, *, business_key: str, data: dict[str, Any],
-                       actor: Actor, cited: list[attachment_fields.Cited]) -> InstanceView:
+                       actor: Actor, cited: list[attachment_fields.Cited],
+                       home: tuple[int, int | None] | None) -> InstanceView:
     """The first run went past its budget: roll it back, keep the started instance (no
     engine state: it never got past its start) and flag it with an incident."""
     uow.rollback()
     instance = _new_instance(uow, definition_id, version, process_id,
-                             business_key=business_key, data=data, actor=actor, cited=cited)
+                             business_key=business_key, data=data, actor=actor, cited=cited,
+                             home=home)
     instance.data = data
     open_run_incident(uow, instance, runaway, actor_id=actor.id)
     uow.commit(keep_loaded=True)
