@@ -62,8 +62,7 @@ def proof_upload(runtime: Any, actor: Any, uow: Any) -> str:
     from workflows.attachments.uploads import open_spool, save_upload
 
     spool = open_spool(runtime)
-    with spool:
-        spool.write(PROOF)
+    spool.write(PROOF)  # save_upload keeps it, or discards it on refusal
     return str(save_upload(spool, filename="证明.pdf", actor=actor, uow=uow).public_id)
 
 
