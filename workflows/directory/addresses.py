@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from models import HumanTask, User
 from models.directory import ROLE_NAMES, OrgUnit, Position, PositionRole, Substitution
+from workflows.directory.validity import held_on, today_param
 
 PROPERTY = "performer"
 ADMIN = PositionRole.ADMIN.value
@@ -93,8 +94,7 @@ _HOLDERS = (
     sa.select(Position.unit_id)
     .where(Position.role == sa.bindparam("role"),
            Position.unit_id.in_(sa.bindparam("units", expanding=True)),
-           sa.or_(Position.valid_from.is_(None), Position.valid_from <= sa.bindparam("today")),
-           sa.or_(Position.valid_to.is_(None), Position.valid_to >= sa.bindparam("today")))
+           held_on(Position, today_param()))
     .distinct()
 )
 
@@ -120,8 +120,7 @@ def resolve(session: Session, address: Address, home_id: int, *, today: date) ->
 
 _HOME = sa.orm.aliased(OrgUnit, name="home")
 _HELD_TODAY = (Position.role == sa.bindparam("role"),
-               sa.or_(Position.valid_from.is_(None), Position.valid_from <= sa.bindparam("today")),
-               sa.or_(Position.valid_to.is_(None), Position.valid_to >= sa.bindparam("today")))
+               held_on(Position, today_param()))
 # The nearest unit of the applicant's line (the unit and those above it: the units whose path
 # begins the applicant's unit's path) where the role is held today, in one round trip.
 _NEAREST_IN_LINE = (
@@ -151,8 +150,7 @@ _HOLDER_ACCOUNTS = (
     .join(Position, Position.person_id == User.person_id)
     .where(Position.role == sa.bindparam("role"), Position.unit_id == sa.bindparam("unit"),
            User.active.is_(True),
-           sa.or_(Position.valid_from.is_(None), Position.valid_from <= sa.bindparam("today")),
-           sa.or_(Position.valid_to.is_(None), Position.valid_to >= sa.bindparam("today")))
+           held_on(Position, today_param()))
     .distinct()
 )
 
@@ -165,8 +163,7 @@ _SUBSTITUTE_ACCOUNTS = (
            User.active.is_(True),
            Substitution.valid_from <= sa.bindparam("today"),
            Substitution.valid_to >= sa.bindparam("today"),
-           sa.or_(Position.valid_from.is_(None), Position.valid_from <= sa.bindparam("today")),
-           sa.or_(Position.valid_to.is_(None), Position.valid_to >= sa.bindparam("today")))
+           held_on(Position, today_param()))
     .distinct()
 )
 
