@@ -28,6 +28,7 @@ from workflows.core.unit_of_work import UnitOfWork
 from workflows.engine import RunResult
 
 T = TypeVar("T")
+W = TypeVar("W", Timer, ServiceJob)
 
 
 def sync_waits(uow: UnitOfWork, instance: ProcessInstance, result: RunResult, *,
@@ -91,9 +92,7 @@ def _cancel_stale_and_arm(uow: UnitOfWork, instance_id: int,
     insert are one statement (the insert leaves out the timers the cancel found still open),
     elsewhere two.
     """
-    loaded = [row for row in uow.session.identity_map.values()
-              if isinstance(row, Timer) and "status" not in sa.inspect(row).unloaded
-              and row.instance_id == instance_id]
+    loaded = _loaded(uow, Timer, instance_id)
     known = set()
     for row in loaded:
         if row.status not in OPEN_TIMER_STATUSES:
@@ -109,13 +108,21 @@ def _cancel_stale_and_arm(uow: UnitOfWork, instance_id: int,
     if wanted and connection.dialect.name == "postgresql":
         params["fresh"] = [{**row, "due_at": _utc_text(row["due_at"]),
                             "created_at": _utc_text(row["created_at"])} for row in wanted]
-        return {task_id for task_id, armed in connection.execute(_cancel_and_arm(), params)
+        return {task_id for task_id, armed in connection.execute(_CANCEL_AND_ARM, params)
                 if armed}
     still = {task_id for task_id, status in connection.execute(_CANCEL_STALE_TIMERS, params)
              if status != TimerStatus.CANCELLED}
     fresh = [row for row in wanted if row["spiff_task_id"] not in still]
     _insert(uow, Timer, fresh)
     return {str(row["spiff_task_id"]) for row in fresh}
+
+
+def _loaded(uow: UnitOfWork, model: type[W], instance_id: int) -> list[W]:
+    """The instance's rows of ``model`` this transaction has loaded with their status: judged
+    by their in-memory state, as their changes are written at commit (no autoflush)."""
+    return [row for row in uow.session.identity_map.values()
+            if isinstance(row, model) and "status" not in sa.inspect(row).unloaded
+            and row.instance_id == instance_id]
 
 
 def _utc_text(moment: Any) -> str | None:
@@ -135,31 +142,29 @@ _CANCEL_STALE_TIMERS = (
 _TIMER_COLUMNS = ("instance_id", "spiff_task_id", "task_name", "element_id", "kind",
                   "interrupting", "attached_to", "escalates_to", "expression", "due_at",
                   "status", "calendar_version", "created_at", "attempts", "last_error")
-_CANCEL_AND_ARM: list[sa.CompoundSelect[Any]] = []
-
 
 def _cancel_and_arm() -> sa.CompoundSelect[Any]:
     """PostgreSQL: the cancel above and the insert of the new rows (one JSON document,
     ``json_to_recordset``, so one statement shape for any number of rows) in one statement;
     rows (engine task id, whether it was inserted)."""
-    if not _CANCEL_AND_ARM:
-        table = cast(sa.Table, Timer.__table__)
-        types = {"due_at": sa.DateTime(timezone=True), "created_at": sa.DateTime(timezone=True)}
-        stale = _CANCEL_STALE_TIMERS.cte("stale")
-        fresh = (sa.func.json_to_recordset(sa.bindparam("fresh", type_=sa.JSON))
-                 .table_valued(*(sa.column(name, types.get(name, table.c[name].type))
-                                 for name in _TIMER_COLUMNS))
-                 .render_derived(with_types=True))
-        still_open = sa.select(stale.c.spiff_task_id).where(
-            stale.c.status != TimerStatus.CANCELLED.value)
-        armed = (sa.insert(Timer)
-                 .from_select(list(_TIMER_COLUMNS), sa.select(*fresh.c)
-                              .where(fresh.c.spiff_task_id.not_in(still_open)))
-                 .returning(Timer.spiff_task_id).cte("armed"))
-        _CANCEL_AND_ARM.append(sa.union_all(
-            sa.select(armed.c.spiff_task_id, sa.true()),
-            sa.select(stale.c.spiff_task_id, sa.false())))
-    return _CANCEL_AND_ARM[0]
+    table = cast(sa.Table, Timer.__table__)
+    types = {"due_at": sa.DateTime(timezone=True), "created_at": sa.DateTime(timezone=True)}
+    stale = _CANCEL_STALE_TIMERS.cte("stale")
+    fresh = (sa.func.json_to_recordset(sa.bindparam("fresh", type_=sa.JSON))
+             .table_valued(*(sa.column(name, types.get(name, table.c[name].type))
+                             for name in _TIMER_COLUMNS))
+             .render_derived(with_types=True))
+    still_open = sa.select(stale.c.spiff_task_id).where(
+        stale.c.status != TimerStatus.CANCELLED.value)
+    armed = (sa.insert(Timer)
+             .from_select(list(_TIMER_COLUMNS), sa.select(*fresh.c)
+                          .where(fresh.c.spiff_task_id.not_in(still_open)))
+             .returning(Timer.spiff_task_id).cte("armed"))
+    return sa.union_all(sa.select(armed.c.spiff_task_id, sa.true()),
+                        sa.select(stale.c.spiff_task_id, sa.false()))
+
+
+_CANCEL_AND_ARM = _cancel_and_arm()  # built once
 
 
 def _insert(uow: UnitOfWork, model: type[Timer | MessageSubscription],
@@ -233,10 +238,8 @@ def _open_jobs(uow: UnitOfWork, instance_id: int, parked_before: frozenset[str],
     completed), those are all of them and nothing is read."""
     if not parked_before:
         return []
-    loaded = [row for row in uow.session.identity_map.values()
-              if isinstance(row, ServiceJob) and "status" not in sa.inspect(row).unloaded
-              and row.instance_id == instance_id
-              and sa.inspect(row).committed_state.get("status", row.status) in OPEN_JOB_STATUSES]
+    loaded = [row for row in _loaded(uow, ServiceJob, instance_id)
+              if sa.inspect(row).committed_state.get("status", row.status) in OPEN_JOB_STATUSES]
     if parked_before <= {row.spiff_task_id for row in loaded}:
         return loaded
     return list(uow.session.scalars(_OPEN_JOBS, {"instance_id": instance_id}))
