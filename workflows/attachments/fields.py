@@ -50,11 +50,10 @@ class Cited:
 
 # The cited uploads, fresh; on PostgreSQL locked until commit (in id order), so what the check
 # saw still holds when they are attached. Built once: (locking) -> query.
-_CITED = {locks: (sa.select(Attachment)
-                  .where(Attachment.public_id.in_(sa.bindparam("ids", expanding=True)))
-                  .order_by(Attachment.id).execution_options(populate_existing=True))
-          for locks in (False, True)}
-_CITED[True] = _CITED[True].with_for_update()
+_CITED_ROWS = (sa.select(Attachment)
+               .where(Attachment.public_id.in_(sa.bindparam("ids", expanding=True)))
+               .order_by(Attachment.id).execution_options(populate_existing=True))
+_CITED = {False: _CITED_ROWS, True: _CITED_ROWS.with_for_update()}
 
 
 def field_rules(schema: dict[str, Any] | None) -> dict[str, FieldRule]:
