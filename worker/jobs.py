@@ -13,7 +13,7 @@ from typing import Any
 from config import Settings
 from workflows.attachments import uploads
 from workflows.audit.verify import verify_trail
-from workflows.automation import delivery, service_jobs, timers
+from workflows.automation import delivery, service_jobs, timer_claims, timers
 from workflows.core.unit_of_work import UnitOfWorkFactory
 from workflows.onboarding import position_end, position_start
 
@@ -38,7 +38,7 @@ def sweep(uows: UnitOfWorkFactory, settings: Settings) -> dict[str, int]:
     refuse the tokens of staff whose last position ended yesterday (an end given ahead); and
     give the role's group to holders of positions that began today (a start given ahead)."""
     lease = timedelta(seconds=settings.claim_lease_seconds)
-    return {"released_claims": timers.release_stale_claims(uows=uows, older_than=lease),
+    return {"released_claims": timer_claims.release_stale_claims(uows=uows, older_than=lease),
             "requeued_jobs": service_jobs.requeue_stale_jobs(
                 uows=uows, older_than_s=settings.service_job_lease_seconds),
             "tokens_revoked": position_end.revoke_lapsed(uows=uows),

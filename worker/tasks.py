@@ -29,7 +29,7 @@ from celery import Task, shared_task
 from flask import current_app
 
 from worker import jobs
-from workflows.automation import service_jobs, timers
+from workflows.automation import service_jobs, timer_claims, timers
 from workflows.core.runtime import Runtime, runtime_of
 from workflows.core.unit_of_work import units_of
 from workflows.onboarding import import_jobs
@@ -52,8 +52,8 @@ def fire_due_timers(batch_size: int | None = None,
 @shared_task(name="certflow.fire_timer", soft_time_limit=110, time_limit=120)
 def fire_timer(timer_id: int) -> str:
     uows = units_of(_runtime())
-    token = timers.worker_token()
-    if not timers.claim_one(timer_id, token, uows=uows):
+    token = timer_claims.worker_token()
+    if not timer_claims.claim_one(timer_id, token, uows=uows):
         return "skipped"
     return timers.fire_claimed(timer_id, token, uows=uows).status
 

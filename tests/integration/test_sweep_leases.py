@@ -19,7 +19,7 @@ from tests.api_client import ApiClient, business_key
 from tests.background_support import advance, deploy_fixture
 from tests.keys import AUDIT_KEY, SECRET_KEY, key_env
 from worker import jobs
-from workflows.automation import timers
+from workflows.automation import timer_claims
 from workflows.core.clock import FrozenClock
 from workflows.core.runtime import runtime_of
 from workflows.core.unit_of_work import units_of
@@ -61,7 +61,7 @@ def test_a_dead_workers_timer_claim_returns_to_pending_after_the_lease(
     api.start("public_notice", as_="admin", key=business_key("GS"))
     advance(api, frozen_clock, days=10)
     with app.app_context():
-        claimed = timers.claim_due("host:4242:dead", uows=units_of(runtime_of(app)),
+        claimed = timer_claims.claim_due("host:4242:dead", uows=units_of(runtime_of(app)),
                                    limit=10)
         db.session.remove()
     assert len(claimed) == 1

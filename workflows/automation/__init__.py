@@ -1,8 +1,8 @@
 """automation: what moves cases on without a person.
 
 Use cases:
-- ``timers.fire_due_timers`` (and ``claim_due`` / ``fire_claimed`` / ``release_stale_claims``
-  for workers): fire each due timer exactly once; ``demo_timers.fire_timer_now`` in demo mode;
+- ``timers.fire_due_timers`` (and ``timers.fire_claimed``, ``timer_claims.claim_due`` /
+  ``claim_one`` / ``release_stale_claims`` for workers): fire each due timer exactly once; ``demo_timers.fire_timer_now`` in demo mode;
 - ``messages.deliver_message``: hand a message to the instances waiting for it;
 - ``service_jobs.run_service_job``, ``service_jobs.requeue_stale_jobs``: service tasks run in
   the background, retried, then an incident;

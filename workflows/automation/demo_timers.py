@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from models import Timer
 from models.statuses import InstanceStatus, TimerStatus
-from workflows.automation.timers import FireOutcome, claim_one, fire_claimed, worker_token
+from workflows.automation.timer_claims import claim_one, worker_token
+from workflows.automation.timers import FireOutcome, fire_claimed
 from workflows.core.actors import Actor
 from workflows.core.errors import Conflict, NotAllowed, NotFound
 from workflows.core.history import EventKind
