@@ -2,7 +2,8 @@
 
 Use cases:
 - ``timers.fire_due_timers`` (and ``timers.fire_claimed``, ``timer_claims.claim_due`` /
-  ``claim_one`` / ``release_stale_claims`` for workers): fire each due timer exactly once; ``demo_timers.fire_timer_now`` in demo mode;
+  ``claim_one`` / ``release_stale_claims`` for workers): fire each due timer exactly once;
+  ``demo_timers.fire_timer_now`` in demo mode;
 - ``messages.deliver_message``: hand a message to the instances waiting for it;
 - ``service_jobs.run_service_job``, ``service_jobs.requeue_stale_jobs``: service tasks run in
   the background, retried, then an incident;
